@@ -1,0 +1,42 @@
+"""Shared fixtures: one for each kind of user, and clients logged in as them."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", is_staff=True, groups=["Editors"])
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(username="analyst", is_staff=True, groups=["Analysts"])
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _client_for(editor)
+
+
+@pytest.fixture
+def analyst_client(analyst):
+    return _client_for(analyst)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return _client_for(superuser)

@@ -1,0 +1,262 @@
+"""The editors' daily tool: review queues, bulk approve/reject, quotes in their sentence."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker import services
+from tracker.models import (
+    Article,
+    Claim,
+    Claimant,
+    ClaimantAlias,
+    ClaimRelation,
+    ClaimSource,
+    Outlet,
+)
+
+admin.site.site_header = "NK–Russia claims tracker"
+admin.site.site_title = "Claims tracker admin"
+admin.site.index_title = "Editors' desk"
+
+
+class ClaimantAliasInline(admin.TabularInline):
+    model = ClaimantAlias
+    extra = 1
+
+
+@admin.register(Claimant)
+class ClaimantAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "country", "kind", "reliability", "claim_count")
+    list_filter = ("kind", "country", "reliability")
+    search_fields = ("name", "short_name", "aliases__alias")
+    inlines = [ClaimantAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_claims=Count("claims", distinct=True))
+
+    @admin.display(description="claims", ordering="n_claims")
+    def claim_count(self, obj):
+        return obj.n_claims
+
+
+@admin.register(ClaimantAlias)
+class ClaimantAliasAdmin(admin.ModelAdmin):
+    list_display = ("alias", "claimant")
+    search_fields = ("alias", "claimant__name")
+    autocomplete_fields = ("claimant",)
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ("name", "domain", "country", "reliability")
+    search_fields = ("name", "domain")
+    list_filter = ("reliability",)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "outlet", "published_at", "status", "relevance", "source_count")
+    list_filter = ("status", "outlet", "language")
+    search_fields = ("title", "url", "text")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("outlet",)
+    readonly_fields = ("content_hash", "created_at", "updated_at", "relevance_reasons")
+    list_select_related = ("outlet",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_sources=Count("claim_sources"))
+
+    @admin.display(description="quotes", ordering="n_sources")
+    def source_count(self, obj):
+        return obj.n_sources
+
+
+class ClaimSourceInline(admin.StackedInline):
+    model = ClaimSource
+    extra = 0
+    autocomplete_fields = ("article",)
+    fields = ("article", "quote", ("quote_start", "quote_end"), "in_context")
+    readonly_fields = ("in_context",)
+
+    @admin.display(description="in the article")
+    def in_context(self, obj):
+        if not obj.pk:
+            return "—"
+        before, quote, after = obj.context()
+        # format_html escapes every argument: article text is untrusted.
+        return format_html(
+            '<div class="quote-context">…{}<mark>{}</mark>{}…</div>', before, quote, after
+        )
+
+
+class PendingFirst(admin.SimpleListFilter):
+    """Review queue shortcut; the list is ordered pending first whatever the filter."""
+
+    title = "review queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Reviewed by me"), ("unreviewed", "Not reviewed yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(reviewed_by=request.user)
+        if self.value() == "unreviewed":
+            return queryset.filter(reviewed_at__isnull=True)
+        return queryset
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "id",
+        "figure",
+        "category",
+        "subtype",
+        "claimant",
+        "claim_date",
+        "grade",
+        "confidence",
+        "status",
+        "origin",
+        "n_sources",
+    )
+    list_display_links = ("id", "figure")
+    list_filter = (
+        "status",
+        "category",
+        "subtype",
+        "confidence",
+        "origin",
+        "measure",
+        PendingFirst,
+        ("claimant", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = (
+        "sources__quote",
+        "claimant__name",
+        "claimant__short_name",
+        "sources__article__title",
+        "weapon_system",
+        "location",
+    )
+    date_hierarchy = "claim_date"
+    autocomplete_fields = ("claimant",)
+    list_select_related = ("claimant",)
+    list_per_page = 50
+    actions = ["approve_selected", "reject_selected"]
+    inlines = [ClaimSourceInline]
+    readonly_fields = (
+        "confidence",
+        "norm_display",
+        "reviewed_by",
+        "reviewed_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (
+            "What was claimed",
+            {
+                "fields": (
+                    ("category", "subtype"),
+                    ("qualifier", "low", "best", "high", "unit"),
+                    "norm_display",
+                    ("measure", "claim_date", "period_start", "period_end"),
+                    "claimant",
+                    ("location", "weapon_system"),
+                    "summary",
+                )
+            },
+        ),
+        ("Trust", {"fields": (("reliability", "credibility", "confidence"),)}),
+        (
+            "Review",
+            {
+                "fields": (
+                    ("status", "origin"),
+                    ("rule", "extraction_score"),
+                    "notes",
+                    ("reviewed_by", "reviewed_at"),
+                    ("created_by", "created_at", "updated_at"),
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        # Annotate before ordering: the review queue puts pending claims first.
+        qs = self.model._default_manager.get_queryset().annotate(
+            queue=Case(
+                When(status=Claim.Status.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            source_total=Count("sources", distinct=True),
+        )
+        return qs.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return ("queue", "-claim_date", "-id")
+
+    @admin.display(description="figure")
+    def figure(self, obj):
+        return obj.figure_display
+
+    @admin.display(description="grade")
+    def grade(self, obj):
+        return obj.grade
+
+    @admin.display(description="sources", ordering="source_total")
+    def n_sources(self, obj):
+        return obj.source_total
+
+    @admin.display(description="normalised")
+    def norm_display(self, obj):
+        if not obj.pk or obj.norm_unit == obj.unit:
+            return "—"
+        return f"{obj.norm_low} / {obj.norm_best} / {obj.norm_high} {obj.norm_unit}"
+
+    def save_model(self, request, obj, form, change):
+        services.claim_save_from_form(claim=obj, editor=request.user, changed=form.changed_data)
+
+    def _can_review(self, request) -> bool:
+        return request.user.has_perm("tracker.review_claim")
+
+    @admin.action(description="Approve selected claims", permissions=["review"])
+    def approve_selected(self, request, queryset):
+        n = services.claims_approve(claims=queryset, reviewer=request.user)
+        self.message_user(request, f"Approved {n} claim(s).", messages.SUCCESS)
+
+    @admin.action(description="Reject selected claims", permissions=["review"])
+    def reject_selected(self, request, queryset):
+        n = services.claims_reject(claims=queryset, reviewer=request.user)
+        self.message_user(request, f"Rejected {n} claim(s).", messages.WARNING)
+
+    def has_review_permission(self, request) -> bool:
+        return self._can_review(request)
+
+
+@admin.register(ClaimSource)
+class ClaimSourceAdmin(admin.ModelAdmin):
+    list_display = ("claim", "article", "short_quote")
+    search_fields = ("quote", "article__title")
+    autocomplete_fields = ("claim", "article")
+    list_select_related = ("claim", "article")
+
+    @admin.display(description="quote")
+    def short_quote(self, obj):
+        return obj.quote[:100]
+
+
+@admin.register(ClaimRelation)
+class ClaimRelationAdmin(admin.ModelAdmin):
+    list_display = ("from_claim", "kind", "to_claim", "note")
+    list_filter = ("kind",)
+    autocomplete_fields = ("from_claim", "to_claim")
+    search_fields = ("note",)

@@ -1,0 +1,439 @@
+"""The domain: who asserts (Claimant), where it was printed (Outlet, Article), what was asserted
+(Claim), the exact words (ClaimSource) and how claims relate (ClaimRelation).
+
+Invariants live here, as database constraints and in `clean()`; writes go through
+`tracker.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from tracker import trust, vocab
+
+
+def _choices(mapping: dict) -> list[tuple]:
+    return list(mapping.items())
+
+
+class Reliability(models.TextChoices):
+    A = "A", "A – completely reliable"
+    B = "B", "B – usually reliable"
+    C = "C", "C – fairly reliable"
+    D = "D", "D – not usually reliable"
+    E = "E", "E – unreliable"
+    F = "F", "F – cannot be judged"
+
+
+class Credibility(models.IntegerChoices):
+    CONFIRMED = 1, "1 – confirmed by other sources"
+    PROBABLE = 2, "2 – probably true"
+    POSSIBLE = 3, "3 – possibly true"
+    DOUBTFUL = 4, "4 – doubtful"
+    IMPROBABLE = 5, "5 – improbable"
+    UNKNOWN = 6, "6 – cannot be judged"
+
+
+class Claimant(models.Model):
+    class Kind(models.TextChoices):
+        MILITARY = "military", "Military"
+        INTELLIGENCE = "intelligence", "Intelligence"
+        GOVERNMENT = "government", "Government"
+        MEDIA = "media", "Media"
+        NGO = "ngo", "NGO / research"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, blank=True)
+    country = models.CharField(max_length=80, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    reliability = models.CharField(
+        "default source reliability",
+        max_length=1,
+        choices=Reliability.choices,
+        default=Reliability.F,
+        help_text="Used as the reliability of new claims by this claimant.",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claimant-detail", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class ClaimantAlias(models.Model):
+    """Another name a claimant goes by in articles (JCS, spy agency, HUR…); editable in admin
+    so editors can teach the extractor new names without code."""
+
+    claimant = models.ForeignKey(Claimant, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "claimant aliases"
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.claimant}"
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=200, unique=True, help_text="e.g. example.com")
+    reliability = models.CharField(
+        "default reliability", max_length=1, choices=Reliability.choices, default=Reliability.F
+    )
+    country = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        FETCHED = "fetched", "Fetched"
+        PROCESSED = "processed", "Processed"
+        IRRELEVANT = "irrelevant", "Irrelevant"
+        FAILED = "failed", "Failed"
+
+    url = models.URLField(max_length=2000, unique=True, null=True, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    title = models.CharField(max_length=500, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    language = models.CharField(max_length=10, default="en", blank=True)
+    text = models.TextField(blank=True)
+    raw = models.TextField(blank=True, help_text="The body as fetched (HTML or text), untrusted.")
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    relevance = models.FloatField(null=True, blank=True)
+    relevance_reasons = models.JSONField(default=list, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~Q(content_hash=""),
+                name="article_content_hash_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="article_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"Article {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("article-detail", args=[self.pk])
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    class Origin(models.TextChoices):
+        EXTRACTED = "extracted", "Extracted"
+        MANUAL = "manual", "Manual"
+        API = "api", "API"
+
+    category = models.CharField(max_length=30, choices=_choices(vocab.CATEGORIES))
+    subtype = models.CharField(max_length=40, choices=vocab.subtype_choices())
+    low = models.FloatField(null=True, blank=True)
+    best = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    qualifier = models.CharField(max_length=20, choices=_choices(vocab.QUALIFIERS))
+    unit = models.CharField(max_length=30, blank=True, help_text="As printed (troops, miles…)")
+    # Figures in the normalised unit (miles → km) that charts and totals use.
+    norm_unit = models.CharField(max_length=30, blank=True, editable=False)
+    norm_low = models.FloatField(null=True, blank=True, editable=False)
+    norm_best = models.FloatField(null=True, blank=True, editable=False)
+    norm_high = models.FloatField(null=True, blank=True, editable=False)
+    measure = models.CharField(
+        max_length=20, choices=_choices(vocab.MEASURES), default="cumulative"
+    )
+    claim_date = models.DateField(help_text="When the claimant said it.")
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    claimant = models.ForeignKey(
+        Claimant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="Empty when the article asserts it itself.",
+    )
+    location = models.CharField(max_length=200, blank=True)
+    weapon_system = models.CharField(max_length=120, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, default=Credibility.UNKNOWN
+    )
+    # Derived from reliability + credibility by trust.confidence_for on every save.
+    confidence = models.CharField(
+        max_length=10, choices=_choices(trust.CONFIDENCE_LEVELS), default="low", editable=False
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MANUAL)
+    rule = models.CharField(max_length=120, blank=True, help_text="Extraction rule that fired.")
+    extraction_score = models.FloatField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-claim_date", "-id"]
+        permissions = [("review_claim", "Can approve or reject claims")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(best__isnull=True) | Q(low__lte=F("best")),
+                name="claim_low_le_best",
+            ),
+            models.CheckConstraint(
+                condition=Q(best__isnull=True) | Q(high__isnull=True) | Q(best__lte=F("high")),
+                name="claim_best_le_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
+                name="claim_low_le_high",
+            ),
+            # A qualifier of "none" means no numbers, and numbers need a real qualifier.
+            models.CheckConstraint(
+                condition=(
+                    Q(qualifier="none", low__isnull=True, best__isnull=True, high__isnull=True)
+                    | (
+                        ~Q(qualifier="none")
+                        & (Q(low__isnull=False) | Q(best__isnull=False) | Q(high__isnull=False))
+                    )
+                ),
+                name="claim_qualifier_none_iff_no_numbers",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(low__gte=0), name="claim_low_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=F("period_end")),
+                name="claim_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(reliability__in=list(trust.RELIABILITY)),
+                name="claim_reliability_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6),
+                name="claim_credibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]),
+                name="claim_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["category", "subtype", "claim_date"], name="claim_series_idx"),
+            models.Index(fields=["status", "claim_date"], name="claim_status_date_idx"),
+            models.Index(fields=["claimant", "claim_date"], name="claim_claimant_date_idx"),
+            models.Index(fields=["confidence"], name="claim_confidence_idx"),
+            models.Index(fields=["claim_date"], name="claim_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subtype_display()}: {self.figure_display} ({self.claim_date})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claim-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if (
+            self.category
+            and self.subtype
+            and not vocab.subtype_is_valid(self.category, self.subtype)
+        ):
+            errors["subtype"] = (
+                f"'{self.subtype}' is not a subtype of {self.category}; choose one of: "
+                + ", ".join(vocab.SUBTYPES.get(self.category, {}))
+            )
+        has_number = any(v is not None for v in (self.low, self.best, self.high))
+        if self.qualifier == "none" and has_number:
+            errors["qualifier"] = "A claim with numbers needs a qualifier other than 'none'."
+        elif self.qualifier and self.qualifier != "none" and not has_number:
+            errors["qualifier"] = "A claim without numbers takes the qualifier 'none'."
+        for name in ("low", "best", "high"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = "Figures cannot be negative."
+        if self.low is not None and self.best is not None and self.low > self.best:
+            errors["low"] = "Low must not exceed best."
+        if self.best is not None and self.high is not None and self.best > self.high:
+            errors["high"] = "High must not be below best."
+        if self.low is not None and self.high is not None and self.low > self.high:
+            errors["high"] = "High must not be below low."
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            errors["period_end"] = "The period must not end before it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.confidence = trust.confidence_for(self.reliability, int(self.credibility))
+        self.norm_unit, factor = vocab.normalise_unit(self.unit)
+        self.norm_low = None if self.low is None else self.low * factor
+        self.norm_best = None if self.best is None else self.best * factor
+        self.norm_high = None if self.high is None else self.high * factor
+        super().save(*args, **kwargs)
+
+    @property
+    def has_number(self) -> bool:
+        return any(v is not None for v in (self.low, self.best, self.high))
+
+    @property
+    def grade(self) -> str:
+        """Admiralty grade such as 'B2'."""
+        return f"{self.reliability}{self.credibility}"
+
+    @property
+    def figure_display(self) -> str:
+        return figure_text(self.low, self.best, self.high, self.qualifier, self.unit)
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+def figure_text(low, best, high, qualifier: str, unit: str) -> str:
+    """Human reading of a figure: 'more than 1,000 troops', '10,000–12,000 troops'."""
+    unit = f" {unit}" if unit else ""
+    if qualifier == "none" or (low is None and best is None and high is None):
+        return "no figure"
+    if qualifier == "range" or (low is not None and high is not None and best is None):
+        return f"{_num(low)}–{_num(high)}{unit}"
+    prefix = {
+        "approximately": "about ",
+        "at_least": "at least ",
+        "more_than": "more than ",
+        "up_to": "up to ",
+        "fewer_than": "fewer than ",
+        "vague": "",
+    }.get(qualifier, "")
+    value = best if best is not None else (low if low is not None else high)
+    text = f"{prefix}{_num(value)}{unit}"
+    if qualifier == "vague":
+        text = f"{_num(value)}+{unit} (vague)"
+    if best is not None and low is not None and high is not None:
+        text += f" (range {_num(low)}–{_num(high)})"
+    return text
+
+
+class ClaimSource(models.Model):
+    """One article that carries a claim, with the verbatim quote and where it sits."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claim_sources")
+    quote = models.TextField()
+    quote_start = models.PositiveIntegerField(default=0)
+    quote_end = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article__published_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "article", "quote_start", "quote_end"],
+                name="claimsource_unique_quote",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote_start__lte=F("quote_end")), name="claimsource_offsets_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} — “{self.quote[:60]}”"
+
+    def context(self, width: int = 240) -> tuple[str, str, str]:
+        """(before, quote, after) from the article text, trimmed to sentence-ish edges."""
+        return quote_context(self.article.text, self.quote, self.quote_start, self.quote_end, width)
+
+
+def quote_context(
+    text: str, quote: str, start: int, end: int, width: int = 240
+) -> tuple[str, str, str]:
+    """The quote with the text around it, for reviewers: (before, quote, after)."""
+    if not text:
+        return "", quote, ""
+    if not (0 <= start < end <= len(text)) or text[start:end].strip() != quote.strip():
+        found = text.find(quote)
+        if found < 0:
+            return "", quote, ""
+        start, end = found, found + len(quote)
+    left = text.rfind(". ", max(0, start - width), start)
+    left = max(0, start - width) if left < 0 else left + 2
+    right = text.find(". ", end, end + width)
+    right = min(len(text), end + width) if right < 0 else right + 1
+    return text[left:start], text[start:end], text[end:right]
+
+
+class ClaimRelation(models.Model):
+    class Kind(models.TextChoices):
+        CORROBORATES = "corroborates", "corroborates"
+        CONTRADICTS = "contradicts", "contradicts"
+        SUPERSEDES = "supersedes", "supersedes"
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_out")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_claim", "to_claim", "kind"], name="claimrelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_claim=F("to_claim")), name="claimrelation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.from_claim_id} {self.kind} #{self.to_claim_id}"

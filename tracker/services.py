@@ -1,0 +1,128 @@
+"""Writes to the domain. Views, admin, API, tasks and commands call these; none re-implements
+a rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tracker.models import Article, Claim, Claimant, ClaimSource
+
+CLAIM_FIELDS = {
+    "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure", "claim_date",
+    "period_start", "period_end", "claimant", "location", "weapon_system", "summary",
+    "reliability", "credibility", "status", "origin", "rule", "extraction_score", "notes",
+}  # fmt: skip
+
+
+def default_reliability(claimant: Claimant | None, article: Article | None = None) -> str:
+    """A claim's reliability before an editor grades it: the claimant's, else the outlet's."""
+    if claimant is not None:
+        return claimant.reliability
+    if article is not None and article.outlet_id:
+        return article.outlet.reliability
+    return "F"
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    created_by: AbstractBaseUser | None = None,
+    sources: Iterable[dict] = (),
+    **fields,
+) -> Claim:
+    """Validate and store a claim with its sources ({article, quote, quote_start, quote_end})."""
+    unknown = set(fields) - CLAIM_FIELDS
+    if unknown:
+        raise TypeError(f"unknown claim fields: {', '.join(sorted(unknown))}")
+    sources = list(sources)
+    if "reliability" not in fields:
+        first_article = sources[0]["article"] if sources else None
+        fields["reliability"] = default_reliability(fields.get("claimant"), first_article)
+    claim = Claim(created_by=created_by, **fields)
+    if claim.status != Claim.Status.PENDING and created_by is not None:
+        claim.reviewed_by, claim.reviewed_at = created_by, timezone.now()
+    claim.full_clean()
+    claim.save()
+    for source in sources:
+        claim_source_add(claim=claim, **source)
+    return claim
+
+
+def claim_source_add(
+    *,
+    claim: Claim,
+    article: Article,
+    quote: str,
+    quote_start: int | None = None,
+    quote_end: int | None = None,
+) -> ClaimSource:
+    """Link an article quote to a claim; the same quote twice is one source, not two."""
+    if quote_start is None or quote_end is None:
+        found = article.text.find(quote) if article.text else -1
+        quote_start, quote_end = (found, found + len(quote)) if found >= 0 else (0, 0)
+    source, _ = ClaimSource.objects.get_or_create(
+        claim=claim,
+        article=article,
+        quote_start=quote_start,
+        quote_end=quote_end,
+        defaults={"quote": quote},
+    )
+    return source
+
+
+def _review(claims: QuerySet[Claim], *, status: str, reviewer: AbstractBaseUser) -> int:
+    now = timezone.now()
+    changed = 0
+    # Saved one by one so each review lands in the claim's history with its reviewer.
+    ids = list(claims.order_by().values_list("pk", flat=True))
+    for claim in Claim.objects.filter(pk__in=ids).select_for_update().order_by("pk"):
+        claim.status, claim.reviewed_by, claim.reviewed_at = status, reviewer, now
+        claim._history_user = reviewer
+        claim.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def claims_approve(*, claims: QuerySet[Claim], reviewer: AbstractBaseUser) -> int:
+    """Approve claims, recording the reviewer and time. Returns how many."""
+    return _review(claims, status=Claim.Status.APPROVED, reviewer=reviewer)
+
+
+@transaction.atomic
+def claims_reject(*, claims: QuerySet[Claim], reviewer: AbstractBaseUser) -> int:
+    """Reject claims, recording the reviewer and time. Returns how many."""
+    return _review(claims, status=Claim.Status.REJECTED, reviewer=reviewer)
+
+
+def claim_approve(*, claim: Claim, reviewer: AbstractBaseUser) -> Claim:
+    claims_approve(claims=Claim.objects.filter(pk=claim.pk), reviewer=reviewer)
+    claim.refresh_from_db()
+    return claim
+
+
+def claim_reject(*, claim: Claim, reviewer: AbstractBaseUser) -> Claim:
+    claims_reject(claims=Claim.objects.filter(pk=claim.pk), reviewer=reviewer)
+    claim.refresh_from_db()
+    return claim
+
+
+def claim_save_from_form(
+    *, claim: Claim, editor: AbstractBaseUser, changed: Iterable[str]
+) -> Claim:
+    """Save a claim edited in a form: a new claim is the editor's, manual; a status change is a
+    review by the editor."""
+    if claim.pk is None:
+        claim.created_by = editor
+        if "reliability" not in changed:
+            claim.reliability = default_reliability(claim.claimant)
+    if "status" in changed and claim.status != Claim.Status.PENDING:
+        claim.reviewed_by, claim.reviewed_at = editor, timezone.now()
+    claim._history_user = editor
+    claim.save()
+    return claim
