@@ -45,8 +45,9 @@ beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=$${CELERY_BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}
 
 serve-prod: install
-	$(PY) manage.py collectstatic --noinput
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
+		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 bench: install-dev
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
