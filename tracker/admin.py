@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -221,6 +223,36 @@ class ClaimAdmin(SimpleHistoryAdmin):
         if not obj.pk or obj.norm_unit == obj.unit:
             return "—"
         return f"{obj.norm_low} / {obj.norm_best} / {obj.norm_high} {obj.norm_unit}"
+
+    change_form_template = "admin/tracker/claim/change_form.html"
+    REVIEW_BUTTONS = {
+        "_approve": (services.claim_approve, False),
+        "_approve_next": (services.claim_approve, True),
+        "_reject_next": (services.claim_reject, True),
+    }
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["review_sources"] = [
+                dict(zip(("before", "quote", "after"), s.context(), strict=True), article=s.article)
+                for s in obj.sources.select_related("article__outlet")
+            ]
+            context["can_review"] = self._can_review(request)
+            context["pending_left"] = Claim.objects.filter(status=Claim.Status.PENDING).count()
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        button = next((b for b in self.REVIEW_BUTTONS if b in request.POST), None)
+        if button is None or not self._can_review(request):
+            return super().response_change(request, obj)
+        review, go_next = self.REVIEW_BUTTONS[button]
+        obj = review(claim=obj, reviewer=request.user)
+        self.message_user(request, f"Claim #{obj.pk} {obj.status}.", messages.SUCCESS)
+        target = services.claim_next_pending(after=obj) if go_next else obj
+        if target is None:
+            self.message_user(request, "The review queue is empty.", messages.INFO)
+            return HttpResponseRedirect(reverse("admin:tracker_claim_changelist"))
+        return HttpResponseRedirect(reverse("admin:tracker_claim_change", args=[target.pk]))
 
     def save_model(self, request, obj, form, change):
         services.claim_save_from_form(claim=obj, editor=request.user, changed=form.changed_data)

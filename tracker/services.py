@@ -4,6 +4,7 @@ a rule."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -126,3 +127,72 @@ def claim_save_from_form(
     claim._history_user = editor
     claim.save()
     return claim
+
+
+MERGE_WINDOW_DAYS = 7
+
+
+def claim_find_same(
+    *,
+    claimant: Claimant | None,
+    category: str,
+    subtype: str,
+    low: float | None,
+    best: float | None,
+    high: float | None,
+    claim_date,
+) -> Claim | None:
+    """An existing claim saying the same thing: same claimant, category, subtype and figures,
+    claim dates within MERGE_WINDOW_DAYS."""
+    window = timedelta(days=MERGE_WINDOW_DAYS)
+    return (
+        Claim.objects.filter(
+            claimant=claimant,
+            category=category,
+            subtype=subtype,
+            low=low,
+            best=best,
+            high=high,
+            claim_date__range=(claim_date - window, claim_date + window),
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+@transaction.atomic
+def claim_propose(*, article: Article, candidate: dict) -> tuple[Claim, bool]:
+    """Turn an extracted candidate into a pending claim, or merge it into the claim that already
+    says the same (adding the quote as another source). Returns (claim, created)."""
+    candidate = dict(candidate)
+    quote = candidate.pop("quote")
+    start, end = candidate.pop("quote_start", None), candidate.pop("quote_end", None)
+    claimant = candidate.get("claimant")
+    if claimant is not None:
+        # Serialise proposals per claimant so two workers cannot create the same claim twice.
+        Claimant.objects.select_for_update().filter(pk=claimant.pk).first()
+    same = claim_find_same(
+        claimant=claimant,
+        category=candidate["category"],
+        subtype=candidate["subtype"],
+        low=candidate.get("low"),
+        best=candidate.get("best"),
+        high=candidate.get("high"),
+        claim_date=candidate["claim_date"],
+    )
+    source = {"article": article, "quote": quote, "quote_start": start, "quote_end": end}
+    if same is not None:
+        claim_source_add(claim=same, **source)
+        return same, False
+    fields = {k: v for k, v in candidate.items() if k in CLAIM_FIELDS}
+    fields.setdefault("status", Claim.Status.PENDING)
+    fields.setdefault("origin", Claim.Origin.EXTRACTED)
+    return claim_create(sources=[source], **fields), True
+
+
+def claim_next_pending(*, after: Claim | None = None) -> Claim | None:
+    """The next claim in the review queue (oldest pending first), skipping `after`."""
+    qs = Claim.objects.filter(status=Claim.Status.PENDING).order_by("created_at", "id")
+    if after is not None:
+        qs = qs.exclude(pk=after.pk)
+    return qs.first()
