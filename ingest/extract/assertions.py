@@ -23,6 +23,7 @@ class Assertion:
     unit: str
     weapon_system: str
     rule: str
+    core: tuple[int, int] = (0, 0)  # the words that matched, inside the quote
 
 
 _NOT_FACT = re.compile(
@@ -119,7 +120,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
     (re.compile(
         r"\b(?:North\s+Korea|Pyongyang|the\s+North)\s+" + _ADV + r"(?:sent|launched|flew|floated|"
         r"released|sends|launches|began\s+(?:sending|launching)|resumed\s+(?:sending|launching))"
-        r"\s+(?:[\w-]+\s+){0,3}?balloons\b", re.I),
+        r"\s+(?:[\w-]+\s+){0,5}?balloons\b", re.I),
      "border_activity", "balloon_launches", "incidents", "assert:balloon-launch", "modal"),
     (re.compile(
         r"\b(?:build\w*|built|construct\w*|erect\w*|install\w*|extend\w*)\s+(?:an?\s+|new\s+|"
@@ -154,7 +155,7 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
                 continue
             s, e = clause_span(text, m.start(), m.end(), lo, hi)
             s = max(s, m.start()) if m.start() - s > 80 else s
-            out.append(Assertion(s, e, cat, sub, unit, "", rule))
+            out.append(Assertion(s, e, cat, sub, unit, "", rule, (m.start(), m.end())))
     return out
 
 
@@ -194,7 +195,7 @@ def _arms(text: str, lo: int, hi: int) -> list[Assertion]:
         s, e = trim(text, start, w.end())
         cat, sub, unit = NOUN_CLASSES[noun_class]
         system = weapon_system(w.group(0), text[max(lo, w.start() - 10) : w.start()])
-        out.append(Assertion(s, e, cat, sub, unit, system, rule))
+        out.append(Assertion(s, e, cat, sub, unit, system, rule, (w.start(), w.end())))
     return out
 
 
@@ -217,5 +218,6 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
             else:
                 continue
             s, e = clause_span(text, m.start(), m.end(), lo, hi)
-            out.append(Assertion(max(s, m.start()), e, "other", sub, "", "", "assert:russia-gives"))
+            out.append(Assertion(max(s, m.start()), e, "other", sub, "", "", "assert:russia-gives",
+                                 (m.start(), m.end())))
     return out

@@ -115,6 +115,8 @@ _TRAILING_ADVERBS = re.compile(
     re.IGNORECASE,
 )
 _PRONOUNS_AND_JOINERS = frozenset("he she they it we i you and but or who which that this".split())
+# Where a speaker phrase can start: punctuation, or after "said"/"that" in a chain of reports.
+_SEGMENT_BREAK = re.compile(r"[,“”\"(;:—]|\b(?:" + REPORT_VERB + r"|that)\s")
 _CONNECTORS = frozenset("of the to for and de da at on".split())
 _PREFIX_CUE = re.compile(
     r"(?P<cue>according\s+to|citing|(?:issued|released|published|compiled|provided)\s+by|"
@@ -181,10 +183,12 @@ class ClaimantResolver:
             return max(specific, key=lambda f: f[1] - f[0])[2]
         if found:
             s, e, name = found[0]
-            rest = (phrase[:s] + phrase[e:]).strip()
-            if not re.search(r"[A-Z]", rest):
+            rest = (phrase[:s] + phrase[e:]).strip().lower()
+            if rest in ("", "officials", "government", "authorities", "leaders", "officials have"):
                 return name
-            return phrase  # a titled person: "U.S. Deputy Ambassador ... Dorothy Shea"
+            # a titled person ("U.S. Deputy Ambassador ... Dorothy Shea") or a role
+            # ("senior Ukrainian intelligence official"): keep the words
+            return phrase
         if default_country and _ROLE_NP.fullmatch(phrase) and not re.search(r"\s[A-Z]", phrase):
             # "military officials" -> the side the article's sources speak for
             return f"{default_country} {phrase[0].lower()}{phrase[1:]}"
@@ -297,8 +301,8 @@ def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
     while end > lo and text[end - 1] in " ,":
         end -= 1  # "Shin Won-sik, South Korean defense minister, said"
     seg_start = lo
-    for m in re.finditer(r"[,“”\"(;:—]", text[lo:end]):
-        seg_start = lo + m.end()
+    for m in _SEGMENT_BREAK.finditer(text, lo, end):
+        seg_start = m.end()
     seg = text[seg_start:end]
     trimmed = _TRAILING_ADVERBS.sub("", seg.rstrip())
     lead = len(seg) - len(seg.lstrip())

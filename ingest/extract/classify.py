@@ -19,6 +19,8 @@ from .lexicon import (
     COUNTED,
     DEPLOY,
     FENCE,
+    PAYMENT,
+    PLAN,
     NOUN_CLASSES,
     OTHER_NATION,
     RUSSIA_FRONT,
@@ -41,7 +43,7 @@ class Kind:
 
 
 _ELLIPSIS = re.compile(
-    r"\s*(?:(?:have|has|had|were|was|are|is)\s+(?:also\s+)?(?:been\s+)?)?(?=(?:killed|dead|died|"
+    r"\s*(?:of\s+(?:them|those|these)\s+)?(?:(?:have|has|had|were|was|are|is)\s+(?:also\s+)?(?:been\s+)?)?(?=(?:killed|dead|died|"
     r"wounded|injured|captured|missing|taken\s+prisoner))",
     re.IGNORECASE,
 )
@@ -56,12 +58,16 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     `prev_end` is where the previous figure (or the sentence) ends.
     """
     sentence = text[lo:hi]
+    if q.kind == "money":
+        if PAYMENT.search(sentence):
+            return Kind("other", "payment", "usd", "", "count:money+payment", q.end)
+        return None
     m = COUNTED.match(text, q.end, hi)
     if m is None:
         e = _ELLIPSIS.match(text, q.end, hi)
-        if e is None or not _PEOPLE.search(text, lo, hi):
-            return None
-        return _person(text, q, e.end(), e.end(), hi, prev_end, "", ellipsis=True)
+        if e is not None and _PEOPLE.search(text, max(0, lo - 300), hi):
+            return _person(text, q, e.end(), e.end(), hi, prev_end, "", ellipsis=True)
+        return _figure_after_predicate(text, q, prev_end)
     noun_class = next(k for k, v in m.groupdict().items() if v and k != "mods")
     mods = m.group("mods") or ""
     noun = m.group(noun_class)
@@ -98,6 +104,27 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     return Kind(category, subtype, unit, system, rule, m.end())
 
 
+_TOTAL_OF = re.compile(
+    r"\b(?:at|to|was|is|of|reached|stood\s+at|stands\s+at|rose\s+to|totals?|totalled|"
+    r"numbered|put\s+it\s+at)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _figure_after_predicate(text: str, q: Quantity, prev_end: int) -> Kind | None:
+    """'the number of North Koreans killed or wounded at 3,000': the figure comes last."""
+    back_lo = max(prev_end, q.start - 120)
+    if not _TOTAL_OF.search(text, back_lo, q.start):
+        return None
+    back = text[back_lo : q.start]
+    hits = list(CASUALTY.finditer(back))
+    if not hits or not (_PEOPLE.search(back) or re.search(r"North\s+Koreans", back)):
+        return None
+    kow = [h for h in hits if h.lastgroup == "killed_or_wounded"]
+    sub = "killed_or_wounded" if kow or len({h.lastgroup for h in hits}) > 1 else hits[0].lastgroup
+    return Kind("casualties", sub, "troops", "", "count:casualty-total", q.end)
+
+
 def _person(text: str, q: Quantity, noun_end: int, noun_start: int, hi: int, prev_end: int,
             mods: str, *, noun_class: str = "persons", ellipsis: bool = False) -> Kind | None:
     """People counted: the predicate says whether they died, deployed, fought or stand guard."""
@@ -111,6 +138,11 @@ def _person(text: str, q: Quantity, noun_end: int, noun_start: int, hi: int, pre
     if c:
         return Kind("casualties", c.lastgroup, unit, "", "count:person+casualty-adj", noun_end)
     hits = _triggers(text, noun_start if ellipsis else noun_end, forward_end)
+    plan = PLAN.search(text, noun_end, forward_end)
+    if plan and not CASUALTY.search(text, noun_end, plan.start()):
+        # "10,000 soldiers were being prepared to join the war"
+        return Kind("troop_deployment", "additional_deployment", unit, "",
+                    "count:person+plan", plan.end())
     aux_hits = [h for h in hits if h[3]]
     chosen = aux_hits[0] if aux_hits else None
     if chosen is None and hits:
@@ -141,7 +173,7 @@ def _person(text: str, q: Quantity, noun_end: int, noun_start: int, hi: int, pre
     near = text[max(lo_back, q.start - 25) : q.start] + " " + mods + " " + text[
         noun_end : min(forward_end, chosen[4] + 1)
     ]
-    if ADDITIONAL.search(near):
+    if ADDITIONAL.search(near) or PLAN.search(text, max(lo_back, chosen[0] - 30), chosen[4]):
         return Kind("troop_deployment", "additional_deployment", unit, "",
                     "count:person+additional", max(noun_end, chosen[4]))
     return Kind("troop_deployment", "deployed", unit, "", "count:person+deploy",

@@ -36,7 +36,7 @@ WEAPON_NOUNS = (
     r"|(?P<anti_tank>anti-tank\s+(?:guided\s+)?missiles?|Bulsae[-\w]*)"
     r"|(?P<ballistic>(?:short-range\s+)?ballistic\s+missiles?|KN-2[345]s?|Hwasong-1[1-9]\w*|"
     r"missiles?)"
-    r"|(?P<shells>(?:artillery\s+|mortar\s+|tank\s+)?(?:shells?|rounds)|ammunition|munitions)"
+    r"|(?P<shells>(?:artillery\s+|mortar\s+|tank\s+)?(?:shells?|rounds|ammunition|munitions))"
     r"|(?P<containers>(?:shipping\s+)?containers?)"
     r"|(?P<artillery>howitzers?|artillery\s+(?:systems?|pieces|guns)|field\s+guns|artillery)"
     r"|(?P<drones>(?:attack\s+|kamikaze\s+|self-destructing\s+|suicide\s+)?drones?|UAVs?)"
@@ -76,7 +76,8 @@ CASUALTY = re.compile(
 )
 DEPLOY = re.compile(
     r"\b(?:deployed|deploying|deploy|dispatched|dispatching|dispatch|sent|sending|send|"
-    r"stationed|arrived|arriving|transferred|moved|posted|based|reinforce|"
+    r"stationed|arrived|arriving|transferred|moved|posted|based|reinforce|gathered|massed|"
+    r"assembled|trained|training|remained|remain|"
     r"(?:in|to|into)\s+(?:the\s+)?(?:Russia|Kursk|Russian\s+territory|Russia's))\b",
     re.IGNORECASE,
 )
@@ -85,6 +86,15 @@ COMBAT = re.compile(
     r"battles?|assaults?|front\s?lines?)\b",
     re.IGNORECASE,
 )
+# A decision or plan to send more troops, reported as such, is an additional deployment.
+PLAN = re.compile(
+    r"\b(?:decided|decision|plans?|planning|planned|preparing|prepares|prepared|agreed|readying|"
+    r"ready|will|would)\s+(?:to\s+|for\s+)?(?:be\s+)?(?:send|sent|deploy|deployed|dispatch|"
+    r"dispatched|join)\b",
+    re.IGNORECASE,
+)
+PAYMENT = re.compile(r"\b(?:paid|pay|pays|paying|payments?|earned|earns|revenue|compensat\w+|"
+                     r"worth|income|funds?)\b", re.IGNORECASE)
 ADDITIONAL = re.compile(
     r"\b(?:additional|more|another|extra|fresh|further|reinforcements|rotation|new\s+batch|"
     r"second\s+batch|second\s+wave)\b",

@@ -70,6 +70,7 @@ _COUNTED = re.compile(
     r"\s+(?:[A-Z][\w-]*\s+){0,2}(?:troops|soldiers|shells|rounds|containers|missiles|balloons|"
     r"drones|workers|casualties)\b"
 )
+_RATIO = re.compile(r"\b(?:one|\d+)\s+(?:in|out\s+of)\s+$", re.IGNORECASE)
 _ONCE_OK = re.compile(r"\s*(?:[.,;)]|$|\s(?:since|in|on|this|last|so|before|after|during|over|and|or)\b)")
 
 _HEDGES: list[tuple[str, str]] = [
@@ -107,7 +108,7 @@ class Quantity:
     best: float | None
     high: float | None
     qualifier: str
-    kind: str  # digits, words, vague, times, range
+    kind: str  # digits, words, vague, times, money, range
 
     @property
     def values(self) -> tuple[float, ...]:
@@ -164,16 +165,20 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
             raw = m.group("digits")
             scale_txt = (m.group("scale") or "").strip().lower()
             scale = _SCALES.get(scale_txt) or _SUFFIX_SCALES.get(scale_txt) or 1
-            if _BEFORE_NOT_COUNT.search(before):
+            money = re.search(r"(?:US\$|\$)\s*$", before)
+            if _BEFORE_NOT_COUNT.search(before) and not money:
                 continue
+            if _RATIO.search(before):
+                continue  # "one in five rounds"
             if not scale_txt and (_AFTER_NOT_COUNT.match(after) or _AFTER_MONTH.match(after)):
                 continue
             if scale_txt == "m" and re.match(r"\s*(?:long|high|wide|deep|tall)\b", after):
                 continue  # metres, not millions
             if not scale_txt and re.fullmatch(r"(?:19|20)\d\d", raw) and not _COUNTED.match(after):
                 continue  # a year
-            out.append(_Atom(m.start(), m.end(), float(raw.replace(",", "")) * scale,
-                             "digits", scale))
+            start = m.start() - len(money.group(0)) if money else m.start()
+            out.append(_Atom(start, m.end(), float(raw.replace(",", "")) * scale,
+                             "money" if money else "digits", scale))
         elif m.group("words"):
             phrase = m.group("words")
             value = words_to_number(phrase)
@@ -181,7 +186,7 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
                 continue
             if phrase.lower() == "one" and _ONE_NOT_COUNT.match(after):
                 continue
-            if re.search(r"\b(?:aged|ages?)\s*$", before):
+            if re.search(r"\b(?:aged|ages?)\s*$", before) or _RATIO.search(before):
                 continue
             scale = next((float(s) for w, s in _SCALES.items() if phrase.lower().endswith(w)), 1)
             out.append(_Atom(m.start(), m.end(), value, "words", scale))
@@ -217,7 +222,7 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None) -> list[Quant
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
         opener = _RANGE_OPEN.search(text, max(lo, a.start - 10), a.start)
-        joined = b is not None and a.kind != "vague" and b.kind not in ("vague", "times")
+        joined = b is not None and a.kind in ("digits", "words") and b.kind in ("digits", "words")
         if joined:
             gap = text[a.end : b.start]
             joined = bool(_RANGE_JOIN.fullmatch(gap)) and (

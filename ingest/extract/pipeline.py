@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from .assertions import find_assertions
 from .claimants import (
@@ -24,6 +24,7 @@ from .measure import measure_of
 from .numbers import find_quantities
 from .text import Sentence, clause_span, split_sentences
 
+_OF_WHICH = re.compile(r"\bof\s+(?:which|them|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # Subtypes that state a status rather than a count: kept beside a figure in the same sentence.
 _STATUS_SUBTYPES = {"in_combat"}
 
@@ -136,12 +137,20 @@ def _sentence_mentions(text: str, sent: Sentence, dates, speaker: _Speaker,
     found: list[Mention] = []
     quantities = find_quantities(text, sent.start, sent.end)
     prev_end = sent.start
+    prev_kind = None
+    cores: list[tuple[int, int]] = []
     for j, q in enumerate(quantities):
         hi = quantities[j + 1].start if j + 1 < len(quantities) else sent.end
         kind = classify(text, q, sent.start, hi, prev_end)
+        if kind is None and prev_kind and _OF_WHICH.search(text, max(prev_end, q.start - 25),
+                                                           q.start):
+            # "260 balloons were spotted, of which some 120 landed": the same noun
+            kind = replace(prev_kind, rule=prev_kind.rule + "+of-which", end=q.end)
         prev_end = q.end
         if kind is None:
             continue
+        prev_kind = kind
+        cores.append((q.start, max(kind.end, q.end)))
         s, e = clause_span(text, q.start, max(kind.end, q.end), sent.start, sent.end)
         if e - s < 25:
             s, e = sent.start, sent.end
@@ -154,11 +163,13 @@ def _sentence_mentions(text: str, sent: Sentence, dates, speaker: _Speaker,
             kind.weapon_system, measure_of(kind.subtype, clause), _iso(p_start),
             _iso(speaker.date) if p_start else None, _score(0.8, speaker.basis),
         ))
-    numeric_categories = {m.category for m in found}
+    numeric = {(m.category, m.subtype) for m in found}
     seen: set[tuple[str, str]] = set()
     for a in [] if heading else find_assertions(text, sent.start, sent.end):
-        if a.category in numeric_categories and a.subtype not in _STATUS_SUBTYPES:
-            continue  # the figure in this sentence already carries the claim
+        if a.subtype not in _STATUS_SUBTYPES and (
+            (a.category, a.subtype) in numeric or any(s < a.core[1] and a.core[0] < e for s, e in cores)
+        ):
+            continue  # a figure in this sentence already carries the claim
         if (a.category, a.subtype) in seen:
             continue
         seen.add((a.category, a.subtype))
@@ -225,11 +236,12 @@ def _refine(name: str | None, attr: Attribution, mentions) -> str | None:
 
 def _antecedent(phrase: str, name: str | None, recent: list[str]) -> str | None:
     """'according to the agency': the latest claimant whose name has that head noun."""
-    m = re.fullmatch(r"(?:the|this|that)\s+(?:[a-z]+\s+)?([a-z]+)", phrase.strip())
-    if not m:
+    m = re.fullmatch(r"(?:the|this|that)\s+(?:[a-z]+\s+)?([a-z]+)", phrase.strip(), re.I)
+    if not m or not recent:
         return name
     head = m.group(1).lower()
-    return next((r for r in recent if head in r.lower().split()), name)
+    # the latest claimant with that head noun, else simply the latest one named
+    return next((r for r in recent if head in r.lower().split()), recent[0])
 
 
 def _harmonise_qualifiers(mentions: list[Mention]) -> None:
