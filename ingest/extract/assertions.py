@@ -36,6 +36,7 @@ _INTENT = re.compile(
     r"offered|promised|pledged)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+_PURPOSE = re.compile(r"\bto\s+(?!the\b)[a-z]+\s+(?:[\w-]+[\s,]+){0,3}(?:and\s+)?$")
 _NK_SUBJECT = r"(?:North\s+Korea|Pyongyang|the\s+North|it)"
 _ADV = r"(?:(?:has|have|had|is|was|also|again|already|reportedly|now|once\s+again|been|\w+ly)\s+){0,3}"
 
@@ -143,6 +144,8 @@ def _factual(text: str, lo: int, at: int, guards: str) -> bool:
     before = text[max(lo, at - 40) : at]
     if _NOT_FACT.search(before):
         return False
+    if "intent" in guards and _PURPOSE.search(before):
+        return False  # "to plant mines, build barriers": purposes, not facts
     return not ("intent" in guards and _INTENT.search(before))
 
 

@@ -104,6 +104,12 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     return Kind(category, subtype, unit, system, rule, m.end())
 
 
+_GOVERNING_VERB = re.compile(
+    r"\b(?:sent|sends|sending|deployed|deploys|deploying|dispatched|dispatching|killed|captured|"
+    r"wounded|injured|moved|transferred)\s+(?:(?:an?|another|additional|more|extra|the|"
+    r"some|its|their)\s+){0,3}$",
+    re.IGNORECASE,
+)
 _TOTAL_OF = re.compile(
     r"\b(?:at|to|was|is|of|reached|stood\s+at|stands\s+at|rose\s+to|totals?|totalled|"
     r"numbered|put\s+it\s+at)\s+$",
@@ -137,7 +143,13 @@ def _person(text: str, q: Quantity, noun_end: int, noun_start: int, hi: int, pre
     c = CASUALTY.search(mods)
     if c:
         return Kind("casualties", c.lastgroup, unit, "", "count:person+casualty-adj", noun_end)
-    hits = _triggers(text, noun_start if ellipsis else noun_end, forward_end)
+    governing = _GOVERNING_VERB.search(text, max(lo_back, q.start - 40), q.start)
+    if governing and not ellipsis:
+        # "sent an additional 3,000 soldiers": the verb before the figure is its predicate
+        hits = [h for h in _triggers(text, governing.start(), q.start) if h[1] != "combat"]
+    else:
+        hits = []
+    hits = hits or _triggers(text, noun_start if ellipsis else noun_end, forward_end)
     plan = PLAN.search(text, noun_end, forward_end)
     if plan and not CASUALTY.search(text, noun_end, plan.start()):
         # "10,000 soldiers were being prepared to join the war"

@@ -49,6 +49,7 @@ class DateMention:
     end: int
     date: dt.date
     since: bool  # opens a period ("since last May")
+    vague: bool = False  # "this month", "this year": about events, too loose for a claim date
 
 
 def _month_date(month: int, day: int, year: int | None, published: dt.date, last: bool) -> dt.date:
@@ -128,16 +129,19 @@ def find_dates(text: str, lo: int, hi: int, published: dt.date | None) -> list[D
             d = None
         if d is not None:
             start = m.start() if not m.group("since") else m.end("since")
-            out.append(DateMention(start, m.end(), d, bool(m.group("since"))))
+            vague = bool(m.group("rel")) and "this" in m.group("rel").lower() and (
+                "week" not in m.group("rel").lower())
+            out.append(DateMention(start, m.end(), d, bool(m.group("since")), vague))
     return out
 
 
 def claim_date(dates: list[DateMention], anchor: int | None, published: dt.date | None,
-               window: int = 60) -> dt.date | None:
+               window: int = 40) -> dt.date | None:
     """When the claim was made: the date phrase nearest the reporting verb, else publication."""
     if anchor is None:
         return published
-    near = [d for d in dates if not d.since and min(abs(d.start - anchor), abs(d.end - anchor)) <= window]
+    near = [d for d in dates if not d.since and not d.vague
+            and min(abs(d.start - anchor), abs(d.end - anchor)) <= window]
     if not near:
         return published
     best = min(near, key=lambda d: min(abs(d.start - anchor), abs(d.end - anchor)))

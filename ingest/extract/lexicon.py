@@ -55,7 +55,7 @@ _COUNTED_NOUNS = (
 # Words that may stand between a number and its noun ("300 North Korean soldiers").
 _MODIFIER = (
     r"(?!(?:were|was|have|has|had|are|is|be|been|by|in|on|at|to|for|from|with|and|or|that|"
-    r"which|who|the|of|their|its|his|her|whom|as)\b)[A-Za-z][\w'’.-]*"
+    r"which|who|the|of|their|its|his|her|whom|as)\b)(?:[A-Za-z][\w'’.-]*|\d{2,3}\s?-?mm)"
 )
 COUNTED = re.compile(
     r"\s*(?:of\s+(?:(?:the|them|those|these)\s+)?)?(?P<mods>(?:" + _MODIFIER + r"\s+){0,4}?)"
@@ -78,7 +78,8 @@ DEPLOY = re.compile(
     r"\b(?:deployed|deploying|deploy|dispatched|dispatching|dispatch|sent|sending|send|"
     r"stationed|arrived|arriving|transferred|moved|posted|based|reinforce|gathered|massed|"
     r"assembled|trained|training|remained|remain|"
-    r"(?:in|to|into)\s+(?:the\s+)?(?:Russia|Kursk|Russian\s+territory|Russia's))\b",
+    r"passed\s+through|rotated|"
+    r"(?:in|to|into|through)\s+(?:the\s+)?(?:Russia|Kursk|Russian\s+territory|Russia's))\b",
     re.IGNORECASE,
 )
 COMBAT = re.compile(
