@@ -189,14 +189,19 @@ class ClaimantResolver:
             # a titled person ("U.S. Deputy Ambassador ... Dorothy Shea") or a role
             # ("senior Ukrainian intelligence official"): keep the words
             return phrase
-        if default_country and _ROLE_NP.fullmatch(phrase) and not re.search(r"\s[A-Z]", phrase):
-            # "military officials" -> the side the article's sources speak for
-            return f"{default_country} {phrase[0].lower()}{phrase[1:]}"
-        return phrase
+        return with_country(phrase, default_country)
 
     def _whole(self, phrase: str) -> str | None:
         m = self._rx.fullmatch(_tidy(phrase))
         return self._canonical[int(m.lastgroup[1:])] if m else None
+
+
+def with_country(name: str, country: str | None) -> str:
+    """'military officials' -> 'South Korea military officials': a bare role gets the side
+    the article's sources speak for."""
+    if country and _ROLE_NP.fullmatch(name) and not re.search(r"\s[A-Z]", name):
+        return f"{country} {name[0].lower()}{name[1:]}"
+    return name
 
 
 def is_country_level(name: str) -> bool:
@@ -257,10 +262,18 @@ def resolver_for(aliases=None) -> ClaimantResolver:
 
 
 def find_attributions(text: str, lo: int, hi: int, resolver: ClaimantResolver,
-                      default_country: str | None = None) -> list[tuple[float, Attribution]]:
-    """Candidate claimants of the sentence text[lo:hi], each with a rank (higher wins)."""
+                      default_country: str | None = None,
+                      mentions: list[tuple[int, int, str]] | None = None,
+                      ) -> list[tuple[float, Attribution]]:
+    """Candidate claimants of the sentence text[lo:hi], each with a rank (higher wins).
+
+    `mentions`: the article's alias mentions, when already found (saves a pass).
+    """
     out: list[tuple[float, Attribution]] = []
-    mentions = resolver.mentions(text, lo, hi)
+    if mentions is None:
+        mentions = resolver.mentions(text, lo, hi)
+    else:
+        mentions = [m for m in mentions if lo <= m[0] and m[1] <= hi]
     covered: set[int] = set()
     for s, e, name in mentions:
         if is_country_level(name) and re.search(r"(?:n|ish|['’]s)$", text[s:e]):

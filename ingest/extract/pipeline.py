@@ -16,6 +16,7 @@ from .claimants import (
     find_attributions,
     is_country_level,
     resolver_for,
+    with_country,
 )
 from .classify import classify
 from .dates import claim_date, find_dates, period_start
@@ -93,12 +94,13 @@ def extract_mentions(
     published = _as_date(published)
     resolver = resolver_for(aliases)
     sentences = split_sentences(text)
-    attributions = [find_attributions(text, s.start, s.end, resolver) for s in sentences]
-    dominant, country = _dominant(attributions)
-    if country:  # resolve role phrases ("a military official") to the article's side
-        attributions = [find_attributions(text, s.start, s.end, resolver, country)
-                        for s in sentences]
     all_mentions = resolver.mentions(text)
+    attributions = [find_attributions(text, s.start, s.end, resolver, None, all_mentions)
+                    for s in sentences]
+    dominant, country = _dominant(attributions)
+    if country:  # role phrases ("a military official") speak for the article's side
+        attributions = [[(r, replace(a, claimant=with_country(a.claimant, country)))
+                         for r, a in cands] for cands in attributions]
     nk_in_article = NORTH_KOREA.search(text) is not None
     out: list[Mention] = []
     carried: _Speaker | None = None
