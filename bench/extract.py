@@ -20,8 +20,10 @@ from ingest.extract.baseline import naive_mentions  # noqa: E402
 
 
 def load_texts() -> list[tuple[str, str | None]]:
-    folders = [ROOT.parent / "shared" / "eval" / "dev" / "articles",
-               ROOT / "tests" / "ingest" / "extract_texts" / "articles"]
+    folders = [
+        ROOT.parent / "shared" / "eval" / "dev" / "articles",
+        ROOT / "tests" / "ingest" / "extract_texts" / "articles",
+    ]
     texts = []
     for folder in folders:
         for path in sorted(folder.glob("*.txt")):

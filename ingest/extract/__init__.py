@@ -1,8 +1,8 @@
 """Rule-based claim extraction (pure Python, no Django).
 
-    from ingest.extract import extract_mentions, parse_text_file
-    headers, body = parse_text_file(raw)
-    mentions = extract_mentions(body, published=headers.get("published"), aliases=None)
+from ingest.extract import extract_mentions, parse_text_file
+headers, body = parse_text_file(raw)
+mentions = extract_mentions(body, published=headers.get("published"), aliases=None)
 """
 
 from .claimants import DEFAULT_ALIASES, ClaimantResolver

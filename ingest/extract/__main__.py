@@ -27,8 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for r in rows:
             figure = "/".join("" if r[k] is None else str(r[k]) for k in ("low", "best", "high"))
-            print(f"{r['article']}\t{r['category']}/{r['subtype']}\t{r['qualifier']} {figure} "
-                  f"{r['unit']}\t{r['claimant'] or '-'}\t{r['claim_date']}\t{r['quote'][:70]!r}")
+            print(
+                f"{r['article']}\t{r['category']}/{r['subtype']}\t{r['qualifier']} {figure} "
+                f"{r['unit']}\t{r['claimant'] or '-'}\t{r['claim_date']}\t{r['quote'][:70]!r}"
+            )
     return 0
 
 

@@ -38,7 +38,9 @@ _INTENT = re.compile(
 )
 _PURPOSE = re.compile(r"\bto\s+(?!the\b)[a-z]+\s+(?:[\w-]+[\s,]+){0,3}(?:and\s+)?$")
 _NK_SUBJECT = r"(?:North\s+Korea|Pyongyang|the\s+North|it)"
-_ADV = r"(?:(?:has|have|had|is|was|also|again|already|reportedly|now|once\s+again|been|\w+ly)\s+){0,3}"
+_ADV = (
+    r"(?:(?:has|have|had|is|was|also|again|already|reportedly|now|once\s+again|been|\w+ly)\s+){0,3}"
+)
 
 _SUPPLY = re.compile(
     r"\b(?:suppl(?:y|ies|ying|ied)|provid(?:e|es|ing|ed)|sen(?:d|ds|ding|t)|ship(?:s|ping|ped)?|"
@@ -56,11 +58,14 @@ _USE_VERB = re.compile(
     r"acquired|recovered|found|deployed)\b",
     re.IGNORECASE,
 )
-_NATION = re.compile(r"\b(?:North\s+Korea\w*|Pyongyang|the\s+North|Russia\w*|Moscow|Seoul|"
-                     r"South\s+Korea\w*|Kyiv|Ukrain\w*|Washington|United\s+States|it)\b")
+_NATION = re.compile(
+    r"\b(?:North\s+Korea\w*|Pyongyang|the\s+North|Russia\w*|Moscow|Seoul|"
+    r"South\s+Korea\w*|Kyiv|Ukrain\w*|Washington|United\s+States|it)\b"
+)
 
 _RUSSIA_GIVES = re.compile(
-    r"\b(?:Russia|Moscow|the\s+Kremlin|Russian\s+(?:engineers|specialists|experts))\s+" + _ADV
+    r"\b(?:Russia|Moscow|the\s+Kremlin|Russian\s+(?:engineers|specialists|experts))\s+"
+    + _ADV
     + r"(?:provid\w*|gave|giv\w+|transferr?\w*|shar\w+|suppl\w+|sen[dt]\w*|help\w*|assist\w*|"
     r"deliver\w*|paid|pay\w*)\b",
     re.IGNORECASE,
@@ -70,73 +75,187 @@ _NK_RECEIVES = re.compile(
     r"(?=[^.;]{0,80}\bfrom\s+(?:Russia|Moscow)\b)",
     re.IGNORECASE,
 )
-_TECH = re.compile(r"\b(?:technolog\w*|know-how|expertise|satellites?|nuclear|submarines?|"
-                   r"engines?|aircraft|fighter\s+jets?|air\s+defen[cs]e)\b", re.IGNORECASE)
+_TECH = re.compile(
+    r"\b(?:technolog\w*|know-how|expertise|satellites?|nuclear|submarines?|"
+    r"engines?|aircraft|fighter\s+jets?|air\s+defen[cs]e)\b",
+    re.IGNORECASE,
+)
 _PAYMENT = re.compile(r"\b(?:cash|money|payments?|dollars|oil|fuel|food|wheat|rice)\b", re.I)
 
 # (pattern, category, subtype, unit, rule, guards): guards "modal" or "modal+intent"
 _TROOP_NOUN = r"(?:troops|soldiers|forces|personnel|units|contingent|reinforcements|commandos)"
 _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
-    (re.compile(
-        r"\b(?:preparing|prepares?|planning|plans?|planned|decided|readying|ready)\s+"
-        r"(?:for\s+|to\s+(?:send|deploy|dispatch)\s+)(?:an?\s+)?(?:additional|more|another|extra|"
-        r"further|fresh|new)\s+(?:[\w-]+\s+){0,2}?(?:rotation|deployment|batch|troops|soldiers|"
-        r"forces|personnel|units|contingent|reinforcements|commandos)",
-        re.IGNORECASE), "troop_deployment", "additional_deployment", "troops",
-     "assert:additional-deployment", "modal"),
-    (re.compile(
-        r"\b(?:sen(?:t|ding|ds)|deploy(?:ed|ing|s)?|dispatch(?:ed|ing|es)?)\s+(?:more|additional|"
-        r"extra|another|further|fresh)\s+(?:[\w-]+\s+){0,2}?" + _TROOP_NOUN, re.IGNORECASE),
-     "troop_deployment", "additional_deployment", "troops", "assert:additional-deployment",
-     "modal"),
-    (re.compile(
-        r"\b" + _NK_SUBJECT + r"\s+" + _ADV + r"(?:sent|deployed|dispatched|sends|deploys|"
-        r"is\s+sending|is\s+deploying|began\s+sending|started\s+deploying)\s+(?:its\s+|some\s+|"
-        r"North\s+Korean\s+|special\s+forces\s+)?(?:[\w-]+\s+){0,2}?" + _TROOP_NOUN, re.I),
-     "troop_deployment", "deployed", "troops", "assert:troops-sent", "modal+intent"),
-    (re.compile(
-        r"\bNorth\s+Korean\s+" + _TROOP_NOUN + r"\s+(?:have|has|had|are|were)\s+(?:\w+ly\s+|also\s+"
-        r"|already\s+)?(?:been\s+)?(?:deployed|sent|dispatched|stationed)\s+(?:to|in|near|at)\b",
-        re.I), "troop_deployment", "deployed", "troops", "assert:troops-sent", "modal"),
-    (re.compile(
-        r"\bwith\s+(?:many|most|some|hundreds|thousands|a\s+number)\s+(?:of\s+them\s+)?"
-        r"(?:joining|taking\s+part\s+in|fighting|engaged\s+in|thrown\s+into|participating\s+in)\b",
-        re.I), "troop_deployment", "in_combat", "troops", "assert:in-combat", "modal"),
-    (re.compile(
-        r"\b(?:North\s+Korean\s+)?" + _TROOP_NOUN + r"\s+(?:have|has|had|are|were)\s+(?:\w+ly\s+|"
-        r"also\s+|now\s+|already\s+)?(?:been\s+)?(?:fighting|engaged\s+in\s+(?:combat|fighting|"
-        r"battles?)|in\s+combat|joined\s+(?:the\s+)?(?:fighting|battles?|combat|assaults?)|"
-        r"taking\s+part\s+in|took\s+part\s+in|participating\s+in)", re.I),
-     "troop_deployment", "in_combat", "troops", "assert:in-combat", "modal"),
-    (re.compile(
-        r"\bNorth\s+Korean\s+" + _TROOP_NOUN + r"\s+(?:joined|entered|took\s+part\s+in)\s+"
-        r"(?:the\s+)?(?:fighting|battles?|combat|assaults?)", re.I),
-     "troop_deployment", "in_combat", "troops", "assert:in-combat", "modal"),
-    (re.compile(
-        r"\b(?:resum\w+|restart\w*|install\w*|reinstall\w*|set\s+up|turn(?:ed|ing)?\s+on|"
-        r"blar\w+|blast\w*|broadcast\w*|dismantl\w+|remov\w+|halt\w*|suspend\w*)\s+"
-        r"(?:[\w-]+\s+){0,3}?loudspeakers?\b|\bloudspeakers?\s+(?:[\w-]+\s+){0,3}?(?:resum\w+|"
-        r"blar\w+|install\w+|dismantl\w+)", re.I),
-     "border_activity", "loudspeakers", "loudspeakers", "assert:loudspeakers", "modal"),
-    (re.compile(
-        r"\b(?:North\s+Korea|Pyongyang|the\s+North)\s+" + _ADV + r"(?:sent|launched|flew|floated|"
-        r"released|sends|launches|began\s+(?:sending|launching)|resumed\s+(?:sending|launching))"
-        r"\s+(?:[\w-]+\s+){0,5}?balloons\b", re.I),
-     "border_activity", "balloon_launches", "incidents", "assert:balloon-launch", "modal"),
-    (re.compile(
-        r"\b(?:build\w*|built|construct\w*|erect\w*|install\w*|extend\w*)\s+(?:an?\s+|new\s+|"
-        r"the\s+)*(?:[\w-]+\s+){0,2}?(?:fences?|walls?|barriers?|barbed[- ]wire|"
-        r"fortifications?)\b", re.I),
-     "border_activity", "fence", "", "assert:fence", "modal+intent"),
-    (re.compile(r"\b(?:lay\w*|laid|plant\w*|buri\w+)\s+(?:[\w-]+\s+){0,2}?(?:land)?mines\b", re.I),
-     "border_activity", "mines", "mines", "assert:mines", "modal+intent"),
-    (re.compile(r"\b(?:crossed|crossing|crosses)\s+the\s+(?:military\s+demarcation\s+line|MDL)\b",
-                re.I), "border_activity", "mdl_crossings", "incidents", "assert:mdl-crossing",
-     "modal"),
-    (re.compile(r"\bfired\s+warning\s+shots\b", re.I),
-     "border_activity", "warning_shots", "incidents", "assert:warning-shots", "modal"),
-    (re.compile(r"\b(?:GPS\s+jamming|jamm(?:ed|ing)\s+(?:of\s+)?GPS)\b", re.I),
-     "border_activity", "gps_jamming", "incidents", "assert:gps-jamming", "modal"),
+    (
+        re.compile(
+            r"\b(?:preparing|prepares?|planning|plans?|planned|decided|readying|ready)\s+"
+            r"(?:for\s+|to\s+(?:send|deploy|dispatch)\s+)(?:an?\s+)?(?:additional|more|another|extra|"
+            r"further|fresh|new)\s+(?:[\w-]+\s+){0,2}?(?:rotation|deployment|batch|troops|soldiers|"
+            r"forces|personnel|units|contingent|reinforcements|commandos)",
+            re.IGNORECASE,
+        ),
+        "troop_deployment",
+        "additional_deployment",
+        "troops",
+        "assert:additional-deployment",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:sen(?:t|ding|ds)|deploy(?:ed|ing|s)?|dispatch(?:ed|ing|es)?)\s+(?:more|additional|"
+            r"extra|another|further|fresh)\s+(?:[\w-]+\s+){0,2}?" + _TROOP_NOUN,
+            re.IGNORECASE,
+        ),
+        "troop_deployment",
+        "additional_deployment",
+        "troops",
+        "assert:additional-deployment",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b" + _NK_SUBJECT + r"\s+" + _ADV + r"(?:sent|deployed|dispatched|sends|deploys|"
+            r"is\s+sending|is\s+deploying|began\s+sending|started\s+deploying)\s+(?:its\s+|some\s+|"
+            r"North\s+Korean\s+|special\s+forces\s+)?(?:[\w-]+\s+){0,2}?" + _TROOP_NOUN,
+            re.I,
+        ),
+        "troop_deployment",
+        "deployed",
+        "troops",
+        "assert:troops-sent",
+        "modal+intent",
+    ),
+    (
+        re.compile(
+            r"\bNorth\s+Korean\s+"
+            + _TROOP_NOUN
+            + r"\s+(?:have|has|had|are|were)\s+(?:\w+ly\s+|also\s+"
+            r"|already\s+)?(?:been\s+)?(?:deployed|sent|dispatched|stationed)\s+(?:to|in|near|at)\b",
+            re.I,
+        ),
+        "troop_deployment",
+        "deployed",
+        "troops",
+        "assert:troops-sent",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\bwith\s+(?:many|most|some|hundreds|thousands|a\s+number)\s+(?:of\s+them\s+)?"
+            r"(?:joining|taking\s+part\s+in|fighting|engaged\s+in|thrown\s+into|participating\s+in)\b",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:North\s+Korean\s+)?"
+            + _TROOP_NOUN
+            + r"\s+(?:have|has|had|are|were)\s+(?:\w+ly\s+|"
+            r"also\s+|now\s+|already\s+)?(?:been\s+)?(?:fighting|engaged\s+in\s+(?:combat|fighting|"
+            r"battles?)|in\s+combat|joined\s+(?:the\s+)?(?:fighting|battles?|combat|assaults?)|"
+            r"taking\s+part\s+in|took\s+part\s+in|participating\s+in)",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\bNorth\s+Korean\s+" + _TROOP_NOUN + r"\s+(?:joined|entered|took\s+part\s+in)\s+"
+            r"(?:the\s+)?(?:fighting|battles?|combat|assaults?)",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:resum\w+|restart\w*|install\w*|reinstall\w*|set\s+up|turn(?:ed|ing)?\s+on|"
+            r"blar\w+|blast\w*|broadcast\w*|dismantl\w+|remov\w+|halt\w*|suspend\w*)\s+"
+            r"(?:[\w-]+\s+){0,3}?loudspeakers?\b|\bloudspeakers?\s+(?:[\w-]+\s+){0,3}?(?:resum\w+|"
+            r"blar\w+|install\w+|dismantl\w+)",
+            re.I,
+        ),
+        "border_activity",
+        "loudspeakers",
+        "loudspeakers",
+        "assert:loudspeakers",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:North\s+Korea|Pyongyang|the\s+North)\s+"
+            + _ADV
+            + r"(?:sent|launched|flew|floated|"
+            r"released|sends|launches|began\s+(?:sending|launching)|resumed\s+(?:sending|launching))"
+            r"\s+(?:[\w-]+\s+){0,5}?balloons\b",
+            re.I,
+        ),
+        "border_activity",
+        "balloon_launches",
+        "incidents",
+        "assert:balloon-launch",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:build\w*|built|construct\w*|erect\w*|install\w*|extend\w*)\s+(?:an?\s+|new\s+|"
+            r"the\s+)*(?:[\w-]+\s+){0,2}?(?:fences?|walls?|barriers?|barbed[- ]wire|"
+            r"fortifications?)\b",
+            re.I,
+        ),
+        "border_activity",
+        "fence",
+        "",
+        "assert:fence",
+        "modal+intent",
+    ),
+    (
+        re.compile(
+            r"\b(?:lay\w*|laid|plant\w*|buri\w+)\s+(?:[\w-]+\s+){0,2}?(?:land)?mines\b", re.I
+        ),
+        "border_activity",
+        "mines",
+        "mines",
+        "assert:mines",
+        "modal+intent",
+    ),
+    (
+        re.compile(
+            r"\b(?:crossed|crossing|crosses)\s+the\s+(?:military\s+demarcation\s+line|MDL)\b", re.I
+        ),
+        "border_activity",
+        "mdl_crossings",
+        "incidents",
+        "assert:mdl-crossing",
+        "modal",
+    ),
+    (
+        re.compile(r"\bfired\s+warning\s+shots\b", re.I),
+        "border_activity",
+        "warning_shots",
+        "incidents",
+        "assert:warning-shots",
+        "modal",
+    ),
+    (
+        re.compile(r"\b(?:GPS\s+jamming|jamm(?:ed|ing)\s+(?:of\s+)?GPS)\b", re.I),
+        "border_activity",
+        "gps_jamming",
+        "incidents",
+        "assert:gps-jamming",
+        "modal",
+    ),
 ]
 
 
@@ -172,19 +291,26 @@ def _arms(text: str, lo: int, hi: int) -> list[Assertion]:
             continue  # containers alone say nothing about what was in them
         window_lo = max(lo, w.start() - 120)
         made = _NK_MADE.search(text, max(lo, w.start() - 40), w.start())
-        verbs = [v for v in _SUPPLY.finditer(text, window_lo, w.start())
-                 if not re.search(r"[;]|\.\s", text[v.end() : w.start()])]
+        verbs = [
+            v
+            for v in _SUPPLY.finditer(text, window_lo, w.start())
+            if not re.search(r"[;]|\.\s", text[v.end() : w.start()])
+        ]
         rule = None
         start = w.start()
         if verbs:
             v = verbs[-1]
             subject = text[max(lo, v.start() - 80) : v.start()]
             nations = _NATION.findall(subject)
-            supplier_nk = bool(nations) and re.match(r"North|Pyongyang|the\s+North|it$",
-                                                      nations[-1]) is not None
+            supplier_nk = (
+                bool(nations)
+                and re.match(r"North|Pyongyang|the\s+North|it$", nations[-1]) is not None
+            )
             if (supplier_nk or made) and _factual(text, lo, v.start(), "modal+intent"):
                 rule = "assert:arms-supplied"
-                if w.start() - v.end() <= 3 or re.fullmatch(r"[\s“\"‘]*", text[v.end() : w.start()]):
+                if w.start() - v.end() <= 3 or re.fullmatch(
+                    r"[\s“\"‘]*", text[v.end() : w.start()]
+                ):
                     start = v.start()
         if rule is None and made and _USE_VERB.search(text, lo, hi):
             if _factual(text, lo, made.start(), "modal"):
@@ -211,8 +337,9 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
                 continue
             tail_end = min(hi, m.end() + 150)
             tail = text[m.end() : tail_end]
-            if rx is _RUSSIA_GIVES and not re.search(r"\b(?:North\s+Korea|Pyongyang|the\s+North)",
-                                                     tail):
+            if rx is _RUSSIA_GIVES and not re.search(
+                r"\b(?:North\s+Korea|Pyongyang|the\s+North)", tail
+            ):
                 continue
             if _TECH.search(tail):
                 sub = "technology_transfer"
@@ -221,6 +348,16 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
             else:
                 continue
             s, e = clause_span(text, m.start(), m.end(), lo, hi)
-            out.append(Assertion(max(s, m.start()), e, "other", sub, "", "", "assert:russia-gives",
-                                 (m.start(), m.end())))
+            out.append(
+                Assertion(
+                    max(s, m.start()),
+                    e,
+                    "other",
+                    sub,
+                    "",
+                    "",
+                    "assert:russia-gives",
+                    (m.start(), m.end()),
+                )
+            )
     return out

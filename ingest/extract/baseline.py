@@ -25,6 +25,14 @@ def naive_mentions(text: str) -> list[dict]:
         if category is None:
             continue
         value = float(m.group(0).replace(",", "") or 0)
-        out.append({"category": category, "best": value, "quote_start": m.start(),
-                    "quote_end": m.end(), "quote": m.group(0), "rule": "baseline"})
+        out.append(
+            {
+                "category": category,
+                "best": value,
+                "quote_start": m.start(),
+                "quote_end": m.end(),
+                "quote": m.group(0),
+                "rule": "baseline",
+            }
+        )
     return out

@@ -19,11 +19,18 @@ UA_GUR = "Ukraine Defence Intelligence (GUR)"
 US_DOD = "US Department of Defense"
 
 DEFAULT_ALIASES: dict[str, str] = {
-    "Joint Chiefs of Staff": SK_JCS, "JCS": SK_JCS, "South Korean military": SK_JCS,
-    "South Korean army": SK_JCS, "South Korean armed forces": SK_JCS,
-    "National Intelligence Service": SK_NIS, "NIS": SK_NIS, "spy agency": SK_NIS,
-    "South Korean intelligence": SK_NIS, "South Korean intelligence agency": SK_NIS,
-    "South Korean military intelligence": SK_DIA, "Korea Defense Intelligence Agency": SK_DIA,
+    "Joint Chiefs of Staff": SK_JCS,
+    "JCS": SK_JCS,
+    "South Korean military": SK_JCS,
+    "South Korean army": SK_JCS,
+    "South Korean armed forces": SK_JCS,
+    "National Intelligence Service": SK_NIS,
+    "NIS": SK_NIS,
+    "spy agency": SK_NIS,
+    "South Korean intelligence": SK_NIS,
+    "South Korean intelligence agency": SK_NIS,
+    "South Korean military intelligence": SK_DIA,
+    "Korea Defense Intelligence Agency": SK_DIA,
     "South Korean Defense Intelligence Agency": SK_DIA,
     "Ministry of National Defense": "South Korea Ministry of National Defense",
     "South Korean defense ministry": "South Korea Ministry of National Defense",
@@ -31,50 +38,97 @@ DEFAULT_ALIASES: dict[str, str] = {
     "South Korean presidential office": "South Korea presidential office",
     "presidential office": "South Korea presidential office",
     "unification ministry": "South Korea Ministry of Unification",
-    "Yoon Suk Yeol": "Yoon Suk Yeol", "Yoon Suk-yeol": "Yoon Suk Yeol", "Yoon": "Yoon Suk Yeol",
+    "Yoon Suk Yeol": "Yoon Suk Yeol",
+    "Yoon Suk-yeol": "Yoon Suk Yeol",
+    "Yoon": "Yoon Suk Yeol",
     "Shin Won-sik": "South Korea Defense Minister Shin Won-sik",
-    "South Korea": "South Korea government", "South Korean government": "South Korea government",
+    "South Korea": "South Korea government",
+    "South Korean government": "South Korea government",
     "South Korean officials": "South Korea government",
-    "Ukrainian military intelligence": UA_GUR, "Ukrainian Defence Intelligence": UA_GUR,
-    "Ukrainian Defense Intelligence": UA_GUR, "Defence Intelligence of Ukraine": UA_GUR,
-    "Main Intelligence Directorate": UA_GUR, "GUR": UA_GUR, "HUR": UA_GUR,
-    "Kyrylo Budanov": UA_GUR, "Budanov": UA_GUR,
-    "Ukrainian General Staff": "Ukraine General Staff", "General Staff of Ukraine": "Ukraine General Staff",
+    "Ukrainian military intelligence": UA_GUR,
+    "Ukrainian Defence Intelligence": UA_GUR,
+    "Ukrainian Defense Intelligence": UA_GUR,
+    "Defence Intelligence of Ukraine": UA_GUR,
+    "Main Intelligence Directorate": UA_GUR,
+    "GUR": UA_GUR,
+    "HUR": UA_GUR,
+    "Kyrylo Budanov": UA_GUR,
+    "Budanov": UA_GUR,
+    "Ukrainian General Staff": "Ukraine General Staff",
+    "General Staff of Ukraine": "Ukraine General Staff",
     "Ukrainian Special Operations Forces": "Ukraine Special Operations Forces",
     "Ukrainian prosecutors": "Ukraine Prosecutor General's Office",
     "Prosecutor General's Office": "Ukraine Prosecutor General's Office",
-    "Ukrainian Security Service": "Ukraine Security Service (SBU)", "SBU": "Ukraine Security Service (SBU)",
+    "Ukrainian Security Service": "Ukraine Security Service (SBU)",
+    "SBU": "Ukraine Security Service (SBU)",
     "Ukrainian defence ministry": "Ukraine Ministry of Defence",
     "Ukrainian defense ministry": "Ukraine Ministry of Defence",
-    "Volodymyr Zelensky": "Volodymyr Zelensky", "Zelensky": "Volodymyr Zelensky",
-    "Zelenskyy": "Volodymyr Zelensky", "Zelenskiy": "Volodymyr Zelensky",
-    "Ukraine": "Ukraine government", "Ukrainian government": "Ukraine government",
-    "Ukrainian officials": "Ukraine government", "Ukrainian authorities": "Ukraine government",
-    "Pentagon": US_DOD, "Department of Defense": US_DOD, "Defense Department": US_DOD,
-    "DoD": US_DOD, "Sabrina Singh": US_DOD, "Lloyd Austin": "US Defense Secretary Lloyd Austin",
-    "State Department": "US State Department", "Antony Blinken": "US Secretary of State Antony Blinken",
-    "Blinken": "US Secretary of State Antony Blinken", "White House": "US White House",
-    "John Kirby": "US White House", "United States": "US government", "US": "US government",
+    "Volodymyr Zelensky": "Volodymyr Zelensky",
+    "Zelensky": "Volodymyr Zelensky",
+    "Zelenskyy": "Volodymyr Zelensky",
+    "Zelenskiy": "Volodymyr Zelensky",
+    "Ukraine": "Ukraine government",
+    "Ukrainian government": "Ukraine government",
+    "Ukrainian officials": "Ukraine government",
+    "Ukrainian authorities": "Ukraine government",
+    "Pentagon": US_DOD,
+    "Department of Defense": US_DOD,
+    "Defense Department": US_DOD,
+    "DoD": US_DOD,
+    "Sabrina Singh": US_DOD,
+    "Lloyd Austin": "US Defense Secretary Lloyd Austin",
+    "State Department": "US State Department",
+    "Antony Blinken": "US Secretary of State Antony Blinken",
+    "Blinken": "US Secretary of State Antony Blinken",
+    "White House": "US White House",
+    "John Kirby": "US White House",
+    "United States": "US government",
+    "US": "US government",
     "American officials": "US government",
-    "British Ministry of Defence": "UK Ministry of Defence", "UK Ministry of Defence": "UK Ministry of Defence",
-    "UK MoD": "UK Ministry of Defence", "British defence ministry": "UK Ministry of Defence",
-    "British military intelligence": "UK Ministry of Defence", "UK Defence Intelligence": "UK Ministry of Defence",
-    "Russian Defence Ministry": "Russia MoD", "Russian Defense Ministry": "Russia MoD",
-    "Russian Ministry of Defence": "Russia MoD", "Russia MoD": "Russia MoD",
-    "Kremlin": "Kremlin", "Dmitry Peskov": "Kremlin", "Peskov": "Kremlin",
-    "Vladimir Putin": "Vladimir Putin", "Putin": "Vladimir Putin", "Russia": "Russia government",
-    "KCNA": "North Korea KCNA", "Korean Central News Agency": "North Korea KCNA",
-    "North Korean state media": "North Korea KCNA", "state media": "North Korea KCNA",
-    "Rodong Sinmun": "North Korea KCNA", "Kim Jong Un": "Kim Jong Un",
+    "British Ministry of Defence": "UK Ministry of Defence",
+    "UK Ministry of Defence": "UK Ministry of Defence",
+    "UK MoD": "UK Ministry of Defence",
+    "British defence ministry": "UK Ministry of Defence",
+    "British military intelligence": "UK Ministry of Defence",
+    "UK Defence Intelligence": "UK Ministry of Defence",
+    "Russian Defence Ministry": "Russia MoD",
+    "Russian Defense Ministry": "Russia MoD",
+    "Russian Ministry of Defence": "Russia MoD",
+    "Russia MoD": "Russia MoD",
+    "Kremlin": "Kremlin",
+    "Dmitry Peskov": "Kremlin",
+    "Peskov": "Kremlin",
+    "Vladimir Putin": "Vladimir Putin",
+    "Putin": "Vladimir Putin",
+    "Russia": "Russia government",
+    "KCNA": "North Korea KCNA",
+    "Korean Central News Agency": "North Korea KCNA",
+    "North Korean state media": "North Korea KCNA",
+    "state media": "North Korea KCNA",
+    "Rodong Sinmun": "North Korea KCNA",
+    "Kim Jong Un": "Kim Jong Un",
     "North Korea": "North Korea government",
-    "NATO": "NATO", "Mark Rutte": "NATO", "Institute for the Study of War": "Institute for the Study of War",
+    "NATO": "NATO",
+    "Mark Rutte": "NATO",
+    "Institute for the Study of War": "Institute for the Study of War",
     "ISW": "Institute for the Study of War",
-    "Yonhap": "Yonhap", "Reuters": "Reuters", "Associated Press": "AP", "AFP": "AFP",
-    "NK News": "NK News", "Daily NK": "Daily NK", "CNN": "CNN", "BBC": "BBC",
+    "Yonhap": "Yonhap",
+    "Reuters": "Reuters",
+    "Associated Press": "AP",
+    "AFP": "AFP",
+    "NK News": "NK News",
+    "Daily NK": "Daily NK",
+    "CNN": "CNN",
+    "BBC": "BBC",
 }
 MEDIA = frozenset({"Yonhap", "Reuters", "AP", "AFP", "NK News", "Daily NK", "CNN", "BBC"})
-_PERSON_COUNTRY = {"Volodymyr Zelensky": "Ukraine", "Yoon Suk Yeol": "South Korea",
-                   "Vladimir Putin": "Russia", "Kremlin": "Russia", "Kim Jong Un": "North Korea"}
+_PERSON_COUNTRY = {
+    "Volodymyr Zelensky": "Ukraine",
+    "Yoon Suk Yeol": "South Korea",
+    "Vladimir Putin": "Russia",
+    "Kremlin": "Russia",
+    "Kim Jong Un": "North Korea",
+}
 
 # Country names in every spelling a report uses; aliases are matched through these forms.
 _COUNTRY_FORMS = {
@@ -166,8 +220,10 @@ class ClaimantResolver:
     def mentions(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of every alias in text[lo:hi]."""
         hi = len(text) if hi is None else hi
-        return [(m.start(), m.end(), self._canonical[int(m.lastgroup[1:])])
-                for m in self._rx.finditer(text, lo, hi)]
+        return [
+            (m.start(), m.end(), self._canonical[int(m.lastgroup[1:])])
+            for m in self._rx.finditer(text, lo, hi)
+        ]
 
     def resolve(self, phrase: str, default_country: str | None = None) -> str | None:
         """Canonical name for a speaker phrase; the phrase itself (tidied) when unknown."""
@@ -261,10 +317,14 @@ def resolver_for(aliases=None) -> ClaimantResolver:
     return _cached(tuple(sorted((str(a), str(n)) for a, n in items)))
 
 
-def find_attributions(text: str, lo: int, hi: int, resolver: ClaimantResolver,
-                      default_country: str | None = None,
-                      mentions: list[tuple[int, int, str]] | None = None,
-                      ) -> list[tuple[float, Attribution]]:
+def find_attributions(
+    text: str,
+    lo: int,
+    hi: int,
+    resolver: ClaimantResolver,
+    default_country: str | None = None,
+    mentions: list[tuple[int, int, str]] | None = None,
+) -> list[tuple[float, Attribution]]:
     """Candidate claimants of the sentence text[lo:hi], each with a rank (higher wins).
 
     `mentions`: the article's alias mentions, when already found (saves a pass).
@@ -281,8 +341,11 @@ def find_attributions(text: str, lo: int, hi: int, resolver: ClaimantResolver,
         after = text[e : min(hi, e + 40)]
         before = text[max(lo, s - 40) : s]
         cue = _PREFIX_CUE.search(before)
-        verb = re.match(r"(?:\s+(?:also|previously|earlier|has|have|had|on\s+\w+|last\s+\w+|"
-                        r"in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b", after)
+        verb = re.match(
+            r"(?:\s+(?:also|previously|earlier|has|have|had|on\s+\w+|last\s+\w+|"
+            r"in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b",
+            after,
+        )
         if cue:
             rank = {"citing": 5.0, "according": 3.0}.get(cue.group("cue").split()[0].lower(), 1.5)
             out.append((rank, Attribution(name, s, e, s, "cue:" + cue.group("cue").split()[0])))
@@ -304,7 +367,9 @@ def find_attributions(text: str, lo: int, hi: int, resolver: ClaimantResolver,
         if not any(a.start == s for _, a in out):
             name = resolver.resolve(m.group(1), default_country)
             if name:
-                out.append((2.5, Attribution(name, s, lo + m.end(1), lo + m.start(), "cue:according")))
+                out.append(
+                    (2.5, Attribution(name, s, lo + m.end(1), lo + m.start(), "cue:according"))
+                )
     return [(r - (2.5 if a.claimant in MEDIA else 0), a) for r, a in out]
 
 
@@ -324,15 +389,16 @@ def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
     words = phrase.split()
     if not words or len(words) > 10 or words[0].lower() in _PRONOUNS_AND_JOINERS:
         return None
-    capitalised = all(w[0].isupper() or w.lower() in _CONNECTORS | {"a", "an", "both"}
-                      for w in words)
+    capitalised = all(
+        w[0].isupper() or w.lower() in _CONNECTORS | {"a", "an", "both"} for w in words
+    )
     if not (capitalised and any(w[0].isupper() for w in words)) and not _ROLE_NP.fullmatch(phrase):
         return None
     # an appositive title after a name: take the name too
     before = text[lo:seg_start].rstrip()
     if before.endswith(","):
         head = before[:-1]
-        cut = max(head.rfind(c) for c in ",“”\"(;:—")
+        cut = max(head.rfind(c) for c in ',“”"(;:—')
         name = head[cut + 1 :].strip()
         if name and len(name.split()) <= 4 and all(w[0].isupper() for w in name.split()):
             return (lo + cut + 1 + (len(head[cut + 1 :]) - len(head[cut + 1 :].lstrip())), e)

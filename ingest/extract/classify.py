@@ -19,10 +19,10 @@ from .lexicon import (
     COUNTED,
     DEPLOY,
     FENCE,
-    PAYMENT,
-    PLAN,
     NOUN_CLASSES,
     OTHER_NATION,
+    PAYMENT,
+    PLAN,
     RUSSIA_FRONT,
     SOUTH_SENDERS,
     weapon_system,
@@ -76,8 +76,9 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     if OTHER_NATION.search(mods):
         return None  # "300 Russian soldiers": not North Korea's
     if noun_class in ("persons", "workers", "casualties"):
-        return _person(text, q, m.end(), m.start(noun_class), hi, prev_end, mods,
-                       noun_class=noun_class)
+        return _person(
+            text, q, m.end(), m.start(noun_class), hi, prev_end, mods, noun_class=noun_class
+        )
     if noun_class == "times":
         if re.search(r"balloon", sentence, re.I):
             subtype = "balloon_launches"
@@ -97,8 +98,9 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     elif noun_class in ("balloons", "balloon_launches"):
         if SOUTH_SENDERS.search(text, prev_end, q.start):
             return None  # leaflet balloons sent north by activists
-    elif category == "arms_transfer" and re.search(r"\b(?:per|a|each)\s+(?:day|week)\b",
-                                                   text[m.end() : hi]):
+    elif category == "arms_transfer" and re.search(
+        r"\b(?:per|a|each)\s+(?:day|week)\b", text[m.end() : hi]
+    ):
         return None  # a firing rate, not a transfer
     system = weapon_system(noun, text[max(lo, q.start - 12) : m.start(noun_class)] + mods)
     return Kind(category, subtype, unit, system, rule, m.end())
@@ -131,11 +133,20 @@ def _figure_after_predicate(text: str, q: Quantity, prev_end: int) -> Kind | Non
     return Kind("casualties", sub, "troops", "", "count:casualty-total", q.end)
 
 
-def _person(text: str, q: Quantity, noun_end: int, noun_start: int, hi: int, prev_end: int,
-            mods: str, *, noun_class: str = "persons", ellipsis: bool = False) -> Kind | None:
+def _person(
+    text: str,
+    q: Quantity,
+    noun_end: int,
+    noun_start: int,
+    hi: int,
+    prev_end: int,
+    mods: str,
+    *,
+    noun_class: str = "persons",
+    ellipsis: bool = False,
+) -> Kind | None:
     """People counted: the predicate says whether they died, deployed, fought or stand guard."""
     lo_back = max(prev_end, q.start - 120)
-    back = text[lo_back : q.start]
     forward_end = min(hi, noun_end + 160)
     unit = "workers" if noun_class == "workers" else "troops"
     if noun_class == "casualties":
@@ -153,16 +164,15 @@ def _person(text: str, q: Quantity, noun_end: int, noun_start: int, hi: int, pre
     plan = PLAN.search(text, noun_end, forward_end)
     if plan and not CASUALTY.search(text, noun_end, plan.start()):
         # "10,000 soldiers were being prepared to join the war"
-        return Kind("troop_deployment", "additional_deployment", unit, "",
-                    "count:person+plan", plan.end())
+        return Kind(
+            "troop_deployment", "additional_deployment", unit, "", "count:person+plan", plan.end()
+        )
     aux_hits = [h for h in hits if h[3]]
     chosen = aux_hits[0] if aux_hits else None
     if chosen is None and hits:
         chosen = min(hits, key=lambda h: (("casualty", "deploy", "combat").index(h[1]), h[0]))
     sentence_lo = max(prev_end - 400, 0)
-    border_ctx = BORDER.search(text, sentence_lo, hi) and not RUSSIA_FRONT.search(
-        text, lo_back, hi
-    )
+    border_ctx = BORDER.search(text, sentence_lo, hi) and not RUSSIA_FRONT.search(text, lo_back, hi)
     if chosen and chosen[1] == "casualty":
         return Kind("casualties", chosen[2], unit, "", "count:person+casualty", chosen[4])
     if chosen is None:
@@ -170,11 +180,13 @@ def _person(text: str, q: Quantity, noun_end: int, noun_start: int, hi: int, pre
         if b:
             chosen = b[-1]
             if chosen[1] == "casualty":
-                return Kind("casualties", chosen[2], unit, "", "count:casualty+person",
-                            noun_end)
+                return Kind("casualties", chosen[2], unit, "", "count:casualty+person", noun_end)
     if border_ctx and noun_class == "persons":
-        sub = "mdl_crossings" if re.search(r"\bcross", text[lo_back:forward_end], re.I) else (
-            "soldiers_at_border")
+        sub = (
+            "mdl_crossings"
+            if re.search(r"\bcross", text[lo_back:forward_end], re.I)
+            else ("soldiers_at_border")
+        )
         return Kind("border_activity", sub, unit, "", f"count:person+{sub}", noun_end)
     if chosen is None:
         return None
@@ -182,14 +194,25 @@ def _person(text: str, q: Quantity, noun_end: int, noun_start: int, hi: int, pre
         return Kind("troop_deployment", "workers", unit, "", "count:workers", noun_end)
     if chosen[1] == "combat":
         return Kind("troop_deployment", "in_combat", unit, "", "count:person+combat", chosen[4])
-    near = text[max(lo_back, q.start - 25) : q.start] + " " + mods + " " + text[
-        noun_end : min(forward_end, chosen[4] + 1)
-    ]
+    near = (
+        text[max(lo_back, q.start - 25) : q.start]
+        + " "
+        + mods
+        + " "
+        + text[noun_end : min(forward_end, chosen[4] + 1)]
+    )
     if ADDITIONAL.search(near) or PLAN.search(text, max(lo_back, chosen[0] - 30), chosen[4]):
-        return Kind("troop_deployment", "additional_deployment", unit, "",
-                    "count:person+additional", max(noun_end, chosen[4]))
-    return Kind("troop_deployment", "deployed", unit, "", "count:person+deploy",
-                max(noun_end, chosen[4]))
+        return Kind(
+            "troop_deployment",
+            "additional_deployment",
+            unit,
+            "",
+            "count:person+additional",
+            max(noun_end, chosen[4]),
+        )
+    return Kind(
+        "troop_deployment", "deployed", unit, "", "count:person+deploy", max(noun_end, chosen[4])
+    )
 
 
 def _triggers(text: str, lo: int, hi: int) -> list[tuple[int, str, str, bool, int]]:

@@ -14,9 +14,20 @@ from dataclasses import dataclass
 _MONTH_NUM = {
     m: i + 1
     for i, names in enumerate(
-        ["jan january", "feb february", "mar march", "apr april", "may", "jun june",
-         "jul july", "aug august", "sep sept september", "oct october", "nov november",
-         "dec december"]
+        [
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ]
     )
     for m in names.split()
 }
@@ -72,16 +83,28 @@ def _resolve(m: re.Match, published: dt.date) -> dt.date | None:
         return _month_date(mon, day, int(year) if year else None, published, False)
     if g["month"]:
         word = g["mo_m"]
-        if word == "May" and not (g["mo_last"] or g["mo_part"] or g["mo_y"] or g["since"]) and (
-            not re.search(r"\b(?:in|since|from|by|until|of|early|late|mid|last)\s+$",
-                          m.string[max(0, m.start() - 8) : m.start()], re.IGNORECASE)
+        if (
+            word == "May"
+            and not (g["mo_last"] or g["mo_part"] or g["mo_y"] or g["since"])
+            and (
+                not re.search(
+                    r"\b(?:in|since|from|by|until|of|early|late|mid|last)\s+$",
+                    m.string[max(0, m.start() - 8) : m.start()],
+                    re.IGNORECASE,
+                )
+            )
         ):
             return None  # the modal verb "May ..." at a sentence start
         if word[0].islower():
             return None  # "march", "may": verbs, not months
         day = {"early": 5, "mid": 15, "late": 25}.get((g["mo_part"] or "").lower(), 15)
-        return _month_date(_MONTH_NUM[word.lower()], day,
-                           int(g["mo_y"]) if g["mo_y"] else None, published, bool(g["mo_last"]))
+        return _month_date(
+            _MONTH_NUM[word.lower()],
+            day,
+            int(g["mo_y"]) if g["mo_y"] else None,
+            published,
+            bool(g["mo_last"]),
+        )
     if g["year"]:
         if not (g["since"] or g["y_part"]):
             return None  # a bare year is too coarse for a claim date
@@ -129,19 +152,26 @@ def find_dates(text: str, lo: int, hi: int, published: dt.date | None) -> list[D
             d = None
         if d is not None:
             start = m.start() if not m.group("since") else m.end("since")
-            vague = bool(m.group("rel")) and "this" in m.group("rel").lower() and (
-                "week" not in m.group("rel").lower())
+            vague = (
+                bool(m.group("rel"))
+                and "this" in m.group("rel").lower()
+                and ("week" not in m.group("rel").lower())
+            )
             out.append(DateMention(start, m.end(), d, bool(m.group("since")), vague))
     return out
 
 
-def claim_date(dates: list[DateMention], anchor: int | None, published: dt.date | None,
-               window: int = 40) -> dt.date | None:
+def claim_date(
+    dates: list[DateMention], anchor: int | None, published: dt.date | None, window: int = 40
+) -> dt.date | None:
     """When the claim was made: the date phrase nearest the reporting verb, else publication."""
     if anchor is None:
         return published
-    near = [d for d in dates if not d.since and not d.vague
-            and min(abs(d.start - anchor), abs(d.end - anchor)) <= window]
+    near = [
+        d
+        for d in dates
+        if not d.since and not d.vague and min(abs(d.start - anchor), abs(d.end - anchor)) <= window
+    ]
     if not near:
         return published
     best = min(near, key=lambda d: min(abs(d.start - anchor), abs(d.end - anchor)))

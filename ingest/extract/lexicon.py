@@ -94,8 +94,11 @@ PLAN = re.compile(
     r"dispatched|join)\b",
     re.IGNORECASE,
 )
-PAYMENT = re.compile(r"\b(?:paid|pay|pays|paying|payments?|earned|earns|revenue|compensat\w+|"
-                     r"worth|income|funds?)\b", re.IGNORECASE)
+PAYMENT = re.compile(
+    r"\b(?:paid|pay|pays|paying|payments?|earned|earns|revenue|compensat\w+|"
+    r"worth|income|funds?)\b",
+    re.IGNORECASE,
+)
 ADDITIONAL = re.compile(
     r"\b(?:additional|more|another|extra|fresh|further|reinforcements|rotation|new\s+batch|"
     r"second\s+batch|second\s+wave)\b",

@@ -19,8 +19,15 @@ _ONE_EVENT = re.compile(
     r"shipment|one\s+day|a\s+day)\b",
     re.IGNORECASE,
 )
-_RUNNING_KINDS = {"killed", "wounded", "killed_or_wounded", "captured", "missing", "deployed",
-                  "soldiers_at_border"}
+_RUNNING_KINDS = {
+    "killed",
+    "wounded",
+    "killed_or_wounded",
+    "captured",
+    "missing",
+    "deployed",
+    "soldiers_at_border",
+}
 
 
 def measure_of(subtype: str, clause: str) -> str:

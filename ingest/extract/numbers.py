@@ -11,11 +11,34 @@ import re
 from dataclasses import dataclass
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
@@ -25,8 +48,13 @@ _W_ATOM = rf"(?:(?:{_W_SMALL})(?:-(?:{_W_SMALL}))?|dozen|hundred|thousand|millio
 _WORDNUM = rf"(?:an?\s+(?:dozen|hundred|thousand|million)|{_W_ATOM}(?:\s+(?:and\s+)?{_W_ATOM})*)"
 
 _VAGUE = {
-    "tens of thousands": 10_000, "hundreds of thousands": 100_000, "thousands": 1_000,
-    "hundreds": 100, "dozens": 12, "millions": 1_000_000, "scores": 20,
+    "tens of thousands": 10_000,
+    "hundreds of thousands": 100_000,
+    "thousands": 1_000,
+    "hundreds": 100,
+    "dozens": 12,
+    "millions": 1_000_000,
+    "scores": 20,
 }
 _ATOM = re.compile(
     r"(?P<vague>\b(?:(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens|millions|"
@@ -71,23 +99,49 @@ _COUNTED = re.compile(
     r"drones|workers|casualties)\b"
 )
 _RATIO = re.compile(r"\b(?:one|\d+)\s+(?:in|out\s+of)\s+$", re.IGNORECASE)
-_ONCE_OK = re.compile(r"\s*(?:[.,;)]|$|\s(?:since|in|on|this|last|so|before|after|during|over|and|or)\b)")
+_ONCE_OK = re.compile(
+    r"\s*(?:[.,;)]|$|\s(?:since|in|on|this|last|so|before|after|during|over|and|or)\b)"
+)
 
 _HEDGES: list[tuple[str, str]] = [
-    (r"as many as", "up_to"), (r"as much as", "up_to"), (r"up to", "up_to"),
-    (r"at most", "up_to"), (r"no more than", "up_to"), (r"not more than", "up_to"),
-    (r"a maximum of", "up_to"), (r"at least", "at_least"), (r"no fewer than", "at_least"),
-    (r"not less than", "at_least"), (r"a minimum of", "at_least"),
-    (r"more than", "more_than"), (r"well over", "more_than"), (r"just over", "more_than"),
-    (r"over", "more_than"), (r"above", "more_than"), (r"in excess of", "more_than"),
-    (r"upwards of", "more_than"), (r"exceeding", "more_than"), (r"north of", "more_than"),
-    (r"fewer than", "fewer_than"), (r"less than", "fewer_than"), (r"just under", "fewer_than"),
-    (r"under", "fewer_than"), (r"below", "fewer_than"),
-    (r"approximately", "approximately"), (r"approx\.", "approximately"),
-    (r"about", "approximately"), (r"around", "approximately"), (r"roughly", "approximately"),
-    (r"nearly", "approximately"), (r"almost", "approximately"), (r"close to", "approximately"),
-    (r"an estimated", "approximately"), (r"estimated", "approximately"),
-    (r"some", "approximately"), (r"circa", "approximately"), (r"~", "approximately"),
+    (r"as many as", "up_to"),
+    (r"as much as", "up_to"),
+    (r"up to", "up_to"),
+    (r"at most", "up_to"),
+    (r"no more than", "up_to"),
+    (r"not more than", "up_to"),
+    (r"a maximum of", "up_to"),
+    (r"at least", "at_least"),
+    (r"no fewer than", "at_least"),
+    (r"not less than", "at_least"),
+    (r"a minimum of", "at_least"),
+    (r"more than", "more_than"),
+    (r"well over", "more_than"),
+    (r"just over", "more_than"),
+    (r"over", "more_than"),
+    (r"above", "more_than"),
+    (r"in excess of", "more_than"),
+    (r"upwards of", "more_than"),
+    (r"exceeding", "more_than"),
+    (r"north of", "more_than"),
+    (r"fewer than", "fewer_than"),
+    (r"less than", "fewer_than"),
+    (r"just under", "fewer_than"),
+    (r"under", "fewer_than"),
+    (r"below", "fewer_than"),
+    (r"approximately", "approximately"),
+    (r"approx\.", "approximately"),
+    (r"about", "approximately"),
+    (r"around", "approximately"),
+    (r"roughly", "approximately"),
+    (r"nearly", "approximately"),
+    (r"almost", "approximately"),
+    (r"close to", "approximately"),
+    (r"an estimated", "approximately"),
+    (r"estimated", "approximately"),
+    (r"some", "approximately"),
+    (r"circa", "approximately"),
+    (r"~", "approximately"),
 ]
 _HEDGE_AT_END = re.compile(
     r"(?:^|(?<=[\s(“\"]))(" + "|".join(h for h, _ in _HEDGES) + r")\s*$", re.IGNORECASE
@@ -177,8 +231,15 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
             if not scale_txt and re.fullmatch(r"(?:19|20)\d\d", raw) and not _COUNTED.match(after):
                 continue  # a year
             start = m.start() - len(money.group(0)) if money else m.start()
-            out.append(_Atom(start, m.end(), float(raw.replace(",", "")) * scale,
-                             "money" if money else "digits", scale))
+            out.append(
+                _Atom(
+                    start,
+                    m.end(),
+                    float(raw.replace(",", "")) * scale,
+                    "money" if money else "digits",
+                    scale,
+                )
+            )
         elif m.group("words"):
             phrase = m.group("words")
             value = words_to_number(phrase)
@@ -194,8 +255,9 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
             word = m.group("times").lower()
             if word == "once" and not _ONCE_OK.match(after):
                 continue
-            out.append(_Atom(m.start(), m.end(), {"once": 1, "twice": 2, "thrice": 3}[word],
-                             "times"))
+            out.append(
+                _Atom(m.start(), m.end(), {"once": 1, "twice": 2, "thrice": 3}[word], "times")
+            )
     return out
 
 

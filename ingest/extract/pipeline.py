@@ -95,12 +95,15 @@ def extract_mentions(
     resolver = resolver_for(aliases)
     sentences = split_sentences(text)
     all_mentions = resolver.mentions(text)
-    attributions = [find_attributions(text, s.start, s.end, resolver, None, all_mentions)
-                    for s in sentences]
+    attributions = [
+        find_attributions(text, s.start, s.end, resolver, None, all_mentions) for s in sentences
+    ]
     dominant, country = _dominant(attributions)
     if country:  # role phrases ("a military official") speak for the article's side
-        attributions = [[(r, replace(a, claimant=with_country(a.claimant, country)))
-                         for r, a in cands] for cands in attributions]
+        attributions = [
+            [(r, replace(a, claimant=with_country(a.claimant, country))) for r, a in cands]
+            for cands in attributions
+        ]
     nk_in_article = NORTH_KOREA.search(text) is not None
     out: list[Mention] = []
     carried: _Speaker | None = None
@@ -112,11 +115,13 @@ def extract_mentions(
         best = max(attributions[i], key=lambda ra: ra[0], default=None)
         speaker: _Speaker
         if best is not None:
-            speaker = _Speaker(best[1].claimant, claim_date(dates, best[1].anchor, published),
-                               best[1].rule)
+            speaker = _Speaker(
+                best[1].claimant, claim_date(dates, best[1].anchor, published), best[1].rule
+            )
             speaker.claimant = _refine(speaker.claimant, best[1], all_mentions)
-            speaker.claimant = _antecedent(text[best[1].start : best[1].end], speaker.claimant,
-                                           recent)
+            speaker.claimant = _antecedent(
+                text[best[1].start : best[1].end], speaker.claimant, recent
+            )
             if speaker.claimant and speaker.claimant not in recent:
                 recent.insert(0, speaker.claimant)
             carried = speaker
@@ -134,8 +139,9 @@ def extract_mentions(
     return out
 
 
-def _sentence_mentions(text: str, sent: Sentence, dates, speaker: _Speaker,
-                       heading: bool) -> list[Mention]:
+def _sentence_mentions(
+    text: str, sent: Sentence, dates, speaker: _Speaker, heading: bool
+) -> list[Mention]:
     found: list[Mention] = []
     quantities = find_quantities(text, sent.start, sent.end)
     prev_end = sent.start
@@ -144,8 +150,11 @@ def _sentence_mentions(text: str, sent: Sentence, dates, speaker: _Speaker,
     for j, q in enumerate(quantities):
         hi = quantities[j + 1].start if j + 1 < len(quantities) else sent.end
         kind = classify(text, q, sent.start, hi, prev_end)
-        if kind is None and prev_kind and _OF_WHICH.search(text, max(prev_end, q.start - 25),
-                                                           q.start):
+        if (
+            kind is None
+            and prev_kind
+            and _OF_WHICH.search(text, max(prev_end, q.start - 25), q.start)
+        ):
             # "260 balloons were spotted, of which some 120 landed": the same noun
             kind = replace(prev_kind, rule=prev_kind.rule + "+of-which", end=q.end)
         prev_end = q.end
@@ -158,29 +167,61 @@ def _sentence_mentions(text: str, sent: Sentence, dates, speaker: _Speaker,
             s, e = sent.start, sent.end
         clause = text[s:e]
         p_start = period_start(dates, s, e)
-        found.append(Mention(
-            kind.category, kind.subtype, _num(q.low), _num(q.best), _num(q.high), q.qualifier,
-            kind.unit, speaker.claimant, _iso(speaker.date), text[s:e], s, e,
-            f"{kind.rule}; qualifier {q.qualifier}; claimant {speaker.basis}",
-            kind.weapon_system, measure_of(kind.subtype, clause), _iso(p_start),
-            _iso(speaker.date) if p_start else None, _score(0.8, speaker.basis),
-        ))
+        found.append(
+            Mention(
+                kind.category,
+                kind.subtype,
+                _num(q.low),
+                _num(q.best),
+                _num(q.high),
+                q.qualifier,
+                kind.unit,
+                speaker.claimant,
+                _iso(speaker.date),
+                text[s:e],
+                s,
+                e,
+                f"{kind.rule}; qualifier {q.qualifier}; claimant {speaker.basis}",
+                kind.weapon_system,
+                measure_of(kind.subtype, clause),
+                _iso(p_start),
+                _iso(speaker.date) if p_start else None,
+                _score(0.8, speaker.basis),
+            )
+        )
     numeric = {(m.category, m.subtype) for m in found}
     seen: set[tuple[str, str]] = set()
     for a in [] if heading else find_assertions(text, sent.start, sent.end):
         if a.subtype not in _STATUS_SUBTYPES and (
-            (a.category, a.subtype) in numeric or any(s < a.core[1] and a.core[0] < e for s, e in cores)
+            (a.category, a.subtype) in numeric
+            or any(s < a.core[1] and a.core[0] < e for s, e in cores)
         ):
             continue  # a figure in this sentence already carries the claim
         if (a.category, a.subtype) in seen:
             continue
         seen.add((a.category, a.subtype))
-        found.append(Mention(
-            a.category, a.subtype, None, None, None, "none", a.unit, speaker.claimant,
-            _iso(speaker.date), text[a.start : a.end], a.start, a.end,
-            f"{a.rule}; claimant {speaker.basis}", a.weapon_system, "", None, None,
-            _score(0.6, speaker.basis),
-        ))
+        found.append(
+            Mention(
+                a.category,
+                a.subtype,
+                None,
+                None,
+                None,
+                "none",
+                a.unit,
+                speaker.claimant,
+                _iso(speaker.date),
+                text[a.start : a.end],
+                a.start,
+                a.end,
+                f"{a.rule}; claimant {speaker.basis}",
+                a.weapon_system,
+                "",
+                None,
+                None,
+                _score(0.6, speaker.basis),
+            )
+        )
     found.sort(key=lambda m: m.quote_start)
     return found
 
@@ -201,8 +242,12 @@ def _is_heading(text: str, sentences: list[Sentence], i: int) -> bool:
     alone = (i == 0 or sentences[i - 1].paragraph != s.paragraph) and (
         i + 1 == len(sentences) or sentences[i + 1].paragraph != s.paragraph
     )
-    return s.paragraph > 0 and alone and len(text[s.start : s.end]) < 90 and (
-        text[s.end - 1] not in ".!?\"”’")
+    return (
+        s.paragraph > 0
+        and alone
+        and len(text[s.start : s.end]) < 90
+        and (text[s.end - 1] not in '.!?"”’')
+    )
 
 
 def _dominant(attributions) -> tuple[str | None, str | None]:
@@ -227,8 +272,11 @@ def _refine(name: str | None, attr: Attribution, mentions) -> str | None:
     if not name or not is_country_level(name) or " and " in name:
         return name
     country = country_of(name)
-    same = [(s, n) for s, _, n in mentions
-            if country_of(n) == country and not is_country_level(n) and n not in MEDIA]
+    same = [
+        (s, n)
+        for s, _, n in mentions
+        if country_of(n) == country and not is_country_level(n) and n not in MEDIA
+    ]
     before = [(attr.start - s, n) for s, n in same if s < attr.start]
     if before:
         return min(before)[1]

@@ -130,6 +130,6 @@ def trim(text: str, s: int, e: int) -> tuple[int, int]:
     """Shrink a span past whitespace and dangling punctuation on both sides."""
     while s < e and (text[s].isspace() or text[s] in ",;:.“”\"'‘’—–-)"):
         s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:.“”\"‘—–-("):
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ',;:.“”"‘—–-('):
         e -= 1
     return s, e

@@ -10,16 +10,21 @@ def claimant(text, **kw):
 
 def test_sentence_final_attribution_resolves_through_aliases():
     assert claimant("About 3,000 North Korean soldiers were killed, the JCS said.") == [
-        "South Korea Joint Chiefs of Staff"]
-    assert claimant("At least 90 North Korean troops were killed, South Korea's spy agency "
-                    "told lawmakers.") == ["South Korea National Intelligence Service"]
+        "South Korea Joint Chiefs of Staff"
+    ]
+    assert claimant(
+        "At least 90 North Korean troops were killed, South Korea's spy agency told lawmakers."
+    ) == ["South Korea National Intelligence Service"]
 
 
 def test_according_to_and_citing():
-    assert claimant("North Korea sent 500 more soldiers to Russia, according to Ukraine's "
-                    "military intelligence.") == ["Ukraine Defence Intelligence (GUR)"]
-    assert claimant("North Korea shipped 2 million shells to Russia, Yonhap reported, citing "
-                    "the Pentagon.") == ["US Department of Defense"]
+    assert claimant(
+        "North Korea sent 500 more soldiers to Russia, according to Ukraine's "
+        "military intelligence."
+    ) == ["Ukraine Defence Intelligence (GUR)"]
+    assert claimant(
+        "North Korea shipped 2 million shells to Russia, Yonhap reported, citing the Pentagon."
+    ) == ["US Department of Defense"]
 
 
 def test_a_named_person_unknown_to_the_table_is_kept_as_written():
@@ -28,8 +33,10 @@ def test_a_named_person_unknown_to_the_table_is_kept_as_written():
 
 
 def test_a_following_sentence_of_the_same_paragraph_keeps_the_speaker():
-    text = ("The NIS said 100 North Korean soldiers were killed. "
-            "Another 1,000 North Korean soldiers were wounded.")
+    text = (
+        "The NIS said 100 North Korean soldiers were killed. "
+        "Another 1,000 North Korean soldiers were wounded."
+    )
     assert claimant(text) == ["South Korea National Intelligence Service"] * 2
 
 

@@ -30,11 +30,14 @@ def test_a_participle_does_not_beat_the_main_verb():
 
 def test_deployments_and_additional_rotations():
     assert kinds("North Korea has deployed about 11,000 troops to Russia.") == [
-        ("troop_deployment", "deployed")]
+        ("troop_deployment", "deployed")
+    ]
     assert kinds("Pyongyang sent another 2,000 soldiers to Kursk.") == [
-        ("troop_deployment", "additional_deployment")]
+        ("troop_deployment", "additional_deployment")
+    ]
     assert kinds("North Korea has decided to send 5,000 more troops to Russia.") == [
-        ("troop_deployment", "additional_deployment")]
+        ("troop_deployment", "additional_deployment")
+    ]
 
 
 def test_other_nations_figures_are_not_taken():
@@ -45,15 +48,20 @@ def test_other_nations_figures_are_not_taken():
 def test_arms_nouns_give_subtype_unit_and_weapon_system():
     m = one("North Korea has shipped more than 50 240mm rocket launchers to Russia.")
     assert (m.subtype, m.unit, m.low, m.weapon_system) == (
-        "rocket_launchers", "launchers", 50, "240mm MRL")
+        "rocket_launchers",
+        "launchers",
+        50,
+        "240mm MRL",
+    )
     m = one("Pyongyang delivered roughly 3 million artillery shells to Moscow.")
     assert (m.subtype, m.unit, m.best) == ("artillery_shells", "rounds", 3_000_000)
     assert one("North Korea sent 9,000 containers to Russia.").subtype == "containers"
 
 
 def test_a_firing_rate_is_not_a_transferred_quantity():
-    found = extract_mentions("Russia fires 20,000 North Korean shells a day.",
-                             published="2024-11-11")
+    found = extract_mentions(
+        "Russia fires 20,000 North Korean shells a day.", published="2024-11-11"
+    )
     # the use of North Korean shells is a claim; the daily rate is not a shipment
     assert [(m.subtype, m.qualifier) for m in found] == [("artillery_shells", "none")]
 
@@ -71,15 +79,20 @@ def test_border_activity():
 
 def test_claims_without_numbers():
     assert kinds("North Korea is supplying 170mm self-propelled guns to Russia.") == [
-        ("arms_transfer", "self_propelled_artillery")]
+        ("arms_transfer", "self_propelled_artillery")
+    ]
     assert kinds("Russia has been firing North Korean-made missiles at Kyiv.") == [
-        ("arms_transfer", "ballistic_missiles")]
+        ("arms_transfer", "ballistic_missiles")
+    ]
     assert kinds("North Korean troops are fighting in the Kursk region.") == [
-        ("troop_deployment", "in_combat")]
+        ("troop_deployment", "in_combat")
+    ]
     assert kinds("Russia has given North Korea technology for its satellites.") == [
-        ("other", "technology_transfer")]
+        ("other", "technology_transfer")
+    ]
     assert kinds("North Korea launched more trash balloons toward the South.") == [
-        ("border_activity", "balloon_launches")]
+        ("border_activity", "balloon_launches")
+    ]
 
 
 def test_predictions_denials_and_intentions_are_not_claims():
