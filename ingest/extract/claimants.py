@@ -377,7 +377,7 @@ def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
     """The noun phrase right before a reporting verb, if it looks like a speaker."""
     end = verb
     while end > lo and text[end - 1] in " ,":
-        end -= 1  # "Shin Won-sik, South Korean defense minister, said"
+        end -= 1  # "Kim Min-ho, a deputy minister, said": a name, then its title
     seg_start = lo
     for m in _SEGMENT_BREAK.finditer(text, lo, end):
         seg_start = m.end()

@@ -13,7 +13,7 @@ def test_sentence_final_attribution_resolves_through_aliases():
         "South Korea Joint Chiefs of Staff"
     ]
     assert claimant(
-        "At least 90 North Korean troops were killed, South Korea's spy agency told lawmakers."
+        "At least 90 North Korean troops were killed, South Korea's spy agency told a panel."
     ) == ["South Korea National Intelligence Service"]
 
 

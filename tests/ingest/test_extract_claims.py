@@ -16,7 +16,7 @@ def kinds(text):
 def test_casualty_verbs_decide_the_subtype():
     assert one("At least 250 North Korean soldiers were killed near Sudzha.").subtype == "killed"
     assert one("Some 900 North Korean troops have been wounded.").subtype == "wounded"
-    m = one("Nearly 1,200 North Korean soldiers were killed or wounded in the offensive.")
+    m = one("Nearly 1,200 North Korean troops were killed or wounded during the offensive.")
     assert (m.subtype, m.best, m.qualifier) == ("killed_or_wounded", 1200, "approximately")
     assert one("North Korean forces suffered about 600 casualties.").subtype == "killed_or_wounded"
     assert one("Ukraine captured three North Korean soldiers.").subtype == "captured"

@@ -33,8 +33,7 @@ def test_relative_dates(phrase, expected):
 
 def test_since_opens_a_period_and_is_not_the_claim_date():
     text = (
-        "At least 300 North Korean soldiers have been killed since last May, "
-        "the NIS said on Monday."
+        "At least 310 North Korean troops have been killed since last May, the NIS said on Monday."
     )
     (m,) = extract_mentions(text, published=PUBLISHED)
     assert m.claim_date == "2024-11-11"
