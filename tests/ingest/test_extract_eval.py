@@ -68,3 +68,15 @@ def test_quotes_are_verbatim_slices_of_the_file():
         raw = path.read_text(encoding="utf-8")
         for m in extract_file(raw):
             assert raw[m.quote_start : m.quote_end] == m.quote
+
+
+def test_every_mention_uses_the_shared_vocabulary():
+    from tracker.vocab import MEASURES, QUALIFIERS, UNITS, subtype_is_valid
+
+    for folder in (EVAL / "dev" / "articles", OWN / "articles"):
+        for path in sorted(folder.glob("*.txt")):
+            for m in extract_file(path.read_text(encoding="utf-8")):
+                assert subtype_is_valid(m.category, m.subtype), (m.category, m.subtype)
+                assert m.qualifier in QUALIFIERS
+                assert m.unit in UNITS
+                assert m.measure in MEASURES or m.measure == ""
