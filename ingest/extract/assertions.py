@@ -1,0 +1,363 @@
+"""Claims without a number: a weapon type supplied, troops sent or fighting, balloons
+launched, loudspeakers resumed, what Russia gives in return.
+
+Only statements of fact count: a modal ("may", "could"), a negation, a possibility or an
+intention in front of the verb drops the match (predictions and denials are not claims).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import NOUN_CLASSES, WEAPON, weapon_system
+from .text import clause_span, trim
+
+
+@dataclass(frozen=True)
+class Assertion:
+    start: int  # quote span
+    end: int
+    category: str
+    subtype: str
+    unit: str
+    weapon_system: str
+    rule: str
+    core: tuple[int, int] = (0, 0)  # the words that matched, inside the quote
+
+
+_NOT_FACT = re.compile(
+    r"\b(?:may|might|could|would|should|can|cannot|possibility|possible|possibly|potential|"
+    r"whether|if|not|never|no|denied|denies|deny|refrained|refrain|without|threatened|"
+    r"warned|expected|likely|used\s+to|unless|rumou?rs?)\b[^.;]{0,25}$"
+)  # case-sensitive: "May" is a month
+_INTENT = re.compile(
+    r"\b(?:to|keen|seeks?|seeking|wants?|hopes?|aims?|intends?|plans?|planning|agreed|"
+    r"offered|promised|pledged)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_PURPOSE = re.compile(r"\bto\s+(?!the\b)[a-z]+\s+(?:[\w-]+[\s,]+){0,3}(?:and\s+)?$")
+_NK_SUBJECT = r"(?:North\s+Korea|Pyongyang|the\s+North|it)"
+_ADV = (
+    r"(?:(?:has|have|had|is|was|also|again|already|reportedly|now|once\s+again|been|\w+ly)\s+){0,3}"
+)
+
+_SUPPLY = re.compile(
+    r"\b(?:suppl(?:y|ies|ying|ied)|provid(?:e|es|ing|ed)|sen(?:d|ds|ding|t)|ship(?:s|ping|ped)?|"
+    r"deliver(?:s|ing|ed)?|transferr?(?:s|ing|ed)?|export(?:s|ing|ed)?|sell(?:s|ing)?|sold|"
+    r"giv(?:e|es|ing|en)|gave|hand(?:ed|ing)\s+over|produc(?:e|es|ing|ed)\s+and\s+provid\w+)\b",
+    re.IGNORECASE,
+)
+_NK_MADE = re.compile(
+    r"North\s+Korean(?:-|\s+)(?:made|produced|supplied|manufactured|built|origin)\s+"
+    r"(?:[\w-]+\s+){0,2}$|North\s+Korean\s+(?:[\w-]+\s+){0,1}$",
+    re.IGNORECASE,
+)
+_USE_VERB = re.compile(
+    r"\b(?:using|used|uses|fired|fires|firing|launched|launching|employ\w*|received|receives|"
+    r"acquired|recovered|found|deployed)\b",
+    re.IGNORECASE,
+)
+_NATION = re.compile(
+    r"\b(?:North\s+Korea\w*|Pyongyang|the\s+North|Russia\w*|Moscow|Seoul|"
+    r"South\s+Korea\w*|Kyiv|Ukrain\w*|Washington|United\s+States|it)\b"
+)
+
+_RUSSIA_GIVES = re.compile(
+    r"\b(?:Russia|Moscow|the\s+Kremlin|Russian\s+(?:engineers|specialists|experts))\s+"
+    + _ADV
+    + r"(?:provid\w*|gave|giv\w+|transferr?\w*|shar\w+|suppl\w+|sen[dt]\w*|help\w*|assist\w*|"
+    r"deliver\w*|paid|pay\w*)\b",
+    re.IGNORECASE,
+)
+_NK_RECEIVES = re.compile(
+    r"\b" + _NK_SUBJECT + r"\s+" + _ADV + r"(?:received|receives|obtained|acquired|got)\b"
+    r"(?=[^.;]{0,80}\bfrom\s+(?:Russia|Moscow)\b)",
+    re.IGNORECASE,
+)
+_TECH = re.compile(
+    r"\b(?:technolog\w*|know-how|expertise|satellites?|nuclear|submarines?|"
+    r"engines?|aircraft|fighter\s+jets?|air\s+defen[cs]e)\b",
+    re.IGNORECASE,
+)
+_PAYMENT = re.compile(r"\b(?:cash|money|payments?|dollars|oil|fuel|food|wheat|rice)\b", re.I)
+
+# (pattern, category, subtype, unit, rule, guards): guards "modal" or "modal+intent"
+_TROOP_NOUN = r"(?:troops|soldiers|forces|personnel|units|contingent|reinforcements|commandos)"
+_PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
+    (
+        re.compile(
+            r"\b(?:preparing|prepares?|planning|plans?|planned|decided|readying|ready)\s+"
+            r"(?:for\s+|to\s+(?:send|deploy|dispatch)\s+)(?:an?\s+)?(?:additional|more|another|extra|"
+            r"further|fresh|new)\s+(?:[\w-]+\s+){0,2}?(?:rotation|deployment|batch|troops|soldiers|"
+            r"forces|personnel|units|contingent|reinforcements|commandos)",
+            re.IGNORECASE,
+        ),
+        "troop_deployment",
+        "additional_deployment",
+        "troops",
+        "assert:additional-deployment",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:sen(?:t|ding|ds)|deploy(?:ed|ing|s)?|dispatch(?:ed|ing|es)?)\s+(?:more|additional|"
+            r"extra|another|further|fresh)\s+(?:[\w-]+\s+){0,2}?" + _TROOP_NOUN,
+            re.IGNORECASE,
+        ),
+        "troop_deployment",
+        "additional_deployment",
+        "troops",
+        "assert:additional-deployment",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b" + _NK_SUBJECT + r"\s+" + _ADV + r"(?:sent|deployed|dispatched|sends|deploys|"
+            r"is\s+sending|is\s+deploying|began\s+sending|started\s+deploying)\s+(?:its\s+|some\s+|"
+            r"North\s+Korean\s+|special\s+forces\s+)?(?:[\w-]+\s+){0,2}?" + _TROOP_NOUN,
+            re.I,
+        ),
+        "troop_deployment",
+        "deployed",
+        "troops",
+        "assert:troops-sent",
+        "modal+intent",
+    ),
+    (
+        re.compile(
+            r"\bNorth\s+Korean\s+"
+            + _TROOP_NOUN
+            + r"\s+(?:have|has|had|are|were)\s+(?:\w+ly\s+|also\s+"
+            r"|already\s+)?(?:been\s+)?(?:deployed|sent|dispatched|stationed)\s+(?:to|in|near|at)\b",
+            re.I,
+        ),
+        "troop_deployment",
+        "deployed",
+        "troops",
+        "assert:troops-sent",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\bwith\s+(?:many|most|some|hundreds|thousands|a\s+number)\s+(?:of\s+them\s+)?"
+            r"(?:joining|taking\s+part\s+in|fighting|engaged\s+in|thrown\s+into|participating\s+in)\b",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:North\s+Korean\s+)?"
+            + _TROOP_NOUN
+            + r"\s+(?:have|has|had|are|were)\s+(?:\w+ly\s+|"
+            r"also\s+|now\s+|already\s+)?(?:been\s+)?(?:fighting|engaged\s+in\s+(?:combat|fighting|"
+            r"battles?)|in\s+combat|joined\s+(?:the\s+)?(?:fighting|battles?|combat|assaults?)|"
+            r"taking\s+part\s+in|took\s+part\s+in|participating\s+in)",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\bNorth\s+Korean\s+" + _TROOP_NOUN + r"\s+(?:joined|entered|took\s+part\s+in)\s+"
+            r"(?:the\s+)?(?:fighting|battles?|combat|assaults?)",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:resum\w+|restart\w*|install\w*|reinstall\w*|set\s+up|turn(?:ed|ing)?\s+on|"
+            r"blar\w+|blast\w*|broadcast\w*|dismantl\w+|remov\w+|halt\w*|suspend\w*)\s+"
+            r"(?:[\w-]+\s+){0,3}?loudspeakers?\b|\bloudspeakers?\s+(?:[\w-]+\s+){0,3}?(?:resum\w+|"
+            r"blar\w+|install\w+|dismantl\w+)",
+            re.I,
+        ),
+        "border_activity",
+        "loudspeakers",
+        "loudspeakers",
+        "assert:loudspeakers",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:North\s+Korea|Pyongyang|the\s+North)\s+"
+            + _ADV
+            + r"(?:sent|launched|flew|floated|"
+            r"released|sends|launches|began\s+(?:sending|launching)|resumed\s+(?:sending|launching))"
+            r"\s+(?:[\w-]+\s+){0,5}?balloons\b",
+            re.I,
+        ),
+        "border_activity",
+        "balloon_launches",
+        "incidents",
+        "assert:balloon-launch",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:build\w*|built|construct\w*|erect\w*|install\w*|extend\w*)\s+(?:an?\s+|new\s+|"
+            r"the\s+)*(?:[\w-]+\s+){0,2}?(?:fences?|walls?|barriers?|barbed[- ]wire|"
+            r"fortifications?)\b",
+            re.I,
+        ),
+        "border_activity",
+        "fence",
+        "",
+        "assert:fence",
+        "modal+intent",
+    ),
+    (
+        re.compile(
+            r"\b(?:lay\w*|laid|plant\w*|buri\w+)\s+(?:[\w-]+\s+){0,2}?(?:land)?mines\b", re.I
+        ),
+        "border_activity",
+        "mines",
+        "mines",
+        "assert:mines",
+        "modal+intent",
+    ),
+    (
+        re.compile(
+            r"\b(?:crossed|crossing|crosses)\s+the\s+(?:military\s+demarcation\s+line|MDL)\b", re.I
+        ),
+        "border_activity",
+        "mdl_crossings",
+        "incidents",
+        "assert:mdl-crossing",
+        "modal",
+    ),
+    (
+        re.compile(r"\bfired\s+warning\s+shots\b", re.I),
+        "border_activity",
+        "warning_shots",
+        "incidents",
+        "assert:warning-shots",
+        "modal",
+    ),
+    (
+        re.compile(r"\b(?:GPS\s+jamming|jamm(?:ed|ing)\s+(?:of\s+)?GPS)\b", re.I),
+        "border_activity",
+        "gps_jamming",
+        "incidents",
+        "assert:gps-jamming",
+        "modal",
+    ),
+]
+
+
+def _factual(text: str, lo: int, at: int, guards: str) -> bool:
+    before = text[max(lo, at - 40) : at]
+    if _NOT_FACT.search(before):
+        return False
+    if "intent" in guards and _PURPOSE.search(before):
+        return False  # "to plant mines, build barriers": purposes, not facts
+    return not ("intent" in guards and _INTENT.search(before))
+
+
+def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
+    """Claims without numbers in the sentence text[lo:hi]."""
+    out = _arms(text, lo, hi) + _russia_gives(text, lo, hi)
+    for rx, cat, sub, unit, rule, guards in _PATTERNS:
+        for m in rx.finditer(text, lo, hi):
+            if not _factual(text, lo, m.start(), guards):
+                continue
+            s, e = clause_span(text, m.start(), m.end(), lo, hi)
+            s = max(s, m.start()) if m.start() - s > 80 else s
+            out.append(Assertion(s, e, cat, sub, unit, "", rule, (m.start(), m.end())))
+    return out
+
+
+def _arms(text: str, lo: int, hi: int) -> list[Assertion]:
+    """Weapon types North Korea supplies: 'supplying 240mm rocket launchers', 'using North
+    Korean-made missiles'."""
+    out = []
+    for w in WEAPON.finditer(text, lo, hi):
+        noun_class = w.lastgroup
+        if noun_class == "containers":
+            continue  # containers alone say nothing about what was in them
+        window_lo = max(lo, w.start() - 120)
+        made = _NK_MADE.search(text, max(lo, w.start() - 40), w.start())
+        verbs = [
+            v
+            for v in _SUPPLY.finditer(text, window_lo, w.start())
+            if not re.search(r"[;]|\.\s", text[v.end() : w.start()])
+        ]
+        rule = None
+        start = w.start()
+        if verbs:
+            v = verbs[-1]
+            subject = text[max(lo, v.start() - 80) : v.start()]
+            nations = _NATION.findall(subject)
+            supplier_nk = (
+                bool(nations)
+                and re.match(r"North|Pyongyang|the\s+North|it$", nations[-1]) is not None
+            )
+            if (supplier_nk or made) and _factual(text, lo, v.start(), "modal+intent"):
+                rule = "assert:arms-supplied"
+                if w.start() - v.end() <= 3 or re.fullmatch(
+                    r"[\s“\"‘]*", text[v.end() : w.start()]
+                ):
+                    start = v.start()
+        if rule is None and made and _USE_VERB.search(text, lo, hi):
+            if _factual(text, lo, made.start(), "modal"):
+                rule = "assert:nk-made-weapon-used"
+                start = made.start()
+        if rule is None:
+            continue
+        calibre = re.search(r"\d{2,3}\s?-?mm[\s-]*$", text[max(lo, w.start() - 8) : w.start()])
+        if calibre and start == w.start():
+            start = w.start() - len(calibre.group(0))
+        s, e = trim(text, start, w.end())
+        cat, sub, unit = NOUN_CLASSES[noun_class]
+        system = weapon_system(w.group(0), text[max(lo, w.start() - 10) : w.start()])
+        out.append(Assertion(s, e, cat, sub, unit, system, rule, (w.start(), w.end())))
+    return out
+
+
+def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
+    """What Russia gives North Korea in return (technology, payment, other)."""
+    out = []
+    for rx in (_RUSSIA_GIVES, _NK_RECEIVES):
+        for m in rx.finditer(text, lo, hi):
+            if not _factual(text, lo, m.start(), "modal+intent"):
+                continue
+            tail_end = min(hi, m.end() + 150)
+            tail = text[m.end() : tail_end]
+            if rx is _RUSSIA_GIVES and not re.search(
+                r"\b(?:North\s+Korea|Pyongyang|the\s+North)", tail
+            ):
+                continue
+            if _TECH.search(tail):
+                sub = "technology_transfer"
+            elif _PAYMENT.search(tail):
+                sub = "payment"
+            else:
+                continue
+            s, e = clause_span(text, m.start(), m.end(), lo, hi)
+            out.append(
+                Assertion(
+                    max(s, m.start()),
+                    e,
+                    "other",
+                    sub,
+                    "",
+                    "",
+                    "assert:russia-gives",
+                    (m.start(), m.end()),
+                )
+            )
+    return out

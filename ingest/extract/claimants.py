@@ -1,0 +1,405 @@
+"""Who asserts a claim: reporting verbs, 'according to', 'citing', sentence subjects.
+
+Names are resolved through an alias table (alias text -> canonical claimant name). The table
+is injectable: `ClaimantResolver(aliases)` takes pairs loaded from the `ClaimantAlias` rows and
+merges them over the built-in defaults (`DEFAULT_ALIASES`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+SK_JCS = "South Korea Joint Chiefs of Staff"
+SK_NIS = "South Korea National Intelligence Service"
+SK_DIA = "South Korea Defense Intelligence Agency"
+UA_GUR = "Ukraine Defence Intelligence (GUR)"
+US_DOD = "US Department of Defense"
+
+DEFAULT_ALIASES: dict[str, str] = {
+    "Joint Chiefs of Staff": SK_JCS,
+    "JCS": SK_JCS,
+    "South Korean military": SK_JCS,
+    "South Korean army": SK_JCS,
+    "South Korean armed forces": SK_JCS,
+    "National Intelligence Service": SK_NIS,
+    "NIS": SK_NIS,
+    "spy agency": SK_NIS,
+    "South Korean intelligence": SK_NIS,
+    "South Korean intelligence agency": SK_NIS,
+    "South Korean military intelligence": SK_DIA,
+    "Korea Defense Intelligence Agency": SK_DIA,
+    "South Korean Defense Intelligence Agency": SK_DIA,
+    "Ministry of National Defense": "South Korea Ministry of National Defense",
+    "South Korean defense ministry": "South Korea Ministry of National Defense",
+    "South Korean defence ministry": "South Korea Ministry of National Defense",
+    "South Korean presidential office": "South Korea presidential office",
+    "presidential office": "South Korea presidential office",
+    "unification ministry": "South Korea Ministry of Unification",
+    "Yoon Suk Yeol": "Yoon Suk Yeol",
+    "Yoon Suk-yeol": "Yoon Suk Yeol",
+    "Yoon": "Yoon Suk Yeol",
+    "Shin Won-sik": "South Korea Defense Minister Shin Won-sik",
+    "South Korea": "South Korea government",
+    "South Korean government": "South Korea government",
+    "South Korean officials": "South Korea government",
+    "Ukrainian military intelligence": UA_GUR,
+    "Ukrainian Defence Intelligence": UA_GUR,
+    "Ukrainian Defense Intelligence": UA_GUR,
+    "Defence Intelligence of Ukraine": UA_GUR,
+    "Main Intelligence Directorate": UA_GUR,
+    "GUR": UA_GUR,
+    "HUR": UA_GUR,
+    "Kyrylo Budanov": UA_GUR,
+    "Budanov": UA_GUR,
+    "Ukrainian General Staff": "Ukraine General Staff",
+    "General Staff of Ukraine": "Ukraine General Staff",
+    "Ukrainian Special Operations Forces": "Ukraine Special Operations Forces",
+    "Ukrainian prosecutors": "Ukraine Prosecutor General's Office",
+    "Prosecutor General's Office": "Ukraine Prosecutor General's Office",
+    "Ukrainian Security Service": "Ukraine Security Service (SBU)",
+    "SBU": "Ukraine Security Service (SBU)",
+    "Ukrainian defence ministry": "Ukraine Ministry of Defence",
+    "Ukrainian defense ministry": "Ukraine Ministry of Defence",
+    "Volodymyr Zelensky": "Volodymyr Zelensky",
+    "Zelensky": "Volodymyr Zelensky",
+    "Zelenskyy": "Volodymyr Zelensky",
+    "Zelenskiy": "Volodymyr Zelensky",
+    "Ukraine": "Ukraine government",
+    "Ukrainian government": "Ukraine government",
+    "Ukrainian officials": "Ukraine government",
+    "Ukrainian authorities": "Ukraine government",
+    "Pentagon": US_DOD,
+    "Department of Defense": US_DOD,
+    "Defense Department": US_DOD,
+    "DoD": US_DOD,
+    "Sabrina Singh": US_DOD,
+    "Lloyd Austin": "US Defense Secretary Lloyd Austin",
+    "State Department": "US State Department",
+    "Antony Blinken": "US Secretary of State Antony Blinken",
+    "Blinken": "US Secretary of State Antony Blinken",
+    "White House": "US White House",
+    "John Kirby": "US White House",
+    "United States": "US government",
+    "US": "US government",
+    "American officials": "US government",
+    "British Ministry of Defence": "UK Ministry of Defence",
+    "UK Ministry of Defence": "UK Ministry of Defence",
+    "UK MoD": "UK Ministry of Defence",
+    "British defence ministry": "UK Ministry of Defence",
+    "British military intelligence": "UK Ministry of Defence",
+    "UK Defence Intelligence": "UK Ministry of Defence",
+    "Russian Defence Ministry": "Russia MoD",
+    "Russian Defense Ministry": "Russia MoD",
+    "Russian Ministry of Defence": "Russia MoD",
+    "Russia MoD": "Russia MoD",
+    "Kremlin": "Kremlin",
+    "Dmitry Peskov": "Kremlin",
+    "Peskov": "Kremlin",
+    "Vladimir Putin": "Vladimir Putin",
+    "Putin": "Vladimir Putin",
+    "Russia": "Russia government",
+    "KCNA": "North Korea KCNA",
+    "Korean Central News Agency": "North Korea KCNA",
+    "North Korean state media": "North Korea KCNA",
+    "state media": "North Korea KCNA",
+    "Rodong Sinmun": "North Korea KCNA",
+    "Kim Jong Un": "Kim Jong Un",
+    "North Korea": "North Korea government",
+    "NATO": "NATO",
+    "Mark Rutte": "NATO",
+    "Institute for the Study of War": "Institute for the Study of War",
+    "ISW": "Institute for the Study of War",
+    "Yonhap": "Yonhap",
+    "Reuters": "Reuters",
+    "Associated Press": "AP",
+    "AFP": "AFP",
+    "NK News": "NK News",
+    "Daily NK": "Daily NK",
+    "CNN": "CNN",
+    "BBC": "BBC",
+}
+MEDIA = frozenset({"Yonhap", "Reuters", "AP", "AFP", "NK News", "Daily NK", "CNN", "BBC"})
+_PERSON_COUNTRY = {
+    "Volodymyr Zelensky": "Ukraine",
+    "Yoon Suk Yeol": "South Korea",
+    "Vladimir Putin": "Russia",
+    "Kremlin": "Russia",
+    "Kim Jong Un": "North Korea",
+}
+
+# Country names in every spelling a report uses; aliases are matched through these forms.
+_COUNTRY_FORMS = {
+    "South Korea": r"(?:the\s+)?(?:South\s+Korea(?:n|['’]s)?|Seoul(?:['’]s)?)",
+    "North Korea": r"(?:North\s+Korea(?:n|['’]s)?|Pyongyang(?:['’]s)?|DPRK)",
+    "Ukraine": r"(?:Ukraine(?:['’]s)?|Ukrainian|Kyiv(?:['’]s)?|Kiev(?:['’]s)?)",
+    "US": r"(?:(?-i:U\.S\.|US)|American|the\s+United\s+States(?:['’])?|United\s+States|"
+    r"Washington(?:['’]s)?)",
+    "UK": r"(?:(?-i:U\.K\.|UK)|British|Britain(?:['’]s)?)",
+    "Russia": r"(?:Russia(?:n|['’]s)?|Moscow(?:['’]s)?)",
+}
+_COUNTRY_PREFIX = re.compile(
+    r"^(?:" + "|".join(f"(?P<c{i}>{p})" for i, p in enumerate(_COUNTRY_FORMS.values())) + r")"
+    r"(?:\s+|$)",
+    re.IGNORECASE,
+)
+_COUNTRIES = list(_COUNTRY_FORMS)
+
+REPORT_VERB = (
+    r"(?:said|says|say|told|tells|tell|added|adds|reported|reports|announced|announces|stated|"
+    r"states|estimated|estimates|estimate|claimed|claims|noted|confirmed|confirms|wrote|writes|"
+    r"posted|revealed|reveals|disclosed|assessed|assesses|assess|believes|believe|explained|"
+    r"warned|indicated|indicates|shared|showed|shows|counted|counts|spotted|detected|observed|"
+    r"briefed|informed|testified|alleged|alleges|acknowledged|admitted|published|released|"
+    r"cited|quoted|put|puts)"
+)
+_VERB = re.compile(r"\b" + REPORT_VERB + r"\b")
+_ROLE = (
+    r"(?:officials?|spokesperson|spokesman|spokeswoman|sources?|lawmakers?|analysts?|experts?|"
+    r"minister|ministry|agency|military|intelligence|commanders?|president|prosecutors|"
+    r"government|authorities|researchers|observers|officers?|diplomats?|ambassador|envoy)"
+)
+_ROLE_NP = re.compile(r"(?:(?:[Aa]n?|[Tt]he|[Oo]ne)\s+)?(?:[\w'’-]+\s+){0,3}" + _ROLE)
+_TRAILING_ADVERBS = re.compile(
+    r"(?:\s+(?:also|previously|earlier|later|then|again|has|have|had|separately|publicly|"
+    r"recently|repeatedly|first|further|reportedly|would|will|had\s+earlier|on\s+\w+|"
+    r"last\s+\w+|this\s+\w+|in\s+a\s+statement))+$",
+    re.IGNORECASE,
+)
+_PRONOUNS_AND_JOINERS = frozenset("he she they it we i you and but or who which that this".split())
+# Where a speaker phrase can start: punctuation, or after "said"/"that" in a chain of reports.
+_SEGMENT_BREAK = re.compile(r"[,“”\"(;:—]|\b(?:" + REPORT_VERB + r"|that)\s")
+_CONNECTORS = frozenset("of the to for and de da at on".split())
+_PREFIX_CUE = re.compile(
+    r"(?P<cue>according\s+to|citing|(?:issued|released|published|compiled|provided)\s+by|"
+    r"\bby)\s+(?:(?:the|a|an)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A claimant found in a sentence, with where its reporting verb stands (for the date)."""
+
+    claimant: str
+    start: int
+    end: int
+    anchor: int  # position of the reporting verb or cue
+    rule: str
+
+
+class ClaimantResolver:
+    """Finds and resolves claimant names through an alias table.
+
+    `aliases`: extra (alias -> canonical name) pairs, e.g. from the ClaimantAlias table; they
+    override the defaults. `include_defaults=False` uses only the given aliases.
+    """
+
+    def __init__(
+        self,
+        aliases: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        *,
+        include_defaults: bool = True,
+    ) -> None:
+        table: dict[str, str] = dict(DEFAULT_ALIASES) if include_defaults else {}
+        if aliases:
+            items = aliases.items() if isinstance(aliases, Mapping) else aliases
+            table.update((a.strip(), n.strip()) for a, n in items if a and a.strip() and n)
+        self.table = table
+        self._canonical: list[str] = []
+        parts = []
+        # More specific aliases first: the regex tries alternatives left to right.
+        for alias in sorted(table, key=lambda a: (-len(_alias_rest(a)), -len(a))):
+            parts.append(f"(?P<a{len(self._canonical)}>{_alias_pattern(alias)})")
+            self._canonical.append(table[alias])
+        body = "|".join(parts) or r"(?!x)x"
+        self._rx = re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE)
+
+    def mentions(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, canonical name) of every alias in text[lo:hi]."""
+        hi = len(text) if hi is None else hi
+        return [
+            (m.start(), m.end(), self._canonical[int(m.lastgroup[1:])])
+            for m in self._rx.finditer(text, lo, hi)
+        ]
+
+    def resolve(self, phrase: str, default_country: str | None = None) -> str | None:
+        """Canonical name for a speaker phrase; the phrase itself (tidied) when unknown."""
+        phrase = _tidy(phrase)
+        if not phrase:
+            return None
+        parts = re.split(r"\s+and\s+", phrase)
+        if len(parts) > 1 and all(self._whole(p) for p in parts):
+            return " and ".join(dict.fromkeys(self._whole(p) for p in parts))
+        found = self.mentions(phrase)
+        specific = [f for f in found if not is_country_level(f[2])]
+        if specific:
+            return max(specific, key=lambda f: f[1] - f[0])[2]
+        if found:
+            s, e, name = found[0]
+            rest = (phrase[:s] + phrase[e:]).strip().lower()
+            if rest in ("", "officials", "government", "authorities", "leaders", "officials have"):
+                return name
+            # a titled person ("U.S. Deputy Ambassador ... Dorothy Shea") or a role
+            # ("senior Ukrainian intelligence official"): keep the words
+            return phrase
+        return with_country(phrase, default_country)
+
+    def _whole(self, phrase: str) -> str | None:
+        m = self._rx.fullmatch(_tidy(phrase))
+        return self._canonical[int(m.lastgroup[1:])] if m else None
+
+
+def with_country(name: str, country: str | None) -> str:
+    """'military officials' -> 'South Korea military officials': a bare role gets the side
+    the article's sources speak for."""
+    if country and _ROLE_NP.fullmatch(name) and not re.search(r"\s[A-Z]", name):
+        return f"{country} {name[0].lower()}{name[1:]}"
+    return name
+
+
+def is_country_level(name: str) -> bool:
+    return name.endswith(" government")
+
+
+def country_of(name: str | None) -> str | None:
+    """The country a canonical claimant speaks for, when its name says so."""
+    if not name:
+        return None
+    for country in _COUNTRIES:
+        if name.startswith(country + " "):
+            return country
+    return _PERSON_COUNTRY.get(name)
+
+
+def _alias_rest(alias: str) -> str:
+    m = _COUNTRY_PREFIX.match(alias)
+    return alias[m.end() :] if m else alias
+
+
+def _alias_pattern(alias: str) -> str:
+    m = _COUNTRY_PREFIX.match(alias)
+    country = ""
+    rest = alias
+    if m:
+        key = next(k for k, v in m.groupdict().items() if v)
+        country = _COUNTRY_FORMS[_COUNTRIES[int(key[1:])]]
+        rest = alias[m.end() :]
+    words = [re.escape(w).replace("'", "['’]") for w in rest.split()]
+    rest_rx = r"\s+".join(words)
+    if rest_rx and rest.isupper() and len(rest) <= 5:
+        rest_rx = f"(?-i:{rest_rx})"  # acronyms: NIS, GUR, not 'nis'
+    if country and rest_rx:
+        return rf"{country}\s+{rest_rx}"
+    return country or rest_rx
+
+
+def _tidy(phrase: str) -> str:
+    phrase = re.sub(r"\s+", " ", phrase.replace("’", "'")).strip(" ,.;:\"“”'")
+    phrase = re.sub(r"^(?:the|a|an|both)\s+", "", phrase, flags=re.IGNORECASE)
+    return phrase.strip()
+
+
+@lru_cache(maxsize=16)
+def _cached(aliases: tuple[tuple[str, str], ...] | None) -> ClaimantResolver:
+    return ClaimantResolver(aliases)
+
+
+def resolver_for(aliases=None) -> ClaimantResolver:
+    """A resolver for an alias table (a resolver, a mapping, pairs, or None for the defaults)."""
+    if isinstance(aliases, ClaimantResolver):
+        return aliases
+    if aliases is None:
+        return _cached(None)
+    items = aliases.items() if isinstance(aliases, Mapping) else aliases
+    return _cached(tuple(sorted((str(a), str(n)) for a, n in items)))
+
+
+def find_attributions(
+    text: str,
+    lo: int,
+    hi: int,
+    resolver: ClaimantResolver,
+    default_country: str | None = None,
+    mentions: list[tuple[int, int, str]] | None = None,
+) -> list[tuple[float, Attribution]]:
+    """Candidate claimants of the sentence text[lo:hi], each with a rank (higher wins).
+
+    `mentions`: the article's alias mentions, when already found (saves a pass).
+    """
+    out: list[tuple[float, Attribution]] = []
+    if mentions is None:
+        mentions = resolver.mentions(text, lo, hi)
+    else:
+        mentions = [m for m in mentions if lo <= m[0] and m[1] <= hi]
+    covered: set[int] = set()
+    for s, e, name in mentions:
+        if is_country_level(name) and re.search(r"(?:n|ish|['’]s)$", text[s:e]):
+            continue  # "the South Korean spy agency": an adjective, not a speaker
+        after = text[e : min(hi, e + 40)]
+        before = text[max(lo, s - 40) : s]
+        cue = _PREFIX_CUE.search(before)
+        verb = re.match(
+            r"(?:\s+(?:also|previously|earlier|has|have|had|on\s+\w+|last\s+\w+|"
+            r"in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b",
+            after,
+        )
+        if cue:
+            rank = {"citing": 5.0, "according": 3.0}.get(cue.group("cue").split()[0].lower(), 1.5)
+            out.append((rank, Attribution(name, s, e, s, "cue:" + cue.group("cue").split()[0])))
+        elif verb:
+            out.append((4.0, Attribution(name, s, e, e + verb.start(1), "verb:alias")))
+            covered.add(e + verb.start(1))
+    for m in _VERB.finditer(text, lo, hi):
+        np = _speaker_before(text, lo, m.start())
+        if np:
+            name = resolver.resolve(text[np[0] : np[1]], default_country)
+            if not name:
+                continue
+            if " and " in name:  # "Both Kyiv and Washington said": both, over either alias
+                out.append((4.5, Attribution(name, np[0], np[1], m.start(), "verb:phrase")))
+            elif m.start() not in covered:
+                out.append((2.0, Attribution(name, np[0], np[1], m.start(), "verb:phrase")))
+    for m in re.finditer(r"\baccording\s+to\s+([^,.;“”\"()]{2,80})", text[lo:hi]):
+        s = lo + m.start(1)
+        if not any(a.start == s for _, a in out):
+            name = resolver.resolve(m.group(1), default_country)
+            if name:
+                out.append(
+                    (2.5, Attribution(name, s, lo + m.end(1), lo + m.start(), "cue:according"))
+                )
+    return [(r - (2.5 if a.claimant in MEDIA else 0), a) for r, a in out]
+
+
+def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
+    """The noun phrase right before a reporting verb, if it looks like a speaker."""
+    end = verb
+    while end > lo and text[end - 1] in " ,":
+        end -= 1  # "Kim Min-ho, a deputy minister, said": a name, then its title
+    seg_start = lo
+    for m in _SEGMENT_BREAK.finditer(text, lo, end):
+        seg_start = m.end()
+    seg = text[seg_start:end]
+    trimmed = _TRAILING_ADVERBS.sub("", seg.rstrip())
+    lead = len(seg) - len(seg.lstrip())
+    s, e = seg_start + lead, seg_start + len(trimmed)
+    phrase = text[s:e]
+    words = phrase.split()
+    if not words or len(words) > 10 or words[0].lower() in _PRONOUNS_AND_JOINERS:
+        return None
+    capitalised = all(
+        w[0].isupper() or w.lower() in _CONNECTORS | {"a", "an", "both"} for w in words
+    )
+    if not (capitalised and any(w[0].isupper() for w in words)) and not _ROLE_NP.fullmatch(phrase):
+        return None
+    # an appositive title after a name: take the name too
+    before = text[lo:seg_start].rstrip()
+    if before.endswith(","):
+        head = before[:-1]
+        cut = max(head.rfind(c) for c in ',“”"(;:—')
+        name = head[cut + 1 :].strip()
+        if name and len(name.split()) <= 4 and all(w[0].isupper() for w in name.split()):
+            return (lo + cut + 1 + (len(head[cut + 1 :]) - len(head[cut + 1 :].lstrip())), e)
+    return (s, e)

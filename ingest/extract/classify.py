@@ -1,0 +1,227 @@
+"""What a figure counts: category, subtype, unit and weapon system from the words around it.
+
+The counted noun after the number decides most claims ("13,000 containers"). For people
+("300 North Korean soldiers") the predicate decides: killed, wounded, captured, deployed,
+fighting, or standing at the border.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import (
+    ADDITIONAL,
+    AUX_BEFORE,
+    BORDER,
+    CASUALTY,
+    COMBAT,
+    COUNTED,
+    DEPLOY,
+    FENCE,
+    NOUN_CLASSES,
+    OTHER_NATION,
+    PAYMENT,
+    PLAN,
+    RUSSIA_FRONT,
+    SOUTH_SENDERS,
+    weapon_system,
+)
+from .numbers import Quantity
+
+
+@dataclass(frozen=True)
+class Kind:
+    """The classification of a figure, with the end of the words that carry it."""
+
+    category: str
+    subtype: str
+    unit: str
+    weapon_system: str
+    rule: str
+    end: int  # end of the counted noun or predicate, for the quote
+
+
+_ELLIPSIS = re.compile(
+    r"\s*(?:of\s+(?:them|those|these)\s+)?(?:(?:have|has|had|were|was|are|is)\s+(?:also\s+)?(?:been\s+)?)?(?=(?:killed|dead|died|"
+    r"wounded|injured|captured|missing|taken\s+prisoner))",
+    re.IGNORECASE,
+)
+_PEOPLE = re.compile(r"\b(?:troops|soldiers|forces|North\s+Koreans|personnel|servicemen)\b", re.I)
+_UNIT_AS_PRINTED = {"mile": "miles", "miles": "miles", "km": "km"}
+
+
+def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | None:
+    """Classify quantity `q` inside the sentence text[lo:hi].
+
+    `hi` should stop at the next figure so one figure's predicate is not read for another;
+    `prev_end` is where the previous figure (or the sentence) ends.
+    """
+    sentence = text[lo:hi]
+    if q.kind == "money":
+        if PAYMENT.search(sentence):
+            return Kind("other", "payment", "usd", "", "count:money+payment", q.end)
+        return None
+    m = COUNTED.match(text, q.end, hi)
+    if m is None:
+        e = _ELLIPSIS.match(text, q.end, hi)
+        if e is not None and _PEOPLE.search(text, max(0, lo - 300), hi):
+            return _person(text, q, e.end(), e.end(), hi, prev_end, "", ellipsis=True)
+        return _figure_after_predicate(text, q, prev_end)
+    noun_class = next(k for k, v in m.groupdict().items() if v and k != "mods")
+    mods = m.group("mods") or ""
+    noun = m.group(noun_class)
+    category, subtype, unit = NOUN_CLASSES[noun_class]
+    rule = f"count:{noun_class}"
+    if OTHER_NATION.search(mods):
+        return None  # "300 Russian soldiers": not North Korea's
+    if noun_class in ("persons", "workers", "casualties"):
+        return _person(
+            text, q, m.end(), m.start(noun_class), hi, prev_end, mods, noun_class=noun_class
+        )
+    if noun_class == "times":
+        if re.search(r"balloon", sentence, re.I):
+            subtype = "balloon_launches"
+        elif re.search(r"demarcation|\bMDL\b|crossed|crossing", sentence, re.I):
+            subtype = "mdl_crossings"
+        elif re.search(r"warning\s+shots", sentence, re.I):
+            subtype = "warning_shots"
+        elif re.search(r"jamm", sentence, re.I):
+            subtype = "gps_jamming"
+        else:
+            return None
+        rule = f"count:times+{subtype}"
+    elif noun_class == "distance":
+        if not FENCE.search(sentence):
+            return None
+        unit = _UNIT_AS_PRINTED.get(noun.lower(), "km")
+    elif noun_class in ("balloons", "balloon_launches"):
+        if SOUTH_SENDERS.search(text, prev_end, q.start):
+            return None  # leaflet balloons sent north by activists
+    elif category == "arms_transfer" and re.search(
+        r"\b(?:per|a|each)\s+(?:day|week)\b", text[m.end() : hi]
+    ):
+        return None  # a firing rate, not a transfer
+    system = weapon_system(noun, text[max(lo, q.start - 12) : m.start(noun_class)] + mods)
+    return Kind(category, subtype, unit, system, rule, m.end())
+
+
+_GOVERNING_VERB = re.compile(
+    r"\b(?:sent|sends|sending|deployed|deploys|deploying|dispatched|dispatching|killed|captured|"
+    r"wounded|injured|moved|transferred)\s+(?:(?:an?|another|additional|more|extra|the|"
+    r"some|its|their)\s+){0,3}$",
+    re.IGNORECASE,
+)
+_TOTAL_OF = re.compile(
+    r"\b(?:at|to|was|is|of|reached|stood\s+at|stands\s+at|rose\s+to|totals?|totalled|"
+    r"numbered|put\s+it\s+at)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _figure_after_predicate(text: str, q: Quantity, prev_end: int) -> Kind | None:
+    """'the number of North Koreans killed or wounded at 3,000': the figure comes last."""
+    back_lo = max(prev_end, q.start - 120)
+    if not _TOTAL_OF.search(text, back_lo, q.start):
+        return None
+    back = text[back_lo : q.start]
+    hits = list(CASUALTY.finditer(back))
+    if not hits or not (_PEOPLE.search(back) or re.search(r"North\s+Koreans", back)):
+        return None
+    kow = [h for h in hits if h.lastgroup == "killed_or_wounded"]
+    sub = "killed_or_wounded" if kow or len({h.lastgroup for h in hits}) > 1 else hits[0].lastgroup
+    return Kind("casualties", sub, "troops", "", "count:casualty-total", q.end)
+
+
+def _person(
+    text: str,
+    q: Quantity,
+    noun_end: int,
+    noun_start: int,
+    hi: int,
+    prev_end: int,
+    mods: str,
+    *,
+    noun_class: str = "persons",
+    ellipsis: bool = False,
+) -> Kind | None:
+    """People counted: the predicate says whether they died, deployed, fought or stand guard."""
+    lo_back = max(prev_end, q.start - 120)
+    forward_end = min(hi, noun_end + 160)
+    unit = "workers" if noun_class == "workers" else "troops"
+    if noun_class == "casualties":
+        return Kind("casualties", "killed_or_wounded", unit, "", "count:casualties", noun_end)
+    c = CASUALTY.search(mods)
+    if c:
+        return Kind("casualties", c.lastgroup, unit, "", "count:person+casualty-adj", noun_end)
+    governing = _GOVERNING_VERB.search(text, max(lo_back, q.start - 40), q.start)
+    if governing and not ellipsis:
+        # "sent an additional 3,000 soldiers": the verb before the figure is its predicate
+        hits = [h for h in _triggers(text, governing.start(), q.start) if h[1] != "combat"]
+    else:
+        hits = []
+    hits = hits or _triggers(text, noun_start if ellipsis else noun_end, forward_end)
+    plan = PLAN.search(text, noun_end, forward_end)
+    if plan and not CASUALTY.search(text, noun_end, plan.start()):
+        # "10,000 soldiers were being prepared to join the war"
+        return Kind(
+            "troop_deployment", "additional_deployment", unit, "", "count:person+plan", plan.end()
+        )
+    aux_hits = [h for h in hits if h[3]]
+    chosen = aux_hits[0] if aux_hits else None
+    if chosen is None and hits:
+        chosen = min(hits, key=lambda h: (("casualty", "deploy", "combat").index(h[1]), h[0]))
+    sentence_lo = max(prev_end - 400, 0)
+    border_ctx = BORDER.search(text, sentence_lo, hi) and not RUSSIA_FRONT.search(text, lo_back, hi)
+    if chosen and chosen[1] == "casualty":
+        return Kind("casualties", chosen[2], unit, "", "count:person+casualty", chosen[4])
+    if chosen is None:
+        b = [h for h in _triggers(text, lo_back, q.start) if h[1] != "combat"]
+        if b:
+            chosen = b[-1]
+            if chosen[1] == "casualty":
+                return Kind("casualties", chosen[2], unit, "", "count:casualty+person", noun_end)
+    if border_ctx and noun_class == "persons":
+        sub = (
+            "mdl_crossings"
+            if re.search(r"\bcross", text[lo_back:forward_end], re.I)
+            else ("soldiers_at_border")
+        )
+        return Kind("border_activity", sub, unit, "", f"count:person+{sub}", noun_end)
+    if chosen is None:
+        return None
+    if noun_class == "workers":
+        return Kind("troop_deployment", "workers", unit, "", "count:workers", noun_end)
+    if chosen[1] == "combat":
+        return Kind("troop_deployment", "in_combat", unit, "", "count:person+combat", chosen[4])
+    near = (
+        text[max(lo_back, q.start - 25) : q.start]
+        + " "
+        + mods
+        + " "
+        + text[noun_end : min(forward_end, chosen[4] + 1)]
+    )
+    if ADDITIONAL.search(near) or PLAN.search(text, max(lo_back, chosen[0] - 30), chosen[4]):
+        return Kind(
+            "troop_deployment",
+            "additional_deployment",
+            unit,
+            "",
+            "count:person+additional",
+            max(noun_end, chosen[4]),
+        )
+    return Kind(
+        "troop_deployment", "deployed", unit, "", "count:person+deploy", max(noun_end, chosen[4])
+    )
+
+
+def _triggers(text: str, lo: int, hi: int) -> list[tuple[int, str, str, bool, int]]:
+    """(position, kind, subtype, after-auxiliary, end) of predicate words in text[lo:hi]."""
+    out = []
+    for rx, kind in ((CASUALTY, "casualty"), (DEPLOY, "deploy"), (COMBAT, "combat")):
+        for m in rx.finditer(text, lo, hi):
+            aux = bool(AUX_BEFORE.search(text, max(lo, m.start() - 30), m.start()))
+            sub = m.lastgroup if kind == "casualty" else kind
+            out.append((m.start(), kind, sub, aux, m.end()))
+    out.sort()
+    return out
