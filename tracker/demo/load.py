@@ -16,8 +16,11 @@ from django.db import transaction
 from tracker import services
 from tracker.demo.articles_2024 import ARTICLES_2024
 from tracker.demo.articles_2025 import ARTICLES_2025
-from tracker.demo.claims_materiel import ARMS_CLAIMS, BORDER_CLAIMS, OTHER_CLAIMS, RELATIONS
-from tracker.demo.claims_people import CASUALTY_CLAIMS, ROLE_CLAIMS, TROOP_CLAIMS
+from tracker.demo.claims_arms import ARMS_CLAIMS
+from tracker.demo.claims_border import BORDER_CLAIMS
+from tracker.demo.claims_casualties import CASUALTY_CLAIMS
+from tracker.demo.claims_other import OTHER_CLAIMS, RELATIONS
+from tracker.demo.claims_troops import ROLE_CLAIMS, TROOP_CLAIMS
 from tracker.demo.people import CLAIMANTS, OUTLETS
 from tracker.models import (
     Article,
