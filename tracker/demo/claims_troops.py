@@ -117,7 +117,7 @@ TROOP_CLAIMS: list[dict] = [
         "about 10,000 North Korean troops had been sent to eastern",
         "troop_deployment.deployed",
         "dod",
-        "2024-10-28",
+        "2024-11-04",
         best=10000,
         q="approximately",
         unit="troops",
