@@ -1,0 +1,119 @@
+"""The demo data: idempotent, verbatim quotes, every kind of claim, series worth charting."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import override_settings
+
+from tracker.demo import demo_load
+from tracker.models import Claim, ClaimRelation, ClaimSource
+from tracker.series import SeriesQuery, series_build
+
+COUNTED = ("claimants", "aliases", "outlets", "articles", "claims", "sources", "relations")
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for the module, inside a transaction rolled back at its end; each
+    test runs in a savepoint within it."""
+    var_dir = tmp_path_factory.mktemp("var")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(VAR_DIR=var_dir, PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        yield demo_load()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(loaded, db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return loaded
+
+
+def test_loading_twice_leaves_the_same_counts(demo):
+    again = demo_load()
+    assert {k: again[k] for k in COUNTED} == {k: demo[k] for k in COUNTED}
+    assert again["claims_created"] == 0
+    assert again["new_credentials"] == {}
+
+
+def test_it_loads_a_realistic_amount_of_data(demo):
+    assert demo["articles"] >= 20
+    assert 130 <= demo["claims"] <= 200
+    assert demo["claimants"] >= 10
+    assert demo["aliases"] > demo["claimants"]
+
+
+def test_every_quote_is_verbatim_at_its_offsets(demo):
+    sources = list(ClaimSource.objects.select_related("article"))
+    assert len(sources) == demo["sources"]
+    for source in sources:
+        assert source.quote
+        assert source.article.text[source.quote_start : source.quote_end] == source.quote
+
+
+def test_every_claim_has_a_source_and_every_article_is_processed(demo):
+    assert not Claim.objects.filter(sources__isnull=True).exists()
+    for source in ClaimSource.objects.select_related("article__outlet"):
+        article = source.article
+        assert article.status == "processed" and article.relevance is not None
+        assert article.url.startswith(f"https://{article.outlet.domain}/")
+
+
+def test_it_covers_every_category_confidence_measure_and_status(demo):
+    claims = Claim.objects.all()
+    assert set(claims.values_list("category", flat=True)) == {
+        "troop_deployment",
+        "casualties",
+        "arms_transfer",
+        "border_activity",
+        "other",
+    }
+    assert set(claims.values_list("confidence", flat=True)) == {"high", "moderate", "low"}
+    assert set(claims.values_list("measure", flat=True)) == {"cumulative", "increment"}
+    assert set(claims.values_list("status", flat=True)) == {"approved", "pending", "rejected"}
+    assert 15 <= claims.filter(status="pending").count() <= 25
+    qualifiers = set(claims.values_list("qualifier", flat=True))
+    assert qualifiers >= {"exact", "approximately", "at_least", "more_than", "up_to", "range"}
+    assert qualifiers >= {"vague", "none"}
+
+
+def test_reviewed_claims_record_the_demo_editor(demo):
+    editor = get_user_model().objects.get(username="editor")
+    reviewed = Claim.objects.exclude(status="pending")
+    assert reviewed.exists()
+    assert not reviewed.exclude(reviewed_by=editor).exists()
+    assert not reviewed.filter(reviewed_at__isnull=True).exists()
+    assert not Claim.objects.filter(status="pending", reviewed_by__isnull=False).exists()
+
+
+def test_the_same_figure_from_several_outlets_is_one_claim(demo):
+    jcs = Claim.objects.get(claimant__short_name="JCS", subtype="killed_or_wounded", best=1100)
+    outlets = {s.article.outlet.domain for s in jcs.sources.select_related("article__outlet")}
+    assert len(outlets) >= 2
+    assert jcs.sources.count() == 3
+
+
+def test_it_relates_claims_in_every_way(demo):
+    kinds = set(ClaimRelation.objects.values_list("kind", flat=True))
+    assert kinds == {"corroborates", "contradicts", "supersedes"}
+
+
+def test_the_casualty_series_compares_at_least_three_claimants(demo):
+    series = series_build(SeriesQuery("casualties", "killed_or_wounded"))
+    assert series["unit"] == "troops"
+    assert len(series["cumulative"]["claimants"]) >= 3
+    headline = series["latest_headline"]
+    # The latest highest-confidence estimate: NIS, April 2025, about 4,700.
+    assert headline["claimant"] == "South Korea National Intelligence Service"
+    assert headline["value"] == 4700
+    assert headline["confidence"] == "high"
+
+
+def test_balloon_increments_add_up_to_a_running_total(demo):
+    series = series_build(SeriesQuery("border_activity", "balloons"))
+    assert series["increments"]["total"] > 3000
+    assert len(series["increments"]["combined"]) >= 10

@@ -1,0 +1,232 @@
+"""Build the demo data through tracker.services, so every claim passes the same checks as an
+editor's. Idempotent: each row is looked up by its natural key before it is created."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from tracker import services
+from tracker.demo.articles_2024 import ARTICLES_2024
+from tracker.demo.articles_2025 import ARTICLES_2025
+from tracker.demo.claims_arms import ARMS_CLAIMS
+from tracker.demo.claims_border import BORDER_CLAIMS
+from tracker.demo.claims_casualties import CASUALTY_CLAIMS
+from tracker.demo.claims_other import OTHER_CLAIMS, RELATIONS
+from tracker.demo.claims_troops import ROLE_CLAIMS, TROOP_CLAIMS
+from tracker.demo.people import CLAIMANTS, OUTLETS
+from tracker.models import (
+    Article,
+    Claim,
+    Claimant,
+    ClaimantAlias,
+    ClaimRelation,
+    ClaimSource,
+    Outlet,
+)
+
+ARTICLES = ARTICLES_2024 + ARTICLES_2025
+CLAIMS = TROOP_CLAIMS + ROLE_CLAIMS + CASUALTY_CLAIMS + ARMS_CLAIMS + BORDER_CLAIMS + OTHER_CLAIMS
+DEMO_USERS = {"editor": "Editors", "analyst": "Analysts"}
+CREDENTIALS_FILE = "demo-credentials.txt"
+
+
+def article_text(raw: str) -> str:
+    """The plain text of a demo article: paragraphs split on blank lines, each one line."""
+    paragraphs = [" ".join(p.split()) for p in raw.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def quote_text(quote: str) -> str:
+    """A quote as it appears in the joined article text (line wraps become spaces)."""
+    return " ".join(quote.split())
+
+
+def credentials_path() -> Path:
+    return Path(settings.VAR_DIR) / CREDENTIALS_FILE
+
+
+def _users() -> tuple[dict, dict[str, str]]:
+    """The demo users; a password is generated only for a user created now."""
+    User = get_user_model()
+    users, new_passwords = {}, {}
+    for username, group_name in DEMO_USERS.items():
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@demo.example", "is_staff": True}
+        )
+        if created:
+            password = secrets.token_urlsafe(18)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            new_passwords[username] = password
+        user.groups.add(Group.objects.get(name=group_name))
+        users[username] = user
+    return users, new_passwords
+
+
+def _write_credentials(new_passwords: dict[str, str]) -> Path | None:
+    if not new_passwords:
+        return None
+    path = credentials_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    with path.open("a") as out:
+        for username, password in new_passwords.items():
+            out.write(f"{username}\t{password}\n")
+    return path
+
+
+def _claimants() -> dict[str, Claimant]:
+    found = {}
+    for key, spec in CLAIMANTS.items():
+        fields = {k: v for k, v in spec.items() if k != "aliases"}
+        claimant, _ = Claimant.objects.get_or_create(name=fields.pop("name"), defaults=fields)
+        for alias in spec["aliases"]:
+            ClaimantAlias.objects.get_or_create(alias=alias, defaults={"claimant": claimant})
+        found[key] = claimant
+    return found
+
+
+def _outlets() -> dict[str, Outlet]:
+    found = {}
+    for key, spec in OUTLETS.items():
+        fields = dict(spec)
+        found[key], _ = Outlet.objects.get_or_create(domain=fields.pop("domain"), defaults=fields)
+    return found
+
+
+def _articles(outlets: dict[str, Outlet]) -> dict[str, Article]:
+    found = {}
+    for spec in ARTICLES:
+        outlet = outlets[spec["outlet"]]
+        text = article_text(spec["text"])
+        found[spec["key"]], _ = Article.objects.get_or_create(
+            url=f"https://{outlet.domain}{spec['path']}",
+            defaults={
+                "outlet": outlet,
+                "title": spec["title"],
+                "published_at": dt.datetime.fromisoformat(spec["published"]),
+                "language": "en",
+                "text": text,
+                "raw": text,
+                "content_hash": hashlib.sha256(text.encode()).hexdigest(),
+                "status": Article.Status.PROCESSED,
+                "relevance": 0.9,
+                "relevance_reasons": ["demo article"],
+            },
+        )
+    return found
+
+
+def _sources(spec: dict, articles: dict[str, Article]) -> list[dict]:
+    sources = []
+    for article_key, raw_quote in spec["sources"]:
+        article, quote = articles[article_key], quote_text(raw_quote)
+        start = article.text.find(quote)
+        if start < 0:
+            raise ValueError(f"demo claim {spec['key']}: quote not in {article_key}: {quote!r}")
+        end = start + len(quote)
+        assert article.text[start:end] == quote
+        sources.append({"article": article, "quote": quote, "quote_start": start, "quote_end": end})
+    return sources
+
+
+def _existing(fields: dict, claimant: Claimant | None, source: dict) -> Claim | None:
+    """The demo claim already loaded: same figures, claimant, date and first quote."""
+    return (
+        Claim.objects.filter(
+            category=fields["category"],
+            subtype=fields["subtype"],
+            claimant=claimant,
+            claim_date=fields["claim_date"],
+            low=fields["low"],
+            best=fields["best"],
+            high=fields["high"],
+            sources__article=source["article"],
+            sources__quote_start=source["quote_start"],
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _claims(claimants, articles, users) -> tuple[dict[str, Claim], int]:
+    editor = users["editor"]
+    claims, created = {}, 0
+    to_review: dict[str, list[int]] = {"approved": [], "rejected": []}
+    for spec in CLAIMS:
+        fields = dict(spec["fields"])
+        claimant = claimants[spec["claimant"]] if spec["claimant"] else None
+        sources = _sources(spec, articles)
+        for name in ("claim_date", "period_start", "period_end"):
+            if fields[name]:
+                fields[name] = dt.date.fromisoformat(fields[name])
+        claim = _existing(fields, claimant, sources[0])
+        if claim is None:
+            status = fields.pop("status")
+            if spec["rel"]:
+                fields["reliability"] = spec["rel"]
+            claim = services.claim_create(
+                claimant=claimant,
+                created_by=editor if fields["origin"] == "manual" else None,
+                sources=sources,
+                status="pending",
+                **fields,
+            )
+            if status != "pending":
+                to_review[status].append(claim.pk)
+            created += 1
+        else:
+            for source in sources:
+                services.claim_source_add(claim=claim, **source)
+        claims[spec["key"]] = claim
+    # Reviewed through the same services as the admin, so reviewer and time are recorded.
+    services.claims_approve(
+        claims=Claim.objects.filter(pk__in=to_review["approved"]), reviewer=editor
+    )
+    services.claims_reject(
+        claims=Claim.objects.filter(pk__in=to_review["rejected"]), reviewer=editor
+    )
+    return claims, created
+
+
+def _relations(claims: dict[str, Claim], editor) -> None:
+    for from_key, kind, to_key, note in RELATIONS:
+        ClaimRelation.objects.get_or_create(
+            from_claim=claims[from_key],
+            to_claim=claims[to_key],
+            kind=kind,
+            defaults={"note": note, "created_by": editor},
+        )
+
+
+@transaction.atomic
+def demo_load() -> dict:
+    """Load (or top up) the demo data; returns row counts, plus `new_credentials` (username →
+    password) for users created by this run and the credentials file they were written to."""
+    users, new_passwords = _users()
+    claimants = _claimants()
+    articles = _articles(_outlets())
+    claims, created = _claims(claimants, articles, users)
+    _relations(claims, users["editor"])
+    path = _write_credentials(new_passwords)
+    return {
+        "claimants": Claimant.objects.count(),
+        "aliases": ClaimantAlias.objects.count(),
+        "outlets": Outlet.objects.count(),
+        "articles": Article.objects.count(),
+        "claims": Claim.objects.count(),
+        "claims_created": created,
+        "sources": ClaimSource.objects.count(),
+        "relations": ClaimRelation.objects.count(),
+        "new_credentials": new_passwords,
+        "credentials_file": str(path or credentials_path()),
+    }
