@@ -47,7 +47,9 @@ def claim_create(
     claim = Claim(created_by=created_by, **fields)
     if claim.status != Claim.Status.PENDING and created_by is not None:
         claim.reviewed_by, claim.reviewed_at = created_by, timezone.now()
-    claim.full_clean()
+    # clean() states the same rules as the CHECK constraints, with field messages; the database
+    # still enforces them, so skip Django's one-query-per-constraint re-validation.
+    claim.full_clean(validate_constraints=False)
     claim.save()
     for source in sources:
         claim_source_add(claim=claim, **source)
