@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tracker.models import Article, Claim, Claimant, ClaimSource
+from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 
 CLAIM_FIELDS = {
     "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure", "claim_date",
@@ -198,3 +199,18 @@ def claim_next_pending(*, after: Claim | None = None) -> Claim | None:
     if after is not None:
         qs = qs.exclude(pk=after.pk)
     return qs.first()
+
+
+def claim_relation_add(
+    *, from_claim: Claim, to_claim: Claim, kind: str, note: str = "", created_by=None
+) -> ClaimRelation:
+    """Record that one claim corroborates, contradicts or supersedes another (once)."""
+    if from_claim.pk == to_claim.pk:
+        raise ValidationError({"to_claim": "A claim cannot relate to itself."})
+    relation, _ = ClaimRelation.objects.get_or_create(
+        from_claim=from_claim,
+        to_claim=to_claim,
+        kind=kind,
+        defaults={"note": note, "created_by": created_by},
+    )
+    return relation

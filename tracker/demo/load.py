@@ -200,11 +200,12 @@ def _claims(claimants, articles, users) -> tuple[dict[str, Claim], int]:
 
 def _relations(claims: dict[str, Claim], editor) -> None:
     for from_key, kind, to_key, note in RELATIONS:
-        ClaimRelation.objects.get_or_create(
+        services.claim_relation_add(
             from_claim=claims[from_key],
             to_claim=claims[to_key],
             kind=kind,
-            defaults={"note": note, "created_by": editor},
+            note=note,
+            created_by=editor,
         )
 
 
