@@ -33,7 +33,8 @@ NOUN_CLASSES: dict[str, tuple[str, str, str]] = {
 
 WEAPON_NOUNS = (
     r"(?P<sp_artillery>self-propelled\s+(?:artillery|guns?|howitzers?)|Koksan(?:\s+guns?)?)"
-    r"|(?P<rocket_launchers>(?:multiple\s+)?rocket[- ]launchers?|MLRS|MRLs?|rocket\s+artillery|launchers?)"
+    r"|(?P<rocket_launchers>(?:multiple\s+)?rocket[- ]launchers?|MLRS|MRLs?|rocket\s+artillery|"
+    r"launchers?)"
     r"|(?P<anti_tank>anti-tank\s+(?:guided\s+)?missiles?|Bulsae[-\w]*)"
     r"|(?P<ballistic>(?:short-range\s+)?ballistic\s+missiles?|KN-2[345]s?|Hwasong-1[1-9]\w*|"
     r"missiles?)"
