@@ -225,7 +225,9 @@ def _person(
     # "after heavy losses" later in the sentence is not what the people did
     hits = [h for h in hits if not _loose_loss(text, h, noun_end)]
     plan = PLAN.search(text, noun_end, forward_end)
-    coordinated = re.fullmatch(r"\s*(?:,\s*)?(?:and|as\s+well\s+as)\s*", text[prev_end : q.start])
+    coordinated = re.fullmatch(
+        r"\s*(?:[\w-]+\s+){0,3}?(?:,\s*)?(?:and|as\s+well\s+as)\s*", text[prev_end : q.start]
+    )
     plan_lo = sentence_lo if coordinated and sentence_lo is not None else lo_back
     if noun_class == "persons" and _PLAN_BEFORE.search(text, plan_lo, q.start):
         return Kind(

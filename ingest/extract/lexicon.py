@@ -51,7 +51,7 @@ _COUNTED_NOUNS = (
     r"|(?P<casualties>casualties|losses)|(?P<deaths>deaths|fatalities)"
     r"|(?P<workers>(?:construction\s+)?(?:workers|labou?rers)|(?:military\s+)?builders)"
     r"|(?P<persons>troops|soldiers|servicemen|personnel|fighters|men|North\s+Koreans|Koreans|"
-    r"commandos|officers|forces|recruits|conscripts|prisoners|POWs|reinforcements|deminers|"
+    r"commandos|officers|forces|recruits|conscripts|prisoners|POWs|reinforcements|deminers|engineers|"
     r"sappers|marines|paratroopers)"
     r"|(?P<times>times|(?:separate\s+)?launches|waves)|(?P<distance>miles?|km|kilomet(?:er|re)s?)"
 )
