@@ -23,6 +23,7 @@ def load_texts() -> list[tuple[str, str | None]]:
     folders = [
         ROOT.parent / "shared" / "eval" / "dev" / "articles",
         ROOT / "tests" / "ingest" / "extract_texts" / "articles",
+        ROOT / "tests" / "ingest" / "extract_holdout" / "articles",
     ]
     texts = []
     for folder in folders:

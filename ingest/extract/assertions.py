@@ -39,7 +39,8 @@ _INTENT = re.compile(
 _PURPOSE = re.compile(r"\bto\s+(?!the\b)[a-z]+\s+(?:[\w-]+[\s,]+){0,3}(?:and\s+)?$")
 _NK_SUBJECT = r"(?:North\s+Korea|Pyongyang|the\s+North|it)"
 _ADV = (
-    r"(?:(?:has|have|had|is|was|also|again|already|reportedly|now|once\s+again|been|\w+ly)\s+){0,3}"
+    r"(?:(?:has|have|had|is|was|are|were|also|again|already|reportedly|now|once\s+again|been|"
+    r"\w+ly|(?:believed|thought|said|understood|known)\s+to(?:\s+(?:be|have))?)\s+){0,3}"
 )
 
 _SUPPLY = re.compile(
@@ -50,7 +51,7 @@ _SUPPLY = re.compile(
 )
 _NK_MADE = re.compile(
     r"North\s+Korean(?:-|\s+)(?:made|produced|supplied|manufactured|built|origin)\s+"
-    r"(?:[\w-]+\s+){0,2}$|North\s+Korean\s+(?:[\w-]+\s+){0,1}$",
+    r"(?:[\w-]+\s+){0,2}$|North\s+Korean\s+(?:[\w-]+\s+(?:and\s+)?){0,3}$",
     re.IGNORECASE,
 )
 _USE_VERB = re.compile(
@@ -154,10 +155,23 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
         re.compile(
             r"\b(?:North\s+Korean\s+)?"
             + _TROOP_NOUN
-            + r"\s+(?:have|has|had|are|were)\s+(?:\w+ly\s+|"
-            r"also\s+|now\s+|already\s+)?(?:been\s+)?(?:fighting|engaged\s+in\s+(?:combat|fighting|"
-            r"battles?)|in\s+combat|joined\s+(?:the\s+)?(?:fighting|battles?|combat|assaults?)|"
-            r"taking\s+part\s+in|took\s+part\s+in|participating\s+in)",
+            + r"(?:\s+(?:sent|dispatched|deployed|stationed)\s+(?:to|in)\s+(?:the\s+)?[\w-]+)?"
+            r"\s+(?:have|has|had|are|were)\s+(?:(?:\w+ly|also|now|already|again|still)\s+){0,3}"
+            r"(?:been\s+)?(?:(?:begun|began|started)\s+)?(?:fighting|engaged\s+in\s+(?:combat|"
+            r"fighting|battles?)|in\s+combat|joined\s+(?:the\s+)?(?:fighting|battles?|combat|"
+            r"assaults?)|taking\s+part\s+in|took\s+part\s+in|participating\s+in)",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:fighting|fought|battling|battled|clashing\s+with|clashed\s+with)\s+"
+            r"(?:against\s+)?(?:the\s+)?(?:North\s+Koreans|North\s+Korean\s+" + _TROOP_NOUN + r")",
             re.I,
         ),
         "troop_deployment",
@@ -176,6 +190,18 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
         "in_combat",
         "troops",
         "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:withdrawn|pulled\s+(?:back|out)|withdrew|redeployed\s+away)\s+from\s+(?:the\s+)?"
+            r"(?:front(?:\s?line)?s?|fighting|battlefield|combat)",
+            re.I,
+        ),
+        "troop_deployment",
+        "withdrawn",
+        "troops",
+        "assert:withdrawn",
         "modal",
     ),
     (

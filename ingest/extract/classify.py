@@ -47,7 +47,31 @@ _ELLIPSIS = re.compile(
     r"wounded|injured|captured|missing|taken\s+prisoner))",
     re.IGNORECASE,
 )
-_PEOPLE = re.compile(r"\b(?:troops|soldiers|forces|North\s+Koreans|personnel|servicemen)\b", re.I)
+_PEOPLE = re.compile(
+    r"\b(?:troops|soldiers|forces|North\s+Koreans|personnel|servicemen|casualties|losses|"
+    r"contingent)\b",
+    re.I,
+)
+# "an 11,000-strong contingent": the size of a force that is there
+_STRONG = re.compile(r"-strong\b", re.I)
+# "with 3,000 more sent": an elided noun, then a deployment verb
+_MORE_SENT = re.compile(
+    r"\s+(?:more|additional|extra)\s+(?:(?:were|have\s+been|had\s+been|are\s+being|being)\s+)?"
+    r"(?:sent|deployed|dispatched|added|arrived)\b",
+    re.I,
+)
+# "3 million rounds Russia fired": what Russia used, not what it received
+_USED_BY_RUSSIA = re.compile(
+    r"\s+(?:that\s+|which\s+)?(?:Russia|Moscow|Russian\s+(?:forces|troops|gunners))\s+"
+    r"(?:has\s+|had\s+)?(?:fired|fires|used|uses|expended|consumed)\b",
+    re.I,
+)
+# "will send 6,000 builders and 1,000 deminers": a plan governs the whole list
+_PLAN_BEFORE = re.compile(
+    r"\b(?:will|would|plans?\s+to|planning\s+to|decided\s+to|agreed\s+to|is\s+to|are\s+to|"
+    r"is\s+preparing\s+to|prepares\s+to)\s+(?:send|deploy|dispatch)\b",
+    re.I,
+)
 _UNIT_AS_PRINTED = {"mile": "miles", "miles": "miles", "km": "km"}
 
 
@@ -62,8 +86,22 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
         if PAYMENT.search(sentence):
             return Kind("other", "payment", "usd", "", "count:money+payment", q.end)
         return None
+    if _STRONG.match(text, q.end, hi):
+        sub = "additional_deployment" if ADDITIONAL.search(text, q.end, hi) else "deployed"
+        end = min(hi, _STRONG.match(text, q.end, hi).end() + 40)
+        return Kind("troop_deployment", sub, "troops", "", "count:strong-force", end)
     m = COUNTED.match(text, q.end, hi)
     if m is None:
+        more = _MORE_SENT.match(text, q.end, hi)
+        if more is not None and _PEOPLE.search(text, max(0, lo - 300), hi):
+            return Kind(
+                "troop_deployment",
+                "additional_deployment",
+                "troops",
+                "",
+                "count:more-sent",
+                more.end(),
+            )
         e = _ELLIPSIS.match(text, q.end, hi)
         if e is not None and _PEOPLE.search(text, max(0, lo - 300), hi):
             return _person(text, q, e.end(), e.end(), hi, prev_end, "", ellipsis=True)
@@ -77,8 +115,18 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
         return None  # "300 Russian soldiers": not North Korea's
     if noun_class in ("persons", "workers", "casualties"):
         return _person(
-            text, q, m.end(), m.start(noun_class), hi, prev_end, mods, noun_class=noun_class
+            text,
+            q,
+            m.end(),
+            m.start(noun_class),
+            hi,
+            prev_end,
+            mods,
+            noun_class=noun_class,
+            sentence_lo=lo,
         )
+    if category == "arms_transfer" and _USED_BY_RUSSIA.match(text, m.end(), hi):
+        return None
     if noun_class == "times":
         if re.search(r"balloon", sentence, re.I):
             subtype = "balloon_launches"
@@ -107,25 +155,37 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
 
 
 _GOVERNING_VERB = re.compile(
-    r"\b(?:sent|sends|sending|deployed|deploys|deploying|dispatched|dispatching|killed|captured|"
+    r"\b(?:sent|sends|sending|send|deployed|deploys|deploying|deploy|dispatched|dispatching|"
+    r"dispatch|killed|captured|"
     r"wounded|injured|moved|transferred)\s+(?:(?:an?|another|additional|more|extra|the|"
     r"some|its|their)\s+){0,3}$",
     re.IGNORECASE,
 )
 _TOTAL_OF = re.compile(
-    r"\b(?:at|to|was|is|of|reached|stood\s+at|stands\s+at|rose\s+to|totals?|totalled|"
-    r"numbered|put\s+it\s+at)\s+$",
+    r"\b(?:at|to|was|is|were|are|of|reached|stood\s+at|stands\s+at|rose\s+to|totals?|totalled|"
+    r"totaled|numbered|numbering|number|put\s+it\s+at|exceed\w*|top(?:ped|s)?|surpassed)"
+    r"(?:\s+\w+ly)?\s+$",
     re.IGNORECASE,
 )
+_SIZE_OF = re.compile(
+    r"\b(?:numbering|numbered|number|totall?ing|put\s+at|estimated\s+at)\s+$", re.I
+)
+_FORCE = re.compile(r"\b(?:troops|soldiers|personnel|contingent|force|forces|servicemen)\b", re.I)
 
 
 def _figure_after_predicate(text: str, q: Quantity, prev_end: int) -> Kind | None:
     """'the number of North Koreans killed or wounded at 3,000': the figure comes last."""
     back_lo = max(prev_end, q.start - 120)
-    if not _TOTAL_OF.search(text, back_lo, q.start):
+    if not (
+        _TOTAL_OF.search(text, back_lo, q.start) or _TOTAL_OF.search(text, back_lo, q.num_start)
+    ):
         return None
     back = text[back_lo : q.start]
     hits = list(CASUALTY.finditer(back))
+    if not hits and _SIZE_OF.search(back) and _FORCE.search(back) and not OTHER_NATION.search(back):
+        # "the troops, numbering about 10,000": the size of a force sent
+        sub = "additional_deployment" if ADDITIONAL.search(back) else "deployed"
+        return Kind("troop_deployment", sub, "troops", "", "count:force-size", q.end)
     if not hits or not (_PEOPLE.search(back) or re.search(r"North\s+Koreans", back)):
         return None
     kow = [h for h in hits if h.lastgroup == "killed_or_wounded"]
@@ -144,6 +204,7 @@ def _person(
     *,
     noun_class: str = "persons",
     ellipsis: bool = False,
+    sentence_lo: int | None = None,
 ) -> Kind | None:
     """People counted: the predicate says whether they died, deployed, fought or stand guard."""
     lo_back = max(prev_end, q.start - 120)
@@ -161,7 +222,17 @@ def _person(
     else:
         hits = []
     hits = hits or _triggers(text, noun_start if ellipsis else noun_end, forward_end)
+    # "after heavy losses" later in the sentence is not what the people did
+    hits = [h for h in hits if not _loose_loss(text, h, noun_end)]
     plan = PLAN.search(text, noun_end, forward_end)
+    coordinated = re.fullmatch(
+        r"\s*(?:[\w-]+\s+){0,3}?(?:,\s*)?(?:and|as\s+well\s+as)\s*", text[prev_end : q.start]
+    )
+    plan_lo = sentence_lo if coordinated and sentence_lo is not None else lo_back
+    if noun_class == "persons" and _PLAN_BEFORE.search(text, plan_lo, q.start):
+        return Kind(
+            "troop_deployment", "additional_deployment", unit, "", "count:plan+person", noun_end
+        )
     if plan and not CASUALTY.search(text, noun_end, plan.start()):
         # "10,000 soldiers were being prepared to join the war"
         return Kind(
@@ -212,6 +283,17 @@ def _person(
         )
     return Kind(
         "troop_deployment", "deployed", unit, "", "count:person+deploy", max(noun_end, chosen[4])
+    )
+
+
+def _loose_loss(text: str, hit: tuple, noun_end: int) -> bool:
+    """A casualty noun ("losses") far from the people and not their predicate."""
+    word = text[hit[0] : hit[4]].lower()
+    if hit[1] != "casualty" or word not in ("losses", "casualties") or hit[0] - noun_end < 25:
+        return False
+    return not re.search(
+        r"(?:suffer|sustain|incur|took|taken|with)\w*\s+(?:\w+\s+)?$",
+        text[max(0, hit[0] - 30) : hit[0]],
     )
 
 

@@ -24,6 +24,7 @@ NOUN_CLASSES: dict[str, tuple[str, str, str]] = {
     "loudspeakers": ("border_activity", "loudspeakers", "loudspeakers"),
     "mines": ("border_activity", "mines", "mines"),
     "casualties": ("casualties", "killed_or_wounded", "troops"),
+    "deaths": ("casualties", "killed", "troops"),
     "workers": ("troop_deployment", "workers", "workers"),
     "persons": ("troop_deployment", "deployed", "troops"),
     "times": ("border_activity", "", "incidents"),
@@ -32,7 +33,8 @@ NOUN_CLASSES: dict[str, tuple[str, str, str]] = {
 
 WEAPON_NOUNS = (
     r"(?P<sp_artillery>self-propelled\s+(?:artillery|guns?|howitzers?)|Koksan(?:\s+guns?)?)"
-    r"|(?P<rocket_launchers>(?:multiple\s+)?rocket[- ]launchers?|MLRS|MRLs?|rocket\s+artillery)"
+    r"|(?P<rocket_launchers>(?:multiple\s+)?rocket[- ]launchers?|MLRS|MRLs?|rocket\s+artillery|"
+    r"launchers?)"
     r"|(?P<anti_tank>anti-tank\s+(?:guided\s+)?missiles?|Bulsae[-\w]*)"
     r"|(?P<ballistic>(?:short-range\s+)?ballistic\s+missiles?|KN-2[345]s?|Hwasong-1[1-9]\w*|"
     r"missiles?)"
@@ -46,11 +48,12 @@ _COUNTED_NOUNS = (
     WEAPON_NOUNS + r"|(?P<balloon_launches>balloon\s+launch(?:es|ings)?)"
     r"|(?P<balloons>(?:trash\s+|garbage\s+|propaganda\s+)?balloons?)"
     r"|(?P<loudspeakers>loudspeakers?)|(?P<mines>(?:land)?mines)"
-    r"|(?P<casualties>casualties|losses)"
-    r"|(?P<workers>(?:construction\s+)?(?:workers|labou?rers))"
+    r"|(?P<casualties>casualties|losses)|(?P<deaths>deaths|fatalities)"
+    r"|(?P<workers>(?:construction\s+)?(?:workers|labou?rers)|(?:military\s+)?builders)"
     r"|(?P<persons>troops|soldiers|servicemen|personnel|fighters|men|North\s+Koreans|Koreans|"
-    r"commandos|officers|forces|recruits|conscripts|prisoners|POWs)"
-    r"|(?P<times>times)|(?P<distance>miles?|km|kilomet(?:er|re)s?)"
+    r"commandos|officers|forces|recruits|conscripts|prisoners|POWs|reinforcements|deminers|engineers|"
+    r"sappers|marines|paratroopers)"
+    r"|(?P<times>times|(?:separate\s+)?launches|waves)|(?P<distance>miles?|km|kilomet(?:er|re)s?)"
 )
 # Words that may stand between a number and its noun ("300 North Korean soldiers").
 _MODIFIER = (
@@ -75,7 +78,7 @@ CASUALTY = re.compile(
     re.IGNORECASE,
 )
 DEPLOY = re.compile(
-    r"\b(?:deployed|deploying|deploy|dispatched|dispatching|dispatch|sent|sending|send|"
+    r"\b(?:deployed|deploying|deployment|deploy|dispatched|dispatching|dispatch|sent|sending|send|"
     r"stationed|arrived|arriving|transferred|moved|posted|based|reinforce|gathered|massed|"
     r"assembled|trained|training|remained|remain|"
     r"passed\s+through|rotated|"

@@ -1,0 +1,97 @@
+"""From an article's text to pending claims: extraction, claimant lookup, merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from ingest.aliases import claimant_aliases
+from ingest.extract import Mention, extract_mentions
+from tracker import vocab
+from tracker.models import Article, Claimant, ClaimSource
+from tracker.services import claim_propose
+
+_NAME_MAX = Claimant._meta.get_field("name").max_length
+
+
+def article_propose_claims(*, article: Article) -> int:
+    """Extract claim mentions from `article.text` and propose each as a pending claim (or as
+    another source of the claim that already says the same). Idempotent: a second run adds
+    nothing. Returns how many claims were created or gained a source from this article."""
+    published = article.published_at.date() if article.published_at else None
+    mentions = extract_mentions(article.text or "", published=published, aliases=claimant_aliases())
+    changed = 0
+    for mention in mentions:
+        if not vocab.subtype_is_valid(mention.category, mention.subtype):
+            continue
+        candidate = mention_candidate(mention=mention, fallback_date=published)
+        before = ClaimSource.objects.filter(article=article).count()
+        try:
+            _, created = claim_propose(article=article, candidate=candidate)
+        except ValidationError:
+            continue  # a candidate the claim model refuses is not worth an editor's time
+        if created or ClaimSource.objects.filter(article=article).count() > before:
+            changed += 1
+    return changed
+
+
+def mention_candidate(*, mention: Mention, fallback_date: dt.date | None) -> dict:
+    """The candidate dict `claim_propose` takes, for one extracted mention."""
+    claim_date = _date(mention.claim_date) or fallback_date or timezone.localdate()
+    candidate = {
+        "category": mention.category,
+        "subtype": mention.subtype,
+        "low": mention.low,
+        "best": mention.best,
+        "high": mention.high,
+        "qualifier": mention.qualifier if mention.qualifier in vocab.QUALIFIERS else "exact",
+        "unit": (mention.unit or "")[:30],
+        "claim_date": claim_date,
+        "period_start": _date(mention.period_start),
+        "period_end": _date(mention.period_end),
+        "claimant": claimant_for(name=mention.claimant),
+        "weapon_system": (mention.weapon_system or "")[:120],
+        "rule": (mention.rule or "")[:120],
+        "extraction_score": mention.score,
+        "quote": mention.quote,
+        "quote_start": mention.quote_start,
+        "quote_end": mention.quote_end,
+    }
+    if mention.measure in vocab.MEASURES:
+        candidate["measure"] = mention.measure
+    return candidate
+
+
+def claimant_for(*, name: str | None) -> Claimant | None:
+    """The Claimant a resolved name stands for (by name, short name or alias); an unknown
+    name becomes a new claimant of kind other, reliability F, for an editor to grade."""
+    name = (name or "").strip()[:_NAME_MAX]
+    if not name:
+        return None
+    found = (
+        Claimant.objects.filter(
+            Q(name__iexact=name) | Q(short_name__iexact=name) | Q(aliases__alias__iexact=name)
+        )
+        .order_by("id")
+        .first()
+    )
+    if found is not None:
+        return found
+    claimant, _ = Claimant.objects.get_or_create(
+        name=name, defaults={"kind": Claimant.Kind.OTHER, "reliability": "F"}
+    )
+    return claimant
+
+
+def _date(value) -> dt.date | None:
+    if not value:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
