@@ -136,6 +136,8 @@ CARD_SERIES = [
 def _num(value: float | None) -> str:
     if value is None:
         return "—"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:,.1f}".removesuffix(".0") + " million"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
@@ -153,9 +155,9 @@ def card_for(scope: Scope, category: str, subtype: str, title: str, label: str) 
         "value": None,
     }
     if latest:
-        prefix = {"lower": "at least ", "upper": "up to "}.get(latest["bound"] or "", "")
         card.update(
-            value=prefix + _num(latest["value"]),
+            prefix={"lower": "at least", "upper": "up to"}.get(latest["bound"] or "", ""),
+            value=_num(latest["value"]),
             range=(
                 f"{_num(latest['low'])}–{_num(latest['high'])}"
                 if latest["low"] is not None and latest["high"] is not None

@@ -60,13 +60,14 @@ def _base_layout(fig: go.Figure, *, title: str, height: int, legend: bool = True
         title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 12, "color": INK},
         height=height,
-        margin={"l": 70, "r": 20, "t": 56, "b": 50},
+        margin={"l": 70, "r": 20, "t": 56, "b": 120 if legend else 60},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         hoverlabel={"bgcolor": "#ffffff", "bordercolor": "#c9d0db", "font": {"color": INK}},
         hovermode="closest",
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        # Anchored to the figure's bottom edge so it never overlaps the x-axis title.
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.01, "x": 0},
     )
     fig.update_xaxes(showgrid=True, gridcolor=GRID, linecolor="#c9d0db", zeroline=False)
     fig.update_yaxes(showgrid=True, gridcolor=GRID, linecolor="#c9d0db", zeroline=False)
@@ -251,9 +252,19 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     _base_layout(fig, title=title or f"Running total — {series_title(series)}", height=height)
     fig.update_xaxes(title_text="Date the claim was made")
     fig.update_yaxes(title_text=f"{_unit_label(series).capitalize()} (number)", rangemode="tozero")
+    _pad_single_date(fig)
     if not fig.data:
         _empty(fig)
     return fig
+
+
+def _pad_single_date(fig: go.Figure) -> None:
+    """A series with one date would get an axis in milliseconds: show a month either side."""
+    dates = {x for trace in fig.data for x in (trace.x or ()) if x}
+    if len(dates) == 1:
+        day = dt.date.fromisoformat(next(iter(dates)))
+        pad = dt.timedelta(days=30)
+        fig.update_xaxes(range=[(day - pad).isoformat(), (day + pad).isoformat()])
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -456,7 +467,8 @@ def weapons_figure(rows: list[dict], *, title: str = "Weapon systems reported") 
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    _base_layout(fig, title=title, height=max(280, 140 + 28 * len(systems)))
+    _base_layout(fig, title=title, height=max(300, 190 + 28 * len(systems)))
+    _pad_single_date(fig)
     fig.update_layout(margin={"l": 170})
     fig.update_xaxes(title_text="Date the claim was made")
     fig.update_yaxes(

@@ -16,6 +16,8 @@ from tracker.models import Article, Claimant, ClaimSource
 from tracker.selectors import claims_visible_to
 
 PAGE_SIZE = 50
+TABLE_ROWS = 200
+TABLE_ROWS_PER_CLAIMANT = 25
 
 
 def _with_sources(qs):
@@ -92,6 +94,20 @@ def totals(request):
         "killed_or_wounded" if category == "casualties" else next(iter(vocab.SUBTYPES[category]))
     )
     series = scope.series(category, subtype)
+    shorts = {
+        line["claimant_id"]: line["claimant_short"] for line in series["cumulative"]["claimants"]
+    }
+    headline = [
+        {**step, "short": shorts.get(step["claimant_id"], step["claimant"])}
+        for step in series["cumulative"]["headline"][-TABLE_ROWS:][::-1]
+    ]
+    # The tables beside the chart show the latest rows; the CSV has every claim.
+    estimates = [
+        {**line, "latest": line["points"][-TABLE_ROWS_PER_CLAIMANT:][::-1],
+         "earlier": max(0, len(line["points"]) - TABLE_ROWS_PER_CLAIMANT)}
+        for line in series["cumulative"]["claimants"]
+    ]  # fmt: skip
+    events = series["increments"]["combined"][-TABLE_ROWS:][::-1]
     chart = _chart(
         "totals", figures.totals_figure(series), caption=scope.caption, table="#totals-table"
     )
@@ -101,6 +117,11 @@ def totals(request):
         scope,
         chart=chart,
         series=series,
+        headline=headline,
+        headline_more=max(0, len(series["cumulative"]["headline"]) - TABLE_ROWS),
+        estimates=estimates,
+        events=events,
+        csv_qs=_series_qs(scope, category, subtype),
         series_title=figures.series_title(series),
         series_choices=vocab.SUBTYPES[category].items(),
         category=category,
