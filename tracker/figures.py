@@ -57,6 +57,7 @@ def claim_url(claim_id: int) -> str:
 
 def _base_layout(fig: go.Figure, *, title: str, height: int, legend: bool = True) -> go.Figure:
     fig.update_layout(
+        template="none",  # our own styling below; the default template adds ~8 KB per figure
         title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 12, "color": INK},
         height=height,
@@ -118,7 +119,10 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     headline line, the band across claimants, and summed increments."""
     unit = series["unit"]
     cumulative, increments = series["cumulative"], series["increments"]
-    n_traces = len(cumulative["claimants"]) * 3 + len(increments["claimants"]) + 3
+    claimant_lines = _main_lines(cumulative["claimants"])
+    increment_lines = _main_lines(increments["claimants"])
+    hidden = len(cumulative["claimants"]) - len(claimant_lines)
+    n_traces = len(claimant_lines) * 3 + len(increment_lines) + 3
     budget = _budget(n_traces)
     fig = go.Figure()
 
@@ -139,13 +143,14 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                 line={"width": 0, "shape": "hv"},
                 fill="tonexty",
                 fillcolor="rgba(20,33,61,0.08)",
-                name="Range across claimants",
+                name="Range across claimants"
+                + (f" (incl. {hidden} more not drawn)" if hidden else ""),
                 legendgroup="band",
                 hoverinfo="skip",
             )
         )
 
-    for i, line in enumerate(cumulative["claimants"]):
+    for i, line in enumerate(claimant_lines):
         colour = PALETTE[i % len(PALETTE)]
         points = thin(line["points"], budget)
         group = f"c{line['claimant_id']}"
@@ -211,7 +216,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
             )
         )
 
-    for i, line in enumerate(increments["claimants"]):
+    for i, line in enumerate(increment_lines):
         points = thin(line["points"], budget)
         colour = PALETTE[(i + len(cumulative["claimants"])) % len(PALETTE)]
         fig.add_trace(
@@ -256,6 +261,19 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     if not fig.data:
         _empty(fig)
     return fig
+
+
+MAX_CLAIMANT_LINES = 8
+
+
+def _main_lines(lines: list[dict]) -> list[dict]:
+    """The claimants with the most estimates: more lines than this cannot be told apart; the
+    rest stay in the band across claimants and in the tables."""
+    if len(lines) <= MAX_CLAIMANT_LINES:
+        return lines
+    ranked = sorted(lines, key=lambda line: len(line["points"]), reverse=True)
+    keep = {id(line) for line in ranked[:MAX_CLAIMANT_LINES]}
+    return [line for line in lines if id(line) in keep]
 
 
 def _pad_single_date(fig: go.Figure) -> None:
@@ -307,6 +325,7 @@ def sparkline(series: dict) -> go.Figure:
         )
     )
     fig.update_layout(
+        template="none",
         height=64,
         margin={"l": 0, "r": 0, "t": 2, "b": 2},
         paper_bgcolor="rgba(0,0,0,0)",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -16,8 +15,8 @@ from tracker.models import Article, Claimant, ClaimSource
 from tracker.selectors import claims_visible_to
 
 PAGE_SIZE = 50
-TABLE_ROWS = 200
-TABLE_ROWS_PER_CLAIMANT = 25
+TABLE_ROWS = 60
+TABLE_ROWS_PER_CLAIMANT = 5
 
 
 def _with_sources(qs):
@@ -31,7 +30,7 @@ def _chart(chart_id: str, fig, *, caption: str = "", table: str = "", static: bo
     return {
         "id": chart_id,
         "data_id": f"{chart_id}-data",
-        "figure": json.loads(fig.to_json()),
+        "figure": fig.to_plotly_json(),
         "title": fig.layout.title.text or "",
         "caption": caption,
         "table": table,

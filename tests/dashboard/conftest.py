@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory, OutletFactory
 from tracker.models import Claim, ClaimRelation, ClaimSource
@@ -136,6 +137,14 @@ def build_demo() -> Demo:
         from_claim=demo.claims["cas3"], to_claim=demo.claims["cas2"], kind="contradicts"
     )
     return demo
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Series are cached between requests; every test starts from an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
