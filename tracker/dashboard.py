@@ -63,18 +63,16 @@ class Scope:
             date_from=self.filters.get("date_from"),
             date_to=self.filters.get("date_to"),
         )
-        # series_build walks every claim of the series in Python: at a million claims that is
-        # seconds, so its result is cached briefly, per filters and visibility. A new claim
-        # (a higher max id) changes the key at once; edits and reviews show within the TTL.
-        key = (
-            "dash:series:"
-            + hashlib.sha256(
-                repr((query, self.filters.get("q") or "", _latest_claim_id())).encode()
-            ).hexdigest()
-        )
-        return cache.get_or_set(
-            key, lambda: series_build(query, base=self.base), SERIES_CACHE_SECONDS
-        )
+        return series_build(query, base=self.base)
+
+    def cached(self, name: str, build):
+        """`build()` cached briefly per page part, filters and visibility: series_build walks
+        every claim of a series in Python, seconds at a million claims. Only the small result a
+        page shows is cached. A new claim (a higher max id) changes the key at once; edits and
+        reviews show within DASHBOARD_SERIES_CACHE_SECONDS."""
+        parts = (name, self.query_string, self.include_pending, _latest_claim_id())
+        key = "dash:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        return cache.get_or_set(key, build, SERIES_CACHE_SECONDS)
 
 
 def _latest_claim_id() -> int:

@@ -51,18 +51,22 @@ def _page(request, template: str, scope: dashboard.Scope, **context):
 @require_GET
 def overview(request):
     scope = dashboard.scope_for(request)
-    cards = dashboard.overview_cards(scope)
-    for card in cards:
-        card["chart"] = _chart(
-            f"spark-{card['subtype']}", figures.sparkline(card["series"]), static=True
-        )
+
+    def build():
+        cards = dashboard.overview_cards(scope)
+        for card in cards:
+            series = card.pop("series")
+            card["chart"] = _chart(f"spark-{card['subtype']}", figures.sparkline(series))
+        return cards, dashboard.arms_highlights(scope)
+
+    cards, arms = scope.cached("overview", build)
     latest = _with_sources(scope.base.order_by("-claim_date", "-id"))[:12]
     return _page(
         request,
         "tracker/overview.html",
         scope,
         cards=cards,
-        arms=dashboard.arms_highlights(scope),
+        arms=arms,
         latest=latest,
     )
 
@@ -70,18 +74,23 @@ def overview(request):
 @require_GET
 def timeline(request):
     scope = dashboard.scope_for(request)
-    rows, truncated = dashboard.timeline_points(scope.claims)
-    caption = scope.caption
-    if truncated:
-        caption += f" — the latest {dashboard.TIMELINE_LIMIT:,} claims; narrow the dates for older"
-    chart = _chart(
-        "timeline",
-        figures.timeline_figure(rows),
-        caption=caption,
-        table=f"/claims/?{scope.query_string}",
-    )
+
+    def build():
+        rows, truncated = dashboard.timeline_points(scope.claims)
+        caption = scope.caption
+        if truncated:
+            caption += f" — the latest {dashboard.TIMELINE_LIMIT:,} claims; narrow the dates"
+        chart = _chart(
+            "timeline",
+            figures.timeline_figure(rows),
+            caption=caption,
+            table=f"/claims/?{scope.query_string}",
+        )
+        return chart, len(rows), truncated
+
+    chart, points, truncated = scope.cached("timeline", build)
     return _page(
-        request, "tracker/timeline.html", scope, chart=chart, points=len(rows), truncated=truncated
+        request, "tracker/timeline.html", scope, chart=chart, points=points, truncated=truncated
     )
 
 
@@ -92,36 +101,44 @@ def totals(request):
     subtype = scope.filters.get("subtype") or (
         "killed_or_wounded" if category == "casualties" else next(iter(vocab.SUBTYPES[category]))
     )
-    series = scope.series(category, subtype)
-    shorts = {
-        line["claimant_id"]: line["claimant_short"] for line in series["cumulative"]["claimants"]
-    }
-    headline = [
-        {**step, "short": shorts.get(step["claimant_id"], step["claimant"])}
-        for step in series["cumulative"]["headline"][-TABLE_ROWS:][::-1]
-    ]
-    # The tables beside the chart show the latest rows; the CSV has every claim.
-    estimates = [
-        {**line, "latest": line["points"][-TABLE_ROWS_PER_CLAIMANT:][::-1],
-         "earlier": max(0, len(line["points"]) - TABLE_ROWS_PER_CLAIMANT)}
-        for line in series["cumulative"]["claimants"]
-    ]  # fmt: skip
-    events = series["increments"]["combined"][-TABLE_ROWS:][::-1]
-    chart = _chart(
-        "totals", figures.totals_figure(series), caption=scope.caption, table="#totals-table"
-    )
+
+    def build():
+        series = scope.series(category, subtype)
+        cumulative = series["cumulative"]
+        shorts = {line["claimant_id"]: line["claimant_short"] for line in cumulative["claimants"]}
+        # The tables beside the chart show the latest rows; the CSV has every claim.
+        return {
+            "chart": _chart(
+                "totals",
+                figures.totals_figure(series),
+                caption=scope.caption,
+                table="#totals-table",
+            ),
+            "series": {k: series[k] for k in ("category", "subtype", "unit", "units")},
+            "headline": [
+                {**step, "short": shorts.get(step["claimant_id"], step["claimant"])}
+                for step in cumulative["headline"][-TABLE_ROWS:][::-1]
+            ],
+            "headline_more": max(0, len(cumulative["headline"]) - TABLE_ROWS),
+            "estimates": [
+                {
+                    "claimant_id": line["claimant_id"],
+                    "claimant": line["claimant"],
+                    "latest": line["points"][-TABLE_ROWS_PER_CLAIMANT:][::-1],
+                    "earlier": max(0, len(line["points"]) - TABLE_ROWS_PER_CLAIMANT),
+                }
+                for line in cumulative["claimants"]
+            ],
+            "events": series["increments"]["combined"][-TABLE_ROWS:][::-1],
+            "series_title": figures.series_title(series),
+        }
+
     return _page(
         request,
         "tracker/totals.html",
         scope,
-        chart=chart,
-        series=series,
-        headline=headline,
-        headline_more=max(0, len(series["cumulative"]["headline"]) - TABLE_ROWS),
-        estimates=estimates,
-        events=events,
+        **scope.cached(f"totals:{category}:{subtype}", build),
         csv_qs=_series_qs(scope, category, subtype),
-        series_title=figures.series_title(series),
         series_choices=vocab.SUBTYPES[category].items(),
         category=category,
         subtype=subtype,
@@ -129,23 +146,31 @@ def totals(request):
 
 
 def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
-    panels = []
-    for subtype, title in specs:
-        series = scope.series(category, subtype)
-        unit = vocab.UNITS.get(series["unit"], series["unit"])
-        panels.append(
-            {
-                "series": series,
-                "subtype": subtype,
-                "chart": _chart(
-                    f"panel-{subtype}",
-                    figures.panel_figure(series, title=f"{title} ({unit or 'count'})"),
-                    caption=scope.caption,
-                    table=f"/totals/?{_series_qs(scope, category, subtype)}#totals-table",
-                ),
-            }
-        )
-    return panels
+    def build():
+        panels = []
+        for subtype, title in specs:
+            series = scope.series(category, subtype)
+            unit = vocab.UNITS.get(series["unit"], series["unit"])
+            increments = series["increments"]
+            panels.append(
+                {
+                    "subtype": subtype,
+                    "series": {
+                        "unit": series["unit"],
+                        "latest_headline": series["latest_headline"],
+                        "increments_total": increments["total"] if increments["combined"] else None,
+                    },
+                    "chart": _chart(
+                        f"panel-{subtype}",
+                        figures.panel_figure(series, title=f"{title} ({unit or 'count'})"),
+                        caption=scope.caption,
+                        table=f"/totals/?{_series_qs(scope, category, subtype)}#totals-table",
+                    ),
+                }
+            )
+        return panels
+
+    return scope.cached(f"panels:{category}", build)
 
 
 def _series_qs(scope: dashboard.Scope, category: str, subtype: str) -> str:
@@ -157,12 +182,17 @@ def _series_qs(scope: dashboard.Scope, category: str, subtype: str) -> str:
 @require_GET
 def arms(request):
     scope = dashboard.scope_for(request)
-    weapons = dashboard.weapon_systems(scope.base)
-    chart = _chart(
+    weapons, chart = scope.cached(
         "weapons",
-        figures.weapons_figure(dashboard.weapon_points(scope.base)),
-        caption=scope.caption,
-        table="#weapons-table",
+        lambda: (
+            dashboard.weapon_systems(scope.base),
+            _chart(
+                "weapons",
+                figures.weapons_figure(dashboard.weapon_points(scope.base)),
+                caption=scope.caption,
+                table="#weapons-table",
+            ),
+        ),
     )
     return _page(
         request,

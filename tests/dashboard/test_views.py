@@ -158,9 +158,7 @@ def test_totals_respects_the_claimant_filter(client, demo):
     response = client.get(
         f"/totals/?category=casualties&subtype=killed_or_wounded&claimant={nis.pk}"
     )
-    claimants = {
-        line["claimant_id"] for line in response.context["series"]["cumulative"]["claimants"]
-    }
+    claimants = {line["claimant_id"] for line in response.context["estimates"]}
     assert claimants == {nis.pk}
 
 
