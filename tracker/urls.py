@@ -4,7 +4,14 @@ from tracker import views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("timeline/", views.timeline, name="timeline"),
+    path("totals/", views.totals, name="totals"),
+    path("arms/", views.arms, name="arms"),
+    path("border/", views.border, name="border"),
+    path("claims/", views.claim_list, name="claim-list"),
+    path("claims.csv", views.claim_csv, name="claim-csv"),
     path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
     path("claimants/<int:pk>/", views.claimant_detail, name="claimant-detail"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("methodology/", views.methodology, name="methodology"),
 ]

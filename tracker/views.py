@@ -1,13 +1,22 @@
-"""Dashboard pages. Thin: they call selectors and render."""
+"""Dashboard pages. Thin: read the filter scope, call selectors and figure builders, render."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+import csv
 
-from tracker import trust
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from tracker import dashboard, figures, trust, vocab
 from tracker.models import Article, Claimant, ClaimSource
 from tracker.selectors import claims_visible_to
+
+PAGE_SIZE = 50
+TABLE_ROWS = 60
+TABLE_ROWS_PER_CLAIMANT = 5
 
 
 def _with_sources(qs):
@@ -16,32 +25,307 @@ def _with_sources(qs):
     )
 
 
+def _chart(chart_id: str, fig, *, caption: str = "", table: str = "", static: bool = False):
+    """What a page needs to draw a figure: the figure as data plus its caption and table link."""
+    return {
+        "id": chart_id,
+        "data_id": f"{chart_id}-data",
+        "figure": fig.to_plotly_json(),
+        "title": fig.layout.title.text or "",
+        "caption": caption,
+        "table": table,
+        "static": static,
+    }
+
+
+def _page(request, template: str, scope: dashboard.Scope, **context):
+    context.update(
+        scope=scope,
+        form=scope.form,
+        filter_qs=scope.query_string,
+        confidence_legend=dashboard.confidence_legend(),
+    )
+    return render(request, template, context)
+
+
+@require_GET
 def overview(request):
-    latest = _with_sources(claims_visible_to(request.user, include_unreviewed=False))[:20]
-    return render(request, "tracker/overview.html", {"latest": latest})
+    scope = dashboard.scope_for(request)
+
+    def build():
+        cards = dashboard.overview_cards(scope)
+        for card in cards:
+            series = card.pop("series")
+            card["chart"] = _chart(f"spark-{card['subtype']}", figures.sparkline(series))
+        return cards, dashboard.arms_highlights(scope)
+
+    cards, arms = scope.cached("overview", build)
+    latest = _with_sources(scope.base.order_by("-claim_date", "-id"))[:12]
+    return _page(
+        request,
+        "tracker/overview.html",
+        scope,
+        cards=cards,
+        arms=arms,
+        latest=latest,
+    )
 
 
+@require_GET
+def timeline(request):
+    scope = dashboard.scope_for(request)
+
+    def build():
+        rows, truncated = dashboard.timeline_points(scope.claims)
+        caption = scope.caption
+        if truncated:
+            caption += f" — the latest {dashboard.TIMELINE_LIMIT:,} claims; narrow the dates"
+        chart = _chart(
+            "timeline",
+            figures.timeline_figure(rows),
+            caption=caption,
+            table=f"/claims/?{scope.query_string}",
+        )
+        return chart, len(rows), truncated
+
+    chart, points, truncated = scope.cached("timeline", build)
+    return _page(
+        request, "tracker/timeline.html", scope, chart=chart, points=points, truncated=truncated
+    )
+
+
+@require_GET
+def totals(request):
+    scope = dashboard.scope_for(request)
+    category = scope.filters.get("category") or "casualties"
+    subtype = scope.filters.get("subtype") or (
+        "killed_or_wounded" if category == "casualties" else next(iter(vocab.SUBTYPES[category]))
+    )
+
+    def build():
+        series = scope.series(category, subtype)
+        cumulative = series["cumulative"]
+        shorts = {line["claimant_id"]: line["claimant_short"] for line in cumulative["claimants"]}
+        # The tables beside the chart show the latest rows; the CSV has every claim.
+        return {
+            "chart": _chart(
+                "totals",
+                figures.totals_figure(series),
+                caption=scope.caption,
+                table="#totals-table",
+            ),
+            "series": {k: series[k] for k in ("category", "subtype", "unit", "units")},
+            "headline": [
+                {**step, "short": shorts.get(step["claimant_id"], step["claimant"])}
+                for step in cumulative["headline"][-TABLE_ROWS:][::-1]
+            ],
+            "headline_more": max(0, len(cumulative["headline"]) - TABLE_ROWS),
+            "estimates": [
+                {
+                    "claimant_id": line["claimant_id"],
+                    "claimant": line["claimant"],
+                    "latest": line["points"][-TABLE_ROWS_PER_CLAIMANT:][::-1],
+                    "earlier": max(0, len(line["points"]) - TABLE_ROWS_PER_CLAIMANT),
+                }
+                for line in cumulative["claimants"]
+            ],
+            "events": series["increments"]["combined"][-TABLE_ROWS:][::-1],
+            "series_title": figures.series_title(series),
+        }
+
+    return _page(
+        request,
+        "tracker/totals.html",
+        scope,
+        **scope.cached(f"totals:{category}:{subtype}", build),
+        csv_qs=_series_qs(scope, category, subtype),
+        series_choices=vocab.SUBTYPES[category].items(),
+        category=category,
+        subtype=subtype,
+    )
+
+
+def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
+    def build():
+        panels = []
+        for subtype, title in specs:
+            series = scope.series(category, subtype)
+            unit = vocab.UNITS.get(series["unit"], series["unit"])
+            increments = series["increments"]
+            panels.append(
+                {
+                    "subtype": subtype,
+                    "series": {
+                        "unit": series["unit"],
+                        "latest_headline": series["latest_headline"],
+                        "increments_total": increments["total"] if increments["combined"] else None,
+                    },
+                    "chart": _chart(
+                        f"panel-{subtype}",
+                        figures.panel_figure(series, title=f"{title} ({unit or 'count'})"),
+                        caption=scope.caption,
+                        table=f"/totals/?{_series_qs(scope, category, subtype)}#totals-table",
+                    ),
+                }
+            )
+        return panels
+
+    return scope.cached(f"panels:{category}", build)
+
+
+def _series_qs(scope: dashboard.Scope, category: str, subtype: str) -> str:
+    params = scope.form.data.copy() if scope.form.is_bound else QueryDict(mutable=True)
+    params["category"], params["subtype"] = category, subtype
+    return dashboard.filter_query_string(params)
+
+
+@require_GET
+def arms(request):
+    scope = dashboard.scope_for(request)
+    weapons, chart = scope.cached(
+        "weapons",
+        lambda: (
+            dashboard.weapon_systems(scope.base),
+            _chart(
+                "weapons",
+                figures.weapons_figure(dashboard.weapon_points(scope.base)),
+                caption=scope.caption,
+                table="#weapons-table",
+            ),
+        ),
+    )
+    return _page(
+        request,
+        "tracker/arms.html",
+        scope,
+        chart=chart,
+        weapons=weapons,
+        panels=_panels(scope, "arms_transfer", dashboard.ARMS_SERIES),
+    )
+
+
+@require_GET
+def border(request):
+    scope = dashboard.scope_for(request)
+    return _page(
+        request,
+        "tracker/border.html",
+        scope,
+        panels=_panels(scope, "border_activity", dashboard.BORDER_SERIES),
+    )
+
+
+@require_GET
+def claim_list(request):
+    scope = dashboard.scope_for(request)
+    claims, sort = dashboard.claims_sorted(scope.claims, request.GET.get("sort", ""))
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = [
+        ("date", "Date"),
+        ("figure", "Figure"),
+        ("category", "What"),
+        ("claimant", "Claimant"),
+        ("confidence", "Confidence"),
+        ("status", "Status"),
+    ]
+    return _page(
+        request,
+        "tracker/claim_list.html",
+        scope,
+        page=page,
+        sort=sort,
+        columns=columns,
+        claims=_with_sources(page.object_list),
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+def claim_csv(request):
+    scope = dashboard.scope_for(request)
+    claims, _ = dashboard.claims_sorted(scope.claims, request.GET.get("sort", ""))
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in dashboard.claims_csv_rows(claims)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+    return response
+
+
+@require_GET
 def claim_detail(request, pk: int):
-    claim = get_object_or_404(_with_sources(claims_visible_to(request.user)), pk=pk)
+    visible = claims_visible_to(request.user)
+    claim = get_object_or_404(_with_sources(visible), pk=pk)
+    sources = [{"source": source, "context": source.context()} for source in claim.sources.all()]
     return render(
         request,
         "tracker/claim_detail.html",
         {
             "claim": claim,
+            "sources": sources,
             "reliability_text": trust.RELIABILITY.get(claim.reliability, ""),
             "credibility_text": trust.CREDIBILITY.get(claim.credibility, ""),
-            "confidence_rules": trust.CONFIDENCE_RULES,
+            "confidence_rule": trust.CONFIDENCE_RULES.get(claim.confidence, ""),
+            "confidence_legend": dashboard.confidence_legend(),
+            "related": dashboard.related_claims(claim, visible),
+            "history": dashboard.claim_history(claim),
+            "series_qs": f"category={claim.category}&subtype={claim.subtype}",
         },
     )
 
 
+@require_GET
 def claimant_detail(request, pk: int):
     claimant = get_object_or_404(Claimant, pk=pk)
-    claims = _with_sources(claims_visible_to(request.user).filter(claimant=claimant))[:200]
-    return render(request, "tracker/claimant_detail.html", {"claimant": claimant, "claims": claims})
+    scope = dashboard.scope_for(request)
+    claims = scope.base.filter(claimant=claimant)
+    by_series = (
+        claims.values("category", "subtype")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category", "subtype")
+    )
+    series = [
+        {**row, "label": vocab.SUBTYPES[row["category"]].get(row["subtype"], row["subtype"])}
+        for row in by_series
+    ]
+    page = Paginator(claims.order_by("-claim_date", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return _page(
+        request,
+        "tracker/claimant_detail.html",
+        scope,
+        claimant=claimant,
+        page=page,
+        claims=_with_sources(page.object_list),
+        series=series,
+    )
 
 
+@require_GET
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
-    claims = claims_visible_to(request.user).filter(sources__article=article).distinct()
-    return render(request, "tracker/article_detail.html", {"article": article, "claims": claims})
+    scope = dashboard.scope_for(request)
+    claims = scope.base.filter(sources__article=article).distinct()
+    return _page(request, "tracker/article_detail.html", scope, article=article, claims=claims)
+
+
+@require_GET
+def methodology(request):
+    scope = dashboard.scope_for(request)
+    return _page(
+        request,
+        "tracker/methodology.html",
+        scope,
+        reliability=trust.RELIABILITY.items(),
+        credibility=trust.CREDIBILITY.items(),
+        grid=[
+            (r, [(c, trust.confidence_for(r, c)) for c in trust.CREDIBILITY])
+            for r in trust.RELIABILITY
+        ],
+    )

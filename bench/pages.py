@@ -1,0 +1,193 @@
+"""Server time and response size of the dashboard's /, /timeline/ and /totals/ with 10,000,
+100,000 and 1,000,000 claims in PostgreSQL.
+
+    .venv/bin/python bench/pages.py [--sizes 10000,100000,1000000] [--runs 5]
+
+Claims are generated into a separate database (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/bench_pages; created if missing, wiped per size) with COPY,
+then each page is fetched through Django's test client as an anonymous user: one warm-up, then
+the median of --runs requests. Targets at 1,000,000 claims: ≤ 300 ms and ≤ 1 MB per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_pages")
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")
+# Series are cached (Django cache; local memory here): "cold" is the first request after a
+# cache clear, "warm" the median of the next ones.
+os.environ.pop("REDIS_URL", None)
+
+import psycopg  # noqa: E402
+
+PAGES = ["/", "/timeline/", "/totals/"]
+CLAIMANTS = 24
+START = dt.date(2023, 1, 1)
+DAYS = 900
+# (category, subtype, unit, measure, weight): the headline series carry more claims.
+SERIES = [
+    ("casualties", "killed_or_wounded", "troops", "cumulative", 6),
+    ("casualties", "killed", "troops", "cumulative", 4),
+    ("casualties", "wounded", "troops", "cumulative", 3),
+    ("troop_deployment", "deployed", "troops", "cumulative", 6),
+    ("troop_deployment", "additional_deployment", "troops", "increment", 2),
+    ("arms_transfer", "artillery_shells", "rounds", "cumulative", 6),
+    ("arms_transfer", "containers", "containers", "cumulative", 3),
+    ("arms_transfer", "ballistic_missiles", "missiles", "cumulative", 3),
+    ("arms_transfer", "rocket_launchers", "launchers", "increment", 2),
+    ("border_activity", "balloons", "balloons", "increment", 6),
+    ("border_activity", "balloon_launches", "incidents", "increment", 2),
+    ("border_activity", "fence", "km", "cumulative", 2),
+    ("border_activity", "soldiers_at_border", "troops", "cumulative", 2),
+    ("other", "visit", "", "cumulative", 1),
+]
+WEAPONS = ["240mm MRL", "170mm Koksan", "KN-23/KN-24", "Bulsae-4 ATGM", "122mm shells", ""]
+
+
+def ensure_database() -> None:
+    name = BENCH_URL.rsplit("/", 1)[1]
+    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def generate(n: int, seed: int = 7) -> float:
+    """Wipe the tracker tables and COPY `n` claims (each with one source) in; seconds taken."""
+    from tracker import trust, vocab
+
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    weights = [s[4] for s in SERIES]
+    now = dt.datetime.now(dt.UTC)
+    with psycopg.connect(BENCH_URL) as conn, conn.cursor() as cur:
+        cur.execute(
+            "TRUNCATE tracker_claimsource, tracker_claimrelation, tracker_historicalclaim, "
+            "tracker_claim, tracker_article, tracker_outlet, tracker_claimantalias, "
+            "tracker_claimant RESTART IDENTITY CASCADE"
+        )
+        with cur.copy("COPY tracker_claimant (name, short_name, country, kind, reliability, "
+                      "description) FROM STDIN") as copy:  # fmt: skip
+            for i in range(CLAIMANTS):
+                copy.write_row((f"Claimant {i}", f"C{i}", "", "military", "ABCDEF"[i % 6], ""))
+        with cur.copy("COPY tracker_outlet (name, domain, reliability, country) FROM STDIN") as c:
+            for i in range(20):
+                c.write_row((f"Outlet {i}", f"outlet{i}.example.org", "B", ""))
+        n_articles = max(1, n // 50)
+        with cur.copy("COPY tracker_article (url, outlet_id, title, author, published_at, "
+                      "language, text, raw, content_hash, status, error, relevance_reasons, "
+                      "created_at, updated_at) FROM STDIN") as copy:  # fmt: skip
+            for i in range(n_articles):
+                day = START + dt.timedelta(days=i * DAYS // n_articles)
+                copy.write_row((
+                    f"https://outlet.example.org/{i}", 1 + i % 20, f"Report {i}", "",
+                    dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC), "en",
+                    "Officials said about 1,100 soldiers were killed or wounded.", "", "",
+                    "processed", "", "[]", now, now,
+                ))  # fmt: skip
+        cols = (
+            "category, subtype, low, best, high, qualifier, unit, norm_unit, norm_low, "
+            "norm_best, norm_high, measure, claim_date, claimant_id, location, weapon_system, "
+            "summary, reliability, credibility, confidence, status, origin, rule, notes, "
+            "created_at, updated_at"
+        )
+        with cur.copy(f"COPY tracker_claim ({cols}) FROM STDIN") as copy:
+            for _ in range(n):
+                cat, sub, unit, measure, _ = rng.choices(SERIES, weights)[0]
+                claimant = 1 + rng.randrange(CLAIMANTS)
+                rel = "ABCDEF"[(claimant - 1) % 6]
+                cred = rng.randint(1, 6)
+                day = START + dt.timedelta(days=rng.randrange(DAYS))
+                base = 10 ** rng.uniform(1, 6)
+                if cat == "other":
+                    low = best = high = None
+                    qualifier = "none"
+                elif rng.random() < 0.2:
+                    low, best, high, qualifier = base * 0.9, None, base * 1.1, "range"
+                else:
+                    low, best, high, qualifier = None, round(base), None, "approximately"
+                _, factor = vocab.normalise_unit(unit)
+                status = "approved" if rng.random() < 0.9 else "pending"
+                copy.write_row((
+                    cat, sub, low, best, high, qualifier, unit, unit,
+                    *_scaled((low, best, high), factor),
+                    measure, day, claimant, "",
+                    rng.choice(WEAPONS) if cat == "arms_transfer" else "", "", rel, cred,
+                    trust.confidence_for(rel, cred), status, "extracted", "", "", now, now,
+                ))  # fmt: skip
+        with cur.copy("COPY tracker_claimsource (claim_id, article_id, quote, quote_start, "
+                      "quote_end, created_at) FROM STDIN") as copy:  # fmt: skip
+            for i in range(1, n + 1):
+                copy.write_row(
+                    (i, 1 + i % n_articles, "about 1,100 soldiers were killed or wounded",
+                     15, 58, now)
+                )  # fmt: skip
+        conn.commit()
+        conn.autocommit = True
+        cur.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def _scaled(values, factor):
+    return [None if v is None else v * factor for v in values]
+
+
+def measure(runs: int) -> list[tuple[str, float, int]]:
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    from django.core.cache import cache
+
+    results = []
+    cache.clear()
+    for path in PAGES:
+        t0 = time.perf_counter()
+        response = client.get(path)  # cold: nothing cached yet
+        cold = (time.perf_counter() - t0) * 1000
+        assert response.status_code == 200, (path, response.status_code)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - t0) * 1000)
+        results.append((path, cold, statistics.median(times), len(response.content)))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    ensure_database()
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"{'claims':>10}  {'page':<12} {'cold ms':>8} {'warm ms':>8} {'size KB':>8}")
+    for n in (int(s) for s in args.sizes.split(",")):
+        seconds = generate(n)
+        print(f"# generated {n:,} claims in {seconds:.1f} s", flush=True)
+        for path, cold, ms, size in measure(args.runs):
+            flag = "" if ms <= 300 and size <= 1_000_000 else "  (over target)"
+            print(
+                f"{n:>10,}  {path:<12} {cold:>8.0f} {ms:>8.0f} {size / 1024:>8.0f}{flag}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,425 @@
+"""Reads behind the dashboard pages: the filter scope a request carries, the overview cards,
+timeline points, weapon systems and claim history. Views call these; visibility comes from
+`claims_visible_to`, series from `series_build`, never re-implemented here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+
+from tracker import trust, vocab
+from tracker.forms import ClaimFilterForm
+from tracker.models import Claim, ClaimRelation, ClaimSource, figure_text
+from tracker.selectors import claims_matching, claims_visible_to, user_sees_unreviewed
+from tracker.series import SeriesQuery, series_build
+
+SERIES_CACHE_SECONDS = getattr(settings, "DASHBOARD_SERIES_CACHE_SECONDS", 60)
+TIMELINE_LIMIT = 1500  # points per chart: the browser stays fast whatever the table size
+WEAPONS_LIMIT = 1500
+
+
+@dataclass
+class Scope:
+    """The claims one request may see, narrowed by the filters in its query string."""
+
+    form: ClaimFilterForm
+    filters: dict
+    include_pending: bool
+    can_include_pending: bool
+    base: QuerySet[Claim]  # visible and filtered, every category
+    claims: QuerySet[Claim]  # base narrowed to the chosen category / subtype
+    query_string: str  # the filters only, for links that carry them across pages
+    caption: str  # the filters in words, for chart captions
+
+    def series(self, category: str, subtype: str) -> dict:
+        """`series_build` for one series under this scope's filters and visibility."""
+        claimant = self.filters.get("claimant")
+        query = SeriesQuery(
+            category=category,
+            subtype=subtype,
+            claimant_ids=(claimant.pk,) if claimant else (),
+            min_confidence=self.filters.get("min_confidence") or None,
+            include_pending=self.include_pending,
+            date_from=self.filters.get("date_from"),
+            date_to=self.filters.get("date_to"),
+        )
+        return series_build(query, base=self.base)
+
+    def cached(self, name: str, build):
+        """`build()` cached briefly per page part, filters and visibility: series_build walks
+        every claim of a series in Python, seconds at a million claims. Only the small result a
+        page shows is cached. A new claim (a higher max id) changes the key at once; edits and
+        reviews show within DASHBOARD_SERIES_CACHE_SECONDS."""
+        parts = (name, self.query_string, self.include_pending, _latest_claim_id())
+        key = "dash:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        return cache.get_or_set(key, build, SERIES_CACHE_SECONDS)
+
+
+def _latest_claim_id() -> int:
+    return Claim.objects.aggregate(m=Max("id"))["m"] or 0
+
+
+def scope_for(request) -> Scope:
+    """Read the filter form from the query string and apply visibility and filters."""
+    form = ClaimFilterForm(request.GET or None)
+    filters = form.filters()
+    can_pending = user_sees_unreviewed(request.user)
+    include_pending = bool(can_pending and form.is_bound and form.cleaned_data.get("pending"))
+    visible = claims_visible_to(request.user, include_unreviewed=include_pending)
+    if include_pending:
+        # Editors asked for pending claims, not for rejected ones.
+        visible = visible.exclude(status=Claim.Status.REJECTED)
+    narrowing = {k: v for k, v in filters.items() if k not in ("category", "subtype")}
+    base = claims_matching(visible, **narrowing)
+    claims = claims_matching(
+        base, category=filters.get("category") or "", subtype=filters.get("subtype") or ""
+    )
+    return Scope(
+        form=form,
+        filters=filters,
+        include_pending=include_pending,
+        can_include_pending=can_pending,
+        base=base,
+        claims=claims,
+        query_string=filter_query_string(request.GET),
+        caption=filters_caption(filters, include_pending),
+    )
+
+
+def filter_query_string(params: QueryDict) -> str:
+    """The filter parameters of a query string (no page or sort), URL-encoded."""
+    kept = QueryDict(mutable=True)
+    for name in (*ClaimFilterForm.FIELDS, "pending"):
+        value = params.get(name)
+        if value:
+            kept[name] = value
+    return kept.urlencode()
+
+
+def filters_caption(filters: dict, include_pending: bool) -> str:
+    """The filters in words: 'Casualties · claimant JCS · from 2024-11-01'."""
+    parts = []
+    if filters.get("subtype"):
+        parts.append(
+            f"{vocab.CATEGORIES[filters['category']]}: "
+            f"{vocab.SUBTYPES[filters['category']][filters['subtype']]}"
+        )
+    elif filters.get("category"):
+        parts.append(vocab.CATEGORIES[filters["category"]])
+    if filters.get("claimant"):
+        parts.append(f"claimant {filters['claimant'].label}")
+    if filters.get("min_confidence"):
+        parts.append(f"confidence {filters['min_confidence']} or better")
+    if filters.get("date_from"):
+        parts.append(f"from {filters['date_from'].isoformat()}")
+    if filters.get("date_to"):
+        parts.append(f"to {filters['date_to'].isoformat()}")
+    if filters.get("q"):
+        parts.append(f"text “{filters['q']}”")
+    status = "approved and pending claims" if include_pending else "approved claims"
+    return f"Filters: {' · '.join(parts)} — {status}" if parts else f"All {status}"
+
+
+# --- Overview -------------------------------------------------------------------------------
+
+CARD_SERIES = [
+    ("casualties", "killed_or_wounded", "Casualties", "killed or wounded"),
+    ("troop_deployment", "deployed", "Troops deployed", "North Korean troops in Russia"),
+    ("arms_transfer", "artillery_shells", "Arms transfers", "artillery shells supplied"),
+    ("border_activity", "balloons", "Border activity", "balloons sent south"),
+]
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:,.1f}".removesuffix(".0") + " million"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def card_for(scope: Scope, category: str, subtype: str, title: str, label: str) -> dict:
+    """One headline card: the latest headline figure (or the summed increments) of a series."""
+    series = scope.series(category, subtype)
+    latest = series["latest_headline"]
+    card = {
+        "title": title,
+        "label": label,
+        "category": category,
+        "subtype": subtype,
+        "series": series,
+        "unit": series["unit"],
+        "value": None,
+    }
+    if latest:
+        card.update(
+            prefix={"lower": "at least", "upper": "up to"}.get(latest["bound"] or "", ""),
+            value=_num(latest["value"]),
+            range=(
+                f"{_num(latest['low'])}–{_num(latest['high'])}"
+                if latest["low"] is not None and latest["high"] is not None
+                else ""
+            ),
+            claimant=latest["claimant"],
+            claimant_id=latest["claimant_id"],
+            date=dt.date.fromisoformat(latest["date"]),
+            confidence=latest["confidence"],
+            claim_id=latest["claim_id"],
+            basis="latest estimate from the most trusted claimant",
+        )
+    elif series["increments"]["combined"]:
+        last = series["increments"]["combined"][-1]
+        card.update(
+            value=_num(series["increments"]["total"]),
+            range="",
+            claimant="",
+            date=dt.date.fromisoformat(last["date"]),
+            confidence="",
+            basis="reported events summed",
+        )
+    return card
+
+
+def overview_cards(scope: Scope) -> list[dict]:
+    return [card_for(scope, *spec) for spec in CARD_SERIES]
+
+
+def arms_highlights(scope: Scope) -> dict:
+    """Latest missile figure and the weapon types reported most recently."""
+    arms = scope.base.filter(category="arms_transfer")
+    missiles = (
+        arms.filter(subtype="ballistic_missiles")
+        .exclude(qualifier="none")
+        .order_by("-claim_date", "-id")
+        .first()
+    )
+    weapons = list(
+        arms.exclude(weapon_system="")
+        .values("weapon_system")
+        .annotate(last=Max("claim_date"))
+        .order_by("-last")[:6]
+    )
+    return {"missiles": missiles, "weapons": weapons}
+
+
+# --- Timeline -------------------------------------------------------------------------------
+
+
+def _first_source(field: str):
+    return Subquery(
+        ClaimSource.objects.filter(claim=OuterRef("pk")).order_by("id").values(field)[:1]
+    )
+
+
+def timeline_points(claims: QuerySet[Claim], limit: int = TIMELINE_LIMIT) -> tuple[list, bool]:
+    """The latest `limit` claims with numbers, oldest first, each with its first source's quote
+    and outlet; and whether older claims were left out."""
+    rows = list(
+        claims.exclude(qualifier="none")
+        .annotate(quote=_first_source("quote"), outlet=_first_source("article__outlet__name"))
+        .order_by("-claim_date", "-id")
+        .values(
+            "id", "claim_date", "category", "subtype", "low", "best", "high", "qualifier",
+            "unit", "confidence", "reliability", "credibility", "status", "claimant__name",
+            "claimant__short_name", "quote", "outlet",
+        )[: limit + 1]
+    )  # fmt: skip
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    rows.reverse()
+    for row in rows:
+        row["figure"] = figure_text(
+            row["low"], row["best"], row["high"], row["qualifier"], row["unit"]
+        )
+        row["claimant"] = row["claimant__short_name"] or row["claimant__name"] or "Press report"
+    return rows, truncated
+
+
+# --- Arms -----------------------------------------------------------------------------------
+
+
+def weapon_systems(claims: QuerySet[Claim]) -> list[dict]:
+    """Each weapon system reported: how often, first and last report."""
+    return list(
+        claims.filter(category="arms_transfer")
+        .exclude(weapon_system="")
+        .values("weapon_system")
+        .annotate(claims=Count("id"), first=Min("claim_date"), last=Max("claim_date"))
+        .order_by("-last", "weapon_system")
+    )
+
+
+def weapon_points(claims: QuerySet[Claim], limit: int = WEAPONS_LIMIT) -> list[dict]:
+    rows = list(
+        claims.filter(category="arms_transfer")
+        .exclude(weapon_system="")
+        .annotate(quote=_first_source("quote"))
+        .order_by("-claim_date", "-id")
+        .values(
+            "id", "claim_date", "weapon_system", "subtype", "low", "best", "high", "qualifier",
+            "unit", "confidence", "status", "claimant__name", "claimant__short_name", "quote",
+        )[:limit]
+    )  # fmt: skip
+    rows.reverse()
+    for row in rows:
+        row["figure"] = figure_text(
+            row["low"], row["best"], row["high"], row["qualifier"], row["unit"]
+        )
+        row["claimant"] = row["claimant__short_name"] or row["claimant__name"] or "Press report"
+    return rows
+
+
+ARMS_SERIES = [
+    ("artillery_shells", "Artillery shells"),
+    ("containers", "Containers"),
+    ("ballistic_missiles", "Ballistic missiles"),
+    ("rocket_launchers", "Multiple rocket launchers"),
+]
+BORDER_SERIES = [
+    ("balloons", "Balloons"),
+    ("balloon_launches", "Balloon launches"),
+    ("fence", "Fence / barrier built"),
+    ("soldiers_at_border", "Soldiers at the border"),
+]
+
+
+# --- Claim page -----------------------------------------------------------------------------
+
+
+INVERSE_RELATION = {
+    "corroborates": "is corroborated by",
+    "contradicts": "is contradicted by",
+    "supersedes": "is superseded by",
+}
+
+
+def related_claims(claim: Claim, visible: QuerySet[Claim]) -> list[dict]:
+    """Claims that corroborate, contradict or supersede this one (either direction), visible
+    ones only."""
+    ids = visible.values("pk")
+    rels = ClaimRelation.objects.filter(
+        Q(from_claim=claim, to_claim__in=ids) | Q(to_claim=claim, from_claim__in=ids)
+    ).select_related("from_claim__claimant", "to_claim__claimant")
+    out = []
+    for rel in rels:
+        outgoing = rel.from_claim_id == claim.pk
+        other = rel.to_claim if outgoing else rel.from_claim
+        verb = rel.kind if outgoing else INVERSE_RELATION[rel.kind]
+        out.append({"kind": rel.kind, "verb": verb, "claim": other, "note": rel.note})
+    return out
+
+
+def claim_history(claim: Claim) -> list[dict]:
+    """The claim's change history, oldest first: who changed which fields, when."""
+    records = list(claim.history.select_related("history_user").order_by("history_date"))
+    out = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changes = [
+                {"field": c.field, "old": c.old, "new": c.new}
+                for c in delta.changes
+                if c.field not in ("updated_at",)
+            ]
+        out.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                "changes": changes,
+            }
+        )
+        previous = record
+    return out
+
+
+def confidence_legend() -> list[tuple[str, str, str]]:
+    return [(k, trust.CONFIDENCE_LEVELS[k], rule) for k, rule in trust.CONFIDENCE_RULES.items()]
+
+
+# --- Claim browser --------------------------------------------------------------------------
+
+CLAIM_SORTS = {
+    "date": ("claim_date", "id"),
+    "figure": ("figure_value", "id"),
+    "category": ("category", "subtype", "-claim_date"),
+    "claimant": ("claimant__name", "-claim_date"),
+    "confidence": ("confidence_rank", "-claim_date"),
+    "status": ("status", "-claim_date"),
+}
+DEFAULT_SORT = "-date"
+
+
+def claims_sorted(claims: QuerySet[Claim], sort: str) -> tuple[QuerySet[Claim], str]:
+    """Order the browser's claims by a whitelisted key ('date', '-figure'…)."""
+    key = sort.removeprefix("-")
+    if key not in CLAIM_SORTS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
+    descending = sort.startswith("-")
+    claims = claims.annotate(
+        figure_value=Coalesce("best", "low", "high"),
+        confidence_rank=Case(
+            *(When(confidence=k, then=Value(v)) for k, v in trust.CONFIDENCE_RANK.items()),
+            output_field=IntegerField(),
+        ),
+    )
+    order = []
+    for i, field in enumerate(CLAIM_SORTS[key]):
+        # The first key follows the requested direction; tie-breakers keep their own.
+        flip = field.startswith("-") != (descending and i == 0)
+        expr = F(field.removeprefix("-"))
+        order.append(expr.desc(nulls_last=True) if flip else expr.asc(nulls_last=True))
+    return claims.order_by(*order), sort
+
+
+CSV_COLUMNS = [
+    "id", "claim_date", "category", "subtype", "low", "best", "high", "qualifier", "unit",
+    "measure", "claimant", "reliability", "credibility", "confidence", "status",
+    "weapon_system", "location", "summary", "source_url", "quote", "url",
+]  # fmt: skip
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def claims_csv_rows(claims: QuerySet[Claim]):
+    """The CSV header and one row per claim (first source's URL and quote), streamed."""
+    yield CSV_COLUMNS
+    rows = (
+        claims.annotate(source_url=_first_source("article__url"), quote=_first_source("quote"))
+        .values_list(
+            "id", "claim_date", "category", "subtype", "low", "best", "high", "qualifier",
+            "unit", "measure", "claimant__name", "reliability", "credibility", "confidence",
+            "status", "weapon_system", "location", "summary", "source_url", "quote",
+        )
+        .iterator(chunk_size=2000)
+    )  # fmt: skip
+    for row in rows:
+        yield [_csv_cell(v) for v in row] + [f"/claims/{row[0]}/"]

@@ -1,0 +1,521 @@
+"""Plotly figures for the dashboard, built from the series JSON of `series_build` (and from
+plain claim points for the timeline). Pages carry `fig.to_json()` as data; static/js/charts.js
+draws them.
+
+Hover text comes from articles and is hostile: every string from the database goes through
+`esc` before it reaches text, hovertemplate or customdata, because plotly renders a subset of
+HTML in hover labels. Each chart keeps to a few thousand points (the server thins and caps).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import textwrap
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from tracker import trust, vocab
+
+MAX_POINTS_PER_CHART = 3000
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+INK, MUTED, GRID = "#1d2430", "#5d6778", "#e6e9ef"
+CONFIDENCE_COLOURS = {"high": "#1b7a3d", "moderate": "#c98a00", "low": "#b3261e"}
+CONFIDENCE_SYMBOLS = {"high": "circle", "moderate": "diamond", "low": "x"}
+PALETTE = [
+    "#0b5cad", "#d1495b", "#00798c", "#edae49", "#6a4c93", "#30638e", "#8d6a9f", "#66a182",
+    "#e76f51", "#2a9d8f", "#264653", "#9c6644",
+]  # fmt: skip
+HEADLINE_COLOUR = "#14213d"
+
+
+def esc(value) -> str:
+    """Text from the database made inert for plotly's HTML-ish labels."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _quote_lines(quote: str | None, width: int = 64, limit: int = 280) -> str:
+    if not quote:
+        return ""
+    quote = " ".join(quote.split())
+    if len(quote) > limit:
+        quote = quote[: limit - 1].rstrip() + "…"
+    return "<br>".join(esc(line) for line in textwrap.wrap(quote, width))
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def claim_url(claim_id: int) -> str:
+    return f"/claims/{int(claim_id)}/"
+
+
+def _base_layout(fig: go.Figure, *, title: str, height: int, legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        template="none",  # our own styling below; the default template adds ~8 KB per figure
+        title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT, "size": 12, "color": INK},
+        height=height,
+        margin={"l": 70, "r": 20, "t": 56, "b": 120 if legend else 60},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        hoverlabel={"bgcolor": "#ffffff", "bordercolor": "#c9d0db", "font": {"color": INK}},
+        hovermode="closest",
+        showlegend=legend,
+        # Anchored to the figure's bottom edge so it never overlaps the x-axis title.
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.01, "x": 0},
+    )
+    fig.update_xaxes(showgrid=True, gridcolor=GRID, linecolor="#c9d0db", zeroline=False)
+    fig.update_yaxes(showgrid=True, gridcolor=GRID, linecolor="#c9d0db", zeroline=False)
+    return fig
+
+
+def thin(points: list[dict], limit: int) -> list[dict]:
+    """At most `limit` points, evenly spaced, always keeping the last (the current figure)."""
+    if len(points) <= limit:
+        return points
+    step = len(points) / (limit - 1)
+    kept = [points[int(i * step)] for i in range(limit - 1)]
+    return [*kept, points[-1]]
+
+
+def _budget(n_traces: int) -> int:
+    return max(50, MAX_POINTS_PER_CHART // max(1, n_traces))
+
+
+def _unit_label(series: dict) -> str:
+    return vocab.UNITS.get(series["unit"], series["unit"]) or "count"
+
+
+def series_title(series: dict) -> str:
+    subtype = vocab.SUBTYPES.get(series["category"], {}).get(series["subtype"], series["subtype"])
+    return f"{vocab.CATEGORIES.get(series['category'], series['category'])}: {subtype}"
+
+
+# --- Running totals -------------------------------------------------------------------------
+
+
+def _claimant_hover(line: dict, point: dict, unit: str) -> str:
+    bound = {"lower": " (lower bound)", "upper": " (upper bound)"}.get(point.get("bound") or "", "")
+    band = ""
+    if point.get("low") is not None and point.get("high") is not None:
+        band = f"<br>range {_num(point['low'])}–{_num(point['high'])}"
+    pending = "<br><b>PENDING REVIEW</b>" if point.get("status") == "pending" else ""
+    conf = point.get("confidence")
+    conf_text = f"<br>confidence {esc(conf)} ({esc(point.get('reliability'))})" if conf else ""
+    return (
+        f"<b>{_num(point['value'])} {esc(unit)}</b>{bound}{band}<br>{esc(line['claimant'])}"
+        f" · {esc(point['date'])}{conf_text}{pending}<br>click to open the claim"
+    )
+
+
+def totals_figure(series: dict, *, height: int = 520, title: str | None = None) -> go.Figure:
+    """Running totals of one series: a step line per claimant with its low–high band, the
+    headline line, the band across claimants, and summed increments."""
+    unit = series["unit"]
+    cumulative, increments = series["cumulative"], series["increments"]
+    claimant_lines = _main_lines(cumulative["claimants"])
+    increment_lines = _main_lines(increments["claimants"])
+    hidden = len(cumulative["claimants"]) - len(claimant_lines)
+    n_traces = len(claimant_lines) * 3 + len(increment_lines) + 3
+    budget = _budget(n_traces)
+    fig = go.Figure()
+
+    band = thin(cumulative["band"], budget)
+    if band:
+        dates = [b["date"] for b in band]
+        fig.add_trace(
+            go.Scatter(
+                x=dates, y=[b["max"] for b in band], mode="lines", line={"width": 0,
+                "shape": "hv"}, hoverinfo="skip", showlegend=False, legendgroup="band",
+            )
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=[b["min"] for b in band],
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                fill="tonexty",
+                fillcolor="rgba(20,33,61,0.08)",
+                name="Range across claimants"
+                + (f" (incl. {hidden} more not drawn)" if hidden else ""),
+                legendgroup="band",
+                hoverinfo="skip",
+            )
+        )
+
+    for i, line in enumerate(claimant_lines):
+        colour = PALETTE[i % len(PALETTE)]
+        points = thin(line["points"], budget)
+        group = f"c{line['claimant_id']}"
+        name = esc(line.get("claimant_short") or line["claimant"])
+        if any(p["low"] is not None and p["high"] is not None for p in points):
+            xs = [p["date"] for p in points]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs, y=[p["high"] if p["high"] is not None else p["value"] for p in points],
+                    mode="lines", line={"width": 0, "shape": "hv"}, hoverinfo="skip",
+                    showlegend=False, legendgroup=group,
+                )
+            )  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=xs, y=[p["low"] if p["low"] is not None else p["value"] for p in points],
+                    mode="lines", line={"width": 0, "shape": "hv"}, fill="tonexty",
+                    fillcolor=_rgba(colour, 0.12), hoverinfo="skip", showlegend=False,
+                    legendgroup=group,
+                )
+            )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[p["date"] for p in points],
+                y=[p["value"] for p in points],
+                mode="lines+markers",
+                line={"shape": "hv", "width": 1.8, "color": colour},
+                marker={
+                    "size": 7,
+                    "color": ["#ffffff" if p["status"] == "pending" else colour for p in points],
+                    "line": {"color": colour, "width": 1.5},
+                    "symbol": [CONFIDENCE_SYMBOLS.get(p["confidence"], "circle") for p in points],
+                },
+                name=name,
+                legendgroup=group,
+                text=[_claimant_hover(line, p, unit) for p in points],
+                customdata=[claim_url(p["claim_id"]) for p in points],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+
+    headline = thin(cumulative["headline"], budget)
+    if headline:
+        last_date = cumulative["band"][-1]["date"] if cumulative["band"] else headline[-1]["date"]
+        xs = [h["date"] for h in headline] + [last_date]
+        ys = [h["value"] for h in headline] + [headline[-1]["value"]]
+        texts = [
+            f"<b>Headline: {_num(h['value'])} {esc(unit)}</b><br>{esc(h['claimant'])} · "
+            f"{esc(h['date'])}<br>confidence {esc(h['confidence'])}"
+            for h in headline
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"shape": "hv", "width": 3.5, "color": HEADLINE_COLOUR},
+                name="Headline (latest estimate of the most trusted claimant)",
+                text=[*texts, texts[-1]],
+                customdata=[claim_url(h["claim_id"]) for h in headline]
+                + [claim_url(headline[-1]["claim_id"])],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+
+    for i, line in enumerate(increment_lines):
+        points = thin(line["points"], budget)
+        colour = PALETTE[(i + len(cumulative["claimants"])) % len(PALETTE)]
+        fig.add_trace(
+            go.Scatter(
+                x=[p["date"] for p in points],
+                y=[p["running_total"] for p in points],
+                mode="lines+markers",
+                line={"shape": "hv", "width": 1.5, "color": colour, "dash": "dot"},
+                marker={"size": 6},
+                name=f"{esc(line['claimant'])} (events summed)",
+                text=[
+                    f"<b>+{_num(p['value'])} {esc(unit)}</b> on {esc(p['date'])}<br>"
+                    f"running total {_num(p['running_total'])}<br>{esc(line['claimant'])}"
+                    for p in points
+                ],
+                customdata=[claim_url(p["claim_id"]) for p in points],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    combined = thin(increments["combined"], budget)
+    if combined:
+        fig.add_trace(
+            go.Scatter(
+                x=[p["date"] for p in combined],
+                y=[p["running_total"] for p in combined],
+                mode="lines",
+                line={"shape": "hv", "width": 3, "color": "#7a3b00", "dash": "dash"},
+                name="All reported events, summed (duplicates once)",
+                text=[
+                    f"<b>{_num(p['running_total'])} {esc(unit)}</b> by {esc(p['date'])}<br>"
+                    f"+{_num(p['value'])} that day"
+                    for p in combined
+                ],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+
+    _base_layout(fig, title=title or f"Running total — {series_title(series)}", height=height)
+    fig.update_xaxes(title_text="Date the claim was made")
+    fig.update_yaxes(title_text=f"{_unit_label(series).capitalize()} (number)", rangemode="tozero")
+    _pad_single_date(fig)
+    if not fig.data:
+        _empty(fig)
+    return fig
+
+
+MAX_CLAIMANT_LINES = 8
+
+
+def _main_lines(lines: list[dict]) -> list[dict]:
+    """The claimants with the most estimates: more lines than this cannot be told apart; the
+    rest stay in the band across claimants and in the tables."""
+    if len(lines) <= MAX_CLAIMANT_LINES:
+        return lines
+    ranked = sorted(lines, key=lambda line: len(line["points"]), reverse=True)
+    keep = {id(line) for line in ranked[:MAX_CLAIMANT_LINES]}
+    return [line for line in lines if id(line) in keep]
+
+
+def _pad_single_date(fig: go.Figure) -> None:
+    """A series with one date would get an axis in milliseconds: show a month either side."""
+    dates = {x for trace in fig.data for x in (trace.x or ()) if x}
+    if len(dates) == 1:
+        day = dt.date.fromisoformat(next(iter(dates)))
+        pad = dt.timedelta(days=30)
+        fig.update_xaxes(range=[(day - pad).isoformat(), (day + pad).isoformat()])
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _empty(fig: go.Figure) -> None:
+    fig.add_annotation(
+        text="No claims match these filters",
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        font={"size": 14, "color": MUTED},
+    )
+
+
+def sparkline(series: dict) -> go.Figure:
+    """The headline (or summed increments) as a small line for an overview card."""
+    headline = series["cumulative"]["headline"]
+    if headline:
+        points = thin(headline, 200)
+        xs, ys = [p["date"] for p in points], [p["value"] for p in points]
+    else:
+        points = thin(series["increments"]["combined"], 200)
+        xs, ys = [p["date"] for p in points], [p["running_total"] for p in points]
+    unit = esc(series["unit"])
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"shape": "hv", "width": 2, "color": "#0b5cad"},
+            fill="tozeroy",
+            fillcolor="rgba(11,92,173,0.10)",
+            name=esc(series_title(series)),
+            hovertemplate=f"%{{x|%d %b %Y}}: %{{y:,.0f}} {unit}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        template="none",
+        height=64,
+        margin={"l": 0, "r": 0, "t": 2, "b": 2},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        showlegend=False,
+        xaxis={"visible": False},
+        yaxis={"visible": False, "rangemode": "tozero"},
+        hovermode="x",
+    )
+    return fig
+
+
+# --- Timeline -------------------------------------------------------------------------------
+
+
+def _timeline_hover(row: dict) -> str:
+    subtype = vocab.SUBTYPES.get(row["category"], {}).get(row["subtype"], row["subtype"])
+    outlet = f" · via {esc(row['outlet'])}" if row.get("outlet") else ""
+    pending = "<br><b>PENDING REVIEW</b>" if row["status"] == "pending" else ""
+    quote = _quote_lines(row.get("quote"))
+    quote = f"<br><i>“{quote}”</i>" if quote else ""
+    return (
+        f"<b>{esc(row['figure'])}</b> — {esc(subtype)}<br>"
+        f"{esc(row['claimant'])}{outlet} · {row['claim_date']:%d %b %Y}<br>"
+        f"confidence {esc(row['confidence'])} "
+        f"({esc(row['reliability'])}{esc(row['credibility'])}){pending}{quote}"
+    )
+
+
+def timeline_figure(rows: list[dict], *, title: str = "Every claim over time") -> go.Figure:
+    """Claims on a time axis, one panel per category (log scale: units differ), marker by
+    confidence, low–high as error bars, hover with figure, claimant, outlet and quote."""
+    categories = [c for c in vocab.CATEGORIES if any(r["category"] == c for r in rows)]
+    if not categories:
+        fig = _base_layout(go.Figure(), title=title, height=300)
+        _empty(fig)
+        return fig
+    fig = make_subplots(
+        rows=len(categories),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.09 if len(categories) > 1 else 0.0,
+        subplot_titles=[vocab.CATEGORIES[c] for c in categories],
+    )
+    shown: set[str] = set()
+    for index, category in enumerate(categories, start=1):
+        for level in ("high", "moderate", "low"):
+            subset = [r for r in rows if r["category"] == category and r["confidence"] == level]
+            if not subset:
+                continue
+            ys, plus, minus = [], [], []
+            for r in subset:
+                value = _value(r)
+                ys.append(value)
+                plus.append((r["high"] - value) if r["high"] is not None else 0)
+                minus.append((value - r["low"]) if r["low"] is not None else 0)
+            colour = CONFIDENCE_COLOURS[level]
+            fig.add_trace(
+                go.Scatter(
+                    x=[r["claim_date"].isoformat() for r in subset],
+                    y=ys,
+                    mode="markers",
+                    name=f"{trust.CONFIDENCE_LEVELS[level]} confidence",
+                    legendgroup=level,
+                    showlegend=level not in shown,
+                    marker={
+                        "size": 9,
+                        "symbol": CONFIDENCE_SYMBOLS[level],
+                        "color": [
+                            "#ffffff" if r["status"] == "pending" else colour for r in subset
+                        ],
+                        "line": {"color": colour, "width": 1.6},
+                    },
+                    error_y={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": plus,
+                        "arrayminus": minus,
+                        "color": _rgba(colour, 0.55),
+                        "thickness": 1.2,
+                        "width": 3,
+                    },
+                    text=[_timeline_hover(r) for r in subset],
+                    customdata=[claim_url(r["id"]) for r in subset],
+                    hovertemplate="%{text}<extra></extra>",
+                ),
+                row=index,
+                col=1,
+            )
+            shown.add(level)
+        fig.update_yaxes(type="log", title_text="Figure (log)", row=index, col=1)
+    if any(r["status"] == "pending" for r in rows):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="Pending review (hollow)",
+                marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
+    _base_layout(fig, title=title, height=150 + 230 * len(categories))
+    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1,
+                              "xanchor": "right"})  # fmt: skip
+    fig.update_xaxes(title_text="Date the claim was made", row=len(categories), col=1)
+    for annotation in fig.layout.annotations:
+        annotation.update(x=0, xanchor="left", font={"size": 13, "color": MUTED})
+    return fig
+
+
+def _value(row: dict) -> float:
+    if row["best"] is not None:
+        return row["best"]
+    if row["low"] is not None and row["high"] is not None:
+        return (row["low"] + row["high"]) / 2
+    return row["low"] if row["low"] is not None else row["high"]
+
+
+# --- Arms -----------------------------------------------------------------------------------
+
+
+def weapons_figure(rows: list[dict], *, title: str = "Weapon systems reported") -> go.Figure:
+    """Each weapon system on its own row, each report a marker (size grows with the figure)."""
+    systems: list[str] = []
+    for row in reversed(rows):  # most recent first
+        if row["weapon_system"] not in systems:
+            systems.append(row["weapon_system"])
+    systems = systems[:30]
+    fig = go.Figure()
+    for level in ("high", "moderate", "low"):
+        subset = [r for r in rows if r["confidence"] == level and r["weapon_system"] in systems]
+        if not subset:
+            continue
+        colour = CONFIDENCE_COLOURS[level]
+        fig.add_trace(
+            go.Scatter(
+                x=[r["claim_date"].isoformat() for r in subset],
+                y=[esc(r["weapon_system"]) for r in subset],
+                mode="markers",
+                name=f"{trust.CONFIDENCE_LEVELS[level]} confidence",
+                marker={
+                    "size": [_size(r) for r in subset],
+                    "symbol": CONFIDENCE_SYMBOLS[level],
+                    "color": ["#ffffff" if r["status"] == "pending" else colour for r in subset],
+                    "line": {"color": colour, "width": 1.6},
+                },
+                text=[
+                    f"<b>{esc(r['weapon_system'])}</b>: {esc(r['figure'])}<br>"
+                    f"{esc(r['claimant'])} · {r['claim_date']:%d %b %Y}"
+                    + ("<br><b>PENDING REVIEW</b>" if r["status"] == "pending" else "")
+                    + (f"<br><i>“{_quote_lines(r['quote'])}”</i>" if r.get("quote") else "")
+                    for r in subset
+                ],
+                customdata=[claim_url(r["id"]) for r in subset],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    _base_layout(fig, title=title, height=max(300, 190 + 28 * len(systems)))
+    _pad_single_date(fig)
+    fig.update_layout(margin={"l": 170})
+    fig.update_xaxes(title_text="Date the claim was made")
+    fig.update_yaxes(
+        title_text="",
+        categoryorder="array",
+        categoryarray=[esc(s) for s in reversed(systems)],
+    )
+    if not fig.data:
+        _empty(fig)
+    return fig
+
+
+def _size(row: dict) -> float:
+    value = _value(row) if row["qualifier"] != "none" else None
+    if not value:
+        return 8
+    return min(26, 8 + 2.2 * max(0.0, math.log10(value)))
+
+
+def panel_figure(series: dict, *, title: str) -> go.Figure:
+    """A compact running-total chart for topic pages (arms, border)."""
+    return totals_figure(series, height=340, title=title)
+
+
+def date_span(series: dict) -> tuple[dt.date | None, dt.date | None]:
+    dates = [p["date"] for p in series["cumulative"]["band"]] + [
+        p["date"] for p in series["increments"]["combined"]
+    ]
+    if not dates:
+        return None, None
+    return dt.date.fromisoformat(min(dates)), dt.date.fromisoformat(max(dates))
