@@ -39,7 +39,9 @@ class ArticleAliasAdmin(admin.ModelAdmin):
 
 
 class ArticleSourceForm(forms.Form):
-    url = forms.URLField(required=False, max_length=2000, label="Article URL")
+    url = forms.URLField(
+        required=False, max_length=2000, label="Article URL", assume_scheme="https"
+    )
     text = forms.CharField(required=False, widget=forms.Textarea, label="…or paste the text")
     title = forms.CharField(required=False, max_length=500)
     outlet = forms.CharField(required=False, max_length=200, help_text="Outlet name")

@@ -65,7 +65,10 @@ class GuardedBackend(httpcore.SyncBackend):
     """Connects only to the address the guard checked, so DNS cannot change it afterwards."""
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        address = guard.resolve_checked(host, port)
+        try:
+            address = guard.resolve_checked(host, port)
+        except guard.UnresolvableHost as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
         return super().connect_tcp(address, port, timeout, local_address, socket_options)
 
 

@@ -27,6 +27,10 @@ class BlockedAddress(Exception):
     """The host resolves to an address the fetcher must not reach."""
 
 
+class UnresolvableHost(OSError):
+    """DNS gave no address (possibly for now: treated as a network error)."""
+
+
 def address_allowed(ip: IPAddress) -> bool:
     """True when `ip` is a public unicast address (not loopback, private, link-local,
     reserved, multicast, unspecified, shared or documentation space)."""
@@ -85,13 +89,13 @@ def resolve_checked(host: str, port: int) -> str:
         try:
             answers = resolver(host, port)
         except OSError as exc:
-            raise BlockedAddress(f"cannot resolve {host}: {exc}") from exc
+            raise UnresolvableHost(f"cannot resolve {host}: {exc}") from exc
         addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in answers]
         if not addresses:
-            raise BlockedAddress(f"cannot resolve {host}: no addresses")
+            raise UnresolvableHost(f"cannot resolve {host}: no addresses")
     if not private_networks_allowed():
         refused = [a for a in addresses if not address_allowed(a)]
         if refused:
             # One bad answer refuses the host: a name mixing public and private answers is a trap.
-            raise BlockedAddress(f"refused address: {host} resolves to {refused[0]}")
+            raise BlockedAddress(f"{host} is {refused[0]}, not a public address")
     return str(addresses[0])

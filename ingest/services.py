@@ -292,6 +292,9 @@ def article_ingest_file(
 # --- Feeds --------------------------------------------------------------------------------------
 
 
+_HARMLESS_FEED_PROBLEMS = (feedparser.CharacterEncodingOverride,)
+
+
 def feed_record_failure(*, feed: Feed, reason: str) -> None:
     now = timezone.now()
     Feed.objects.filter(pk=feed.pk).update(last_error=reason[:2000], last_polled_at=now)
@@ -324,8 +327,12 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
         result.not_modified = True
         return result
     parsed = feedparser.parse(fetched.body)
-    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
-        problem = parsed.get("bozo_exception") or "not RSS or Atom"
+    problem = parsed.get("bozo_exception") if parsed.bozo else None
+    if isinstance(problem, _HARMLESS_FEED_PROBLEMS):
+        problem = None  # a wrong charset label that feedparser worked around
+    if problem is not None or not parsed.get("version"):
+        # Broken XML: what feedparser salvages may be wrong, so nothing is written.
+        problem = problem or "not RSS or Atom"
         exc = FeedUnparseable("unparseable feed", str(problem)[:300])
         feed_record_failure(feed=feed, reason=str(exc))
         raise exc
@@ -351,8 +358,6 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
         if result.skipped:
             names = ", ".join(repr(s) for s in result.skipped[:5])
             errors.append(f"{len(result.skipped)} entries without a usable link: {names}")
-        if parsed.bozo:
-            errors.append(f"malformed feed XML: {str(parsed.get('bozo_exception'))[:200]}")
         feed.etag = fetched.headers.get("etag", "")[:300]
         feed.last_modified = fetched.headers.get("last-modified", "")[:100]
         feed.last_polled_at = timezone.now()

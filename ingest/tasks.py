@@ -31,11 +31,16 @@ def _backoff(retries: int) -> int:
 
 
 def _retry_or_give_up(task, exc: TransientFetchError) -> str | None:
-    """Schedule a retry (raises) or, after the last attempt, return the final reason."""
-    attempt, allowed = task.request.retries + 1, settings.INGEST_MAX_RETRIES
-    if task.request.retries >= allowed:
+    """Schedule a retry (raises), or after the last attempt return the reason to record."""
+    request = task.request
+    attempt, allowed = request.retries + 1, settings.INGEST_MAX_RETRIES
+    if request.retries >= allowed:
         return f"{exc} (gave up after {attempt} attempts)"
-    raise task.retry(exc=exc, countdown=_backoff(task.request.retries), max_retries=allowed)
+    if request.is_eager:
+        # Celery's eager retry raises when errors propagate; run the next attempt in place.
+        task.apply(args=request.args, kwargs=request.kwargs, retries=attempt, throw=True)
+        return None
+    raise task.retry(exc=exc, countdown=_backoff(request.retries), max_retries=allowed)
 
 
 @shared_task(**TASK_OPTIONS, soft_time_limit=60, time_limit=90)
@@ -47,7 +52,8 @@ def poll_feed(self, feed_id: int) -> None:
         result = services.feed_poll(feed=feed)
     except TransientFetchError as exc:
         reason = _retry_or_give_up(self, exc)
-        services.feed_record_failure(feed=feed, reason=reason)
+        if reason:
+            services.feed_record_failure(feed=feed, reason=reason)
         return
     except FetchError:
         return  # recorded on the feed by the service
@@ -65,7 +71,7 @@ def fetch_article(self, url: str) -> None:
     except TransientFetchError as exc:
         article = services.article_for_url(url)
         reason = _retry_or_give_up(self, exc)
-        if article is not None:
+        if reason and article is not None:
             services.article_record_failure(article=article, reason=reason)
         return
     except FetchError:
