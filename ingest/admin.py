@@ -77,8 +77,8 @@ class IngestArticleAdmin(ArticleAdmin):
     def add_from_source_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ArticleSourceForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        form = ArticleSourceForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
             data = form.cleaned_data
             if data["url"]:
                 article = services.article_enqueue_url(url=data["url"], submitted_by=request.user)
