@@ -112,6 +112,12 @@ def article_record_failure(*, article: Article, reason: str) -> None:
     article.status, article.error = Status.FAILED, reason[:2000]
 
 
+def article_note_error(*, article: Article, reason: str) -> None:
+    """Record a passing error (a retry is due) without changing the status."""
+    Article.objects.filter(pk=article.pk).update(error=reason[:2000], updated_at=timezone.now())
+    article.error = reason[:2000]
+
+
 def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> Article:
     """Fetch the URL's body into its article (status fetched) unless it was fetched already.
     Raises FetchError after recording its reason on the article."""
@@ -121,7 +127,10 @@ def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> 
     try:
         fetched = fetch(article.url)
     except FetchError as exc:
-        article_record_failure(article=article, reason=str(exc))
+        if exc.retryable:  # stays queued: the caller retries or gives up
+            article_note_error(article=article, reason=f"{exc} (will retry)")
+        else:
+            article_record_failure(article=article, reason=str(exc))
         raise
     # Conditional update: of two workers fetching at once, one moves it to fetched.
     Article.objects.filter(pk=article.pk, status__in=[Status.QUEUED, Status.FAILED]).update(
@@ -216,7 +225,10 @@ def article_ingest_url(*, url: str, submitted_by: AbstractBaseUser | None = None
     try:
         article = article_fetch(url=url, submitted_by=submitted_by)
     except FetchError as exc:
-        return IngestResult("failed", article_for_url(url), str(exc))
+        article = article_for_url(url)
+        if exc.retryable and article is not None:  # no retries here: this attempt is final
+            article_record_failure(article=article, reason=str(exc))
+        return IngestResult("failed", article, str(exc))
     result = article_process(article=article)
     if result.outcome == "failed":
         return IngestResult("failed", result.article, result.article.error)

@@ -20,6 +20,7 @@ import pytest
 
 from config.celery import app as celery_app
 from ingest import guard
+from tests.ingest.workers import Workers, require_broker_and_server_database
 
 
 @dataclass
@@ -45,6 +46,7 @@ class LocalSite:
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
+        self.server.handle_error = lambda request, address: None  # clients may hang up early
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -206,3 +208,17 @@ def celery_eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def workers(transactional_db, tmp_path):
+    """Real workers on Redis; `workers.send` puts a task on their queue."""
+    require_broker_and_server_database()
+    pool = Workers(tmp_path)
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield pool
+    finally:
+        pool.stop()
+        celery_app.conf.task_always_eager = previous
