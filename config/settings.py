@@ -138,6 +138,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Above the longest task's hard time limit, so a running task is not delivered twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Keep a worker's database connection across tasks (Celery closes it after each task
+# otherwise: a new PostgreSQL connection per task costs more than most ingest tasks).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_BEAT_SCHEDULE: dict = {
     # Each run enqueues poll_feed for the feeds that are due; `expires` drops a missed run
     # instead of letting a backlog pile up.

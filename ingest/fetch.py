@@ -78,8 +78,9 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 class GuardedTransport(httpx.HTTPTransport):
-    def __init__(self) -> None:
-        super().__init__(trust_env=False)
+    """httpx's transport on a pool that dials through GuardedBackend."""
+
+    def __init__(self) -> None:  # not super(): that would build (slowly) a pool we discard
         self._pool = httpcore.ConnectionPool(
             ssl_context=_ssl_context(), network_backend=GuardedBackend(), max_connections=4
         )

@@ -120,21 +120,35 @@ def article_note_error(*, article: Article, reason: str) -> None:
 
 def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> Article:
     """Fetch the URL's body into its article (status fetched) unless it was fetched already.
-    Raises FetchError after recording its reason on the article."""
-    article, _ = article_register_url(url=url, submitted_by=submitted_by)
-    if article.status not in (Status.QUEUED, Status.FAILED):
+    A new URL is written once, with its body: one commit per fetch. Raises FetchError after
+    recording its reason on the article."""
+    canon = canonical_url(url)
+    article = article_for_url(canon)
+    if article is not None and article.status not in (Status.QUEUED, Status.FAILED):
         return article
     try:
-        fetched = fetch(article.url)
+        fetched = fetch(canon)
     except FetchError as exc:
+        if article is None:
+            article, _ = article_register_url(url=canon, submitted_by=submitted_by)
         if exc.retryable:  # stays queued: the caller retries or gives up
             article_note_error(article=article, reason=f"{exc} (will retry)")
         else:
             article_record_failure(article=article, reason=str(exc))
         raise
+    body = {"raw": fetched.text(), "status": Status.FETCHED, "error": ""}
+    if article is None:
+        try:
+            with transaction.atomic():
+                article = Article.objects.create(
+                    url=canon, outlet=outlet_for_url(canon), submitted_by=submitted_by, **body
+                )
+            return article
+        except IntegrityError:  # a concurrent fetch stored it first
+            article = Article.objects.get(url=canon)
     # Conditional update: of two workers fetching at once, one moves it to fetched.
     Article.objects.filter(pk=article.pk, status__in=[Status.QUEUED, Status.FAILED]).update(
-        raw=fetched.text(), status=Status.FETCHED, error="", updated_at=timezone.now()
+        **body, updated_at=timezone.now()
     )
     article.refresh_from_db()
     return article
@@ -149,6 +163,12 @@ def _merge_duplicate(*, duplicate: Article, original: Article) -> Article:
         ArticleAlias.objects.get_or_create(url=duplicate.url, defaults={"article": original})
     duplicate.delete()
     return original
+
+
+_PROCESSED_FIELDS = [
+    "text", "content_hash", "title", "author", "published_at", "language", "relevance",
+    "relevance_reasons", "error", "status", "updated_at",
+]  # fmt: skip
 
 
 @dataclass
@@ -194,7 +214,7 @@ def article_process(*, article: Article) -> ProcessResult:
             locked.error = ""
             locked.status = Status.PROCESSED if verdict.relevant else Status.IRRELEVANT
             with transaction.atomic():  # savepoint: a hash race surfaces here
-                locked.save()
+                locked.save(update_fields=_PROCESSED_FIELDS)
             n_claims = claims.article_extract_claims(article=locked) if verdict.relevant else 0
     except IntegrityError:
         # Another URL with the same text committed first: merge into it.

@@ -81,6 +81,7 @@ def fetch_article(self, url: str) -> None:
         if article is not None:
             services.article_record_failure(article=article, reason="timeout: fetch ran too long")
         return
+    # Also when fetched earlier: a redelivered fetch must still hand the article on.
     if article.status == Article.Status.FETCHED:
         transaction.on_commit(functools.partial(process_article.delay, article.pk))
 
