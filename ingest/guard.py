@@ -97,5 +97,7 @@ def resolve_checked(host: str, port: int) -> str:
         refused = [a for a in addresses if not address_allowed(a)]
         if refused:
             # One bad answer refuses the host: a name mixing public and private answers is a trap.
+            if literal is not None:
+                raise BlockedAddress(f"{host} is not a public address")
             raise BlockedAddress(f"{host} is {refused[0]}, not a public address")
     return str(addresses[0])
