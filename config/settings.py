@@ -137,7 +137,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Above the longest task's hard time limit, so a running task is not delivered twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Keep a worker's database connection across tasks (Celery closes it after each task
+# otherwise: a new PostgreSQL connection per task costs more than most ingest tasks).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
+CELERY_BEAT_SCHEDULE: dict = {
+    # Each run enqueues poll_feed for the feeds that are due; `expires` drops a missed run
+    # instead of letting a backlog pile up.
+    "ingest-poll-due-feeds": {
+        "task": "ingest.tasks.poll_due_feeds",
+        "schedule": float(env_int("INGEST_POLL_EVERY_SECONDS", 60)),
+        "options": {"expires": 55},
+    },
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth, i18n, static ---
@@ -205,6 +216,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- Ingest ---
 INGEST_ALLOW_PRIVATE_NETWORKS = env_bool("INGEST_ALLOW_PRIVATE_NETWORKS", default=False)
+INGEST_FETCH_TIMEOUT = float(env_int("INGEST_FETCH_TIMEOUT", 20))
+INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 5 * 1024 * 1024)
+INGEST_MAX_REDIRECTS = env_int("INGEST_MAX_REDIRECTS", 5)
+INGEST_MAX_RETRIES = env_int("INGEST_MAX_RETRIES", 6)
+INGEST_USER_AGENT = env_str("INGEST_USER_AGENT", "NKRuClaimsTracker/1.0 (news research crawler)")
 
 # --- Security: strict by default, relaxed only for local DEBUG runs ---
 CONTENT_SECURITY_POLICY = (
@@ -231,5 +247,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},  # one INFO line per request otherwise
+    },
 }
