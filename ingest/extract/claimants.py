@@ -448,11 +448,27 @@ def find_attributions(
                 out.append(
                     (2.5, Attribution(name, s, lo + m.end(1), lo + m.start(), "cue:according"))
                 )
-    return [(r - (2.5 if a.claimant in MEDIA else 0), a) for r, a in out]
+    return [(r - (2.5 if a.claimant in MEDIA else 0) + _relayed(a, out, text), a) for r, a in out]
+
+
+def _relayed(a: Attribution, out: list[tuple[float, Attribution]], text: str) -> float:
+    """'Rep. Park said the agency estimated that ...': the speaker a relayer reports on is the
+    source, so a speaker right after another's reporting verb ranks higher."""
+    for _, other in out:
+        if other is not a and other.anchor < a.start <= other.anchor + 40:
+            between = text[other.anchor : a.start]
+            if re.fullmatch(r"\w+(?:\s+(?:that|reporters|lawmakers))?\s+(?:the\s+)?", between):
+                return 0.6
+    return 0.0
 
 
 def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
     """The noun phrase right before a reporting verb, if it looks like a speaker."""
+    aside = re.search(r"[^,\s],[^,.;:“”\"]{2,90},\s*$", text[lo:verb])
+    if aside:  # "The agency, in an assessment released Friday, put ...": skip the aside
+        found = _speaker_before(text, lo, lo + aside.start() + 1)
+        if found:
+            return found
     end = verb
     while end > lo and text[end - 1] in " ,":
         end -= 1  # "Kim Min-ho, a deputy minister, said": a name, then its title
@@ -460,11 +476,6 @@ def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
     for m in _SEGMENT_BREAK.finditer(text, lo, end):
         seg_start = m.end()
     seg = text[seg_start:end]
-    if not seg.strip() and end > lo and text[end - 1 : end + 1].strip() in ("", ","):
-        # "The agency, in a separate assessment released Friday, put ...": skip the aside
-        aside = re.search(r",[^,.;:“”\"]{2,90}$", text[lo:end])
-        if aside and aside.start() > 0 and text[lo + aside.start() - 1] != ",":
-            return _speaker_before(text, lo, lo + aside.start())
     trimmed = _TRAILING_ADVERBS.sub("", seg.rstrip())
     lead = len(seg) - len(seg.lstrip())
     s, e = seg_start + lead, seg_start + len(trimmed)
