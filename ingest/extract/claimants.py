@@ -220,9 +220,7 @@ _TRAILING_ADVERBS = re.compile(
 )
 _PRONOUNS_AND_JOINERS = frozenset("he she they it we i you and but or who which that this".split())
 # Where a speaker phrase can start: punctuation, or after "said"/"that" in a chain of reports.
-_SEGMENT_BREAK = re.compile(
-    r"[,“”\";:—]|\((?![A-Z][\w-]{1,7}\))|\b(?:" + REPORT_VERB + r"|that)\s"
-)
+_SEGMENT_BREAK = re.compile(r"[,“”\";:—]|\((?![A-Z][\w-]{1,7}\))|\b(?:" + REPORT_VERB + r"|that)\s")
 # Lower-case words of a title inside a named speaker ("Pentagon press secretary Pat Ryder").
 _TITLE_WORDS = frozenset(
     "press secretary spokesperson spokesman spokeswoman chief head deputy acting minister "
