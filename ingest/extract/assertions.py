@@ -411,7 +411,7 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
             if (
                 rx is _RUSSIA_GIVES
                 and not re.search(r"\b(?:North\s+Korea|Pyongyang|the\s+North)", tail)
-                and not re.match(r"\S*pa(?:y\w*|id)\s+for\b", text[m.end() - 8 : m.end() + 5])
+                and not re.search(r"\bpa(?:y\w*|id)\s+for\b", text[m.end() - 8 : m.end() + 5])
             ):
                 continue
             if _TECH.search(tail):

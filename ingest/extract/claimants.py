@@ -19,6 +19,7 @@ UA_GUR = "Ukraine Defence Intelligence (GUR)"
 US_DOD = "US Department of Defense"
 NATO_RUTTE = "NATO Secretary General Mark Rutte"
 RU_SHOIGU = "Russian Security Council secretary Sergei Shoigu"
+CSIS = "Center for Strategic and International Studies"
 
 # A named official's canonical name -> the institution they speak for. The extractor names
 # the person (with the title, as reports do); the tracker files the claim under the
@@ -155,8 +156,8 @@ DEFAULT_ALIASES: dict[str, str] = {
     "General Staff of Ukraine's Armed Forces": "Ukraine General Staff",
     "Ukrainian Armed Forces General Staff": "Ukraine General Staff",
     "Ukraine's General Staff": "Ukraine General Staff",
-    "Center for Strategic and International Studies": "Center for Strategic and International Studies",
-    "CSIS": "Center for Strategic and International Studies",
+    "Center for Strategic and International Studies": CSIS,
+    "CSIS": CSIS,
     "Royal United Services Institute": "Royal United Services Institute",
     "RUSI": "Royal United Services Institute",
     "38 North": "38 North",
@@ -453,6 +454,8 @@ def _relayed(a: Attribution, out: list[tuple[float, Attribution]], text: str) ->
     """'Rep. Park said the agency estimated that ...': the speaker a relayer reports on is the
     source, so a speaker right after another's reporting verb ranks higher."""
     for _, other in out:
+        if a.rule.startswith("verb") and other.rule == "cue:according" and other.anchor > a.end:
+            return 1.0  # "the agency added that ..., according to Rep. Lee": the agency
         if other is not a and other.anchor < a.start <= other.anchor + 40:
             between = text[other.anchor : a.start]
             if re.fullmatch(r"\w+(?:\s+(?:that|reporters|lawmakers))?\s+(?:the\s+)?", between):
