@@ -69,6 +69,7 @@ def test_its_json_on_the_second_held_out_set_stays_above_the_floor(tmp_path):
     assert figures["fields_on_matches"]["claimant"] >= 0.9
 
 
+@pytest.mark.django_db
 def test_quotes_are_slices_of_the_file_at_their_offsets(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text(ARTICLE, encoding="utf-8")
