@@ -24,6 +24,7 @@ def load_texts() -> list[tuple[str, str | None]]:
         ROOT.parent / "shared" / "eval" / "dev" / "articles",
         ROOT / "tests" / "ingest" / "extract_texts" / "articles",
         ROOT / "tests" / "ingest" / "extract_holdout" / "articles",
+        ROOT / "tests" / "ingest" / "extract_holdout2" / "articles",
     ]
     texts = []
     for folder in folders:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ingest.aliases import claimant_aliases
 from ingest.extract import Mention, extract_mentions
+from ingest.extract.claimants import OFFICIALS
 from tracker import vocab
 from tracker.models import Article, Claimant, ClaimSource
 from tracker.services import claim_propose
@@ -80,6 +81,9 @@ def claimant_for(*, name: str | None) -> Claimant | None:
     )
     if found is not None:
         return found
+    institution = OFFICIALS.get(name)
+    if institution:  # a named official speaks for their institution
+        return claimant_for(name=institution)
     claimant, _ = Claimant.objects.get_or_create(
         name=name, defaults={"kind": Claimant.Kind.OTHER, "reliability": "F"}
     )

@@ -73,18 +73,21 @@ _RUSSIA_GIVES = re.compile(
 )
 _NK_RECEIVES = re.compile(
     r"\b" + _NK_SUBJECT + r"\s+" + _ADV + r"(?:received|receives|obtained|acquired|got)\b"
-    r"(?=[^.;]{0,80}\bfrom\s+(?:Russia|Moscow)\b)",
+    r"(?=[^.;]{0,80}\bfrom\s+(?:Russia|Moscow)\b|\s+Russian\s)",
     re.IGNORECASE,
 )
 _TECH = re.compile(
     r"\b(?:technolog\w*|know-how|expertise|satellites?|nuclear|submarines?|"
-    r"engines?|aircraft|fighter\s+jets?|air\s+defen[cs]e)\b",
+    r"engines?|aircraft|fighter\s+jets?|air[\s-]defen[cs]e)\b",
     re.IGNORECASE,
 )
 _PAYMENT = re.compile(r"\b(?:cash|money|payments?|dollars|oil|fuel|food|wheat|rice)\b", re.I)
 
 # (pattern, category, subtype, unit, rule, guards): guards "modal" or "modal+intent"
-_TROOP_NOUN = r"(?:troops|soldiers|forces|personnel|units|contingent|reinforcements|commandos)"
+_TROOP_NOUN = (
+    r"(?:troops|soldiers|forces|personnel|units|contingent|reinforcements|commandos|servicemen|"
+    r"infantry|infantrymen)"
+)
 _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
     (
         re.compile(
@@ -127,7 +130,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
     ),
     (
         re.compile(
-            r"\bNorth\s+Korean\s+"
+            r"\bNorth\s+Korean\s+(?:military\s+|army\s+|combat\s+)?"
             + _TROOP_NOUN
             + r"\s+(?:have|has|had|are|were)\s+(?:\w+ly\s+|also\s+"
             r"|already\s+)?(?:been\s+)?(?:deployed|sent|dispatched|stationed)\s+(?:to|in|near|at)\b",
@@ -194,8 +197,45 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
     ),
     (
         re.compile(
+            r"\bNorth\s+Korean\s+" + _TROOP_NOUN + r"\s+(?:are|were|have\s+been|had\s+been|"
+            r"is|was)\s+(?:\w+ly\s+|already\s+|now\s+)?(?:being\s+)?(?:used|committed|thrown|"
+            r"deployed)\s+(?:in|to|into)\s+(?:the\s+)?(?:assaults?|attacks?|offensive\s+operations|"
+            r"combat|battles?|fighting|counter-?offensives?)",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\b(?:supported|backed|reinforced|joined|accompanied)\s+by\s+North\s+Korean\s+"
+            r"(?:[\w-]+\s+)?" + _TROOP_NOUN,
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
+            r"\bNorth\s+Korean\s+" + _TROOP_NOUN + r"\s+(?:have\s+|had\s+)?(?:fought|battled)\b",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        re.compile(
             r"\b(?:withdrawn|pulled\s+(?:back|out)|withdrew|redeployed\s+away)\s+from\s+(?:the\s+)?"
-            r"(?:front(?:\s?line)?s?|fighting|battlefield|combat)",
+            r"(?:front(?:[\s-]?line)?s?(?:\s+positions)?|fighting|battlefield|combat)",
             re.I,
         ),
         "troop_deployment",
@@ -315,6 +355,11 @@ def _arms(text: str, lo: int, hi: int) -> list[Assertion]:
         noun_class = w.lastgroup
         if noun_class == "containers":
             continue  # containers alone say nothing about what was in them
+        if re.search(
+            r"\bcontainers?\s+(?:of|with|carrying|full\s+of)\s+(?:[\w-]+\s+){0,2}$",
+            text[max(lo, w.start() - 40) : w.start()],
+        ):
+            continue  # "containers of munitions": the containers are the claim
         window_lo = max(lo, w.start() - 120)
         made = _NK_MADE.search(text, max(lo, w.start() - 40), w.start())
         verbs = [
@@ -363,8 +408,10 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
                 continue
             tail_end = min(hi, m.end() + 150)
             tail = text[m.end() : tail_end]
-            if rx is _RUSSIA_GIVES and not re.search(
-                r"\b(?:North\s+Korea|Pyongyang|the\s+North)", tail
+            if (
+                rx is _RUSSIA_GIVES
+                and not re.search(r"\b(?:North\s+Korea|Pyongyang|the\s+North)", tail)
+                and not re.search(r"\bpa(?:y\w*|id)\s+for\b", text[m.end() - 8 : m.end() + 5])
             ):
                 continue
             if _TECH.search(tail):

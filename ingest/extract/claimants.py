@@ -17,6 +17,29 @@ SK_NIS = "South Korea National Intelligence Service"
 SK_DIA = "South Korea Defense Intelligence Agency"
 UA_GUR = "Ukraine Defence Intelligence (GUR)"
 US_DOD = "US Department of Defense"
+NATO_RUTTE = "NATO Secretary General Mark Rutte"
+RU_SHOIGU = "Russian Security Council secretary Sergei Shoigu"
+CSIS = "Center for Strategic and International Studies"
+
+# A named official's canonical name -> the institution they speak for. The extractor names
+# the person (with the title, as reports do); the tracker files the claim under the
+# institution when no claimant of the person's own name exists (ingest/proposals.py).
+OFFICIALS: dict[str, str] = {
+    NATO_RUTTE: "NATO",
+    "NATO Secretary General Jens Stoltenberg": "NATO",
+    RU_SHOIGU: "Russia Security Council",
+    "Russian General Staff chief Valery Gerasimov": "Russia Ministry of Defence",
+    "UK Defence Secretary John Healey": "UK Ministry of Defence",
+    "US Defense Secretary Pete Hegseth": US_DOD,
+    "US Defense Secretary Lloyd Austin": US_DOD,
+    "US Secretary of State Antony Blinken": "US Department of State",
+    "US Secretary of State Marco Rubio": "US Department of State",
+    "US State Department": "US Department of State",
+    "South Korea Defense Minister Shin Won-sik": "South Korea Ministry of National Defense",
+    "South Korea Defense Minister Kim Yong-hyun": "South Korea Ministry of National Defense",
+    "South Korea Defense Minister Kim Seon-ho": "South Korea Ministry of National Defense",
+    "Kremlin": "Russia Ministry of Defence",
+}
 
 DEFAULT_ALIASES: dict[str, str] = {
     "Joint Chiefs of Staff": SK_JCS,
@@ -109,7 +132,35 @@ DEFAULT_ALIASES: dict[str, str] = {
     "Kim Jong Un": "Kim Jong Un",
     "North Korea": "North Korea government",
     "NATO": "NATO",
-    "Mark Rutte": "NATO",
+    "NATO officials": "NATO officials",
+    "Mark Rutte": NATO_RUTTE,
+    "Rutte": NATO_RUTTE,
+    "Jens Stoltenberg": "NATO Secretary General Jens Stoltenberg",
+    "Sergei Shoigu": RU_SHOIGU,
+    "Shoigu": RU_SHOIGU,
+    "Valery Gerasimov": "Russian General Staff chief Valery Gerasimov",
+    "Gerasimov": "Russian General Staff chief Valery Gerasimov",
+    "John Healey": "UK Defence Secretary John Healey",
+    "Healey": "UK Defence Secretary John Healey",
+    "Pete Hegseth": "US Defense Secretary Pete Hegseth",
+    "Hegseth": "US Defense Secretary Pete Hegseth",
+    "Marco Rubio": "US Secretary of State Marco Rubio",
+    "Rubio": "US Secretary of State Marco Rubio",
+    "Pat Ryder": US_DOD,
+    "Tammy Bruce": "US State Department",
+    "Matthew Miller": "US State Department",
+    "Kim Yong-hyun": "South Korea Defense Minister Kim Yong-hyun",
+    "Kim Seon-ho": "South Korea Defense Minister Kim Seon-ho",
+    "Andriy Yusov": UA_GUR,
+    "Yusov": UA_GUR,
+    "General Staff of Ukraine's Armed Forces": "Ukraine General Staff",
+    "Ukrainian Armed Forces General Staff": "Ukraine General Staff",
+    "Ukraine's General Staff": "Ukraine General Staff",
+    "Center for Strategic and International Studies": CSIS,
+    "CSIS": CSIS,
+    "Royal United Services Institute": "Royal United Services Institute",
+    "RUSI": "Royal United Services Institute",
+    "38 North": "38 North",
     "Institute for the Study of War": "Institute for the Study of War",
     "ISW": "Institute for the Study of War",
     "Yonhap": "Yonhap",
@@ -170,7 +221,22 @@ _TRAILING_ADVERBS = re.compile(
 )
 _PRONOUNS_AND_JOINERS = frozenset("he she they it we i you and but or who which that this".split())
 # Where a speaker phrase can start: punctuation, or after "said"/"that" in a chain of reports.
-_SEGMENT_BREAK = re.compile(r"[,“”\"(;:—]|\b(?:" + REPORT_VERB + r"|that)\s")
+_SEGMENT_BREAK = re.compile(r"[,“”\";:—]|\((?![A-Z][\w-]{1,7}\))|\b(?:" + REPORT_VERB + r"|that)\s")
+# Lower-case words of a title inside a named speaker ("Pentagon press secretary Pat Ryder").
+_TITLE_WORDS = frozenset(
+    "press secretary spokesperson spokesman spokeswoman chief head deputy acting minister "
+    "director commander general foreign defence defense prime president secretary-general "
+    "envoy ambassador adviser advisor official officials spokespeople intelligence military "
+    "security national council staff army navy".split()
+)
+_PAREN_ACRONYM = re.compile(r"\s*\([A-Z][\w-]{1,7}\)")
+# Words that are never a speaker by themselves (a phrase made only of them is junk).
+_NOT_SPEAKER = re.compile(
+    r"^(?:by\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|June|July|August|September|October|November|December|Today|Yesterday|"
+    r"Officials|Analysts|Experts)$",
+    re.IGNORECASE,
+)
 _CONNECTORS = frozenset("of the to for and de da at on".split())
 _PREFIX_CUE = re.compile(
     r"(?P<cue>according\s+to|citing|(?:issued|released|published|compiled|provided)\s+by|"
@@ -255,7 +321,12 @@ class ClaimantResolver:
 def with_country(name: str, country: str | None) -> str:
     """'military officials' -> 'South Korea military officials': a bare role gets the side
     the article's sources speak for."""
-    if country and _ROLE_NP.fullmatch(name) and not re.search(r"\s[A-Z]", name):
+    if (
+        country
+        and _ROLE_NP.fullmatch(name)
+        and not re.search(r"\s[A-Z]", name)
+        and not _COUNTRY_PREFIX.match(name)  # "Ukraine government" already has its side
+    ):
         return f"{country} {name[0].lower()}{name[1:]}"
     return name
 
@@ -341,9 +412,15 @@ def find_attributions(
         after = text[e : min(hi, e + 40)]
         before = text[max(lo, s - 40) : s]
         cue = _PREFIX_CUE.search(before)
+        after = text[e : min(hi, e + 130)]
         verb = re.match(
             r"(?:\s+(?:also|previously|earlier|has|have|had|on\s+\w+|last\s+\w+|"
             r"in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b",
+            after,
+        ) or re.match(  # "X, on his third trip to Pyongyang, said": past an aside
+            r"(?:\s+[A-Z][\w'’.-]*){0,4}\s*,[^,.;:“”\"]{2,90},(?:\s+(?:also|has|have|had))?\s+("
+            + REPORT_VERB
+            + r")\b",
             after,
         )
         if cue:
@@ -362,7 +439,7 @@ def find_attributions(
                 out.append((4.5, Attribution(name, np[0], np[1], m.start(), "verb:phrase")))
             elif m.start() not in covered:
                 out.append((2.0, Attribution(name, np[0], np[1], m.start(), "verb:phrase")))
-    for m in re.finditer(r"\baccording\s+to\s+([^,.;“”\"()]{2,80})", text[lo:hi]):
+    for m in re.finditer(r"\b[Aa]ccording\s+to\s+([^,.;“”\"()]{2,80})", text[lo:hi]):
         s = lo + m.start(1)
         if not any(a.start == s for _, a in out):
             name = resolver.resolve(m.group(1), default_country)
@@ -370,11 +447,29 @@ def find_attributions(
                 out.append(
                     (2.5, Attribution(name, s, lo + m.end(1), lo + m.start(), "cue:according"))
                 )
-    return [(r - (2.5 if a.claimant in MEDIA else 0), a) for r, a in out]
+    return [(r - (2.5 if a.claimant in MEDIA else 0) + _relayed(a, out, text), a) for r, a in out]
+
+
+def _relayed(a: Attribution, out: list[tuple[float, Attribution]], text: str) -> float:
+    """'Rep. Park said the agency estimated that ...': the speaker a relayer reports on is the
+    source, so a speaker right after another's reporting verb ranks higher."""
+    for _, other in out:
+        if a.rule.startswith("verb") and other.rule == "cue:according" and other.anchor > a.end:
+            return 1.0  # "the agency added that ..., according to Rep. Lee": the agency
+        if other is not a and other.anchor < a.start <= other.anchor + 40:
+            between = text[other.anchor : a.start]
+            if re.fullmatch(r"\w+(?:\s+(?:that|reporters|lawmakers))?\s+(?:the\s+)?", between):
+                return 0.6
+    return 0.0
 
 
 def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
     """The noun phrase right before a reporting verb, if it looks like a speaker."""
+    aside = re.search(r"[^,\s],[^,.;:“”\"]{2,90},\s*$", text[lo:verb])
+    if aside:  # "The agency, in an assessment released Friday, put ...": skip the aside
+        found = _speaker_before(text, lo, lo + aside.start() + 1)
+        if found:
+            return found
     end = verb
     while end > lo and text[end - 1] in " ,":
         end -= 1  # "Kim Min-ho, a deputy minister, said": a name, then its title
@@ -385,12 +480,21 @@ def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
     trimmed = _TRAILING_ADVERBS.sub("", seg.rstrip())
     lead = len(seg) - len(seg.lstrip())
     s, e = seg_start + lead, seg_start + len(trimmed)
-    phrase = text[s:e]
+    phrase = _PAREN_ACRONYM.sub("", text[s:e])
     words = phrase.split()
     if not words or len(words) > 10 or words[0].lower() in _PRONOUNS_AND_JOINERS:
         return None
+    if _NOT_SPEAKER.match(phrase.strip()):
+        return None
+    possessive = re.fullmatch(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’]s", phrase.strip())
+    if possessive:  # "By CSIS's estimate": the owner of the estimate
+        name_s = s + text[s:e].find(possessive.group(1))
+        return (name_s, name_s + len(possessive.group(1)))
     capitalised = all(
         w[0].isupper() or w.lower() in _CONNECTORS | {"a", "an", "both"} for w in words
+    ) or (
+        words[-1][0].isupper()
+        and all(w[0].isupper() or w.lower() in _CONNECTORS | _TITLE_WORDS for w in words)
     )
     if not (capitalised and any(w[0].isupper() for w in words)) and not _ROLE_NP.fullmatch(phrase):
         return None

@@ -15,6 +15,7 @@ from tracker.models import Claim, ClaimantAlias
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT.parent / "shared" / "eval"
 HOLDOUT = Path(__file__).resolve().parent / "extract_holdout"
+HOLDOUT2 = Path(__file__).resolve().parent / "extract_holdout2"
 
 ARTICLE = """url: https://example.org/a
 outlet: Example
@@ -57,6 +58,15 @@ def test_its_json_on_the_held_out_texts_stays_above_the_floor(tmp_path):
     paths = sorted(str(p) for p in (HOLDOUT / "articles").glob("*.txt"))
     pred = json.loads(_run(*paths, "--json"))
     assert _score(HOLDOUT / "gold.json", pred, tmp_path)["overall"]["f1"] >= 0.85
+
+
+@pytest.mark.django_db
+def test_its_json_on_the_second_held_out_set_stays_above_the_floor(tmp_path):
+    paths = sorted(str(p) for p in (HOLDOUT2 / "articles").glob("*.txt"))
+    pred = json.loads(_run(*paths, "--json"))
+    figures = _score(HOLDOUT2 / "gold.json", pred, tmp_path)
+    assert figures["overall"]["f1"] >= 0.8
+    assert figures["fields_on_matches"]["claimant"] >= 0.9
 
 
 @pytest.mark.django_db
