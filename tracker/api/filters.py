@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -55,6 +56,23 @@ class IdInFilter(django_filters.BaseInFilter, IdFilter):
     pass
 
 
+class ClaimOrdering(django_filters.OrderingFilter):
+    """Ordering with a stable tie-break (id), and claims without a figure last either way."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        terms = []
+        for term in value:
+            descending = term.startswith("-")
+            name = self.param_map.get(term.lstrip("-"), term.lstrip("-"))
+            if name == "value":
+                qs = qs.annotate(value=Coalesce("norm_best", "norm_low", "norm_high"))
+            expr = F(name)
+            terms.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
+        return qs.order_by(*terms, "-id")
+
+
 class ClaimFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=_choices(vocab.CATEGORIES))
     subtype = django_filters.ChoiceFilter(choices=vocab.subtype_choices())
@@ -81,9 +99,10 @@ class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", help_text="Full-text search over source quotes, titles and summary."
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(("claim_date", "claim_date"), ("norm_best", "value"), ("id", "id")),
-        help_text="claim_date, value or id; prefix with - for descending.",
+    ordering = ClaimOrdering(
+        fields=(("claim_date", "claim_date"), ("value", "value"), ("id", "id")),
+        help_text="claim_date, value (best, else low, else high; claims without a number "
+        "last) or id; prefix with - for descending.",
     )
 
     class Meta:
