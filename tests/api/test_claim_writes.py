@@ -75,7 +75,9 @@ def test_claim_without_number_is_accepted_with_qualifier_none(editor_api, body):
 
 
 def test_negative_figures_missing_fields_and_bad_dates_are_400(editor_api, body):
-    assert editor_api.post("/api/v1/claims/", {**body, "best": -1}, format="json").status_code == 400
+    assert (
+        editor_api.post("/api/v1/claims/", {**body, "best": -1}, format="json").status_code == 400
+    )
     response = editor_api.post("/api/v1/claims/", {"best": 1}, format="json")
     assert response.status_code == 400
     assert {"category", "subtype", "qualifier", "claim_date"} <= set(response.json())

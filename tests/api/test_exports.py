@@ -61,7 +61,7 @@ def test_csv_follows_filters_and_is_not_paginated(anon_api):
 
 
 def test_csv_neutralises_spreadsheet_formulas_from_articles(anon_api):
-    claim = ClaimFactory(summary="=HYPERLINK(\"http://evil\")")
+    claim = ClaimFactory(summary='=HYPERLINK("http://evil")')
     ClaimSourceFactory(claim=claim, quote="@SUM(A1)")
     [row] = _csv_rows(anon_api.get("/api/v1/claims/?format=csv"))
     assert row["summary"].startswith("'=") and row["source_quotes"].startswith("'@")
@@ -143,7 +143,10 @@ def test_feed_lists_newly_approved_claims_only(client):
     assert response["Content-Type"].startswith("application/atom+xml")
     entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
     assert len(entries) == 1
-    assert entries[0].find(f"{ATOM}title").text == "JCS: Casualties: Killed or wounded — about 1,100 troops"
+    assert (
+        entries[0].find(f"{ATOM}title").text
+        == "JCS: Casualties: Killed or wounded — about 1,100 troops"
+    )
     assert entries[0].find(f"{ATOM}link").get("href").endswith(f"/claims/{approved.pk}/")
     assert b"4,242" not in response.content
 

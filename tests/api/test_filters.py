@@ -74,9 +74,7 @@ def test_outlet_and_article_filters_follow_the_sources(anon_api, claims):
     assert ids(anon_api.get(f"/api/v1/claims/?outlet={claims['reuters'].pk}")) == {
         claims["shells"].pk
     }
-    assert ids(anon_api.get(f"/api/v1/claims/?article={claims['a1'].pk}")) == {
-        claims["killed"].pk
-    }
+    assert ids(anon_api.get(f"/api/v1/claims/?article={claims['a1'].pk}")) == {claims["killed"].pk}
 
 
 def test_status_filter_works_for_editors(editor_api, claims):
@@ -99,7 +97,9 @@ def test_min_confidence_filter(anon_api, claims):
 
 
 def test_claim_date_range_is_inclusive(anon_api, claims):
-    found = ids(anon_api.get("/api/v1/claims/?claim_date_after=2024-11-20&claim_date_before=2025-01-13"))
+    found = ids(
+        anon_api.get("/api/v1/claims/?claim_date_after=2024-11-20&claim_date_before=2025-01-13")
+    )
     assert found == {claims["launchers"].pk, claims["killed"].pk}
 
 

@@ -14,6 +14,11 @@ from tracker.models import Claim, ClaimRelation
 pytestmark = pytest.mark.django_db
 DENIED = {401, 403}
 ROLES = ["anonymous", "analyst", "editor", "token"]
+SEES = [("anonymous", False), ("analyst", False), ("editor", True), ("token", True)]
+
+
+def editors_only(success: int) -> list[tuple[str, set[int]]]:
+    return [("anonymous", DENIED), ("analyst", {403}), ("editor", {success}), ("token", {success})]
 
 
 @pytest.fixture
@@ -50,7 +55,7 @@ def test_everyone_reads_every_detail(clients, world, role):
         assert client.get(f"/api/v1/{path}").status_code == 200, path
 
 
-@pytest.mark.parametrize("role,sees", [("anonymous", False), ("analyst", False), ("editor", True), ("token", True)])  # fmt: skip
+@pytest.mark.parametrize("role,sees", SEES)
 def test_only_editors_see_pending_and_rejected_claims(clients, world, role, sees):
     client = clients[role]
     listed = {row["id"] for row in client.get("/api/v1/claims/").json()["results"]}
@@ -82,7 +87,7 @@ def _new_claim_body(claimant_id):
     }
 
 
-@pytest.mark.parametrize("role,expected", [("anonymous", DENIED), ("analyst", {403}), ("editor", {201}), ("token", {201})])  # fmt: skip
+@pytest.mark.parametrize("role,expected", editors_only(201))
 def test_only_editors_create_claims(clients, role, expected):
     claimant = ClaimantFactory()
     response = clients[role].post("/api/v1/claims/", _new_claim_body(claimant.pk), format="json")
@@ -90,7 +95,7 @@ def test_only_editors_create_claims(clients, role, expected):
     assert Claim.objects.exists() is (201 in expected)
 
 
-@pytest.mark.parametrize("role,expected", [("anonymous", DENIED), ("analyst", {403}), ("editor", {200}), ("token", {200})])  # fmt: skip
+@pytest.mark.parametrize("role,expected", editors_only(200))
 def test_only_editors_update_claims(clients, world, role, expected):
     claim = world["approved"]
     response = clients[role].patch(f"/api/v1/claims/{claim.pk}/", {"best": 1150}, format="json")
@@ -100,7 +105,7 @@ def test_only_editors_update_claims(clients, world, role, expected):
 
 
 @pytest.mark.parametrize("action,status", [("approve", "approved"), ("reject", "rejected")])
-@pytest.mark.parametrize("role,expected", [("anonymous", DENIED), ("analyst", {403}), ("editor", {200}), ("token", {200})])  # fmt: skip
+@pytest.mark.parametrize("role,expected", editors_only(200))
 def test_only_editors_review_claims(clients, world, role, expected, action, status):
     claim = world["pending"]
     response = clients[role].post(f"/api/v1/claims/{claim.pk}/{action}")
@@ -109,7 +114,7 @@ def test_only_editors_review_claims(clients, world, role, expected, action, stat
     assert (claim.status == status) is (200 in expected)
 
 
-@pytest.mark.parametrize("role,expected", [("anonymous", DENIED), ("analyst", {403}), ("editor", {202}), ("token", {202})])  # fmt: skip
+@pytest.mark.parametrize("role,expected", editors_only(202))
 def test_only_editors_submit_articles(clients, role, expected):
     response = clients[role].post(
         "/api/v1/articles/ingest", {"url": "https://news.example.org/a"}, format="json"
@@ -117,7 +122,7 @@ def test_only_editors_submit_articles(clients, role, expected):
     assert response.status_code in expected
 
 
-@pytest.mark.parametrize("role,expected", [("anonymous", DENIED), ("analyst", {403}), ("editor", {200}), ("token", {200})])  # fmt: skip
+@pytest.mark.parametrize("role,expected", editors_only(200))
 def test_only_editors_download_the_full_dump(clients, world, role, expected):
     assert clients[role].get("/api/v1/export.jsonl").status_code in expected
 
