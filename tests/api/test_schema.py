@@ -6,6 +6,8 @@ import io
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -30,6 +32,19 @@ def test_schema_is_served(anon_api):
 
 @pytest.fixture
 def rows(db):
+    # The real WSGI handler closes "old" database connections when a request ends, which would
+    # close the test's own connection on PostgreSQL; Django's test client detaches it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _some_rows()
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _some_rows():
     # Some rows for detail and action paths to find.
     claim = ClaimFactory()
     ClaimSourceFactory(claim=claim)

@@ -6,7 +6,8 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from rest_framework.renderers import BaseRenderer
+import orjson
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from tracker.models import Claim
 
@@ -86,3 +87,15 @@ class ClaimCSVRenderer(BaseRenderer):
             for message in messages if isinstance(messages, list) else [messages]:
                 writer.writerow([field, _cell(str(message))])
         return buffer.getvalue().encode(self.charset)
+
+
+class SeriesJSONRenderer(JSONRenderer):
+    """orjson for the series: plain data of tens of thousands of points, where the standard
+    encoder's time is most of the request. Same JSON; anything orjson cannot encode falls
+    back to DRF's encoder."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return super().render(data, accepted_media_type, renderer_context)

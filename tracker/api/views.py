@@ -28,7 +28,7 @@ from tracker.api.permissions import (
     CanSubmitArticles,
     ModelPermissionsOrReadOnly,
 )
-from tracker.api.renderers import ClaimCSVRenderer, claims_csv_lines
+from tracker.api.renderers import ClaimCSVRenderer, SeriesJSONRenderer, claims_csv_lines
 from tracker.api.series_schema import SeriesSerializer
 from tracker.exchange import dump_lines
 from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet
@@ -198,7 +198,7 @@ class SeriesView(APIView):
     """Timelines and running totals of one (category, subtype): the same function that draws
     the dashboard charts (tracker.series.series_build)."""
 
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [SeriesJSONRenderer]
     permission_classes: list = []
 
     @extend_schema(
