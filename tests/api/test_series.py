@@ -136,3 +136,53 @@ def test_empty_series_is_well_formed(anon_api):
     assert series["latest_headline"] is None
     assert series["cumulative"] == {"claimants": [], "headline": [], "band": []}
     assert series["increments"]["total"] == 0
+
+
+def _reference_headline(claims):
+    """The rule written the slow, obvious way: at each date, every claimant's latest estimate
+    so far (one per day: the later claim), and the most trusted of them (ties: most recent)."""
+    from tracker import trust
+    from tracker.series import RELIABILITY_RANK, point_value
+
+    steps = []
+    for day in sorted({c.claim_date for c in claims}):
+        latest = {}
+        for c in sorted(claims, key=lambda c: (c.claim_date, c.pk)):
+            if c.claim_date <= day:
+                latest[c.claimant_id] = c
+        best = max(
+            latest.values(),
+            key=lambda c: (
+                trust.CONFIDENCE_RANK[c.confidence],
+                RELIABILITY_RANK[c.reliability],
+                c.claim_date,
+                c.pk,
+            ),
+        )
+        value = point_value(best.low, best.best, best.high)[0]
+        if not steps or steps[-1][1:] != (value, best.pk):
+            steps.append((day.isoformat(), value, best.pk))
+    return steps
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_headline_matches_the_rule_on_random_claims(anon_api, seed):
+    import random
+
+    rng = random.Random(seed)
+    claimants = [ClaimantFactory(name=f"R{seed}-{i}") for i in range(5)]
+    claims = []
+    for _ in range(60):
+        reliability, credibility = rng.choice("ABCF"), rng.randrange(1, 7)
+        claims.append(
+            ClaimFactory(
+                claimant=rng.choice(claimants),
+                claim_date=D(2025, 1, 1) + dt.timedelta(days=rng.randrange(20)),
+                best=float(rng.randrange(1, 5000)),
+                reliability=reliability,
+                credibility=credibility,
+            )
+        )
+    series = anon_api.get(CASUALTIES).json()
+    got = [(s["date"], s["value"], s["claim_id"]) for s in series["cumulative"]["headline"]]
+    assert got == _reference_headline(claims)
