@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
@@ -120,6 +121,7 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
     names = _claimant_names({row[-1] for row in rows})
     lines: dict[int | None, dict] = {}
     events: list[tuple[dict, tuple]] = []
+    iso: dict = {}
     for (
         claim_id, claim_date, low, best, high, qualifier, status, confidence, reliability, key,
     ) in rows:  # fmt: skip
@@ -133,8 +135,11 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
                 "claimant_short": short_name or name or "Press",
                 "points": [],
             }
+        day = iso.get(claim_date)
+        if day is None:
+            day = iso[claim_date] = claim_date.isoformat()
         point = {
-            "date": claim_date.isoformat(),
+            "date": day,
             "value": value,
             "low": low,
             "high": high,
@@ -147,7 +152,7 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
         }
         points = line["points"]
         # One point per claimant and day: a later claim the same day replaces the earlier one.
-        if points and points[-1]["date"] == point["date"]:
+        if points and points[-1]["date"] == day:
             points[-1] = point
         else:
             points.append(point)
@@ -171,8 +176,10 @@ def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]
 
     The most trusted estimate is kept as the sweep goes and recomputed over all claimants only
     when the claimant holding it says something new (which may trust lower)."""
-    # claimant -> (trust key, point, claimant name, lowest and highest figure)
+    # claimant -> (trust key, point, claimant name); and its lowest and highest figure.
     latest: dict[int | None, tuple] = {}
+    lows: dict[int | None, float] = {}
+    highs: dict[int | None, float] = {}
     top: tuple | None = None
     headline: list[dict] = []
     band: list[dict] = []
@@ -182,8 +189,10 @@ def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]
         recompute = False
         while i < n and events[i][0]["date"] == day:
             point, (key, name) = events[i]
-            figures = [v for v in (point["low"], point["value"], point["high"]) if v is not None]
-            entry = (_trust_key(point), point, key, name, min(figures), max(figures))
+            value, low, high = point["value"], point["low"], point["high"]
+            lows[key] = value if low is None else min(low, value)
+            highs[key] = value if high is None else max(high, value)
+            entry = (_trust_key(point), point, key, name)
             previous = latest.get(key)
             latest[key] = entry
             if top is None or entry[0] > top[0]:
@@ -192,7 +201,7 @@ def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]
                 recompute = True
             i += 1
         if recompute:
-            top = max(latest.values(), key=lambda e: e[0])
+            top = max(latest.values(), key=itemgetter(0))
         _, best, key, name = top[:4]
         if not headline or (headline[-1]["claim_id"], headline[-1]["value"]) != (
             best["claim_id"],
@@ -214,8 +223,8 @@ def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]
         band.append(
             {
                 "date": day,
-                "min": min(e[4] for e in latest.values()),
-                "max": max(e[5] for e in latest.values()),
+                "min": min(lows.values()),
+                "max": max(highs.values()),
                 "claimants": len(latest),
             }
         )
