@@ -141,3 +141,39 @@ def test_ingest_refuses_other_schemes_and_empty_submissions(editor_api):
     for payload in ({"url": "file:///etc/passwd"}, {"url": "ftp://x.org/a"}, {}, {"text": " "}):
         response = editor_api.post("/api/v1/articles/ingest", payload, format="json")
         assert response.status_code == 400, payload
+
+
+def test_ingest_uses_the_pipeline_services_when_they_exist(editor_api, monkeypatch):
+    import types
+
+    calls = []
+
+    def enqueue(*, url, submitted_by):
+        calls.append(url)
+        return Article.objects.create(url=url, submitted_by=submitted_by)
+
+    def ingest_text(*, text, title, submitted_by):
+        return types.SimpleNamespace(article=None, reason="not about North Korea and Russia")
+
+    fake = types.SimpleNamespace(article_enqueue_url=enqueue, article_ingest_text=ingest_text)
+    monkeypatch.setitem(__import__("sys").modules, "ingest.services", fake)
+    response = editor_api.post(
+        "/api/v1/articles/ingest", {"url": "https://news.example.org/b"}, format="json"
+    )
+    assert response.status_code == 202 and calls == ["https://news.example.org/b"]
+    response = editor_api.post("/api/v1/articles/ingest", {"text": "weather"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["non_field_errors"] == ["not about North Korea and Russia"]
+
+
+def test_tracker_does_not_import_ingest_at_load_time():
+    import subprocess
+    import sys
+
+    code = (
+        "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+        "'config.settings'); django.setup(); import tracker.api.urls, tracker.api.views; "
+        "print('ingest.services' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

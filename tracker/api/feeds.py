@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
+from django.db.models import F
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
@@ -25,7 +26,8 @@ class ApprovedClaimsFeed(Feed):
     def items(self):
         # Public feed: what an anonymous visitor may see, newest review first.
         claims = claims_visible_to(None, include_unreviewed=False)
-        return _claims_with_sources(claims).order_by("-reviewed_at", "-id")[:FEED_SIZE]
+        newest = F("reviewed_at").desc(nulls_last=True)
+        return _claims_with_sources(claims).order_by(newest, "-id")[:FEED_SIZE]
 
     def item_title(self, claim: Claim) -> str:
         who = claim.claimant.name if claim.claimant_id else "Press report"

@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -174,7 +175,12 @@ class ArticleViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     def ingest(self, request):
         submission = api.ArticleIngestSerializer(data=request.data)
         submission.is_valid(raise_exception=True)
-        article = ingest_adapter.article_submit(submitted_by=request.user, **submission.data)
+        try:
+            article = ingest_adapter.article_submit(
+                submitted_by=request.user, **submission.validated_data
+            )
+        except ingest_adapter.IngestRefused as exc:
+            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
         status_url = request.build_absolute_uri(reverse("api:article-detail", args=[article.pk]))
         return Response(
             {"article_id": article.pk, "status": article.status, "status_url": status_url},
