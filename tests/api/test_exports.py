@@ -161,3 +161,12 @@ def test_feed_escapes_article_text(client):
     # After XML parsing the HTML still shows the tag as text, never as markup.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in summary.text
     assert "<script>" not in summary.text
+
+
+def test_dump_answers_clients_that_ask_for_jsonl(editor_api, anon_api):
+    ClaimFactory()
+    response = editor_api.get("/api/v1/export.jsonl", HTTP_ACCEPT="application/jsonl")
+    assert response.status_code == 200
+    refused = anon_api.get("/api/v1/export.jsonl", HTTP_ACCEPT="application/jsonl")
+    assert refused.status_code in (401, 403)
+    assert json.loads(refused.content)["detail"]

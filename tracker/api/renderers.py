@@ -99,3 +99,14 @@ class SeriesJSONRenderer(JSONRenderer):
             return orjson.dumps(data)
         except TypeError:
             return super().render(data, accepted_media_type, renderer_context)
+
+
+class JSONLinesRenderer(BaseRenderer):
+    """Lets clients ask for application/jsonl; the dump streams itself, errors are one line."""
+
+    media_type = "application/jsonl"
+    format = "jsonl"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return orjson.dumps(data) + b"\n"

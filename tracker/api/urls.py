@@ -1,5 +1,6 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter, DynamicRoute
 
 from tracker.api import views
@@ -9,6 +10,7 @@ class Router(DefaultRouter):
     """Lists and details end with a slash (/claims/, /claims/7/); actions do not
     (/claims/7/approve, /articles/ingest), as the API was specified."""
 
+    root_renderers = [JSONRenderer]
     routes = [
         route._replace(url=route.url.replace("{url_path}{trailing_slash}$", "{url_path}$"))
         if isinstance(route, DynamicRoute)

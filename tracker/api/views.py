@@ -29,7 +29,12 @@ from tracker.api.permissions import (
     CanSubmitArticles,
     ModelPermissionsOrReadOnly,
 )
-from tracker.api.renderers import ClaimCSVRenderer, SeriesJSONRenderer, claims_csv_lines
+from tracker.api.renderers import (
+    ClaimCSVRenderer,
+    JSONLinesRenderer,
+    SeriesJSONRenderer,
+    claims_csv_lines,
+)
 from tracker.api.series_schema import SeriesSerializer
 from tracker.exchange import dump_lines
 from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet
@@ -245,6 +250,7 @@ class ExportView(APIView):
     JSON lines; `manage.py import_jsonl` reads it back."""
 
     permission_classes = [CanReviewClaims]
+    renderer_classes = [JSONRenderer, JSONLinesRenderer]
 
     @extend_schema(
         summary="Full dump as JSON lines (editors)",
