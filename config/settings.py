@@ -223,6 +223,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",  # tags by resource: claims, series…
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "tracker.models.Claim.Status",
+        "ArticleStatusEnum": "tracker.models.Article.Status",
+    },
 }
 
 # --- Ingest ---

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-from django.db.models import F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
 
 from tracker import trust
-from tracker.models import Claim, ClaimRelation
+from tracker.models import Claim, Claimant, ClaimRelation
 
 RELIABILITY_RANK = {grade: 6 - i for i, grade in enumerate("ABCDEF")}  # A=6 … F=1
 
@@ -84,52 +85,78 @@ def series_claims(query: SeriesQuery, base: QuerySet[Claim] | None = None) -> Qu
 
 
 def _main_unit(qs: QuerySet[Claim]) -> tuple[str | None, list[str]]:
-    units = list(qs.order_by().values_list("norm_unit", flat=True).distinct())
-    units.sort()
+    """The unit most of the series' claims use (ties: alphabetical), and all units seen."""
+    counts = dict(qs.order_by().values_list("norm_unit").annotate(n=Count("id")))
+    units = sorted(counts)
     if not units:
         return None, []
-    counts = {u: qs.filter(norm_unit=u).count() for u in units} if len(units) > 1 else {}
-    main = max(units, key=lambda u: counts.get(u, 0)) if counts else units[0]
-    return main, units
+    return max(units, key=lambda u: counts[u]), units
+
+
+_CUMULATIVE_COLUMNS = (
+    "id", "claim_date", "norm_low", "norm_best", "norm_high", "qualifier", "status",
+    "confidence", "reliability", "claimant_id",
+)  # fmt: skip
+
+
+def _claimant_names(ids: set) -> dict:
+    """id -> (name, short name), in one small query (cheaper than joining every claim row)."""
+    ids = {i for i in ids if i is not None}
+    return {
+        pk: (name, short)
+        for pk, name, short in Claimant.objects.filter(pk__in=ids).values_list(
+            "id", "name", "short_name"
+        )
+    }
 
 
 def _cumulative(qs: QuerySet[Claim]) -> dict:
-    rows = qs.filter(measure="cumulative").order_by("claim_date", "id").values(
-        "id", "claim_date", "norm_low", "norm_best", "norm_high", "qualifier", "status",
-        "confidence", "reliability", "claimant_id", "claimant__name", "claimant__short_name",
-    )  # fmt: skip
+    # Tuples, not dicts: at tens of thousands of rows the per-row cost is what counts.
+    rows = (
+        qs.filter(measure="cumulative")
+        .order_by("claim_date", "id")
+        .values_list(*_CUMULATIVE_COLUMNS)
+    )
+    rows = list(rows)
+    names = _claimant_names({row[-1] for row in rows})
     lines: dict[int | None, dict] = {}
-    events: list[dict] = []
-    for row in rows:
-        value, bound = point_value(row["norm_low"], row["norm_best"], row["norm_high"])
-        key = row["claimant_id"]
-        line = lines.setdefault(
-            key,
-            {
+    events: list[tuple[dict, tuple]] = []
+    iso: dict = {}
+    for (
+        claim_id, claim_date, low, best, high, qualifier, status, confidence, reliability, key,
+    ) in rows:  # fmt: skip
+        value, bound = point_value(low, best, high)
+        line = lines.get(key)
+        if line is None:
+            name, short_name = names.get(key, (None, None))
+            line = lines[key] = {
                 "claimant_id": key,
-                "claimant": row["claimant__name"] or "Unattributed (press report)",
-                "claimant_short": row["claimant__short_name"] or row["claimant__name"] or "Press",
+                "claimant": name or "Unattributed (press report)",
+                "claimant_short": short_name or name or "Press",
                 "points": [],
-            },
-        )
+            }
+        day = iso.get(claim_date)
+        if day is None:
+            day = iso[claim_date] = claim_date.isoformat()
         point = {
-            "date": row["claim_date"].isoformat(),
+            "date": day,
             "value": value,
-            "low": row["norm_low"],
-            "high": row["norm_high"],
+            "low": low,
+            "high": high,
             "bound": bound,
-            "qualifier": row["qualifier"],
-            "claim_id": row["id"],
-            "status": row["status"],
-            "confidence": row["confidence"],
-            "reliability": row["reliability"],
+            "qualifier": qualifier,
+            "claim_id": claim_id,
+            "status": status,
+            "confidence": confidence,
+            "reliability": reliability,
         }
+        points = line["points"]
         # One point per claimant and day: a later claim the same day replaces the earlier one.
-        if line["points"] and line["points"][-1]["date"] == point["date"]:
-            line["points"][-1] = point
+        if points and points[-1]["date"] == day:
+            points[-1] = point
         else:
-            line["points"].append(point)
-        events.append({**point, "claimant_id": key, "claimant": line["claimant"]})
+            points.append(point)
+        events.append((point, (key, line["claimant"])))
 
     headline, band = _headline(events)
     return {"claimants": list(lines.values()), "headline": headline, "band": band}
@@ -144,38 +171,63 @@ def _trust_key(point: dict) -> tuple:
     )
 
 
-def _headline(events: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Sweep the dates: each claimant's latest estimate so far; pick the most trusted."""
-    latest: dict[int | None, dict] = {}
+def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]:
+    """Sweep the dates: each claimant's latest estimate so far; pick the most trusted.
+
+    The most trusted estimate is kept as the sweep goes and recomputed over all claimants only
+    when the claimant holding it says something new (which may trust lower)."""
+    # claimant -> (trust key, point, claimant name); and its lowest and highest figure.
+    latest: dict[int | None, tuple] = {}
+    lows: dict[int | None, float] = {}
+    highs: dict[int | None, float] = {}
+    top: tuple | None = None
     headline: list[dict] = []
     band: list[dict] = []
-    i = 0
-    while i < len(events):
-        day = events[i]["date"]
-        while i < len(events) and events[i]["date"] == day:
-            latest[events[i]["claimant_id"]] = events[i]
+    i, n = 0, len(events)
+    while i < n:
+        day = events[i][0]["date"]
+        recompute = False
+        while i < n and events[i][0]["date"] == day:
+            point, (key, name) = events[i]
+            value, low, high = point["value"], point["low"], point["high"]
+            lows[key] = value if low is None else min(low, value)
+            highs[key] = value if high is None else max(high, value)
+            entry = (_trust_key(point), point, key, name)
+            previous = latest.get(key)
+            latest[key] = entry
+            if top is None or entry[0] > top[0]:
+                top = entry
+            elif previous is top:
+                recompute = True
             i += 1
-        best = max(latest.values(), key=_trust_key)
-        step = {
-            "date": day,
-            "value": best["value"],
-            "low": best["low"],
-            "high": best["high"],
-            "bound": best["bound"],
-            "claim_id": best["claim_id"],
-            "claimant_id": best["claimant_id"],
-            "claimant": best["claimant"],
-            "confidence": best["confidence"],
-        }
+        if recompute:
+            top = max(latest.values(), key=itemgetter(0))
+        _, best, key, name = top[:4]
         if not headline or (headline[-1]["claim_id"], headline[-1]["value"]) != (
-            step["claim_id"],
-            step["value"],
+            best["claim_id"],
+            best["value"],
         ):
-            headline.append(step)
-        values = [
-            v for p in latest.values() for v in (p["low"], p["value"], p["high"]) if v is not None
-        ]
-        band.append({"date": day, "min": min(values), "max": max(values), "claimants": len(latest)})
+            headline.append(
+                {
+                    "date": day,
+                    "value": best["value"],
+                    "low": best["low"],
+                    "high": best["high"],
+                    "bound": best["bound"],
+                    "claim_id": best["claim_id"],
+                    "claimant_id": key,
+                    "claimant": name,
+                    "confidence": best["confidence"],
+                }
+            )
+        band.append(
+            {
+                "date": day,
+                "min": min(lows.values()),
+                "max": max(highs.values()),
+                "claimants": len(latest),
+            }
+        )
     return headline, band
 
 
@@ -191,43 +243,44 @@ def _increments(qs: QuerySet[Claim]) -> dict:
             )
         )
         .order_by("when", "id")
-        .values("id", "when", "value", "running", "claimant_id", "claimant__name", "status")
+        .values_list("id", "when", "value", "running", "claimant_id", "status")
     )
+    rows = list(rows)
+    names = _claimant_names({row[4] for row in rows})
     lines: dict[int | None, dict] = {}
     combined: list[dict] = []
     seen_events: set[tuple] = set()
     total = 0.0
-    for row in rows:
-        key = row["claimant_id"]
-        line = lines.setdefault(
-            key,
-            {
+    for claim_id, when_date, amount, running, key, status in rows:
+        line = lines.get(key)
+        if line is None:
+            name = names.get(key, (None, None))[0]
+            line = lines[key] = {
                 "claimant_id": key,
-                "claimant": row["claimant__name"] or "Unattributed (press report)",
+                "claimant": name or "Unattributed (press report)",
                 "points": [],
-            },
-        )
-        day = row["when"].isoformat()
+            }
+        day = when_date.isoformat()
         line["points"].append(
             {
                 "date": day,
-                "value": row["value"],
-                "running_total": row["running"],
-                "claim_id": row["id"],
-                "status": row["status"],
+                "value": amount,
+                "running_total": running,
+                "claim_id": claim_id,
+                "status": status,
             }
         )
         # The same event (date and figure) from two claimants counts once in the combined line.
-        event = (day, row["value"])
+        event = (day, amount)
         if event in seen_events:
             continue
         seen_events.add(event)
-        total += row["value"]
+        total += amount
         if combined and combined[-1]["date"] == day:
-            combined[-1]["value"] += row["value"]
+            combined[-1]["value"] += amount
             combined[-1]["running_total"] = total
         else:
-            combined.append({"date": day, "value": row["value"], "running_total": total})
+            combined.append({"date": day, "value": amount, "running_total": total})
     return {"claimants": list(lines.values()), "combined": combined, "total": total}
 
 

@@ -214,3 +214,25 @@ def claim_relation_add(
         defaults={"note": note, "created_by": created_by},
     )
     return relation
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    editor: AbstractBaseUser,
+    sources: Iterable[dict] = (),
+    **fields,
+) -> Claim:
+    """Change a claim's fields with the model's validation, as `editor` (in its history), and
+    add any new sources. Review status changes go through claim_approve / claim_reject."""
+    unknown = set(fields) - CLAIM_FIELDS
+    if unknown:
+        raise TypeError(f"unknown claim fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(claim, name, value)
+    claim.full_clean()
+    claim_save_from_form(claim=claim, editor=editor, changed=fields)
+    for source in sources:
+        claim_source_add(claim=claim, **source)
+    return claim

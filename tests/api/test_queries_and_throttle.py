@@ -1,0 +1,71 @@
+"""Lists cost a fixed number of queries whatever the page size; anonymous callers are throttled."""
+
+import pytest
+from rest_framework.throttling import AnonRateThrottle
+
+from tests.factories import ArticleFactory, ClaimFactory, ClaimSourceFactory
+from tracker.models import Claimant, ClaimantAlias, ClaimRelation
+
+pytestmark = pytest.mark.django_db
+
+# count + rows (+ one prefetch per nested list) — and for a session: session + user + perms.
+LISTS = {
+    "claims/": 3,
+    "claimants/": 3,
+    "outlets/": 2,
+    "articles/": 2,
+    "relations/": 2,
+}
+
+
+@pytest.fixture
+def many():
+    claims = []
+    for n in range(105):
+        claim = ClaimFactory(best=100 + n)
+        ClaimSourceFactory(claim=claim)
+        ClaimSourceFactory(claim=claim, article=ArticleFactory(), quote_start=1, quote_end=2)
+        ClaimantAlias.objects.create(claimant=claim.claimant, alias=f"alias {n}")
+        claims.append(claim)
+    for a, b in zip(claims, claims[1:], strict=False):
+        ClaimRelation.objects.create(from_claim=a, to_claim=b, kind="corroborates")
+    assert Claimant.objects.count() >= 100
+
+
+@pytest.mark.parametrize("path,queries", LISTS.items())
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_anonymous_list_queries_do_not_grow_with_the_page(
+    anon_api, many, django_assert_max_num_queries, path, queries, page_size
+):
+    with django_assert_max_num_queries(queries):
+        response = anon_api.get(f"/api/v1/{path}?page_size={page_size}")
+    assert len(response.json()["results"]) == page_size
+
+
+@pytest.mark.parametrize("path,queries", LISTS.items())
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_editor_list_queries_do_not_grow_with_the_page(
+    editor_api, many, django_assert_max_num_queries, path, queries, page_size
+):
+    # Session, user, and the user's permissions (for visibility) on top of the list's own.
+    with django_assert_max_num_queries(queries + 4):
+        response = editor_api.get(f"/api/v1/{path}?page_size={page_size}")
+    assert len(response.json()["results"]) == page_size
+
+
+def test_claims_csv_queries_do_not_grow_with_the_rows(
+    anon_api, many, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        response = anon_api.get("/api/v1/claims/?format=csv")
+        body = b"".join(response.streaming_content)
+    assert body.count(b"\n") == 106
+
+
+def test_anonymous_requests_are_throttled(anon_api, editor_api, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "rate", "3/minute")
+    codes = [anon_api.get("/api/v1/claims/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert "Retry-After" in anon_api.get("/api/v1/claims/").headers
+    # Signed-in callers are not anonymous.
+    assert editor_api.get("/api/v1/claims/").status_code == 200

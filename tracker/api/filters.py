@@ -1,0 +1,178 @@
+"""One FilterSet per resource. Unknown query parameters are refused (400) on purpose: a typo
+such as `categroy=casualties` must not silently return every claim."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+
+from tracker import trust, vocab
+from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource, Outlet
+from tracker.search import claims_matching
+from tracker.selectors import user_sees_unreviewed
+
+MAX_ID = 2**63 - 1
+# Parameters every list understands besides its filters.
+COMMON_PARAMETERS = {"page", "page_size", "format", "ordering"}
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that answers 400 to parameters no filter knows."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        known = set(COMMON_PARAMETERS)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+            for name, flt in filterset_class.base_filters.items():
+                if isinstance(flt, django_filters.DateFromToRangeFilter):
+                    known |= {f"{name}_after", f"{name}_before"}
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        return super().filter_queryset(request, queryset, view)
+
+
+def _choices(mapping) -> list[tuple[str, str]]:
+    return [(key, str(label)) for key, label in mapping.items()]
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: an integer the database can hold (huge numbers are a 400, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class IdInFilter(django_filters.BaseInFilter, IdFilter):
+    pass
+
+
+class ClaimOrdering(django_filters.OrderingFilter):
+    """Ordering with a stable tie-break (id), and claims without a figure last either way."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        terms = []
+        for term in value:
+            descending = term.startswith("-")
+            name = self.param_map.get(term.lstrip("-"), term.lstrip("-"))
+            if name == "value":
+                qs = qs.annotate(value=Coalesce("norm_best", "norm_low", "norm_high"))
+            expr = F(name)
+            terms.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
+        return qs.order_by(*terms, "-id")
+
+
+class ClaimFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(choices=_choices(vocab.CATEGORIES))
+    subtype = django_filters.ChoiceFilter(choices=vocab.subtype_choices())
+    claimant = IdInFilter(field_name="claimant_id", help_text="Claimant ids, comma-separated.")
+    outlet = IdFilter(method="filter_outlet", help_text="Outlet id.")
+    article = IdFilter(method="filter_article", help_text="Article id.")
+    status = django_filters.ChoiceFilter(
+        choices=Claim.Status.choices,
+        method="filter_status",
+        help_text="Editors only: other callers only ever see approved claims.",
+    )
+    min_confidence = django_filters.ChoiceFilter(
+        choices=_choices(trust.CONFIDENCE_LEVELS),
+        method="filter_min_confidence",
+        help_text="Claims at this confidence or above (low < moderate < high).",
+    )
+    claim_date = django_filters.DateFromToRangeFilter(
+        help_text="claim_date_after / claim_date_before (inclusive, YYYY-MM-DD)."
+    )
+    measure = django_filters.ChoiceFilter(choices=_choices(vocab.MEASURES))
+    has_number = django_filters.BooleanFilter(method="filter_has_number")
+    weapon_system = django_filters.CharFilter(lookup_expr="icontains")
+    location = django_filters.CharFilter(lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        method="filter_q", help_text="Full-text search over source quotes, titles and summary."
+    )
+    ordering = ClaimOrdering(
+        fields=(("claim_date", "claim_date"), ("value", "value"), ("id", "id")),
+        help_text="claim_date, value (best, else low, else high; claims without a number "
+        "last) or id; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def filter_outlet(self, queryset, name, value):
+        sources = ClaimSource.objects.filter(claim=OuterRef("pk"), article__outlet_id=value)
+        return queryset.filter(Exists(sources))
+
+    def filter_article(self, queryset, name, value):
+        sources = ClaimSource.objects.filter(claim=OuterRef("pk"), article_id=value)
+        return queryset.filter(Exists(sources))
+
+    def filter_status(self, queryset, name, value):
+        request = self.request
+        if not user_sees_unreviewed(getattr(request, "user", None)) and value != "approved":
+            return queryset.none()
+        return queryset.filter(status=value)
+
+    def filter_min_confidence(self, queryset, name, value):
+        return queryset.filter(confidence__in=trust.confidence_at_least(value))
+
+    def filter_has_number(self, queryset, name, value):
+        numbered = Q(low__isnull=False) | Q(best__isnull=False) | Q(high__isnull=False)
+        return queryset.filter(numbered) if value else queryset.exclude(numbered)
+
+    def filter_q(self, queryset, name, value):
+        return claims_matching(queryset, value)
+
+
+class ClaimantFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Claimant.Kind.choices)
+    country = django_filters.CharFilter(lookup_expr="iexact")
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Claimant
+        fields: list[str] = []
+
+
+class OutletFilter(django_filters.FilterSet):
+    domain = django_filters.CharFilter(lookup_expr="iexact")
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Outlet
+        fields: list[str] = []
+
+
+class ArticleFilter(django_filters.FilterSet):
+    outlet = IdFilter(field_name="outlet_id")
+    status = django_filters.ChoiceFilter(choices=Article.Status.choices)
+    published_at = django_filters.DateFromToRangeFilter(
+        help_text="published_at_after / published_at_before (YYYY-MM-DD)."
+    )
+    title = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+
+
+class ClaimRelationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=ClaimRelation.Kind.choices)
+    claim = IdFilter(method="filter_claim", help_text="Either end's id.")
+
+    class Meta:
+        model = ClaimRelation
+        fields: list[str] = []
+
+    def filter_claim(self, queryset, name, value):
+        return queryset.filter(Q(from_claim_id=value) | Q(to_claim_id=value))

@@ -1,0 +1,68 @@
+"""The API's one door into the ingest pipeline.
+
+DESIGN.md: `ingest` depends on `tracker`, never the reverse. This module is the single, deliberate
+exception: it imports `ingest.services` lazily, inside the call, so nothing in `tracker` imports
+`ingest` when Django loads. It uses, when present:
+- `article_enqueue_url(url=, submitted_by=) -> Article` (register queued, fetch on a worker after
+  commit) — else `article_ingest_url(url=, submitted_by=)`;
+- `article_ingest_text(text=, title=, submitted_by=)`;
+either returning an Article or a result with `.article` (and `.reason` when it failed). Until the
+ingest services exist, the article is stored queued for the pipeline to pick up.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from tracker.models import Article
+
+
+class IngestRefused(ValueError):
+    """The pipeline would not take the submission (the message says why)."""
+
+
+def _ingest_service(*names: str):
+    try:
+        module = importlib.import_module("ingest.services")
+    except ImportError:
+        return None
+    for name in names:
+        service = getattr(module, name, None)
+        if service is not None:
+            return service
+    return None
+
+
+def _article_of(outcome) -> Article:
+    if isinstance(outcome, Article):
+        return outcome
+    article = getattr(outcome, "article", None)
+    if article is None:
+        raise IngestRefused(getattr(outcome, "reason", "") or "The article could not be ingested.")
+    return article
+
+
+def article_submit(
+    *,
+    url: str = "",
+    text: str = "",
+    title: str = "",
+    submitted_by: AbstractBaseUser | None = None,
+) -> Article:
+    """Hand a URL or a text to the ingest pipeline; returns the article (queued or further)."""
+    if url:
+        ingest_url = _ingest_service("article_enqueue_url", "article_ingest_url")
+        if ingest_url is not None:
+            return _article_of(ingest_url(url=url, submitted_by=submitted_by))
+        article, _ = Article.objects.get_or_create(
+            url=url, defaults={"submitted_by": submitted_by, "status": Article.Status.QUEUED}
+        )
+        return article
+    ingest_text = _ingest_service("article_ingest_text")
+    if ingest_text is not None:
+        return _article_of(ingest_text(text=text, title=title, submitted_by=submitted_by))
+    return Article.objects.create(
+        text=text, title=title, submitted_by=submitted_by, status=Article.Status.QUEUED
+    )

@@ -1,0 +1,35 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.routers import DefaultRouter, DynamicRoute
+
+from tracker.api import views
+
+
+class Router(DefaultRouter):
+    """Lists and details end with a slash (/claims/, /claims/7/); actions do not
+    (/claims/7/approve, /articles/ingest), as the API was specified."""
+
+    root_renderers = [JSONRenderer]
+    routes = [
+        route._replace(url=route.url.replace("{url_path}{trailing_slash}$", "{url_path}$"))
+        if isinstance(route, DynamicRoute)
+        else route
+        for route in DefaultRouter.routes
+    ]
+
+
+app_name = "api"
+router = Router()
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("claimants", views.ClaimantViewSet, basename="claimant")
+router.register("outlets", views.OutletViewSet, basename="outlet")
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("relations", views.ClaimRelationViewSet, basename="relation")
+
+urlpatterns = [
+    path("series/", views.SeriesView.as_view(), name="series"),
+    path("export.jsonl", views.ExportView.as_view(), name="export"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    *router.urls,
+]

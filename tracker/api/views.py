@@ -1,0 +1,262 @@
+"""API views: thin. Visibility comes from tracker.selectors, series from tracker.series, writes
+from tracker.services; nothing here re-implements a rule."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tracker import services
+from tracker.api import filters, ingest_adapter
+from tracker.api import serializers as api
+from tracker.api.permissions import (
+    CanReviewClaims,
+    CanSubmitArticles,
+    ModelPermissionsOrReadOnly,
+)
+from tracker.api.renderers import (
+    ClaimCSVRenderer,
+    JSONLinesRenderer,
+    SeriesJSONRenderer,
+    claims_csv_lines,
+)
+from tracker.api.series_schema import SeriesSerializer
+from tracker.exchange import dump_lines
+from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet
+from tracker.selectors import claims_visible_to, user_sees_unreviewed
+from tracker.series import SeriesQuery, series_build
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ApiMixin:
+    renderer_classes = [JSONRenderer]
+    pagination_class = Pagination
+    filter_backends = [filters.StrictFilterBackend]
+    permission_classes = [ModelPermissionsOrReadOnly]
+    lookup_value_regex = r"\d+"
+
+
+def _claims_with_sources(claims):
+    return claims.prefetch_related(
+        Prefetch("sources", queryset=ClaimSource.objects.select_related("article__outlet"))
+    )
+
+
+_ERRORS = {400: OpenApiResponse(description="Validation errors, per field.")}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List claims",
+        description="Approved claims for anonymous callers and analysts; editors see all. "
+        "Add ?format=csv for a CSV of every matching claim (one row per claim, sources "
+        "joined with ' | ').",
+    ),
+    retrieve=extend_schema(summary="One claim with its sources"),
+    create=extend_schema(
+        summary="Create a claim (editors)",
+        request=api.ClaimWriteSerializer,
+        responses={201: api.ClaimSerializer, **_ERRORS},
+    ),
+    update=extend_schema(
+        summary="Replace a claim's fields (editors)",
+        request=api.ClaimWriteSerializer,
+        responses={200: api.ClaimSerializer, **_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a claim's fields (editors)",
+        request=api.ClaimWriteSerializer,
+        responses={200: api.ClaimSerializer, **_ERRORS},
+    ),
+)
+class ClaimViewSet(
+    ApiMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    filterset_class = filters.ClaimFilter
+
+    def get_queryset(self):
+        return _claims_with_sources(claims_visible_to(self.request.user))
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return api.ClaimWriteSerializer
+        if self.action in ("approve", "reject"):
+            return api.ReviewSerializer
+        return api.ClaimSerializer
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "list":
+            return [JSONRenderer(), ClaimCSVRenderer()]
+        return super().get_renderers()
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            claims = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
+            response = StreamingHttpResponse(claims_csv_lines(claims), content_type="text/csv")
+            response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+            return response
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Approve a claim (editors)",
+        request=None,
+        responses={200: api.ClaimSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[CanReviewClaims])
+    def approve(self, request, pk=None):
+        claim = services.claim_approve(claim=self.get_object(), reviewer=request.user)
+        return Response(api.ClaimSerializer(claim, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Reject a claim (editors)",
+        request=None,
+        responses={200: api.ClaimSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[CanReviewClaims])
+    def reject(self, request, pk=None):
+        claim = services.claim_reject(claim=self.get_object(), reviewer=request.user)
+        return Response(api.ClaimSerializer(claim, context={"request": request}).data)
+
+
+class ClaimantViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Claimant.objects.prefetch_related("aliases").order_by("name", "id")
+    serializer_class = api.ClaimantSerializer
+    filterset_class = filters.ClaimantFilter
+
+
+class OutletViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Outlet.objects.order_by("name", "id")
+    serializer_class = api.OutletSerializer
+    filterset_class = filters.OutletFilter
+
+
+class ArticleViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Article.objects.select_related("outlet").order_by("-published_at", "-id")
+    filterset_class = filters.ArticleFilter
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        # The list leaves the article texts out: they are large and the list does not show them.
+        return qs.defer("text", "raw") if self.action == "list" else qs.defer("raw")
+
+    def get_serializer_class(self):
+        if self.action == "ingest":
+            return api.ArticleIngestSerializer
+        if self.action == "retrieve":
+            return api.ArticleDetailSerializer
+        return api.ArticleSerializer
+
+    @extend_schema(
+        summary="Submit a URL or a text for ingest (editors)",
+        request=api.ArticleIngestSerializer,
+        responses={202: api.ArticleIngestResultSerializer, **_ERRORS},
+    )
+    @action(detail=False, methods=["post"], permission_classes=[CanSubmitArticles])
+    def ingest(self, request):
+        submission = api.ArticleIngestSerializer(data=request.data)
+        submission.is_valid(raise_exception=True)
+        try:
+            article = ingest_adapter.article_submit(
+                submitted_by=request.user, **submission.validated_data
+            )
+        except ingest_adapter.IngestRefused as exc:
+            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+        status_url = request.build_absolute_uri(reverse("api:article-detail", args=[article.pk]))
+        return Response(
+            {"article_id": article.pk, "status": article.status, "status_url": status_url},
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": status_url},
+        )
+
+
+class ClaimRelationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = api.ClaimRelationSerializer
+    filterset_class = filters.ClaimRelationFilter
+
+    def get_queryset(self):
+        visible = claims_visible_to(self.request.user).order_by().values("pk")
+        return ClaimRelation.objects.filter(from_claim__in=visible, to_claim__in=visible).order_by(
+            "id"
+        )
+
+
+class SeriesView(APIView):
+    """Timelines and running totals of one (category, subtype): the same function that draws
+    the dashboard charts (tracker.series.series_build)."""
+
+    renderer_classes = [SeriesJSONRenderer]
+    permission_classes: list = []
+
+    @extend_schema(
+        summary="Series: per-claimant steps, headline running total, increments summed",
+        parameters=[
+            api.SeriesQuerySerializer,
+            OpenApiParameter(
+                "claimant", OpenApiTypes.INT, many=True, explode=True, description="Claimant id"
+            ),
+        ],
+        responses={200: SeriesSerializer, **_ERRORS},
+    )
+    def get(self, request):
+        params = request.query_params
+        data = {key: params.get(key) for key in params if key != "claimant"}
+        if "claimant" in params:
+            data["claimant"] = params.getlist("claimant")
+        query = api.SeriesQuerySerializer(data=data)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        series_query = SeriesQuery(
+            category=values["category"],
+            subtype=values["subtype"],
+            unit=values.get("unit"),
+            claimant_ids=tuple(values.get("claimant", ())),
+            min_confidence=values.get("min_confidence"),
+            include_pending=values["include_pending"] and user_sees_unreviewed(request.user),
+            date_from=values.get("date_from"),
+            date_to=values.get("date_to"),
+            location=values.get("location", ""),
+            weapon_system=values.get("weapon_system", ""),
+        )
+        return Response(series_build(series_query, base=claims_visible_to(request.user)))
+
+
+class ExportView(APIView):
+    """Every claimant, alias, outlet, article, claim (all statuses), source and relation as
+    JSON lines; `manage.py import_jsonl` reads it back."""
+
+    permission_classes = [CanReviewClaims]
+    renderer_classes = [JSONRenderer, JSONLinesRenderer]
+
+    @extend_schema(
+        summary="Full dump as JSON lines (editors)",
+        responses={(200, "application/jsonl"): OpenApiTypes.STR},
+    )
+    def get(self, request):
+        response = StreamingHttpResponse(dump_lines(), content_type="application/jsonl")
+        response["Content-Disposition"] = 'attachment; filename="tracker.jsonl"'
+        return response
