@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-HEADER_KEYS = {"url", "outlet", "published", "title"}
+from ingest.extract.text import parse_text_file as split_header
 
 
 @dataclass
@@ -19,17 +19,10 @@ class TextFile:
 
 
 def parse_text_file(content: str) -> TextFile:
-    """Split the header from the body; a file without a header is all body."""
-    lines = content.replace("\r\n", "\n").split("\n")
-    header: dict[str, str] = {}
-    index = 0
-    while index < len(lines):
-        key, sep, value = lines[index].partition(":")
-        if not sep or key.strip().lower() not in HEADER_KEYS:
-            break
-        header[key.strip().lower()] = value.strip()
-        index += 1
-    return _build(header, "\n".join(lines[index:]))
+    """Split the header from the body (the extractor's parser: one reading of the format); a
+    file without a header is all body."""
+    header, body = split_header(content.replace("\r\n", "\n"))
+    return _build(header, body)
 
 
 def _build(header: dict[str, str], body: str) -> TextFile:
