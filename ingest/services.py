@@ -213,8 +213,8 @@ def article_process(*, article: Article) -> ProcessResult:
             locked.relevance_reasons = verdict.reasons
             locked.error = ""
             locked.status = Status.PROCESSED if verdict.relevant else Status.IRRELEVANT
-            with transaction.atomic():  # savepoint: a hash race surfaces here
-                locked.save(update_fields=_PROCESSED_FIELDS)
+            # A hash race raises IntegrityError here, rolling the whole block back.
+            locked.save(update_fields=_PROCESSED_FIELDS)
             n_claims = claims.article_extract_claims(article=locked) if verdict.relevant else 0
     except IntegrityError:
         # Another URL with the same text committed first: merge into it.
