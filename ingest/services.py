@@ -12,7 +12,6 @@ from pathlib import Path
 import feedparser
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ingest import claims
@@ -68,7 +67,11 @@ def article_for_url(url: str) -> Article | None:
         canon = canonical_url(url)
     except InvalidURL:
         return None
-    return Article.objects.filter(Q(url=canon) | Q(aliases__url=canon)).order_by("pk").first()
+    # A UNION, not `url=… OR aliases__url=…`: PostgreSQL answers the OR over the join with a
+    # scan of every article, the union with two index lookups.
+    by_url = Article.objects.filter(url=canon).order_by()
+    by_alias = Article.objects.filter(aliases__url=canon).order_by()
+    return by_url.union(by_alias, all=True).order_by("pk").first()
 
 
 def feeds_due(now: dt.datetime | None = None) -> list[Feed]:
