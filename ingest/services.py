@@ -141,12 +141,9 @@ def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> 
         raise
     body = {"raw": fetched.text(), "status": Status.FETCHED, "error": ""}
     if article is None:
+        outlet = outlet_for_url(canon)
         try:
-            with transaction.atomic():
-                article = Article.objects.create(
-                    url=canon, outlet=outlet_for_url(canon), submitted_by=submitted_by, **body
-                )
-            return article
+            return _insert_article(url=canon, outlet=outlet, submitted_by=submitted_by, **body)
         except IntegrityError:  # a concurrent fetch stored it first
             article = Article.objects.get(url=canon)
     # Conditional update: of two workers fetching at once, one moves it to fetched.
@@ -155,6 +152,16 @@ def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> 
     )
     article.refresh_from_db()
     return article
+
+
+def _insert_article(**fields) -> Article:
+    """INSERT one article. Outside a transaction the statement commits on its own (one round
+    trip, not BEGIN · INSERT · COMMIT); inside one, a savepoint keeps the caller's transaction
+    usable when the unique URL refuses it."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return Article.objects.create(**fields)
+    return Article.objects.create(**fields)
 
 
 # --- Processing -------------------------------------------------------------------------------
@@ -199,11 +206,6 @@ def article_process(*, article: Article) -> ProcessResult:
             locked = Article.objects.select_for_update().filter(pk=article.pk).first()
             if locked is None:  # merged away by a concurrent run
                 return ProcessResult("duplicate", article)
-            original = Article.objects.filter(content_hash=digest).exclude(pk=locked.pk).first()
-            if original is not None:
-                return ProcessResult(
-                    "duplicate", _merge_duplicate(duplicate=locked, original=original)
-                )
             verdict = relevance_check(title=locked.title or main.title, text=main.text)
             locked.text = main.text
             locked.content_hash = digest
@@ -216,11 +218,12 @@ def article_process(*, article: Article) -> ProcessResult:
             locked.relevance_reasons = verdict.reasons
             locked.error = ""
             locked.status = Status.PROCESSED if verdict.relevant else Status.IRRELEVANT
-            # A hash race raises IntegrityError here, rolling the whole block back.
+            # The same text under another URL is refused by the unique content hash, which
+            # rolls the block back (no query to look for it first: duplicates are rare).
             locked.save(update_fields=_PROCESSED_FIELDS)
             n_claims = claims.article_extract_claims(article=locked) if verdict.relevant else 0
     except IntegrityError:
-        # Another URL with the same text committed first: merge into it.
+        # Another URL with the same text is stored: merge into it.
         original = Article.objects.filter(content_hash=digest).exclude(pk=article.pk).first()
         if original is None:
             raise
