@@ -1,12 +1,13 @@
 """Ingest throughput: N generated article pages served on 127.0.0.1, through the whole pipeline
-(fetch_article → process_article on real Celery workers over Redis) with one and with two worker
-processes, against main-text extraction alone (the floor) on the same pages.
+(fetch_article, which processes in the same task, on real Celery workers over Redis) with one
+and with two worker processes, against main-text extraction alone (the floor) on the same pages,
+and against the pipeline's CPU work without I/O (main text + relevance + claim extraction).
 
     INGEST_ALLOW_PRIVATE_NETWORKS=1 DATABASE_URL=postgres://… REDIS_URL=redis://…/N \
-        .venv/bin/python bench/ingest.py --n 300
+        .venv/bin/python bench/ingest.py --n 300 --repeat 3
 
 Use a database and a Redis db of the bench's own: it purges the default queue and deletes the
-articles it created.
+articles and claims it created.
 """
 
 from __future__ import annotations
@@ -120,7 +121,24 @@ def stop_workers(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def run_pipeline(site: Site, paths: list[str], workers: int, logdir: Path) -> float:
+def worker_cpu_seconds(processes: list[subprocess.Popen]) -> float:
+    """CPU time (user + system) used so far by the worker processes and their pool children
+    (each worker runs in a process group of its own)."""
+    groups = {process.pid for process in processes}
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[2]) in groups:  # pgrp; then utime, stime are fields 14 and 15 of stat
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def run_pipeline(site: Site, paths: list[str], workers: int, logdir: Path) -> tuple[float, float]:
+    """(wall-clock seconds from enqueue to the last article done, worker CPU seconds)."""
     from config.celery import app
     from ingest import tasks
     from tracker.models import Article
@@ -129,6 +147,7 @@ def run_pipeline(site: Site, paths: list[str], workers: int, logdir: Path) -> fl
     processes = start_workers(workers, logdir)
     try:
         urls = [site.url(p) for p in paths]
+        cpu_before = worker_cpu_seconds(processes)
         started = time.perf_counter()
         for url in urls:
             tasks.fetch_article.delay(url)
@@ -136,18 +155,52 @@ def run_pipeline(site: Site, paths: list[str], workers: int, logdir: Path) -> fl
         while Article.objects.filter(url__in=urls, status__in=finished).count() < len(urls):
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
+        cpu = worker_cpu_seconds(processes) - cpu_before
         failed = Article.objects.filter(url__in=urls, status="failed").count()
         if failed:
             print(f"warning: {failed} articles failed", file=sys.stderr)
-        return elapsed
+        return elapsed, cpu
     finally:
         stop_workers(processes)
-        Article.objects.filter(url__in=[site.url(p) for p in paths]).delete()
+        cleanup([site.url(p) for p in paths])
+
+
+def cleanup(urls: list[str]) -> None:
+    """Delete the run's articles and the claims proposed from them, so the next run creates
+    its claims again instead of merging into these."""
+    from tracker.models import Article, Claim
+
+    Claim.objects.filter(sources__article__url__in=urls).delete()
+    Article.objects.filter(url__in=urls).delete()
+
+
+def extraction_rates(pages: dict[str, bytes], paths: list[str], site: Site) -> tuple[float, float]:
+    """Articles per CPU second, in this one process, of main-text extraction alone (the floor)
+    and of main-text + relevance + claim extraction (the pipeline's CPU work without I/O).
+    One process on one core: per CPU second is per core, and other load on the machine
+    does not count against it."""
+    from ingest.aliases import claimant_aliases
+    from ingest.extract import extract_mentions
+    from ingest.maintext import main_text
+    from ingest.relevance import relevance_check
+
+    started = time.process_time()
+    for p in paths:
+        main_text(pages[p].decode(), url=site.url(p))
+    text_rate = len(paths) / (time.process_time() - started)
+    started = time.process_time()
+    for p in paths:
+        main = main_text(pages[p].decode(), url=site.url(p))
+        relevance_check(title=main.title, text=main.text)
+        extract_mentions(main.text, published=None, aliases=claimant_aliases())
+    work_rate = len(paths) / (time.process_time() - started)
+    return text_rate, work_rate
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=300, help="articles per run")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration")
     args = parser.parse_args()
     if not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")):
         raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL: the bench runs workers")
@@ -157,34 +210,57 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from ingest.maintext import main_text
-
     call_command("migrate", verbosity=0)
     logdir = ROOT / "var"
     logdir.mkdir(exist_ok=True)
 
-    pages = {f"/{phase}/{n}": page(n, phase) for phase in ("w1", "w2") for n in range(args.n)}
+    phases = [f"w{workers}r{run}" for run in range(args.repeat) for workers in (1, 2)]
+    pages = {f"/{phase}/{n}": page(n, phase) for phase in phases for n in range(args.n)}
     site = Site(pages)
+    cleanup([site.url(p) for p in pages])  # leftovers of an interrupted run
 
-    floor_paths = [p for p in pages if p.startswith("/w1/")]
-    started = time.perf_counter()
-    for p in floor_paths:
-        main_text(pages[p].decode(), url=site.url(p))
-    extract_rate = args.n / (time.perf_counter() - started)
-
-    rows = [("text extraction alone (in-process)", 1, extract_rate, extract_rate)]
-    for workers, phase in ((1, "w1"), (2, "w2")):
-        paths = [p for p in pages if p.startswith(f"/{phase}/")]
-        elapsed = run_pipeline(site, paths, workers, logdir)
-        rate = args.n / elapsed
-        rows.append((f"pipeline, {workers} worker process(es)", workers, rate, rate / workers))
+    # The floor: the same N pages, one process, as many times as the pipeline runs.
+    floor, work = [], []
+    for run in range(args.repeat):
+        paths = [p for p in pages if p.startswith(f"/w1r{run}/")]
+        text_rate, work_rate = extraction_rates(pages, paths, site)
+        floor.append((text_rate, text_rate))
+        work.append((work_rate, work_rate))
+    rows = [
+        ("text extraction alone (the floor)", 1, floor),
+        ("text + relevance + claims, no I/O", 1, work),
+    ]
+    for workers in (1, 2):
+        runs = []
+        for run in range(args.repeat):
+            paths = [p for p in pages if p.startswith(f"/w{workers}r{run}/")]
+            elapsed, cpu = run_pipeline(site, paths, workers, logdir)
+            runs.append((args.n / elapsed / workers, args.n / cpu))
+        rows.append((f"pipeline, {workers} worker process(es)", workers, runs))
 
     size = sum(len(b) for b in pages.values()) / len(pages) / 1024
-    print(f"N = {args.n} generated pages of {size:.0f} KB each, {os.cpu_count()} CPU cores")
-    print(f"{'run':<38} {'workers':>7} {'art/s':>8} {'art/s/core':>11} {'vs floor':>9}")
-    for name, workers, rate, per_core in rows:
-        ratio = per_core / extract_rate
-        print(f"{name:<38} {workers:>7} {rate:>8.1f} {per_core:>11.1f} {ratio:>8.0%}")
+    print(
+        f"N = {args.n} generated pages of {size:.0f} KB each, {os.cpu_count()} CPU cores, "
+        f"{args.repeat} run(s) of each, min–max.\n"
+        "per core: the pipeline's articles per wall-clock second / worker processes; "
+        "per CPU s: articles per CPU second of the worker processes (their pool children "
+        "included). The in-process rows are per CPU second of the one process. "
+        "vs floor: against the best floor run."
+    )
+    print(f"{'run':<38} {'art/s/core':>12} {'vs floor':>10} {'art/CPU s':>12} {'vs floor':>10}")
+    best_floor = max(rate for rate, _ in floor)
+    for name, _workers, runs in rows:
+        wall = [w for w, _ in runs]
+        cpu = [c for _, c in runs]
+        print(
+            f"{name:<38} {_span(wall, '.1f'):>12} {_span(wall, '.0%', best_floor):>10} "
+            f"{_span(cpu, '.1f'):>12} {_span(cpu, '.0%', best_floor):>10}"
+        )
+
+
+def _span(values: list[float], fmt: str, per: float = 1.0) -> str:
+    lo, hi = f"{min(values) / per:{fmt}}", f"{max(values) / per:{fmt}}"
+    return lo if lo == hi else f"{lo}–{hi}"
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import DatabaseError
+from django.db.models import Value
 
 from tracker.models import Claimant, ClaimantAlias
 
@@ -14,12 +15,27 @@ def claimant_aliases() -> dict[str, str]:
     read (not reachable, or not migrated yet): extraction then runs on the defaults alone.
     """
     table: dict[str, str] = {}
+    aliases: list[tuple[str, str]] = []
+    # One round trip (this runs for every relevant article): names, then aliases, which win.
+    names = (
+        Claimant.objects.order_by()
+        .annotate(alias_row=Value(False))
+        .values_list("name", "short_name", "alias_row")
+    )
+    alias_rows = (
+        ClaimantAlias.objects.order_by()
+        .annotate(alias_row=Value(True))
+        .values_list("alias", "claimant__name", "alias_row")
+    )
     try:
-        for name, short_name in Claimant.objects.values_list("name", "short_name"):
-            table[name] = name
-            if short_name:
-                table[short_name] = name
-        table.update(ClaimantAlias.objects.values_list("alias", "claimant__name"))
+        for first, second, alias_row in names.union(alias_rows, all=True):
+            if alias_row:
+                aliases.append((first, second))
+                continue
+            table[first] = first
+            if second:
+                table[second] = first
     except DatabaseError:
         return {}
+    table.update(aliases)
     return table

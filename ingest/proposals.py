@@ -24,23 +24,50 @@ def article_propose_claims(*, article: Article) -> int:
     nothing. Returns how many claims were created or gained a source from this article."""
     published = article.published_at.date() if article.published_at else None
     mentions = extract_mentions(article.text or "", published=published, aliases=claimant_aliases())
+    mentions = [m for m in mentions if vocab.subtype_is_valid(m.category, m.subtype)]
+    if not mentions:
+        return 0
+    # The article's sources as (claim, quote offsets), read once: a proposal that adds a key
+    # not in it added a source (ClaimSource is unique on claim, article and offsets).
+    sources = set(
+        ClaimSource.objects.filter(article=article).values_list(
+            "claim_id", "quote_start", "quote_end"
+        )
+    )
+    claimants: dict[str | None, Claimant | None] = {}  # one lookup per name per article
     changed = 0
     for mention in mentions:
-        if not vocab.subtype_is_valid(mention.category, mention.subtype):
-            continue
-        candidate = mention_candidate(mention=mention, fallback_date=published)
-        before = ClaimSource.objects.filter(article=article).count()
+        if mention.claimant not in claimants:
+            claimants[mention.claimant] = claimant_for(name=mention.claimant)
+        candidate = mention_candidate(
+            mention=mention, fallback_date=published, claimant=claimants[mention.claimant]
+        )
         try:
-            _, created = claim_propose(article=article, candidate=candidate)
+            claim, created = claim_propose(article=article, candidate=candidate)
         except ValidationError:
             continue  # a candidate the claim model refuses is not worth an editor's time
-        if created or ClaimSource.objects.filter(article=article).count() > before:
+        key = (claim.pk, *_quote_offsets(article, candidate))
+        if created or key not in sources:
             changed += 1
+        sources.add(key)
     return changed
 
 
-def mention_candidate(*, mention: Mention, fallback_date: dt.date | None) -> dict:
-    """The candidate dict `claim_propose` takes, for one extracted mention."""
+def _quote_offsets(article: Article, candidate: dict) -> tuple[int, int]:
+    """The offsets claim_source_add stores for the candidate's quote."""
+    start, end = candidate.get("quote_start"), candidate.get("quote_end")
+    if start is not None and end is not None:
+        return start, end
+    quote = candidate["quote"]
+    found = article.text.find(quote) if article.text else -1
+    return (found, found + len(quote)) if found >= 0 else (0, 0)
+
+
+def mention_candidate(
+    *, mention: Mention, fallback_date: dt.date | None, claimant: Claimant | None
+) -> dict:
+    """The candidate dict `claim_propose` takes, for one extracted mention whose claimant
+    (`claimant_for(name=mention.claimant)`) was looked up by the caller."""
     claim_date = _date(mention.claim_date) or fallback_date or timezone.localdate()
     candidate = {
         "category": mention.category,
@@ -53,7 +80,7 @@ def mention_candidate(*, mention: Mention, fallback_date: dt.date | None) -> dic
         "claim_date": claim_date,
         "period_start": _date(mention.period_start),
         "period_end": _date(mention.period_end),
-        "claimant": claimant_for(name=mention.claimant),
+        "claimant": claimant,
         "weapon_system": (mention.weapon_system or "")[:120],
         "rule": (mention.rule or "")[:120],
         "extraction_score": mention.score,

@@ -12,7 +12,6 @@ from pathlib import Path
 import feedparser
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ingest import claims
@@ -68,7 +67,11 @@ def article_for_url(url: str) -> Article | None:
         canon = canonical_url(url)
     except InvalidURL:
         return None
-    return Article.objects.filter(Q(url=canon) | Q(aliases__url=canon)).order_by("pk").first()
+    # A UNION, not `url=… OR aliases__url=…`: PostgreSQL answers the OR over the join with a
+    # scan of every article, the union with two index lookups.
+    by_url = Article.objects.filter(url=canon).order_by()
+    by_alias = Article.objects.filter(aliases__url=canon).order_by()
+    return by_url.union(by_alias, all=True).order_by("pk").first()
 
 
 def feeds_due(now: dt.datetime | None = None) -> list[Feed]:
@@ -138,12 +141,9 @@ def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> 
         raise
     body = {"raw": fetched.text(), "status": Status.FETCHED, "error": ""}
     if article is None:
+        outlet = outlet_for_url(canon)
         try:
-            with transaction.atomic():
-                article = Article.objects.create(
-                    url=canon, outlet=outlet_for_url(canon), submitted_by=submitted_by, **body
-                )
-            return article
+            return _insert_article(url=canon, outlet=outlet, submitted_by=submitted_by, **body)
         except IntegrityError:  # a concurrent fetch stored it first
             article = Article.objects.get(url=canon)
     # Conditional update: of two workers fetching at once, one moves it to fetched.
@@ -152,6 +152,16 @@ def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> 
     )
     article.refresh_from_db()
     return article
+
+
+def _insert_article(**fields) -> Article:
+    """INSERT one article. Outside a transaction the statement commits on its own (one round
+    trip, not BEGIN · INSERT · COMMIT); inside one, a savepoint keeps the caller's transaction
+    usable when the unique URL refuses it."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return Article.objects.create(**fields)
+    return Article.objects.create(**fields)
 
 
 # --- Processing -------------------------------------------------------------------------------
@@ -196,11 +206,6 @@ def article_process(*, article: Article) -> ProcessResult:
             locked = Article.objects.select_for_update().filter(pk=article.pk).first()
             if locked is None:  # merged away by a concurrent run
                 return ProcessResult("duplicate", article)
-            original = Article.objects.filter(content_hash=digest).exclude(pk=locked.pk).first()
-            if original is not None:
-                return ProcessResult(
-                    "duplicate", _merge_duplicate(duplicate=locked, original=original)
-                )
             verdict = relevance_check(title=locked.title or main.title, text=main.text)
             locked.text = main.text
             locked.content_hash = digest
@@ -213,11 +218,12 @@ def article_process(*, article: Article) -> ProcessResult:
             locked.relevance_reasons = verdict.reasons
             locked.error = ""
             locked.status = Status.PROCESSED if verdict.relevant else Status.IRRELEVANT
-            with transaction.atomic():  # savepoint: a hash race surfaces here
-                locked.save(update_fields=_PROCESSED_FIELDS)
+            # The same text under another URL is refused by the unique content hash, which
+            # rolls the block back (no query to look for it first: duplicates are rare).
+            locked.save(update_fields=_PROCESSED_FIELDS)
             n_claims = claims.article_extract_claims(article=locked) if verdict.relevant else 0
     except IntegrityError:
-        # Another URL with the same text committed first: merge into it.
+        # Another URL with the same text is stored: merge into it.
         original = Article.objects.filter(content_hash=digest).exclude(pk=article.pk).first()
         if original is None:
             raise

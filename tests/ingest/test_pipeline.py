@@ -229,6 +229,35 @@ def test_running_every_task_twice_changes_nothing(site, django_capture_on_commit
     assert site.hits["/a"] == 1
 
 
+def test_fetch_article_processes_in_the_same_task_without_enqueueing_more(
+    site, django_capture_on_commit_callbacks
+):
+    url = site.add_article("/one-task", "Troops", relevant_paragraphs(1))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        tasks.fetch_article.apply((url,), throw=True)
+    assert callbacks == []  # no process_article hand-off through the broker
+    assert Article.objects.get(url=url).status == Article.Status.PROCESSED
+
+
+def test_a_stored_body_is_processed_on_redelivery_without_fetching_again(
+    site, django_capture_on_commit_callbacks, monkeypatch
+):
+    url = site.add_article("/redelivered", "Troops", relevant_paragraphs(1))
+
+    def lost(*, article):
+        raise SystemExit("worker lost mid-processing")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(claims, "article_extract_claims", lost)
+        with pytest.raises(SystemExit):
+            tasks.fetch_article.apply((url,), throw=True)
+    assert Article.objects.get(url=url).status == Article.Status.FETCHED  # body kept
+
+    run_on_commit(django_capture_on_commit_callbacks, tasks.fetch_article, url)  # redelivery
+    assert Article.objects.get(url=url).status == Article.Status.PROCESSED
+    assert site.hits["/redelivered"] == 1
+
+
 def test_tasks_for_rows_that_are_gone_return_quietly(django_capture_on_commit_callbacks):
     run_on_commit(django_capture_on_commit_callbacks, tasks.process_article, 999_999)
     run_on_commit(django_capture_on_commit_callbacks, tasks.poll_feed, 999_999)
