@@ -54,6 +54,35 @@ _PEOPLE = re.compile(
 )
 # "an 11,000-strong contingent": the size of a force that is there
 _STRONG = re.compile(r"-strong\b", re.I)
+# "North Korea's 1.2 million-strong armed forces": a country's own military, not a deployment
+_OWN_MILITARY = re.compile(
+    r"-strong\s+(?:(?:standing|regular|active|conventional|active-duty)\s+)?"
+    r"(?:military|armed\s+forces|army|armed\s+services)\b",
+    re.I,
+)
+# "Russia has lost more than 850,000 soldiers", "Russia's daily casualties at about 1,500":
+# another side's losses, unless North Koreans are named beside the figure
+_OTHER_SIDE_LOSS = re.compile(
+    r"\b(?:Russia|Ukraine|Moscow|Kyiv|Russian|Ukrainian)(?:'s|’s)?\s+(?:(?:own|overall|total|"
+    r"daily|army|military|forces|troops|side)\s+){0,2}(?:(?:has|have|had)\s+(?:\w+ly\s+)?)?"
+    r"(?:lost|losses|casualties|dead|killed)\b",
+    re.I,
+)
+_NK_NAMED = re.compile(r"\b(?:North\s+Korea\w*|Pyongyang|DPRK)\b")
+# "shot down 61 missiles": weapons downed, not delivered
+_HEDGE_WORDS = (
+    r"(?:(?:a\s+total\s+of|some|about|around|more\s+than|at\s+least|nearly|over|up\s+to)\s+)?$"
+)
+_DOWNED_BEFORE = re.compile(
+    r"\b(?:shot\s+down|downed|intercepted|destroyed|neutrali[sz]ed)\s+" + _HEDGE_WORDS, re.I
+)
+# "Russian forces had launched 92 drones": Russia's nightly drone raids are its own drones
+# (Russia firing North Korean missiles still says the missiles were delivered)
+_RUSSIA_LAUNCHED = re.compile(
+    r"\b(?:Russia|Moscow|Russian\s+(?:forces|troops|army|military))\s+(?:\w+\s+){0,3}?"
+    r"(?:launched|fired|used|sent)\s+" + _HEDGE_WORDS,
+    re.I,
+)
 # "with 3,000 more sent": an elided noun, then a deployment verb
 _MORE_SENT = re.compile(
     r"\s+(?:more|additional|extra)\s+(?:(?:were|have\s+been|had\s+been|are\s+being|being)\s+)?"
@@ -81,12 +110,31 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     `hi` should stop at the next figure so one figure's predicate is not read for another;
     `prev_end` is where the previous figure (or the sentence) ends.
     """
+    kind = _classify(text, q, lo, hi, prev_end)
+    if kind is None:
+        return None
+    if kind.category == "casualties":
+        window = text[max(lo, q.start - 90) : min(hi, kind.end + 5)]
+        if _OTHER_SIDE_LOSS.search(window) and not _NK_NAMED.search(window):
+            return None  # Russia's or Ukraine's own losses
+    if kind.category == "arms_transfer":
+        back = max(lo, q.start - 80)
+        if _DOWNED_BEFORE.search(text, back, q.start) or (
+            kind.subtype == "drones" and _RUSSIA_LAUNCHED.search(text, back, q.start)
+        ):
+            return None  # weapons shot down, or Russia's own drone raids: not deliveries
+    return kind
+
+
+def _classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | None:
     sentence = text[lo:hi]
     if q.kind == "money":
         if PAYMENT.search(sentence):
             return Kind("other", "payment", "usd", "", "count:money+payment", q.end)
         return None
     if _STRONG.match(text, q.end, hi):
+        if _OWN_MILITARY.match(text, q.end, hi):
+            return None
         sub = "additional_deployment" if ADDITIONAL.search(text, q.end, hi) else "deployed"
         end = min(hi, _STRONG.match(text, q.end, hi).end() + 40)
         return Kind("troop_deployment", sub, "troops", "", "count:strong-force", end)
@@ -113,6 +161,11 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     rule = f"count:{noun_class}"
     if OTHER_NATION.search(mods):
         return None  # "300 Russian soldiers": not North Korea's
+    if noun_class == "persons" and re.fullmatch(r"prisoners|POWs", noun, re.I):
+        c = CASUALTY.search(text, max(lo, q.start - 60), min(hi, m.end() + 60))
+        if c is None or c.lastgroup != "captured" or "prisoner" in c.group(0).lower():
+            return None  # "the two prisoners": a reference back, not a new figure
+        return Kind("casualties", "captured", "troops", "", "count:prisoners", m.end())
     if noun_class in ("persons", "workers", "casualties"):
         return _person(
             text,
@@ -156,14 +209,15 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
 
 _GOVERNING_VERB = re.compile(
     r"\b(?:sent|sends|sending|send|deployed|deploys|deploying|deploy|dispatched|dispatching|"
-    r"dispatch|killed|captured|"
+    r"dispatch|killed|captured|brought\s+in|hired|employed|"
     r"wounded|injured|moved|transferred)\s+(?:(?:an?|another|additional|more|extra|the|"
     r"some|its|their)\s+){0,3}$",
     re.IGNORECASE,
 )
 _TOTAL_OF = re.compile(
     r"\b(?:at|to|was|is|were|are|of|reached|stood\s+at|stands\s+at|rose\s+to|totals?|totalled|"
-    r"totaled|numbered|numbering|number|put\s+it\s+at|exceed\w*|top(?:ped|s)?|surpassed)"
+    r"totaled|numbered|numbering|number|put\s+it\s+at|exceed\w*|top(?:ped|s)?|surpassed|"
+    r"range|ranges|ranged|ranging|varied|vary|varies)"
     r"(?:\s+\w+ly)?\s+$",
     re.IGNORECASE,
 )
@@ -229,10 +283,9 @@ def _person(
         r"\s*(?:[\w-]+\s+){0,3}?(?:,\s*)?(?:and|as\s+well\s+as)\s*", text[prev_end : q.start]
     )
     plan_lo = sentence_lo if coordinated and sentence_lo is not None else lo_back
-    if noun_class == "persons" and _PLAN_BEFORE.search(text, plan_lo, q.start):
-        return Kind(
-            "troop_deployment", "additional_deployment", unit, "", "count:plan+person", noun_end
-        )
+    if noun_class in ("persons", "workers") and _PLAN_BEFORE.search(text, plan_lo, q.start):
+        sub = "workers" if noun_class == "workers" else "additional_deployment"
+        return Kind("troop_deployment", sub, unit, "", "count:plan+person", noun_end)
     if plan and not CASUALTY.search(text, noun_end, plan.start()):
         # "10,000 soldiers were being prepared to join the war"
         return Kind(

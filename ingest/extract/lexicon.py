@@ -80,7 +80,7 @@ CASUALTY = re.compile(
 DEPLOY = re.compile(
     r"\b(?:deployed|deploying|deployment|deploy|dispatched|dispatching|dispatch|sent|sending|send|"
     r"stationed|arrived|arriving|transferred|moved|posted|based|reinforce|gathered|massed|"
-    r"assembled|trained|training|remained|remain|"
+    r"assembled|trained|training|remained|remain|brought\s+in|hired|employed|"
     r"passed\s+through|rotated|"
     r"(?:in|to|into|through)\s+(?:the\s+)?(?:Russia|Kursk|Russian\s+territory|Russia's))\b",
     re.IGNORECASE,
