@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import (
+    _COUNTED_NOUNS,
     ADDITIONAL,
     AUX_BEFORE,
     BORDER,
@@ -360,3 +361,18 @@ def _triggers(text: str, lo: int, hi: int) -> list[tuple[int, str, str, bool, in
             out.append((m.start(), kind, sub, aux, m.end()))
     out.sort()
     return out
+
+
+_NOUN_ANYWHERE = re.compile(r"\b(?:" + _COUNTED_NOUNS + r")\b", re.IGNORECASE)
+
+
+def kind_of_noun(text: str, lo: int, hi: int) -> Kind | None:
+    """The last counted noun named in text[lo:hi] ("Pyongyang has also sent workers."), as a
+    kind: people are a deployment, weapons a transfer; incidents and distances say too little."""
+    last = None
+    for m in _NOUN_ANYWHERE.finditer(text, lo, hi):
+        last = m
+    if last is None or last.lastgroup in ("times", "distance", "casualties"):
+        return None
+    category, subtype, unit = NOUN_CLASSES[last.lastgroup]
+    return Kind(category, subtype, unit, "", f"count:{last.lastgroup}", last.end())
