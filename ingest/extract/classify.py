@@ -81,9 +81,11 @@ _DOWNED_BEFORE = re.compile(
 # (Russia firing North Korean missiles still says the missiles were delivered)
 _RUSSIA_LAUNCHED = re.compile(
     r"\b(?:Russia|Moscow|Russian\s+(?:forces|troops|army|military))\s+(?:\w+\s+){0,3}?"
-    r"(?:launched|fired|used|sent)\s+" + _HEDGE_WORDS,
+    r"(?:launched|fired|used|sent)\s+(?:(?:[\w,.-]+\s+){1,3}?drones\s+and\s+)?" + _HEDGE_WORDS,
     re.I,
 )
+# "Russia launched 72 drones and two missiles": a raid, the missiles too are not a delivery
+_RAID = re.compile(r"\bdrones\s+and\s+$", re.I)
 # "with 3,000 more sent": an elided noun, then a deployment verb
 _MORE_SENT = re.compile(
     r"\s+(?:more|additional|extra)\s+(?:(?:were|have\s+been|had\s+been|are\s+being|being)\s+)?"
@@ -120,8 +122,9 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
             return None  # Russia's or Ukraine's own losses
     if kind.category == "arms_transfer":
         back = max(lo, q.start - 80)
+        raid = _RUSSIA_LAUNCHED.search(text, back, q.start)
         if _DOWNED_BEFORE.search(text, back, q.start) or (
-            kind.subtype == "drones" and _RUSSIA_LAUNCHED.search(text, back, q.start)
+            raid and (kind.subtype == "drones" or _RAID.search(raid.group(0)))
         ):
             return None  # weapons shot down, or Russia's own drone raids: not deliveries
     return kind
@@ -225,17 +228,50 @@ _TOTAL_OF = re.compile(
 _SIZE_OF = re.compile(
     r"\b(?:numbering|numbered|number|totall?ing|put\s+at|estimated\s+at)\s+$", re.I
 )
+_NUMBER_OF = re.compile(
+    r"\b(?:number|total|tally|count)\s+of\s+(?:[\w-]+\s+){0,2}?(?:"
+    + "|".join(
+        rf"(?P<{k}>{v})"
+        for k, v in (
+            ("shells", r"(?:artillery\s+)?(?:shells|rounds|munitions)"),
+            ("containers", r"(?:shipping\s+)?containers"),
+            ("ballistic", r"(?:ballistic\s+)?missiles"),
+            ("balloon_launches", r"balloon\s+launch(?:es|ings)"),
+            ("balloons", r"(?:trash\s+|garbage\s+)?balloons"),
+            ("mines", r"(?:land)?mines"),
+            ("drones", r"drones"),
+        )
+    )
+    + r")\b(?![^.;]*\b(?:shot\s+down|downed|intercepted)\b)",
+    re.I,
+)
+_APPOSITIVE = re.compile(
+    r"\b(?:troops|soldiers|personnel|servicemen|forces)\s*,\s*(?:(?:\w+ly|perhaps|possibly|"
+    r"reportedly)\s+)?$",
+    re.I,
+)
 _FORCE = re.compile(r"\b(?:troops|soldiers|personnel|contingent|force|forces|servicemen)\b", re.I)
 
 
 def _figure_after_predicate(text: str, q: Quantity, prev_end: int) -> Kind | None:
     """'the number of North Koreans killed or wounded at 3,000': the figure comes last."""
     back_lo = max(prev_end, q.start - 120)
+    back = text[back_lo : q.start]
+    appositive = _APPOSITIVE.search(back)
+    if appositive is not None and DEPLOY.search(back, 0, appositive.start()):
+        # "dispatched more troops, likely around 1,000"
+        sub = "additional_deployment" if ADDITIONAL.search(back) else "deployed"
+        return Kind("troop_deployment", sub, "troops", "", "count:appositive", q.end)
     if not (
         _TOTAL_OF.search(text, back_lo, q.start) or _TOTAL_OF.search(text, back_lo, q.num_start)
     ):
         return None
     back = text[back_lo : q.start]
+    counted = _NUMBER_OF.search(back)
+    if counted is not None:
+        # "the total number of balloon launches since late May to 31"
+        category, subtype, unit = NOUN_CLASSES[counted.lastgroup]
+        return Kind(category, subtype, unit, "", f"count:number-of+{counted.lastgroup}", q.end)
     hits = list(CASUALTY.finditer(back))
     if not hits and _SIZE_OF.search(back) and _FORCE.search(back) and not OTHER_NATION.search(back):
         # "the troops, numbering about 10,000": the size of a force sent

@@ -28,6 +28,7 @@ from .text import Sentence, clause_span, split_sentences
 _OF_WHICH = re.compile(r"\bof\s+(?:which|them|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # Subtypes that state a status rather than a count: kept beside a figure in the same sentence.
 _STATUS_SUBTYPES = {"in_combat"}
+_SENT_SUBTYPES = {"deployed", "additional_deployment"}
 # "put the figure higher, at 15,000", "the number ... is likely in the low thousands": a figure
 # for the thing the paragraph is already counting
 _FIGURE_REF = re.compile(
@@ -35,7 +36,7 @@ _FIGURE_REF = re.compile(
     r"\s+(?:figure|number|total|tally|count|toll|estimate)\s*,?\s*(?:(?:even\s+|much\s+|far\s+)?"
     r"(?:higher|lower)\s*,?\s*)?(?:at|as\s+high\s+as|as\s+low\s+as|closer\s+to)\s+"
     r"|\b(?:the|that|this|its|their)\s+(?:figure|number|total|tally|count|toll)\b(?!\s+of\b)"
-    r"[^.;]{0,60}?\b(?:is|was|are|were|stands\s+at|stood\s+at|reached|rose\s+to)\s+"
+    r"[^.;]{0,60}?\b(?:is|was|are|were|stands\s+at|stood\s+at|reached|rose\s+to|ranges?|ranged|var(?:y|ies|ied))\s+"
     r"(?:\w+ly\s+)?(?:in\s+)?)$",
     re.IGNORECASE,
 )
@@ -251,6 +252,8 @@ def _sentence_mentions(
     for a in [] if heading else find_assertions(text, sent.start, sent.end):
         if a.subtype not in _STATUS_SUBTYPES and (
             (a.category, a.subtype) in numeric
+            # "dispatched more troops, likely around 1,000": the figure is the deployment
+            or (a.subtype in _SENT_SUBTYPES and any(sub in _SENT_SUBTYPES for _, sub in numeric))
             or any(s < a.core[1] and a.core[0] < e for s, e in cores)
         ):
             continue  # a figure in this sentence already carries the claim
