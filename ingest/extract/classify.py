@@ -165,6 +165,17 @@ def _classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind |
     rule = f"count:{noun_class}"
     if OTHER_NATION.search(mods):
         return None  # "300 Russian soldiers": not North Korea's
+    if noun_class == "goods":
+        # "supplied North Korea with more than 1 million barrels of oil": what Russia gives
+        if not re.search(
+            r"\b(?:to|with|suppl\w+|provid\w+|gave|giv\w+|sen[dt]\w*|ship\w*|deliver\w*)\s+"
+            r"(?:North\s+Korea|Pyongyang|the\s+North)\b|"
+            r"\b(?:North\s+Korea|Pyongyang|the\s+North)\s+(?:has\s+|had\s+)?"
+            r"(?:received|got|obtained|imported)",
+            sentence,
+        ):
+            return None
+        return Kind(category, subtype, unit, "", "count:goods+payment", m.end())
     if noun_class == "persons" and re.fullmatch(r"prisoners|POWs", noun, re.I):
         c = CASUALTY.search(text, max(lo, q.start - 60), min(hi, m.end() + 60))
         if c is None or c.lastgroup != "captured" or "prisoner" in c.group(0).lower():
