@@ -38,7 +38,7 @@ _INTENT = re.compile(
 )
 _PURPOSE = re.compile(r"\bto\s+(?!the\b)[a-z]+\s+(?:[\w-]+[\s,]+){0,3}(?:and\s+)?$")
 _NK_ACTORS = re.compile(
-    r"\bNorth\s+Koreans?\b|\b(?:units|troops|soldiers)\s+(?:dispatched|sent)\s+(?:by|on\s+the\s+"
+    r"\bNorth\s+Koreans?\b|\b(?i:units|troops|soldiers|forces)\s+(?:dispatched|sent)\s+(?:by|on\s+the\s+"
     r"orders?\s+of)\s+(?:Pyongyang|Kim\s+Jong[- ]Un|North\s+Korea)"
 )
 _NK_SUBJECT = r"(?:North\s+Korea|Pyongyang|the\s+North|it)"
