@@ -66,7 +66,8 @@ _OWN_MILITARY = re.compile(
 _OTHER_SIDE_LOSS = re.compile(
     r"\b(?:Russia|Ukraine|Moscow|Kyiv|Russian|Ukrainian)(?:'s|’s)?\s+(?:(?:own|overall|total|"
     r"daily|army|military|forces|troops|side)\s+){0,2}(?:(?:has|have|had)\s+(?:\w+ly\s+)?)?"
-    r"(?:lost|losses|casualties|dead|killed)\b",
+    r"(?:lost|losses|casualties|dead|killed)\b|\b(?:its|their|our)\s+own\s+(?:\w+\s+)?"
+    r"(?:losses|casualties|dead)\b",
     re.I,
 )
 _NK_NAMED = re.compile(r"\b(?:North\s+Korea\w*|Pyongyang|DPRK)\b")

@@ -43,6 +43,8 @@ def test_another_sides_losses_are_not_north_korean_casualties():
     assert not [m for m in found(text) if m.category == "casualties"]
     text = "North Korea sent troops. Analysts put Russia's daily casualties at about 1,200."
     assert not [m for m in found(text) if m.category == "casualties"]
+    text = "The North Korean contingent was put at 12,000. Ukraine put its own losses at 400."
+    assert [m.category for m in found(text)] == ["troop_deployment"]
 
 
 def test_north_korean_losses_beside_russia_still_count():
