@@ -87,6 +87,12 @@ _RUSSIA_LAUNCHED = re.compile(
 )
 # "Russia launched 72 drones and two missiles": a raid, the missiles too are not a delivery
 _RAID = re.compile(r"\bdrones\s+and\s+$", re.I)
+# "8,000 of them are now in Kursk": part of a force already named, and where it is
+_OF_THEM_THERE = re.compile(
+    r"\s+of\s+(?:them|those|these)\s+(?:(?:are|were|is|was|have\s+been|had\s+been)\s+)"
+    r"(?:(?:now|already|still|reportedly)\s+)?(?:(?:deployed|stationed|based|positioned)\s+)?"
+    r"(?:in|at|near|inside)\s+(?:the\s+)?(?:Russia|Kursk|[A-Z][\w'’-]+\s+(?:region|oblast|front))",
+)
 # "with 3,000 more sent": an elided noun, then a deployment verb
 _MORE_SENT = re.compile(
     r"\s+(?:more|additional|extra)\s+(?:(?:were|have\s+been|had\s+been|are\s+being|being)\s+)?"
@@ -154,6 +160,12 @@ def _classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind |
                 "",
                 "count:more-sent",
                 more.end(),
+            )
+        of_them = _OF_THEM_THERE.match(text, q.end, hi)
+        if of_them is not None and _PEOPLE.search(text, max(0, lo - 300), q.start):
+            # "roughly 8,000 of them are now in the Kursk region"
+            return Kind(
+                "troop_deployment", "deployed", "troops", "", "count:of-them+deploy", of_them.end()
             )
         e = _ELLIPSIS.match(text, q.end, hi)
         if e is not None and _PEOPLE.search(text, max(0, lo - 300), hi):

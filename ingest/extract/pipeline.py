@@ -166,10 +166,12 @@ def extract_mentions(
 
 
 def _paragraph_start(sentences: list[Sentence], i: int) -> int:
+    """Where the paragraph of sentence i starts, or the sentence before it when the paragraph
+    is that one sentence (a standfirst refers back to the headline above it)."""
     j = i
     while j > 0 and sentences[j - 1].paragraph == sentences[i].paragraph:
         j -= 1
-    return sentences[j].start
+    return sentences[j - 1].start if j == i and i > 0 else sentences[j].start
 
 
 def _referred_kind(text: str, q, lo: int, para_lo: int, para_kind: Kind | None) -> Kind | None:

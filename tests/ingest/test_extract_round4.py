@@ -175,3 +175,52 @@ def test_a_relative_clause_is_not_a_speaker():
         "sanctions."
     )
     assert [m.claimant for m in found(text)] == [None]
+
+
+def test_estimated_to_have_sent_is_a_fact_not_an_intent():
+    text = (
+        "North Korea is estimated to have sent 150 guns to Russia, including 240mm rocket "
+        "launchers, the JCS said."
+    )
+    assert "rocket_launchers" in [m.subtype for m in found(text)]
+
+
+def test_casualties_stated_without_a_number():
+    text = "Kyiv confirms North Korean soldiers have been killed and wounded near Sudzha."
+    assert [(m.category, m.subtype, m.best) for m in found(text)] == [
+        ("casualties", "killed_or_wounded", None)
+    ]
+    text = "Seoul fears North Korean soldiers may have been killed in the strikes."
+    assert not found(text)
+
+
+def test_an_assessment_called_highly_likely_is_still_stated():
+    text = "It is highly likely that North Korean troops have been committed to assaults in Kursk."
+    assert [m.subtype for m in found(text)] == ["in_combat"]
+    text = "North Korean troops are likely to be committed to assaults in Kursk."
+    assert not found(text)
+
+
+def test_part_of_a_named_force_that_is_somewhere_is_deployed():
+    text = (
+        "North Korea has sent 10,000 soldiers east, officials said. About 7,000 of them are "
+        "now in the Kursk region."
+    )
+    assert [(m.subtype, m.best) for m in found(text)] == [("deployed", 10000), ("deployed", 7000)]
+
+
+def test_a_standfirst_figure_refers_to_the_headline_above_it():
+    text = (
+        "North Korea sent more troops to Russia, Kyiv says\n\n"
+        "Estimates of the total now range from 9,000 to 13,000\n\n"
+        "Body text follows here."
+    )
+    assert [(m.subtype, m.low, m.high) for m in found(text) if m.low] == [("deployed", 9000, 13000)]
+
+
+def test_weapons_listed_as_container_contents_are_not_separate_claims():
+    text = (
+        "North Korea has shipped 9,000 containers of shells, rockets and missiles to Russia, "
+        "the NIS said."
+    )
+    assert [m.subtype for m in found(text)] == ["containers"]
