@@ -78,6 +78,14 @@ _HEDGE_WORDS = (
 _DOWNED_BEFORE = re.compile(
     r"\b(?:shot\s+down|downed|intercepted|destroyed|neutrali[sz]ed)\s+" + _HEDGE_WORDS, re.I
 )
+# "The US has provided Ukraine with 3 million rounds", "Ukraine received 100 missiles"
+_TO_UKRAINE = re.compile(
+    r"(?:\b(?:provid\w+|suppl\w+|gave|giv\w+|sen[dt]\w*|deliver\w*|pledg\w+|transferr?\w*)\s+"
+    r"(?:to\s+)?(?:Ukraine|Kyiv)\b|\b(?:Ukraine|Kyiv)\s+(?:has\s+|had\s+|have\s+)?(?:\w+ly\s+)?"
+    r"(?:received|receives|got|obtained|acquired))[^.;]{0,40}$",
+    re.I,
+)
+_TO_UKRAINE_AFTER = re.compile(r"[^.;]{0,30}?\bto\s+(?:Ukraine|Kyiv)\b", re.I)
 # "Russian forces had launched 92 drones": Russia's nightly drone raids are its own drones
 # (Russia firing North Korean missiles still says the missiles were delivered)
 _RUSSIA_LAUNCHED = re.compile(
@@ -129,6 +137,8 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
             return None  # Russia's or Ukraine's own losses
     if kind.category == "arms_transfer":
         back = max(lo, q.start - 80)
+        if _TO_UKRAINE.search(text, back, q.start) or _TO_UKRAINE_AFTER.match(text, kind.end, hi):
+            return None  # Western aid to Ukraine, not a North Korean delivery
         raid = _RUSSIA_LAUNCHED.search(text, back, q.start)
         if _DOWNED_BEFORE.search(text, back, q.start) or (
             raid and (kind.subtype == "drones" or _RAID.search(raid.group(0)))

@@ -143,6 +143,7 @@ def extract_mentions(
         else:
             speaker = _Speaker(dominant, published, "article" if dominant else "none")
         near_nk = _about_north_korea(text, sentences, i)
+        near_russia = _about_russia(text, sentences, i)
         if para_kind[0] != sent.paragraph:
             para_kind = (sent.paragraph, None)
         found, last = _sentence_mentions(
@@ -159,6 +160,8 @@ def extract_mentions(
         for m in found:
             # Border stories name the North once and then say "balloons"; elsewhere the North
             # must be close by, or the figure may be Russia's or Ukraine's.
+            if m.category == "arms_transfer" and not near_russia:
+                continue  # "North Korea fired 10 missiles into the sea": a test, not a transfer
             if near_nk or (m.category == "border_activity" and nk_in_article):
                 out.append(m)
     _harmonise_qualifiers(out)
@@ -292,6 +295,17 @@ def _about_north_korea(text: str, sentences: list[Sentence], i: int) -> bool:
     """North Korea named in the sentence or in one of the three before it."""
     lo = sentences[max(0, i - 3)].start
     return NORTH_KOREA.search(text, lo, sentences[i].end) is not None
+
+
+_RUSSIA_OR_WAR = re.compile(
+    r"\b(?:Russia|Russian|Russians|Moscow|Kremlin|Putin|Kursk|Ukraine|Ukrainian|Kyiv|Kiev)"
+)
+
+
+def _about_russia(text: str, sentences: list[Sentence], i: int) -> bool:
+    """Russia or the war named in the sentence or one of the three before it."""
+    lo = sentences[max(0, i - 3)].start
+    return _RUSSIA_OR_WAR.search(text, lo, sentences[i].end) is not None
 
 
 def _is_heading(text: str, sentences: list[Sentence], i: int) -> bool:

@@ -224,3 +224,18 @@ def test_weapons_listed_as_container_contents_are_not_separate_claims():
         "the NIS said."
     )
     assert [m.subtype for m in found(text)] == ["containers"]
+
+
+def test_arms_figures_need_russia_or_the_war_nearby():
+    text = "North Korea fired eight cruise missiles into the Yellow Sea on Monday, the JCS said."
+    assert not found(text)
+
+
+def test_western_aid_to_ukraine_is_not_a_north_korean_delivery():
+    text = (
+        "North Korea has sent shells to Russia. Germany has supplied Ukraine with about "
+        "400,000 artillery rounds this year."
+    )
+    assert [(m.subtype, m.best) for m in found(text)] == [("artillery_shells", None)]
+    text = "North Korean troops are in Kursk. Kyiv received 40 missiles from Norway last month."
+    assert not found(text)
