@@ -160,7 +160,11 @@ def extract_mentions(
         for m in found:
             # Border stories name the North once and then say "balloons"; elsewhere the North
             # must be close by, or the figure may be Russia's or Ukraine's.
-            if m.category == "arms_transfer" and not near_russia:
+            if (
+                m.category == "arms_transfer"
+                and not near_russia
+                and _LAUNCH_OR_SHOW.search(text, sent.start, sent.end)
+            ):
                 continue  # "North Korea fired 10 missiles into the sea": a test, not a transfer
             if near_nk or (m.category == "border_activity" and nk_in_article):
                 out.append(m)
@@ -299,6 +303,15 @@ def _about_north_korea(text: str, sentences: list[Sentence], i: int) -> bool:
 
 _RUSSIA_OR_WAR = re.compile(
     r"\b(?:Russia|Russian|Russians|Moscow|Kremlin|Putin|Kursk|Ukraine|Ukrainian|Kyiv|Kiev)"
+)
+
+
+# What North Korea does with weapons at home: tests, parades, handovers to its own units
+_LAUNCH_OR_SHOW = re.compile(
+    r"\b(?:fired|fires|firing|launched|launches|launching|test-fired|tested|testing|unveil\w*|"
+    r"display\w*|parade\w*|showcased|inspected|handed\s+(?:over\s+)?(?:[\w-]+\s+){0,6}?to\s+"
+    r"(?:its\s+)?(?:front-?line|frontline|army|military)\s+units)\b",
+    re.I,
 )
 
 
