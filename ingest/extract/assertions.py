@@ -29,14 +29,20 @@ class Assertion:
 _NOT_FACT = re.compile(
     r"\b(?:may|might|could|would|should|can|cannot|possibility|possible|possibly|potential|"
     r"whether|if|not|never|no|denied|denies|deny|refrained|refrain|without|threatened|"
-    r"warned|expected|likely|used\s+to|unless|rumou?rs?)\b[^.;]{0,25}$"
+    r"warned|expected|(?<!highly\s)(?<!very\s)likely|used\s+to|unless|rumou?rs?)\b[^.;]{0,25}$"
 )  # case-sensitive: "May" is a month
 _INTENT = re.compile(
     r"\b(?:to|keen|seeks?|seeking|wants?|hopes?|aims?|intends?|plans?|planning|agreed|"
-    r"offered|promised|pledged)\s+(?:\w+\s+)?$",
+    r"offered|promised|pledged)\s+(?:(?!(?:have|be|been)\b)\w+\s+)?$",
     re.IGNORECASE,
 )
-_PURPOSE = re.compile(r"\bto\s+(?!the\b)[a-z]+\s+(?:[\w-]+[\s,]+){0,3}(?:and\s+)?$")
+_PURPOSE = re.compile(
+    r"\bto\s+(?!(?:the|have|be|been)\b)[a-z]+\s+(?:[\w-]+[\s,]+){0,3}(?:and\s+)?$"
+)
+_NK_ACTORS = re.compile(
+    r"\bNorth\s+Koreans?\b|\b(?i:units|troops|soldiers|forces)\s+(?:dispatched|sent)\s+(?:by|on\s+the\s+"
+    r"orders?\s+of)\s+(?:Pyongyang|Kim\s+Jong[- ]Un|North\s+Korea)"
+)
 _NK_SUBJECT = r"(?:North\s+Korea|Pyongyang|the\s+North|it)"
 _ADV = (
     r"(?:(?:has|have|had|is|was|are|were|also|again|already|reportedly|now|once\s+again|been|"
@@ -72,7 +78,12 @@ _RUSSIA_GIVES = re.compile(
     re.IGNORECASE,
 )
 _NK_RECEIVES = re.compile(
-    r"\b" + _NK_SUBJECT + r"\s+" + _ADV + r"(?:received|receives|obtained|acquired|got)\b"
+    r"\b"
+    + _NK_SUBJECT
+    + r"\s+"
+    + _ADV
+    + r"(?:received|receives|receiving|obtained|obtaining|acquired|"
+    r"acquiring|got|getting)\b"
     r"(?=[^.;]{0,80}\bfrom\s+(?:Russia|Moscow)\b|\s+Russian\s)",
     re.IGNORECASE,
 )
@@ -234,6 +245,37 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
     ),
     (
         re.compile(
+            r"\b(?:(?:were|are|was|is|have\s+been|has\s+been|had\s+been)\s+|(?:have|has|had)\s+"
+            r"(?:\w+ly\s+|already\s+|also\s+)?(?:begun|started)\s+|(?:began|started)\s+)"
+            r"(?:\w+ly\s+|already\s+|also\s+)?taking\s+part\s+in\s+(?:the\s+)?(?:combat|fighting|"
+            r"battles?|assaults?|(?:\w+\s+)?operations)|\b(?:have|has|had)\s+(?:\w+ly\s+|already\s+|"
+            r"also\s+)?(?:taken\s+part|participated|fought)\s+in\s+(?:the\s+)?(?:combat|fighting|"
+            r"battles?|assaults?|(?:\w+\s+)?operations)",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal+nk",
+    ),
+    (
+        re.compile(
+            r"\bNorth\s+Korean\s+(?:[\w-]+\s+)?"
+            + _TROOP_NOUN
+            + r"\s+(?:have|has|had)\s+(?:also\s+|"
+            r"already\s+)?been\s+(?:killed(?:\s+(?:and|or)\s+(?:wounded|injured))?|wounded|injured|"
+            r"captured|taken\s+prisoner)\b",
+            re.I,
+        ),
+        "casualties",
+        "",
+        "troops",
+        "assert:casualties",
+        "modal",
+    ),
+    (
+        re.compile(
             r"\b(?:withdrawn|pulled\s+(?:back|out)|withdrew|redeployed\s+away)\s+from\s+(?:the\s+)?"
             r"(?:front(?:[\s-]?line)?s?(?:\s+positions)?|fighting|battlefield|combat)",
             re.I,
@@ -249,7 +291,8 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
             r"\b(?:resum\w+|restart\w*|install\w*|reinstall\w*|set\s+up|turn(?:ed|ing)?\s+on|"
             r"blar\w+|blast\w*|broadcast\w*|dismantl\w+|remov\w+|halt\w*|suspend\w*)\s+"
             r"(?:[\w-]+\s+){0,3}?loudspeakers?\b|\bloudspeakers?\s+(?:[\w-]+\s+){0,3}?(?:resum\w+|"
-            r"blar\w+|install\w+|dismantl\w+)",
+            r"blar\w+|install\w+|dismantl\w+)|\b(?:kept\s+up|keep\w*\s+up|continu\w+|conduct\w*|"
+            r"carr(?:y|ied|ying)\s+out)\s+(?:(?:the|its|their)\s+)?loudspeaker\s+broadcasts?",
             re.I,
         ),
         "border_activity",
@@ -307,7 +350,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
         "modal",
     ),
     (
-        re.compile(r"\bfired\s+warning\s+shots\b", re.I),
+        re.compile(r"\b(?:fired|firing|fire|prompting|prompted|with)\s+warning\s+shots\b", re.I),
         "border_activity",
         "warning_shots",
         "incidents",
@@ -341,10 +384,26 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
         for m in rx.finditer(text, lo, hi):
             if not _factual(text, lo, m.start(), guards):
                 continue
+            if "nk" in guards and not _NK_ACTORS.search(text, lo, m.start()):
+                continue  # "... were taking part in combat": North Koreans must be the subject
+            if cat == "casualties":
+                sub = _casualty_subtype(m.group(0))
             s, e = clause_span(text, m.start(), m.end(), lo, hi)
             s = max(s, m.start()) if m.start() - s > 80 else s
             out.append(Assertion(s, e, cat, sub, unit, "", rule, (m.start(), m.end())))
     return out
+
+
+def _casualty_subtype(words: str) -> str:
+    """'have been killed and wounded' -> killed_or_wounded; 'captured' -> captured."""
+    low = words.lower()
+    if "killed" in low and ("wounded" in low or "injured" in low):
+        return "killed_or_wounded"
+    if "killed" in low:
+        return "killed"
+    if "captured" in low or "prisoner" in low:
+        return "captured"
+    return "wounded"
 
 
 def _arms(text: str, lo: int, hi: int) -> list[Assertion]:
@@ -356,10 +415,10 @@ def _arms(text: str, lo: int, hi: int) -> list[Assertion]:
         if noun_class == "containers":
             continue  # containers alone say nothing about what was in them
         if re.search(
-            r"\bcontainers?\s+(?:of|with|carrying|full\s+of)\s+(?:[\w-]+\s+){0,2}$",
-            text[max(lo, w.start() - 40) : w.start()],
+            r"\bcontainers?\s+(?:of|with|carrying|full\s+of)\s+(?:[\w-]+(?:\s+|,\s*)(?:and\s+)?){0,6}$",
+            text[max(lo, w.start() - 80) : w.start()],
         ):
-            continue  # "containers of munitions": the containers are the claim
+            continue  # "containers of shells, missiles and …": the containers are the claim
         window_lo = max(lo, w.start() - 120)
         made = _NK_MADE.search(text, max(lo, w.start() - 40), w.start())
         verbs = [

@@ -212,13 +212,14 @@ _ROLE = (
     r"minister|ministry|agency|military|intelligence|commanders?|president|prosecutors|"
     r"government|authorities|researchers|observers|officers?|diplomats?|ambassador|envoy)"
 )
-_ROLE_NP = re.compile(r"(?:(?:[Aa]n?|[Tt]he|[Oo]ne)\s+)?(?:[\w'’-]+\s+){0,3}" + _ROLE)
+_ROLE_NP = re.compile(r"(?:(?:[Aa]n?|[Tt]he|[Oo]ne)\s+)?(?:[\w'’.-]+\s+){0,3}" + _ROLE)
 _TRAILING_ADVERBS = re.compile(
     r"(?:\s+(?:also|previously|earlier|later|then|again|has|have|had|separately|publicly|"
     r"recently|repeatedly|first|further|reportedly|would|will|had\s+earlier|on\s+\w+|"
     r"last\s+\w+|this\s+\w+|in\s+a\s+statement))+$",
     re.IGNORECASE,
 )
+_RELATIVE_WORDS = frozenset("what which who whom whose where when why how".split())
 _PRONOUNS_AND_JOINERS = frozenset("he she they it we i you and but or who which that this".split())
 # Where a speaker phrase can start: punctuation, or after "said"/"that" in a chain of reports.
 _SEGMENT_BREAK = re.compile(r"[,“”\";:—]|\((?![A-Z][\w-]{1,7}\))|\b(?:" + REPORT_VERB + r"|that)\s")
@@ -484,6 +485,8 @@ def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
     words = phrase.split()
     if not words or len(words) > 10 or words[0].lower() in _PRONOUNS_AND_JOINERS:
         return None
+    if any(w.lower() in _RELATIVE_WORDS for w in words):
+        return None  # "in what analysts say is a breach": a clause, not a speaker
     if _NOT_SPEAKER.match(phrase.strip()):
         return None
     possessive = re.fullmatch(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’]s", phrase.strip())

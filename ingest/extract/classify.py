@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import (
+    _COUNTED_NOUNS,
     ADDITIONAL,
     AUX_BEFORE,
     BORDER,
@@ -54,6 +55,52 @@ _PEOPLE = re.compile(
 )
 # "an 11,000-strong contingent": the size of a force that is there
 _STRONG = re.compile(r"-strong\b", re.I)
+# "North Korea's 1.2 million-strong armed forces": a country's own military, not a deployment
+_OWN_MILITARY = re.compile(
+    r"-strong\s+(?:(?:standing|regular|active|conventional|active-duty)\s+)?"
+    r"(?:military|armed\s+forces|army|armed\s+services)\b",
+    re.I,
+)
+# "Russia has lost more than 850,000 soldiers", "Russia's daily casualties at about 1,500":
+# another side's losses, unless North Koreans are named beside the figure
+_OTHER_SIDE_LOSS = re.compile(
+    r"\b(?:Russia|Ukraine|Moscow|Kyiv|Russian|Ukrainian)(?:'s|’s)?\s+(?:(?:own|overall|total|"
+    r"daily|army|military|forces|troops|side)\s+){0,2}(?:(?:has|have|had)\s+(?:\w+ly\s+)?)?"
+    r"(?:lost|losses|casualties|dead|killed)\b|\b(?:its|their|our)\s+own\s+(?:\w+\s+)?"
+    r"(?:losses|casualties|dead)\b",
+    re.I,
+)
+_NK_NAMED = re.compile(r"\b(?:North\s+Korea\w*|Pyongyang|DPRK)\b")
+# "shot down 61 missiles": weapons downed, not delivered
+_HEDGE_WORDS = (
+    r"(?:(?:a\s+total\s+of|some|about|around|more\s+than|at\s+least|nearly|over|up\s+to)\s+)?$"
+)
+_DOWNED_BEFORE = re.compile(
+    r"\b(?:shot\s+down|downed|intercepted|destroyed|neutrali[sz]ed)\s+" + _HEDGE_WORDS, re.I
+)
+# "The US has provided Ukraine with 3 million rounds", "Ukraine received 100 missiles"
+_TO_UKRAINE = re.compile(
+    r"(?:\b(?:provid\w+|suppl\w+|gave|giv\w+|sen[dt]\w*|deliver\w*|pledg\w+|transferr?\w*)\s+"
+    r"(?:to\s+)?(?:Ukraine|Kyiv)\b|\b(?:Ukraine|Kyiv)\s+(?:has\s+|had\s+|have\s+)?(?:\w+ly\s+)?"
+    r"(?:received|receives|got|obtained|acquired))[^.;]{0,40}$",
+    re.I,
+)
+_TO_UKRAINE_AFTER = re.compile(r"[^.;]{0,30}?\bto\s+(?:Ukraine|Kyiv)\b", re.I)
+# "Russian forces had launched 92 drones": Russia's nightly drone raids are its own drones
+# (Russia firing North Korean missiles still says the missiles were delivered)
+_RUSSIA_LAUNCHED = re.compile(
+    r"\b(?:Russia|Moscow|Russian\s+(?:forces|troops|army|military))\s+(?:\w+\s+){0,3}?"
+    r"(?:launched|fired|used|sent)\s+(?:(?:[\w,.-]+\s+){1,3}?drones\s+and\s+)?" + _HEDGE_WORDS,
+    re.I,
+)
+# "Russia launched 72 drones and two missiles": a raid, the missiles too are not a delivery
+_RAID = re.compile(r"\bdrones\s+and\s+$", re.I)
+# "8,000 of them are now in Kursk": part of a force already named, and where it is
+_OF_THEM_THERE = re.compile(
+    r"\s+of\s+(?:them|those|these)\s+(?:(?:are|were|is|was|have\s+been|had\s+been)\s+)"
+    r"(?:(?:now|already|still|reportedly)\s+)?(?:(?:deployed|stationed|based|positioned)\s+)?"
+    r"(?:in|at|near|inside)\s+(?:the\s+)?(?:Russia|Kursk|[A-Z][\w'’-]+\s+(?:region|oblast|front))",
+)
 # "with 3,000 more sent": an elided noun, then a deployment verb
 _MORE_SENT = re.compile(
     r"\s+(?:more|additional|extra)\s+(?:(?:were|have\s+been|had\s+been|are\s+being|being)\s+)?"
@@ -81,12 +128,34 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     `hi` should stop at the next figure so one figure's predicate is not read for another;
     `prev_end` is where the previous figure (or the sentence) ends.
     """
+    kind = _classify(text, q, lo, hi, prev_end)
+    if kind is None:
+        return None
+    if kind.category == "casualties":
+        window = text[max(lo, q.start - 90) : min(hi, kind.end + 5)]
+        if _OTHER_SIDE_LOSS.search(window) and not _NK_NAMED.search(window):
+            return None  # Russia's or Ukraine's own losses
+    if kind.category == "arms_transfer":
+        back = max(lo, q.start - 80)
+        if _TO_UKRAINE.search(text, back, q.start) or _TO_UKRAINE_AFTER.match(text, kind.end, hi):
+            return None  # Western aid to Ukraine, not a North Korean delivery
+        raid = _RUSSIA_LAUNCHED.search(text, back, q.start)
+        if _DOWNED_BEFORE.search(text, back, q.start) or (
+            raid and (kind.subtype == "drones" or _RAID.search(raid.group(0)))
+        ):
+            return None  # weapons shot down, or Russia's own drone raids: not deliveries
+    return kind
+
+
+def _classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | None:
     sentence = text[lo:hi]
     if q.kind == "money":
         if PAYMENT.search(sentence):
             return Kind("other", "payment", "usd", "", "count:money+payment", q.end)
         return None
     if _STRONG.match(text, q.end, hi):
+        if _OWN_MILITARY.match(text, q.end, hi):
+            return None
         sub = "additional_deployment" if ADDITIONAL.search(text, q.end, hi) else "deployed"
         end = min(hi, _STRONG.match(text, q.end, hi).end() + 40)
         return Kind("troop_deployment", sub, "troops", "", "count:strong-force", end)
@@ -102,6 +171,12 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
                 "count:more-sent",
                 more.end(),
             )
+        of_them = _OF_THEM_THERE.match(text, q.end, hi)
+        if of_them is not None and _PEOPLE.search(text, max(0, lo - 300), q.start):
+            # "roughly 8,000 of them are now in the Kursk region"
+            return Kind(
+                "troop_deployment", "deployed", "troops", "", "count:of-them+deploy", of_them.end()
+            )
         e = _ELLIPSIS.match(text, q.end, hi)
         if e is not None and _PEOPLE.search(text, max(0, lo - 300), hi):
             return _person(text, q, e.end(), e.end(), hi, prev_end, "", ellipsis=True)
@@ -113,6 +188,22 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     rule = f"count:{noun_class}"
     if OTHER_NATION.search(mods):
         return None  # "300 Russian soldiers": not North Korea's
+    if noun_class == "goods":
+        # "supplied North Korea with more than 1 million barrels of oil": what Russia gives
+        if not re.search(
+            r"\b(?:to|with|suppl\w+|provid\w+|gave|giv\w+|sen[dt]\w*|ship\w*|deliver\w*)\s+"
+            r"(?:North\s+Korea|Pyongyang|the\s+North)\b|"
+            r"\b(?:North\s+Korea|Pyongyang|the\s+North)\s+(?:has\s+|had\s+)?"
+            r"(?:received|got|obtained|imported)",
+            sentence,
+        ):
+            return None
+        return Kind(category, subtype, unit, "", "count:goods+payment", m.end())
+    if noun_class == "persons" and re.fullmatch(r"prisoners|POWs", noun, re.I):
+        c = CASUALTY.search(text, max(lo, q.start - 60), min(hi, m.end() + 60))
+        if c is None or c.lastgroup != "captured" or "prisoner" in c.group(0).lower():
+            return None  # "the two prisoners": a reference back, not a new figure
+        return Kind("casualties", "captured", "troops", "", "count:prisoners", m.end())
     if noun_class in ("persons", "workers", "casualties"):
         return _person(
             text,
@@ -156,19 +247,42 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
 
 _GOVERNING_VERB = re.compile(
     r"\b(?:sent|sends|sending|send|deployed|deploys|deploying|deploy|dispatched|dispatching|"
-    r"dispatch|killed|captured|"
+    r"dispatch|killed|captured|brought\s+in|hired|employed|"
     r"wounded|injured|moved|transferred)\s+(?:(?:an?|another|additional|more|extra|the|"
     r"some|its|their)\s+){0,3}$",
     re.IGNORECASE,
 )
 _TOTAL_OF = re.compile(
     r"\b(?:at|to|was|is|were|are|of|reached|stood\s+at|stands\s+at|rose\s+to|totals?|totalled|"
-    r"totaled|numbered|numbering|number|put\s+it\s+at|exceed\w*|top(?:ped|s)?|surpassed)"
+    r"totaled|numbered|numbering|number|put\s+it\s+at|exceed\w*|top(?:ped|s)?|surpassed|"
+    r"range|ranges|ranged|ranging|varied|vary|varies)"
     r"(?:\s+\w+ly)?\s+$",
     re.IGNORECASE,
 )
 _SIZE_OF = re.compile(
     r"\b(?:numbering|numbered|number|totall?ing|put\s+at|estimated\s+at)\s+$", re.I
+)
+_NUMBER_OF = re.compile(
+    r"\b(?:number|total|tally|count)\s+of\s+(?:[\w-]+\s+){0,2}?(?:"
+    + "|".join(
+        rf"(?P<{k}>{v})"
+        for k, v in (
+            ("shells", r"(?:artillery\s+)?(?:shells|rounds|munitions)"),
+            ("containers", r"(?:shipping\s+)?containers"),
+            ("ballistic", r"(?:ballistic\s+)?missiles"),
+            ("balloon_launches", r"balloon\s+launch(?:es|ings)"),
+            ("balloons", r"(?:trash\s+|garbage\s+)?balloons"),
+            ("mines", r"(?:land)?mines"),
+            ("drones", r"drones"),
+        )
+    )
+    + r")\b(?![^.;]*\b(?:shot\s+down|downed|intercepted)\b)",
+    re.I,
+)
+_APPOSITIVE = re.compile(
+    r"\b(?:troops|soldiers|personnel|servicemen|forces)\s*,\s*(?:(?:\w+ly|perhaps|possibly|"
+    r"reportedly)\s+)?$",
+    re.I,
 )
 _FORCE = re.compile(r"\b(?:troops|soldiers|personnel|contingent|force|forces|servicemen)\b", re.I)
 
@@ -176,11 +290,22 @@ _FORCE = re.compile(r"\b(?:troops|soldiers|personnel|contingent|force|forces|ser
 def _figure_after_predicate(text: str, q: Quantity, prev_end: int) -> Kind | None:
     """'the number of North Koreans killed or wounded at 3,000': the figure comes last."""
     back_lo = max(prev_end, q.start - 120)
+    back = text[back_lo : q.start]
+    appositive = _APPOSITIVE.search(back)
+    if appositive is not None and DEPLOY.search(back, 0, appositive.start()):
+        # "dispatched more troops, likely around 1,000"
+        sub = "additional_deployment" if ADDITIONAL.search(back) else "deployed"
+        return Kind("troop_deployment", sub, "troops", "", "count:appositive", q.end)
     if not (
         _TOTAL_OF.search(text, back_lo, q.start) or _TOTAL_OF.search(text, back_lo, q.num_start)
     ):
         return None
     back = text[back_lo : q.start]
+    counted = _NUMBER_OF.search(back)
+    if counted is not None:
+        # "the total number of balloon launches since late May to 31"
+        category, subtype, unit = NOUN_CLASSES[counted.lastgroup]
+        return Kind(category, subtype, unit, "", f"count:number-of+{counted.lastgroup}", q.end)
     hits = list(CASUALTY.finditer(back))
     if not hits and _SIZE_OF.search(back) and _FORCE.search(back) and not OTHER_NATION.search(back):
         # "the troops, numbering about 10,000": the size of a force sent
@@ -229,10 +354,9 @@ def _person(
         r"\s*(?:[\w-]+\s+){0,3}?(?:,\s*)?(?:and|as\s+well\s+as)\s*", text[prev_end : q.start]
     )
     plan_lo = sentence_lo if coordinated and sentence_lo is not None else lo_back
-    if noun_class == "persons" and _PLAN_BEFORE.search(text, plan_lo, q.start):
-        return Kind(
-            "troop_deployment", "additional_deployment", unit, "", "count:plan+person", noun_end
-        )
+    if noun_class in ("persons", "workers") and _PLAN_BEFORE.search(text, plan_lo, q.start):
+        sub = "workers" if noun_class == "workers" else "additional_deployment"
+        return Kind("troop_deployment", sub, unit, "", "count:plan+person", noun_end)
     if plan and not CASUALTY.search(text, noun_end, plan.start()):
         # "10,000 soldiers were being prepared to join the war"
         return Kind(
@@ -307,3 +431,18 @@ def _triggers(text: str, lo: int, hi: int) -> list[tuple[int, str, str, bool, in
             out.append((m.start(), kind, sub, aux, m.end()))
     out.sort()
     return out
+
+
+_NOUN_ANYWHERE = re.compile(r"\b(?:" + _COUNTED_NOUNS + r")\b", re.IGNORECASE)
+
+
+def kind_of_noun(text: str, lo: int, hi: int) -> Kind | None:
+    """The last counted noun named in text[lo:hi] ("Pyongyang has also sent workers."), as a
+    kind: people are a deployment, weapons a transfer; incidents and distances say too little."""
+    last = None
+    for m in _NOUN_ANYWHERE.finditer(text, lo, hi):
+        last = m
+    if last is None or last.lastgroup in ("times", "distance", "casualties"):
+        return None
+    category, subtype, unit = NOUN_CLASSES[last.lastgroup]
+    return Kind(category, subtype, unit, "", f"count:{last.lastgroup}", last.end())

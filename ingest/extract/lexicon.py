@@ -26,6 +26,7 @@ NOUN_CLASSES: dict[str, tuple[str, str, str]] = {
     "casualties": ("casualties", "killed_or_wounded", "troops"),
     "deaths": ("casualties", "killed", "troops"),
     "workers": ("troop_deployment", "workers", "workers"),
+    "goods": ("other", "payment", ""),
     "persons": ("troop_deployment", "deployed", "troops"),
     "times": ("border_activity", "", "incidents"),
     "distance": ("border_activity", "fence", ""),
@@ -49,6 +50,8 @@ _COUNTED_NOUNS = (
     r"|(?P<balloons>(?:trash\s+|garbage\s+|propaganda\s+)?balloons?)"
     r"|(?P<loudspeakers>loudspeakers?)|(?P<mines>(?:land)?mines)"
     r"|(?P<casualties>casualties|losses)|(?P<deaths>deaths|fatalities)"
+    r"|(?P<goods>barrels\s+of\s+(?:crude\s+)?(?:oil|fuel|petroleum|diesel)|(?:metric\s+)?"
+    r"ton(?:ne)?s\s+of\s+(?:crude\s+)?(?:oil|fuel|petroleum|food|wheat|rice|grain|flour))"
     r"|(?P<workers>(?:construction\s+)?(?:workers|labou?rers)|(?:military\s+)?builders)"
     r"|(?P<persons>troops|soldiers|servicemen|personnel|fighters|men|North\s+Koreans|Koreans|"
     r"commandos|officers|forces|recruits|conscripts|prisoners|POWs|reinforcements|deminers|engineers|"
@@ -80,7 +83,7 @@ CASUALTY = re.compile(
 DEPLOY = re.compile(
     r"\b(?:deployed|deploying|deployment|deploy|dispatched|dispatching|dispatch|sent|sending|send|"
     r"stationed|arrived|arriving|transferred|moved|posted|based|reinforce|gathered|massed|"
-    r"assembled|trained|training|remained|remain|"
+    r"assembled|trained|training|remained|remain|brought\s+in|hired|employed|"
     r"passed\s+through|rotated|"
     r"(?:in|to|into|through)\s+(?:the\s+)?(?:Russia|Kursk|Russian\s+territory|Russia's))\b",
     re.IGNORECASE,

@@ -57,10 +57,11 @@ _VAGUE = {
     "scores": 20,
 }
 _ATOM = re.compile(
-    r"(?P<vague>\b(?:(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens|millions|"
+    r"(?P<vague>\b(?:the\s+(?:low|high|mid)\s+(?=(?:hundreds|thousands)\b))?"
+    r"(?:(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens|millions|"
     r"scores(?=\s+of))\b|\b(?:several|a\s+few)\s+(?:hundred|thousand|dozen|million)\b)"
     r"|(?P<digits>(?<![\w.,/#])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d))"
-    r"(?P<scale>\s*(?:million|billion|thousand)\b|(?:k|mn|bn|m)\b)?"
+    r"(?P<scale>(?:\s*|-)(?:million|billion|thousand)\b|(?:k|mn|bn|m)\b)?"
     rf"|(?P<words>\b{_WORDNUM}\b)"
     r"|(?P<times>\b(?:once|twice|thrice)\b)",
     re.IGNORECASE,
@@ -215,6 +216,7 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
         after = text[m.end() : min(hi, m.end() + 30)]
         if m.group("vague"):
             key = re.sub(r"\s+", " ", m.group("vague").lower())
+            key = re.sub(r"^the (?:low|high|mid) ", "", key)  # "in the low thousands"
             if key.startswith(("several", "a few")):
                 value = float(_SCALES.get(key.split()[-1], 12))
             else:
@@ -222,7 +224,7 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
             out.append(_Atom(m.start(), m.end(), value, "vague"))
         elif m.group("digits"):
             raw = m.group("digits")
-            scale_txt = (m.group("scale") or "").strip().lower()
+            scale_txt = (m.group("scale") or "").strip(" -\t\n").lower()
             scale = _SCALES.get(scale_txt) or _SUFFIX_SCALES.get(scale_txt) or 1
             money = re.search(r"(?:US\$|\$)\s*$", before)
             if _BEFORE_NOT_COUNT.search(before) and not money:

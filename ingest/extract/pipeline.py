@@ -18,7 +18,7 @@ from .claimants import (
     resolver_for,
     with_country,
 )
-from .classify import classify
+from .classify import Kind, classify, kind_of_noun
 from .dates import claim_date, find_dates, period_start
 from .lexicon import NORTH_KOREA
 from .measure import measure_of
@@ -28,6 +28,18 @@ from .text import Sentence, clause_span, split_sentences
 _OF_WHICH = re.compile(r"\bof\s+(?:which|them|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # Subtypes that state a status rather than a count: kept beside a figure in the same sentence.
 _STATUS_SUBTYPES = {"in_combat"}
+_SENT_SUBTYPES = {"deployed", "additional_deployment"}
+# "put the figure higher, at 15,000", "the number ... is likely in the low thousands": a figure
+# for the thing the paragraph is already counting
+_FIGURE_REF = re.compile(
+    r"(?:\b(?:put|puts|putting|placed?|places|estimated?|estimates)\s+(?:the|its|their|that|this)"
+    r"\s+(?:figure|number|total|tally|count|toll|estimate)\s*,?\s*(?:(?:even\s+|much\s+|far\s+)?"
+    r"(?:higher|lower)\s*,?\s*)?(?:at|as\s+high\s+as|as\s+low\s+as|closer\s+to)\s+"
+    r"|\b(?:the|that|this|its|their)\s+(?:figure|number|total|tally|count|toll)\b(?!\s+of\b)"
+    r"[^.;]{0,60}?\b(?:is|was|are|were|stands\s+at|stood\s+at|reached|rose\s+to|ranges?|ranged|var(?:y|ies|ied))\s+"
+    r"(?:\w+ly\s+)?(?:in\s+)?)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -106,6 +118,7 @@ def extract_mentions(
         ]
     nk_in_article = NORTH_KOREA.search(text) is not None
     out: list[Mention] = []
+    para_kind: tuple[int, Kind | None] = (-1, None)  # what the paragraph counts so far
     carried: _Speaker | None = None
     recent: list[str] = []  # claimants named so far, latest first
     for i, sent in enumerate(sentences):
@@ -130,18 +143,64 @@ def extract_mentions(
         else:
             speaker = _Speaker(dominant, published, "article" if dominant else "none")
         near_nk = _about_north_korea(text, sentences, i)
-        for m in _sentence_mentions(text, sent, dates, speaker, _is_heading(text, sentences, i)):
+        near_russia = _about_russia(text, sentences, i)
+        if para_kind[0] != sent.paragraph:
+            para_kind = (sent.paragraph, None)
+        found, last = _sentence_mentions(
+            text,
+            sent,
+            dates,
+            speaker,
+            _is_heading(text, sentences, i),
+            para_kind[1],
+            _paragraph_start(sentences, i),
+        )
+        if last is not None:
+            para_kind = (sent.paragraph, last)
+        for m in found:
             # Border stories name the North once and then say "balloons"; elsewhere the North
             # must be close by, or the figure may be Russia's or Ukraine's.
+            if (
+                m.category == "arms_transfer"
+                and not near_russia
+                and _LAUNCH_OR_SHOW.search(text, sent.start, sent.end)
+            ):
+                continue  # "North Korea fired 10 missiles into the sea": a test, not a transfer
             if near_nk or (m.category == "border_activity" and nk_in_article):
                 out.append(m)
     _harmonise_qualifiers(out)
     return out
 
 
+def _paragraph_start(sentences: list[Sentence], i: int) -> int:
+    """Where the paragraph of sentence i starts, or the sentence before it when the paragraph
+    is that one sentence (a standfirst refers back to the headline above it)."""
+    j = i
+    while j > 0 and sentences[j - 1].paragraph == sentences[i].paragraph:
+        j -= 1
+    return sentences[j - 1].start if j == i and i > 0 else sentences[j].start
+
+
+def _referred_kind(text: str, q, lo: int, para_lo: int, para_kind: Kind | None) -> Kind | None:
+    """'put the figure higher, at 15,000': the paragraph's last counted thing, else the last
+    counted noun named in the paragraph."""
+    if not _FIGURE_REF.search(text, max(lo, q.start - 120), q.start):
+        return None
+    kind = para_kind or kind_of_noun(text, para_lo, q.start)
+    if kind is None:
+        return None
+    return replace(kind, rule=kind.rule + "+figure-ref", end=q.end)
+
+
 def _sentence_mentions(
-    text: str, sent: Sentence, dates, speaker: _Speaker, heading: bool
-) -> list[Mention]:
+    text: str,
+    sent: Sentence,
+    dates,
+    speaker: _Speaker,
+    heading: bool,
+    para_kind: Kind | None = None,
+    para_lo: int | None = None,
+) -> tuple[list[Mention], Kind | None]:
     found: list[Mention] = []
     quantities = find_quantities(text, sent.start, sent.end)
     prev_end = sent.start
@@ -157,6 +216,14 @@ def _sentence_mentions(
         ):
             # "260 balloons were spotted, of which some 120 landed": the same noun
             kind = replace(prev_kind, rule=prev_kind.rule + "+of-which", end=q.end)
+        if kind is None:
+            kind = _referred_kind(
+                text,
+                q,
+                sent.start,
+                sent.start if para_lo is None else para_lo,
+                prev_kind or para_kind,
+            )
         prev_end = q.end
         if kind is None:
             continue
@@ -194,6 +261,8 @@ def _sentence_mentions(
     for a in [] if heading else find_assertions(text, sent.start, sent.end):
         if a.subtype not in _STATUS_SUBTYPES and (
             (a.category, a.subtype) in numeric
+            # "dispatched more troops, likely around 1,000": the figure is the deployment
+            or (a.subtype in _SENT_SUBTYPES and any(sub in _SENT_SUBTYPES for _, sub in numeric))
             or any(s < a.core[1] and a.core[0] < e for s, e in cores)
         ):
             continue  # a figure in this sentence already carries the claim
@@ -223,13 +292,33 @@ def _sentence_mentions(
             )
         )
     found.sort(key=lambda m: m.quote_start)
-    return found
+    return found, prev_kind
 
 
 def _about_north_korea(text: str, sentences: list[Sentence], i: int) -> bool:
     """North Korea named in the sentence or in one of the three before it."""
     lo = sentences[max(0, i - 3)].start
     return NORTH_KOREA.search(text, lo, sentences[i].end) is not None
+
+
+_RUSSIA_OR_WAR = re.compile(
+    r"\b(?:Russia|Russian|Russians|Moscow|Kremlin|Putin|Kursk|Ukraine|Ukrainian|Kyiv|Kiev)"
+)
+
+
+# What North Korea does with weapons at home: tests, parades, handovers to its own units
+_LAUNCH_OR_SHOW = re.compile(
+    r"\b(?:fired|fires|firing|launched|launches|launching|test-fired|tested|testing|unveil\w*|"
+    r"display\w*|parade\w*|showcased|inspected|handed\s+(?:over\s+)?(?:[\w-]+\s+){0,6}?to\s+"
+    r"(?:its\s+)?(?:front-?line|frontline|army|military)\s+units)\b",
+    re.I,
+)
+
+
+def _about_russia(text: str, sentences: list[Sentence], i: int) -> bool:
+    """Russia or the war named in the sentence or one of the three before it."""
+    lo = sentences[max(0, i - 3)].start
+    return _RUSSIA_OR_WAR.search(text, lo, sentences[i].end) is not None
 
 
 def _is_heading(text: str, sentences: list[Sentence], i: int) -> bool:

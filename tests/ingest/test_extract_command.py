@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT.parent / "shared" / "eval"
 HOLDOUT = Path(__file__).resolve().parent / "extract_holdout"
 HOLDOUT2 = Path(__file__).resolve().parent / "extract_holdout2"
+HOLDOUT3 = Path(__file__).resolve().parent / "extract_holdout3"
 
 ARTICLE = """url: https://example.org/a
 outlet: Example
@@ -67,6 +68,16 @@ def test_its_json_on_the_second_held_out_set_stays_above_the_floor(tmp_path):
     figures = _score(HOLDOUT2 / "gold.json", pred, tmp_path)
     assert figures["overall"]["f1"] >= 0.8
     assert figures["fields_on_matches"]["claimant"] >= 0.9
+
+
+@pytest.mark.django_db
+def test_its_json_on_the_third_held_out_set_stays_above_the_floor(tmp_path):
+    paths = sorted(str(p) for p in (HOLDOUT3 / "articles").glob("*.txt"))
+    pred = json.loads(_run(*paths, "--json"))
+    figures = _score(HOLDOUT3 / "gold.json", pred, tmp_path)
+    assert figures["overall"]["f1"] >= 0.9
+    assert figures["overall"]["precision"] >= 0.9
+    assert figures["fields_on_matches"]["claimant"] >= 0.85
 
 
 @pytest.mark.django_db
