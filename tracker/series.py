@@ -8,15 +8,19 @@ Claims are not transactions. Rules (DESIGN.md, "Series"):
 - increment claims: summed over period_end (or claim_date) into running totals per claimant and
   combined, the same event reported by two claimants counted once;
 - only approved claims count unless the caller asks for pending ones too; claims superseded by
-  another counted claim drop out.
+  another counted claim drop out;
+- dense series are aggregated so a chart never gets more than SERIES_MAX_POINTS points
+  (`aggregate`): the headline and the totals are always computed from every claim first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
 
@@ -24,6 +28,9 @@ from tracker import trust
 from tracker.models import Claim, Claimant, ClaimRelation
 
 RELIABILITY_RANK = {grade: 6 - i for i, grade in enumerate("ABCDEF")}  # A=6 … F=1
+# Points a series returns at most, all lists together (claimant steps, headline, band,
+# increments): "a chart never needs more than a few thousand points" (DESIGN.md).
+MAX_POINTS = getattr(settings, "SERIES_MAX_POINTS", 5000)
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,12 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
         events.append((point, (key, line["claimant"])))
 
     headline, band = _headline(events)
-    return {"claimants": list(lines.values()), "headline": headline, "band": band}
+    return {
+        "claimants": list(lines.values()),
+        "headline": headline,
+        "band": band,
+        "_claims": len(rows),  # read by `aggregate`, then removed
+    }
 
 
 def _trust_key(point: dict) -> tuple:
@@ -294,6 +306,7 @@ def series_build(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> 
     cumulative = _cumulative(qs)
     increments = _increments(qs)
     latest = cumulative["headline"][-1] if cumulative["headline"] else None
+    aggregated = aggregate(cumulative, increments, MAX_POINTS)
     return {
         "category": query.category,
         "subtype": query.subtype,
@@ -311,4 +324,130 @@ def series_build(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> 
         "latest_headline": latest,
         "cumulative": cumulative,
         "increments": increments,
+        "aggregated": aggregated,
+    }
+
+
+def cached_series(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
+    """`series_build`, cached until the claims data changes (tracker.cache): the one entry point
+    that the dashboard and the API share. The key is the query and the visible claims' SQL."""
+    from tracker.cache import cached, queryset_key
+
+    visible = "all" if base is None else queryset_key(base)
+    return cached("series", (query, visible), lambda: series_build(query, base=base))
+
+
+# --- Aggregation ----------------------------------------------------------------------------
+#
+# Rule: computed at day resolution (one point per claimant per day) as above; when the points
+# of all lists together exceed `max_points`, every list is reduced to one point per claimant per
+# bucket, the bucket being the finest of week (ISO, Monday-based), month, quarter, year that
+# fits (year always applies, even if still over). In a bucket:
+# - a claimant's cumulative step keeps the LAST estimate (its date, value, claim) and gains
+#   `band_low` / `band_high` (the lowest low and highest high of the bucket's estimates, a
+#   value standing in for a missing bound) and `bucket_points` (points merged);
+# - the headline keeps its last step (so `latest_headline` is unchanged) and the band across
+#   claimants takes the bucket's min of `min`, max of `max` and the last `claimants`;
+# - increments sum their values per bucket, keep the last running total and claim, and gain
+#   `bucket_points`; the combined line likewise.
+# Every point keeps the date of the last claim it stands for.
+
+
+@functools.lru_cache(maxsize=8192)
+def _week(day: str) -> str:
+    date = dt.date.fromisoformat(day)
+    return (date - dt.timedelta(days=date.weekday())).isoformat()
+
+
+BUCKETS = {
+    "week": _week,
+    "month": lambda day: day[:7],
+    "quarter": lambda day: f"{day[:4]}Q{(int(day[5:7]) - 1) // 3}",
+    "year": lambda day: day[:4],
+}
+
+
+def _groups(points: list[dict], key) -> list[list[dict]]:
+    """Consecutive runs of date-ordered points sharing a bucket."""
+    out: list[list[dict]] = []
+    last = object()
+    for point in points:
+        bucket = key(point["date"])
+        if bucket != last:
+            out.append([])
+            last = bucket
+        out[-1].append(point)
+    return out
+
+
+def _count(points: list[dict], key) -> int:
+    n, last = 0, object()
+    for point in points:
+        bucket = key(point["date"])
+        if bucket != last:
+            n, last = n + 1, bucket
+    return n
+
+
+def _step(group: list[dict]) -> dict:
+    point = dict(group[-1])
+    point["band_low"] = min(p["value"] if p["low"] is None else p["low"] for p in group)
+    point["band_high"] = max(p["value"] if p["high"] is None else p["high"] for p in group)
+    point["bucket_points"] = len(group)
+    return point
+
+
+def _band(group: list[dict]) -> dict:
+    return {
+        "date": group[-1]["date"],
+        "min": min(p["min"] for p in group),
+        "max": max(p["max"] for p in group),
+        "claimants": group[-1]["claimants"],
+    }
+
+
+def _summed(group: list[dict]) -> dict:
+    point = dict(group[-1])
+    point["value"] = sum(p["value"] for p in group)
+    if "claim_id" in point:
+        point["bucket_points"] = len(group)
+    return point
+
+
+def _lists(cumulative: dict, increments: dict) -> list[tuple[list[dict], object]]:
+    """Every list of points and how its buckets merge."""
+    return [
+        *((line["points"], _step) for line in cumulative["claimants"]),
+        (cumulative["headline"], lambda group: group[-1]),
+        (cumulative["band"], _band),
+        *((line["points"], _summed) for line in increments["claimants"]),
+        (increments["combined"], _summed),
+    ]
+
+
+def aggregate(cumulative: dict, increments: dict, max_points: int = MAX_POINTS) -> dict:
+    """Reduce the lists in place to at most `max_points` points in all (rule above); returns
+    what was done: {"bucket", "max_points", "points" (after), "points_daily" (before),
+    "claims" (claims counted)}."""
+    lists = _lists(cumulative, increments)
+    daily = sum(len(points) for points, _ in lists)
+    claims = sum(
+        p.get("bucket_points", 1) for line in increments["claimants"] for p in line["points"]
+    )
+    claims += cumulative.pop("_claims", 0)
+    chosen, total = "day", daily
+    if daily > max_points:
+        for name, key in BUCKETS.items():
+            chosen, total = name, sum(_count(points, key) for points, _ in lists)
+            if total <= max_points:
+                break
+        key = BUCKETS[chosen]
+        for points, merge in lists:
+            points[:] = [merge(group) for group in _groups(points, key)]
+    return {
+        "bucket": chosen,
+        "max_points": max_points,
+        "points": total,
+        "points_daily": daily,
+        "claims": claims,
     }
