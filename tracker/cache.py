@@ -1,10 +1,12 @@
 """A cache keyed by a data version: the dashboard's page parts and the API's series are cached
 until the claims data changes, and no longer.
 
-Every save or delete of a Claim, ClaimSource, ClaimRelation, Claimant, ClaimantAlias or Outlet
-bumps a counter kept in the cache (signals below, connected in TrackerConfig.ready); keys carry
+Every save or delete of a Claim, ClaimSource, ClaimRelation, Claimant or ClaimantAlias bumps a
+counter kept in the cache (signals below, connected in TrackerConfig.ready); keys carry
 the counter, so the next request after an approval misses and rebuilds. Writes that bypass
 signals (raw SQL, COPY, queryset.update() on those models) must call `bump_data_version()`.
+Outlets and articles are left out (ingest saves them constantly; a page shows an outlet's name
+only beside a claim's quote): an outlet renamed shows once any claim data changes.
 
 With a shared cache (Redis) every process sees the bump at once. With the local-memory cache
 each process has its own counter, so entries there also expire after
@@ -115,8 +117,8 @@ def queryset_key(qs) -> str:
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
 
-    from tracker.models import Claim, Claimant, ClaimantAlias, ClaimRelation, ClaimSource, Outlet
+    from tracker.models import Claim, Claimant, ClaimantAlias, ClaimRelation, ClaimSource
 
-    for model in (Claim, ClaimSource, ClaimRelation, Claimant, ClaimantAlias, Outlet):
+    for model in (Claim, ClaimSource, ClaimRelation, Claimant, ClaimantAlias):
         for signal in (post_save, post_delete):
             signal.connect(on_data_changed, sender=model, dispatch_uid=f"data-version-{model}")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
 
@@ -119,12 +120,22 @@ def _claimant_names(ids: set) -> dict:
 
 def _cumulative(qs: QuerySet[Claim]) -> dict:
     # Tuples, not dicts: at tens of thousands of rows the per-row cost is what counts.
-    rows = (
-        qs.filter(measure="cumulative")
-        .order_by("claim_date", "id")
-        .values_list(*_CUMULATIVE_COLUMNS)
-    )
-    rows = list(rows)
+    qs = qs.filter(measure="cumulative")
+    if connection.vendor == "postgresql":
+        # Only the last claim per claimant and day can matter (a later claim the same day
+        # replaces the earlier one, in the steps and in the headline's end-of-day state), so
+        # PostgreSQL keeps just those (DISTINCT ON) and counts them all in the same pass.
+        rows = list(
+            qs.annotate(n=Window(Count("id")))
+            .order_by("claimant_id", "claim_date", "-id")
+            .distinct("claimant_id", "claim_date")
+            .values_list(*_CUMULATIVE_COLUMNS, "n")
+        )
+        claims = rows[0][-1] if rows else 0
+        rows = sorted((row[:-1] for row in rows), key=itemgetter(1, 0))
+    else:
+        rows = list(qs.order_by("claim_date", "id").values_list(*_CUMULATIVE_COLUMNS))
+        claims = len(rows)
     names = _claimant_names({row[-1] for row in rows})
     lines: dict[int | None, dict] = {}
     events: list[tuple[dict, tuple]] = []
@@ -170,7 +181,7 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
         "claimants": list(lines.values()),
         "headline": headline,
         "band": band,
-        "_claims": len(rows),  # read by `aggregate`, then removed
+        "_claims": claims,  # read by `aggregate`, then removed
     }
 
 
