@@ -22,7 +22,7 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
 
 from tracker import trust
@@ -257,6 +257,10 @@ def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]
 def _increments(qs: QuerySet[Claim]) -> dict:
     when = Coalesce("period_end", "claim_date")
     value = Coalesce("norm_best", "norm_low", "norm_high")
+    if connection.vendor == "postgresql":
+        claims = qs.filter(measure="increment").count()
+        if claims > MAX_POINTS:
+            return _increments_by_day(qs, when, value, claims)
     rows = (
         qs.filter(measure="increment")
         .annotate(when=when, value=value)
@@ -305,6 +309,60 @@ def _increments(qs: QuerySet[Claim]) -> dict:
         else:
             combined.append({"date": day, "value": amount, "running_total": total})
     return {"claimants": list(lines.values()), "combined": combined, "total": total}
+
+
+def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
+    """A dense series on PostgreSQL: SUM per claimant and day, and per day over distinct
+    figures (the combined line counts an event, date and figure, once) in the database; the
+    same totals as `_increments`, one point per claimant and day (`bucket_points` claims, the
+    last claim's id, pending if any of them is)."""
+    qs = qs.filter(measure="increment").annotate(when=when, value=value).order_by()
+    rows = list(
+        qs.values("claimant_id", "when")
+        .annotate(amount=Sum("value"), n=Count("id"), last=Max("id"), state=Max("status"))
+        .order_by("when", "claimant_id")
+        .values_list("when", "claimant_id", "amount", "n", "last", "state")
+    )
+    names = _claimant_names({row[1] for row in rows})
+    lines: dict[int | None, dict] = {}
+    running: dict[int | None, float] = {}
+    for when_date, key, amount, n, last, status in rows:
+        line = lines.get(key)
+        if line is None:
+            name = names.get(key, (None, None))[0]
+            line = lines[key] = {
+                "claimant_id": key,
+                "claimant": name or "Unattributed (press report)",
+                "points": [],
+            }
+        running[key] = running.get(key, 0.0) + amount
+        line["points"].append(
+            {
+                "date": when_date.isoformat(),
+                "value": amount,
+                "running_total": running[key],
+                "claim_id": last,
+                "status": status,  # Max: "pending" > "approved", pending if any claim is
+                "bucket_points": n,
+            }
+        )
+    combined: list[dict] = []
+    total = 0.0
+    days = (
+        qs.values("when")
+        .annotate(amount=Sum("value", distinct=True))
+        .order_by("when")
+        .values_list("when", "amount")
+    )
+    for when_date, amount in days:
+        total += amount
+        combined.append({"date": when_date.isoformat(), "value": amount, "running_total": total})
+    return {
+        "claimants": list(lines.values()),
+        "combined": combined,
+        "total": total,
+        "_claims": claims,
+    }
 
 
 def series_build(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
@@ -360,7 +418,9 @@ def cached_series(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) ->
 # - the headline keeps its last step (so `latest_headline` is unchanged) and the band across
 #   claimants takes the bucket's min of `min`, max of `max` and the last `claimants`;
 # - increments sum their values per bucket, keep the last running total and claim, and gain
-#   `bucket_points`; the combined line likewise.
+#   `bucket_points` (status: pending if any claim is); the combined line likewise. On
+#   PostgreSQL a series with more increment claims than max_points is summed per claimant and
+#   day in the database first (`_increments_by_day`).
 # Every point keeps the date of the last claim it stands for.
 
 
@@ -421,7 +481,9 @@ def _summed(group: list[dict]) -> dict:
     point = dict(group[-1])
     point["value"] = sum(p["value"] for p in group)
     if "claim_id" in point:
-        point["bucket_points"] = len(group)
+        point["bucket_points"] = sum(p.get("bucket_points", 1) for p in group)
+        if any(p["status"] == "pending" for p in group):
+            point["status"] = "pending"
     return point
 
 
@@ -442,10 +504,11 @@ def aggregate(cumulative: dict, increments: dict, max_points: int = MAX_POINTS) 
     "claims" (claims counted)}."""
     lists = _lists(cumulative, increments)
     daily = sum(len(points) for points, _ in lists)
-    claims = sum(
-        p.get("bucket_points", 1) for line in increments["claimants"] for p in line["points"]
-    )
-    claims += cumulative.pop("_claims", 0)
+    claims = cumulative.pop("_claims", 0)
+    if "_claims" in increments:
+        claims += increments.pop("_claims")
+    else:
+        claims += sum(len(line["points"]) for line in increments["claimants"])
     chosen, total = "day", daily
     if daily > max_points:
         for name, key in BUCKETS.items():
