@@ -81,7 +81,8 @@ def test_aggregated_series_keeps_the_headline_and_caps_the_points(monkeypatch, d
     info = agg["aggregated"]
     assert info["bucket"] in BUCKETS
     assert info["claims"] == 550
-    assert info["points_daily"] == _points(daily)
+    # (On PostgreSQL dense increments come summed per claimant and day: fewer daily points.)
+    assert info["points"] <= info["points_daily"] <= _points(daily)
     assert info["points"] == _points(agg)
     if info["bucket"] != "year":
         assert info["points"] <= cap
