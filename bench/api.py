@@ -49,11 +49,15 @@ SERVER_ENV = {
     "API_ANON_RATE": "100000000/minute",
     "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
 }
-# The three requests measured; %(claim)s is a random approved claim id.
+# The requests measured; %(claim)s is a random approved claim id, %(day)s a random date after
+# the data (2030 onwards).
 REQUESTS = {
     "claims list, 2 filters": "/api/v1/claims/?category=casualties&min_confidence=moderate",
     "claim detail": "/api/v1/claims/%(claim)s/",
     "series": "/api/v1/series/?category=casualties&subtype=killed_or_wounded",
+    # A date_to past the data: the same series, but a new cache key each time (a cold build).
+    "series, uncached": "/api/v1/series/?category=casualties&subtype=killed_or_wounded"
+    "&date_to=%(day)s",
 }
 
 
@@ -166,6 +170,11 @@ def load(claims: int, seed: int = 6) -> None:
     print(f"loaded {claims:,} claims with COPY in {time.perf_counter() - t0:.1f}s")
 
 
+def _values(approved: list[int]) -> dict:
+    day = dt.date(2030, 1, 1) + dt.timedelta(days=random.randrange(20_000))
+    return {"claim": random.choice(approved), "day": day.isoformat()}
+
+
 def claim_count() -> int:
     with psycopg.connect(BENCH_URL) as conn:
         return conn.execute("SELECT count(*) FROM tracker_claim").fetchone()[0]
@@ -256,7 +265,7 @@ def main() -> None:
                 "ORDER BY random() LIMIT 5000"
             )
         ]
-    sample = {name: path % {"claim": approved[0]} for name, path in REQUESTS.items()}
+    sample = {name: path % _values(approved) for name, path in REQUESTS.items()}
     captured = capture_sql(sample)
 
     server = subprocess.Popen(
@@ -279,9 +288,9 @@ def main() -> None:
         header = f"{'request':24} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6}"
         print(header + f" {'SQL p50':>8} {'SQL p95':>8} {'HTTP/SQL':>8}  ({'ms'})")
         for name, path in REQUESTS.items():
-            drive(lambda p=path: p % {"claim": random.choice(approved)}, 2, args.concurrency)
+            drive(lambda p=path: p % _values(approved), 2, args.concurrency)
             latencies, errors, wall = drive(
-                lambda p=path: p % {"claim": random.choice(approved)},
+                lambda p=path: p % _values(approved),
                 args.seconds,
                 args.concurrency,
             )

@@ -5,3 +5,8 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tracker"
     verbose_name = "Claims tracker"
+
+    def ready(self):
+        from tracker.cache import connect_signals
+
+        connect_signals()

@@ -5,11 +5,8 @@ timeline points, weapon systems and claim history. Views call these; visibility 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -28,12 +25,12 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from tracker import trust, vocab
+from tracker.cache import cached, queryset_key
 from tracker.forms import ClaimFilterForm
 from tracker.models import Claim, ClaimRelation, ClaimSource, figure_text
 from tracker.selectors import claims_matching, claims_visible_to, user_sees_unreviewed
-from tracker.series import SeriesQuery, series_build
+from tracker.series import SeriesQuery, cached_series
 
-SERIES_CACHE_SECONDS = getattr(settings, "DASHBOARD_SERIES_CACHE_SECONDS", 60)
 TIMELINE_LIMIT = 1500  # points per chart: the browser stays fast whatever the table size
 WEAPONS_LIMIT = 1500
 
@@ -63,20 +60,14 @@ class Scope:
             date_from=self.filters.get("date_from"),
             date_to=self.filters.get("date_to"),
         )
-        return series_build(query, base=self.base)
+        return cached_series(query, base=self.base)
 
     def cached(self, name: str, build):
-        """`build()` cached briefly per page part, filters and visibility: series_build walks
-        every claim of a series in Python, seconds at a million claims. Only the small result a
-        page shows is cached. A new claim (a higher max id) changes the key at once; edits and
-        reviews show within DASHBOARD_SERIES_CACHE_SECONDS."""
-        parts = (name, self.query_string, self.include_pending, _latest_claim_id())
-        key = "dash:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-        return cache.get_or_set(key, build, SERIES_CACHE_SECONDS)
-
-
-def _latest_claim_id() -> int:
-    return Claim.objects.aggregate(m=Max("id"))["m"] or 0
+        """`build()` cached per page part, filters and visibility until the claims data changes
+        (tracker.cache: a version bumped by every save or delete of the data behind the
+        pages), so an approval shows on the next request. Only the small result a page shows
+        is cached."""
+        return cached("dash:" + name, (self.query_string, queryset_key(self.base)), build)
 
 
 def scope_for(request) -> Scope:

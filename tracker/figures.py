@@ -84,6 +84,20 @@ def thin(points: list[dict], limit: int) -> list[dict]:
     return [*kept, points[-1]]
 
 
+def _band_high(point: dict) -> float:
+    """Top of a step's band: an aggregated step's `band_high` (series aggregation), else its
+    high, else its value."""
+    if "band_high" in point:
+        return point["band_high"]
+    return point["value"] if point["high"] is None else point["high"]
+
+
+def _band_low(point: dict) -> float:
+    if "band_low" in point:
+        return point["band_low"]
+    return point["value"] if point["low"] is None else point["low"]
+
+
 def _budget(n_traces: int) -> int:
     return max(50, MAX_POINTS_PER_CHART // max(1, n_traces))
 
@@ -155,18 +169,19 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         points = thin(line["points"], budget)
         group = f"c{line['claimant_id']}"
         name = esc(line.get("claimant_short") or line["claimant"])
-        if any(p["low"] is not None and p["high"] is not None for p in points):
+        highs, lows = [_band_high(p) for p in points], [_band_low(p) for p in points]
+        if any(h != lo for h, lo in zip(highs, lows, strict=True)):
             xs = [p["date"] for p in points]
             fig.add_trace(
                 go.Scatter(
-                    x=xs, y=[p["high"] if p["high"] is not None else p["value"] for p in points],
+                    x=xs, y=highs,
                     mode="lines", line={"width": 0, "shape": "hv"}, hoverinfo="skip",
                     showlegend=False, legendgroup=group,
                 )
             )  # fmt: skip
             fig.add_trace(
                 go.Scatter(
-                    x=xs, y=[p["low"] if p["low"] is not None else p["value"] for p in points],
+                    x=xs, y=lows,
                     mode="lines", line={"width": 0, "shape": "hv"}, fill="tonexty",
                     fillcolor=_rgba(colour, 0.12), hoverinfo="skip", showlegend=False,
                     legendgroup=group,

@@ -8,22 +8,30 @@ Claims are not transactions. Rules (DESIGN.md, "Series"):
 - increment claims: summed over period_end (or claim_date) into running totals per claimant and
   combined, the same event reported by two claimants counted once;
 - only approved claims count unless the caller asks for pending ones too; claims superseded by
-  another counted claim drop out.
+  another counted claim drop out;
+- dense series are aggregated so a chart never gets more than SERIES_MAX_POINTS points
+  (`aggregate`): the headline and the totals are always computed from every claim first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
 
 from tracker import trust
 from tracker.models import Claim, Claimant, ClaimRelation
 
 RELIABILITY_RANK = {grade: 6 - i for i, grade in enumerate("ABCDEF")}  # A=6 … F=1
+# Points a series returns at most, all lists together (claimant steps, headline, band,
+# increments): "a chart never needs more than a few thousand points" (DESIGN.md).
+MAX_POINTS = getattr(settings, "SERIES_MAX_POINTS", 5000)
 
 
 @dataclass(frozen=True)
@@ -112,12 +120,22 @@ def _claimant_names(ids: set) -> dict:
 
 def _cumulative(qs: QuerySet[Claim]) -> dict:
     # Tuples, not dicts: at tens of thousands of rows the per-row cost is what counts.
-    rows = (
-        qs.filter(measure="cumulative")
-        .order_by("claim_date", "id")
-        .values_list(*_CUMULATIVE_COLUMNS)
-    )
-    rows = list(rows)
+    qs = qs.filter(measure="cumulative")
+    if connection.vendor == "postgresql":
+        # Only the last claim per claimant and day can matter (a later claim the same day
+        # replaces the earlier one, in the steps and in the headline's end-of-day state), so
+        # PostgreSQL keeps just those (DISTINCT ON) and counts them all in the same pass.
+        rows = list(
+            qs.annotate(n=Window(Count("id")))
+            .order_by("claimant_id", "claim_date", "-id")
+            .distinct("claimant_id", "claim_date")
+            .values_list(*_CUMULATIVE_COLUMNS, "n")
+        )
+        claims = rows[0][-1] if rows else 0
+        rows = sorted((row[:-1] for row in rows), key=itemgetter(1, 0))
+    else:
+        rows = list(qs.order_by("claim_date", "id").values_list(*_CUMULATIVE_COLUMNS))
+        claims = len(rows)
     names = _claimant_names({row[-1] for row in rows})
     lines: dict[int | None, dict] = {}
     events: list[tuple[dict, tuple]] = []
@@ -159,7 +177,12 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
         events.append((point, (key, line["claimant"])))
 
     headline, band = _headline(events)
-    return {"claimants": list(lines.values()), "headline": headline, "band": band}
+    return {
+        "claimants": list(lines.values()),
+        "headline": headline,
+        "band": band,
+        "_claims": claims,  # read by `aggregate`, then removed
+    }
 
 
 def _trust_key(point: dict) -> tuple:
@@ -234,6 +257,10 @@ def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]
 def _increments(qs: QuerySet[Claim]) -> dict:
     when = Coalesce("period_end", "claim_date")
     value = Coalesce("norm_best", "norm_low", "norm_high")
+    if connection.vendor == "postgresql":
+        claims = qs.filter(measure="increment").count()
+        if claims > MAX_POINTS:
+            return _increments_by_day(qs, when, value, claims)
     rows = (
         qs.filter(measure="increment")
         .annotate(when=when, value=value)
@@ -284,6 +311,60 @@ def _increments(qs: QuerySet[Claim]) -> dict:
     return {"claimants": list(lines.values()), "combined": combined, "total": total}
 
 
+def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
+    """A dense series on PostgreSQL: SUM per claimant and day, and per day over distinct
+    figures (the combined line counts an event, date and figure, once) in the database; the
+    same totals as `_increments`, one point per claimant and day (`bucket_points` claims, the
+    last claim's id, pending if any of them is)."""
+    qs = qs.filter(measure="increment").annotate(when=when, value=value).order_by()
+    rows = list(
+        qs.values("claimant_id", "when")
+        .annotate(amount=Sum("value"), n=Count("id"), last=Max("id"), state=Max("status"))
+        .order_by("when", "claimant_id")
+        .values_list("when", "claimant_id", "amount", "n", "last", "state")
+    )
+    names = _claimant_names({row[1] for row in rows})
+    lines: dict[int | None, dict] = {}
+    running: dict[int | None, float] = {}
+    for when_date, key, amount, n, last, status in rows:
+        line = lines.get(key)
+        if line is None:
+            name = names.get(key, (None, None))[0]
+            line = lines[key] = {
+                "claimant_id": key,
+                "claimant": name or "Unattributed (press report)",
+                "points": [],
+            }
+        running[key] = running.get(key, 0.0) + amount
+        line["points"].append(
+            {
+                "date": when_date.isoformat(),
+                "value": amount,
+                "running_total": running[key],
+                "claim_id": last,
+                "status": status,  # Max: "pending" > "approved", pending if any claim is
+                "bucket_points": n,
+            }
+        )
+    combined: list[dict] = []
+    total = 0.0
+    days = (
+        qs.values("when")
+        .annotate(amount=Sum("value", distinct=True))
+        .order_by("when")
+        .values_list("when", "amount")
+    )
+    for when_date, amount in days:
+        total += amount
+        combined.append({"date": when_date.isoformat(), "value": amount, "running_total": total})
+    return {
+        "claimants": list(lines.values()),
+        "combined": combined,
+        "total": total,
+        "_claims": claims,
+    }
+
+
 def series_build(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
     """The series as plain JSON-ready data: per-claimant steps with bands, the headline running
     total and its band, and increments summed. `base` carries the caller's visibility."""
@@ -294,6 +375,7 @@ def series_build(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> 
     cumulative = _cumulative(qs)
     increments = _increments(qs)
     latest = cumulative["headline"][-1] if cumulative["headline"] else None
+    aggregated = aggregate(cumulative, increments, MAX_POINTS)
     return {
         "category": query.category,
         "subtype": query.subtype,
@@ -311,4 +393,135 @@ def series_build(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> 
         "latest_headline": latest,
         "cumulative": cumulative,
         "increments": increments,
+        "aggregated": aggregated,
+    }
+
+
+def cached_series(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
+    """`series_build`, cached until the claims data changes (tracker.cache): the one entry point
+    that the dashboard and the API share. The key is the query and the visible claims' SQL."""
+    from tracker.cache import cached, queryset_key
+
+    visible = "all" if base is None else queryset_key(base)
+    return cached("series", (query, visible), lambda: series_build(query, base=base))
+
+
+# --- Aggregation ----------------------------------------------------------------------------
+#
+# Rule: computed at day resolution (one point per claimant per day) as above; when the points
+# of all lists together exceed `max_points`, every list is reduced to one point per claimant per
+# bucket, the bucket being the finest of week (ISO, Monday-based), month, quarter, year that
+# fits (year always applies, even if still over). In a bucket:
+# - a claimant's cumulative step keeps the LAST estimate (its date, value, claim) and gains
+#   `band_low` / `band_high` (the lowest low and highest high of the bucket's estimates, a
+#   value standing in for a missing bound) and `bucket_points` (points merged);
+# - the headline keeps its last step (so `latest_headline` is unchanged) and the band across
+#   claimants takes the bucket's min of `min`, max of `max` and the last `claimants`;
+# - increments sum their values per bucket, keep the last running total and claim, and gain
+#   `bucket_points` (status: pending if any claim is); the combined line likewise. On
+#   PostgreSQL a series with more increment claims than max_points is summed per claimant and
+#   day in the database first (`_increments_by_day`).
+# Every point keeps the date of the last claim it stands for.
+
+
+@functools.lru_cache(maxsize=8192)
+def _week(day: str) -> str:
+    date = dt.date.fromisoformat(day)
+    return (date - dt.timedelta(days=date.weekday())).isoformat()
+
+
+BUCKETS = {
+    "week": _week,
+    "month": lambda day: day[:7],
+    "quarter": lambda day: f"{day[:4]}Q{(int(day[5:7]) - 1) // 3}",
+    "year": lambda day: day[:4],
+}
+
+
+def _groups(points: list[dict], key) -> list[list[dict]]:
+    """Consecutive runs of date-ordered points sharing a bucket."""
+    out: list[list[dict]] = []
+    last = object()
+    for point in points:
+        bucket = key(point["date"])
+        if bucket != last:
+            out.append([])
+            last = bucket
+        out[-1].append(point)
+    return out
+
+
+def _count(points: list[dict], key) -> int:
+    n, last = 0, object()
+    for point in points:
+        bucket = key(point["date"])
+        if bucket != last:
+            n, last = n + 1, bucket
+    return n
+
+
+def _step(group: list[dict]) -> dict:
+    point = dict(group[-1])
+    point["band_low"] = min(p["value"] if p["low"] is None else p["low"] for p in group)
+    point["band_high"] = max(p["value"] if p["high"] is None else p["high"] for p in group)
+    point["bucket_points"] = len(group)
+    return point
+
+
+def _band(group: list[dict]) -> dict:
+    return {
+        "date": group[-1]["date"],
+        "min": min(p["min"] for p in group),
+        "max": max(p["max"] for p in group),
+        "claimants": group[-1]["claimants"],
+    }
+
+
+def _summed(group: list[dict]) -> dict:
+    point = dict(group[-1])
+    point["value"] = sum(p["value"] for p in group)
+    if "claim_id" in point:
+        point["bucket_points"] = sum(p.get("bucket_points", 1) for p in group)
+        if any(p["status"] == "pending" for p in group):
+            point["status"] = "pending"
+    return point
+
+
+def _lists(cumulative: dict, increments: dict) -> list[tuple[list[dict], object]]:
+    """Every list of points and how its buckets merge."""
+    return [
+        *((line["points"], _step) for line in cumulative["claimants"]),
+        (cumulative["headline"], lambda group: group[-1]),
+        (cumulative["band"], _band),
+        *((line["points"], _summed) for line in increments["claimants"]),
+        (increments["combined"], _summed),
+    ]
+
+
+def aggregate(cumulative: dict, increments: dict, max_points: int = MAX_POINTS) -> dict:
+    """Reduce the lists in place to at most `max_points` points in all (rule above); returns
+    what was done: {"bucket", "max_points", "points" (after), "points_daily" (before),
+    "claims" (claims counted)}."""
+    lists = _lists(cumulative, increments)
+    daily = sum(len(points) for points, _ in lists)
+    claims = cumulative.pop("_claims", 0)
+    if "_claims" in increments:
+        claims += increments.pop("_claims")
+    else:
+        claims += sum(len(line["points"]) for line in increments["claimants"])
+    chosen, total = "day", daily
+    if daily > max_points:
+        for name, key in BUCKETS.items():
+            chosen, total = name, sum(_count(points, key) for points, _ in lists)
+            if total <= max_points:
+                break
+        key = BUCKETS[chosen]
+        for points, merge in lists:
+            points[:] = [merge(group) for group in _groups(points, key)]
+    return {
+        "bucket": chosen,
+        "max_points": max_points,
+        "points": total,
+        "points_daily": daily,
+        "claims": claims,
     }

@@ -18,6 +18,15 @@ class CumulativePointSerializer(s.Serializer):
     status = s.CharField()
     confidence = s.CharField()
     reliability = s.CharField()
+    band_low = s.FloatField(
+        required=False, help_text="aggregated series only: lowest low (or value) of the bucket"
+    )
+    band_high = s.FloatField(
+        required=False, help_text="aggregated series only: highest high (or value) of the bucket"
+    )
+    bucket_points = s.IntegerField(
+        required=False, help_text="aggregated series only: daily points merged into this one"
+    )
 
 
 class CumulativeLineSerializer(s.Serializer):
@@ -58,6 +67,9 @@ class IncrementPointSerializer(s.Serializer):
     running_total = s.FloatField()
     claim_id = s.IntegerField()
     status = s.CharField()
+    bucket_points = s.IntegerField(
+        required=False, help_text="aggregated series only: claims summed into this point"
+    )
 
 
 class IncrementLineSerializer(s.Serializer):
@@ -88,6 +100,17 @@ class SeriesFiltersSerializer(s.Serializer):
     weapon_system = s.CharField(allow_blank=True)
 
 
+class AggregatedSerializer(s.Serializer):
+    bucket = s.ChoiceField(
+        ["day", "week", "month", "quarter", "year"],
+        help_text="one point per claimant per bucket; day = not aggregated",
+    )
+    max_points = s.IntegerField(help_text="the cap on points, all lists together")
+    points = s.IntegerField(help_text="points returned, all lists together")
+    points_daily = s.IntegerField(help_text="points at day resolution, before aggregation")
+    claims = s.IntegerField(help_text="claims counted (the headline uses every one)")
+
+
 class SeriesSerializer(s.Serializer):
     category = s.CharField()
     subtype = s.CharField()
@@ -97,3 +120,4 @@ class SeriesSerializer(s.Serializer):
     latest_headline = HeadlineStepSerializer(allow_null=True)
     cumulative = CumulativeSerializer()
     increments = IncrementsSerializer()
+    aggregated = AggregatedSerializer()

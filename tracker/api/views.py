@@ -39,7 +39,7 @@ from tracker.api.series_schema import SeriesSerializer
 from tracker.exchange import dump_lines
 from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet
 from tracker.selectors import claims_visible_to, user_sees_unreviewed
-from tracker.series import SeriesQuery, series_build
+from tracker.series import SeriesQuery, cached_series
 
 
 class Pagination(PageNumberPagination):
@@ -207,7 +207,7 @@ class ClaimRelationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
 class SeriesView(APIView):
     """Timelines and running totals of one (category, subtype): the same function that draws
-    the dashboard charts (tracker.series.series_build)."""
+    the dashboard charts (tracker.series.series_build), cached until the data changes."""
 
     renderer_classes = [SeriesJSONRenderer]
     permission_classes: list = []
@@ -242,7 +242,7 @@ class SeriesView(APIView):
             location=values.get("location", ""),
             weapon_system=values.get("weapon_system", ""),
         )
-        return Response(series_build(series_query, base=claims_visible_to(request.user)))
+        return Response(cached_series(series_query, base=claims_visible_to(request.user)))
 
 
 class ExportView(APIView):
