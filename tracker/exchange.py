@@ -39,7 +39,10 @@ def dump_lines(chunk_size: int = 2000) -> Iterator[str]:
         while chunk := list(islice(rows, chunk_size)):
             for record in serializers.serialize("python", chunk, use_natural_foreign_keys=True):
                 # str() keeps microseconds (DjangoJSONEncoder would drop them).
-                yield json.dumps(record, default=str, ensure_ascii=False, sort_keys=True) + "\n"
+                line = json.dumps(record, default=str, ensure_ascii=False, sort_keys=True)
+                # U+2028/2029 are line breaks to str.splitlines() and JavaScript: keep one
+                # record per line for every reader by writing them as JSON escapes.
+                yield line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
 def _resolve_users(fields: dict, usernames: dict[str, bool]) -> None:

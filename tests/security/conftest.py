@@ -108,3 +108,76 @@ def client_for(db):
         return client
 
     return make
+
+
+# --- Hostile content ---------------------------------------------------------------------------
+# Each payload, if it ever ran, would set window.__pwned and the document title.
+PWN = "window.__pwned=1;document.title='PWNED'"
+P_SCRIPT = f"<script>{PWN}</script>"
+P_IMG = f'<img src=x onerror="{PWN}">'
+P_BREAK = f'"</script><script>{PWN}</script>'
+P_SVG = f"<svg onload={PWN}>"
+P_JSON = '\\"}]}\u2028\u2029{{"x":"'
+HOSTILE_LONG = " ".join([P_SCRIPT, P_IMG, P_BREAK, P_SVG, P_JSON])
+HOSTILE_SHORT = f"<svg onload={PWN}>\"'<img src=x onerror={PWN}>"[:120]
+JS_URL = "javascript:window.__pwned=1//"
+# What must never appear unescaped in an HTML response.
+RAW_PAYLOADS = [P_SCRIPT, P_IMG, "<svg onload=", "<img src=x", "<script>window"]
+
+
+@dataclass
+class Hostile:
+    claimant: object
+    outlet: object
+    article: object
+    js_article: object
+    claim: object
+    feed: object
+
+
+@pytest.fixture
+def hostile(db) -> Hostile:
+    from tests.factories import OutletFactory
+    from ingest.models import Feed
+
+    cache.clear()
+    claimant = ClaimantFactory(name=HOSTILE_LONG[:200], short_name=P_SVG[:60])
+    outlet = OutletFactory(name=HOSTILE_LONG[:200], domain="hostile.example.org")
+    article = ArticleFactory(
+        outlet=outlet,
+        title=HOSTILE_LONG,
+        author=HOSTILE_SHORT,
+        text=f"Officials said {HOSTILE_LONG} about 2,500 troops arrived.",
+        url="https://hostile.example.org/a?q=%22%3E%3Cscript%3E",
+    )
+    js_article = ArticleFactory(outlet=outlet, title=P_IMG, url=JS_URL)
+    claim = ClaimFactory(
+        claimant=claimant,
+        best=2500,
+        category="troop_deployment",
+        subtype="deployed",
+        weapon_system=HOSTILE_SHORT,
+        location=HOSTILE_LONG[:200],
+        summary=HOSTILE_LONG[:300],
+        notes=HOSTILE_LONG,
+        claim_date=dt.date(2024, 11, 1),
+    )
+    ClaimSourceFactory(claim=claim, article=article, quote=HOSTILE_LONG)
+    ClaimSourceFactory(claim=claim, article=js_article, quote=P_BREAK)
+    arms = ClaimFactory(
+        claimant=claimant,
+        category="arms_transfer",
+        subtype="artillery_shells",
+        best=1_000_000,
+        unit="shells",
+        weapon_system=HOSTILE_SHORT,
+        claim_date=dt.date(2024, 10, 1),
+    )
+    ClaimSourceFactory(claim=arms, article=js_article, quote=HOSTILE_LONG)
+    feed = Feed.objects.create(
+        url="https://hostile.example.org/feed.xml",
+        title=HOSTILE_LONG[:300],
+        last_error=HOSTILE_LONG,
+    )
+    yield Hostile(claimant, outlet, article, js_article, claim, feed)
+    cache.clear()
