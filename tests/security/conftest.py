@@ -137,8 +137,8 @@ class Hostile:
 
 @pytest.fixture
 def hostile(db) -> Hostile:
-    from tests.factories import OutletFactory
     from ingest.models import Feed
+    from tests.factories import OutletFactory
 
     cache.clear()
     claimant = ClaimantFactory(name=HOSTILE_LONG[:200], short_name=P_SVG[:60])
