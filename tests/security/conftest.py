@@ -137,10 +137,22 @@ class Hostile:
 
 @pytest.fixture
 def hostile(db) -> Hostile:
+    cache.clear()
+    yield build_hostile()
+    cache.clear()
+
+
+@pytest.fixture
+def live_hostile(transactional_db) -> Hostile:
+    cache.clear()
+    yield build_hostile()
+    cache.clear()
+
+
+def build_hostile() -> Hostile:
     from ingest.models import Feed
     from tests.factories import OutletFactory
 
-    cache.clear()
     claimant = ClaimantFactory(name=HOSTILE_LONG[:200], short_name=P_SVG[:60])
     outlet = OutletFactory(name=HOSTILE_LONG[:200], domain="hostile.example.org")
     article = ArticleFactory(
@@ -179,5 +191,4 @@ def hostile(db) -> Hostile:
         title=HOSTILE_LONG[:300],
         last_error=HOSTILE_LONG,
     )
-    yield Hostile(claimant, outlet, article, js_article, claim, feed)
-    cache.clear()
+    return Hostile(claimant, outlet, article, js_article, claim, feed)
