@@ -30,8 +30,8 @@ def _free_port() -> int:
 
 
 class ThrowawayRedis:
-    def __init__(self):
-        self.port = _free_port()
+    def __init__(self, port: int | None = None):
+        self.port = port or _free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.proc = subprocess.Popen(
             [
@@ -113,3 +113,109 @@ def test_pages_and_api_still_serve_reads_when_redis_is_gone(cache_on, client_for
         response = client.get(url)
         assert response.status_code == 200, url
     assert "1,100" in client.get("/claims/").content.decode()
+
+
+@pytest.fixture
+def broker_on(redis_server):
+    """Celery publishes to the throwaway Redis (not eager), as in production."""
+    from config.celery import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url = redis_server.url
+    app.conf.task_always_eager = False
+    app._pool = app.amqp._producer_pool = None
+    yield redis_server
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = app.amqp._producer_pool = None
+    app.conf.broker_url, app.conf.task_always_eager = saved
+
+
+def _queued(redis_url: str) -> int:
+    import redis
+
+    return redis.Redis.from_url(redis_url).llen("celery")
+
+
+def test_an_ingest_request_is_queued_when_redis_is_up(broker_on, client_for, transactional_db):
+    # Transactional tests flush the migration-made groups: a superuser holds every permission.
+    client = client_for("superuser")
+    response = client.post(
+        "/api/v1/articles/ingest",
+        {"url": "https://news.example.org/up"},
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+    assert _queued(broker_on.url) == 1
+
+
+def test_an_ingest_request_with_redis_down_is_refused_clearly_and_kept(
+    broker_on, client_for, transactional_db
+):
+    from tracker.models import Article
+
+    # Transactional tests flush the migration-made groups: a superuser holds every permission.
+    client = client_for("superuser")
+    broker_on.kill()
+    started = time.monotonic()
+    response = client.post(
+        "/api/v1/articles/ingest",
+        {"url": "https://news.example.org/down"},
+        content_type="application/json",
+    )
+    assert time.monotonic() - started < 15
+    assert response.status_code == 503
+    assert "queue" in response.json()["detail"].lower()
+    assert response["Retry-After"]
+    # Not lost: the article is stored, queued, and a retry of the same request enqueues it.
+    article = Article.objects.get(url="https://news.example.org/down")
+    assert article.status == Article.Status.QUEUED
+    # Redis is back: the same request enqueues the stored article.
+    again = ThrowawayRedis(port=broker_on.port)
+    try:
+        response = client.post(
+            "/api/v1/articles/ingest",
+            {"url": "https://news.example.org/down"},
+            content_type="application/json",
+        )
+        assert response.status_code == 202
+        assert response.json()["article_id"] == article.pk
+        assert _queued(again.url) == 1
+    finally:
+        again.kill()
+
+
+# --- PostgreSQL restart ---------------------------------------------------------------------
+# Restarting the shared PostgreSQL disrupts everyone using it: opt in with HARDEN_RESTART_PG=1.
+
+
+def _restart_postgresql() -> None:
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+        check=True,
+        timeout=60,
+    )
+    for _ in range(60):
+        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("PostgreSQL did not come back")
+
+
+@pytest.mark.skipif(
+    os.environ.get("HARDEN_RESTART_PG") != "1" or not os.environ.get("DATABASE_URL"),
+    reason="restarts the shared PostgreSQL: set HARDEN_RESTART_PG=1 (and DATABASE_URL)",
+)
+def test_the_site_recovers_after_a_postgresql_restart(client_for, transactional_db):
+    from django.db import close_old_connections
+
+    ClaimSourceFactory()
+    client = client_for("anonymous")
+    assert client.get("/api/v1/claims/").json()["count"] == 1
+    _restart_postgresql()
+    # What Django does at the start of every request (the test client skips it):
+    # CONN_HEALTH_CHECKS finds the dead persistent connection and opens a new one.
+    close_old_connections()
+    assert client.get("/api/v1/claims/").json()["count"] == 1
+    assert client.get("/claims/").status_code == 200
