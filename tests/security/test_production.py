@@ -45,7 +45,9 @@ print(json.dumps({
 
 
 def _probe(tmp_path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    # Always SQLite in a temporary directory: the probe must not touch a shared database.
+    drop = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         DEBUG="0",
         SECRET_KEY="y" * 30 + "-production-key-for-the-probe-only-91c2",
