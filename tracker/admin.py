@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -40,7 +40,13 @@ class ClaimantAdmin(admin.ModelAdmin):
     inlines = [ClaimantAliasInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_claims=Count("claims", distinct=True))
+        # Analysts count approved claims only, as on the dashboard.
+        seen = None if user_sees_unreviewed(request.user) else Q(claims__status="approved")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_claims=Count("claims", distinct=True, filter=seen))
+        )
 
     @admin.display(description="claims", ordering="n_claims")
     def claim_count(self, obj):
@@ -72,7 +78,12 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ("outlet",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_sources=Count("claim_sources"))
+        seen = (
+            None
+            if user_sees_unreviewed(request.user)
+            else Q(claim_sources__claim__status="approved")
+        )
+        return super().get_queryset(request).annotate(n_sources=Count("claim_sources", filter=seen))
 
     @admin.display(description="quotes", ordering="n_sources")
     def source_count(self, obj):

@@ -159,6 +159,17 @@ def test_analysts_cannot_open_an_unreviewed_claim_in_admin(matrix, client_for, w
     assert _leaks(_body(response)) == []
 
 
+def test_admin_counts_for_analysts_leave_unreviewed_claims_out(matrix, client_for):
+    import re
+
+    for role, expected in (("analyst", 1), ("editor", 3)):
+        client = client_for(role)
+        for url in ("/admin/tracker/claimant/", "/admin/tracker/article/"):
+            html = _body(client.get(url))
+            counts = re.findall(r'<td class="field-(?:claim|source)_count">(\d+)</td>', html)
+            assert counts == [str(expected)], (role, url, counts)
+
+
 @pytest.mark.parametrize("role", REVIEWERS)
 def test_reviewers_open_unreviewed_claims_in_admin(matrix, client_for, role):
     response = client_for(role).get(f"/admin/tracker/claim/{matrix.pending.pk}/change/")
