@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,6 +20,7 @@ from tracker.models import (
     ClaimSource,
     Outlet,
 )
+from tracker.selectors import user_sees_unreviewed
 
 admin.site.site_header = "NK–Russia claims tracker"
 admin.site.site_title = "Claims tracker admin"
@@ -38,7 +40,13 @@ class ClaimantAdmin(admin.ModelAdmin):
     inlines = [ClaimantAliasInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_claims=Count("claims", distinct=True))
+        # Analysts count approved claims only, as on the dashboard.
+        seen = None if user_sees_unreviewed(request.user) else Q(claims__status="approved")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_claims=Count("claims", distinct=True, filter=seen))
+        )
 
     @admin.display(description="claims", ordering="n_claims")
     def claim_count(self, obj):
@@ -70,7 +78,12 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ("outlet",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_sources=Count("claim_sources"))
+        seen = (
+            None
+            if user_sees_unreviewed(request.user)
+            else Q(claim_sources__claim__status="approved")
+        )
+        return super().get_queryset(request).annotate(n_sources=Count("claim_sources", filter=seen))
 
     @admin.display(description="quotes", ordering="n_sources")
     def source_count(self, obj):
@@ -201,10 +214,27 @@ class ClaimAdmin(SimpleHistoryAdmin):
             ),
             source_total=Count("sources", distinct=True),
         )
+        if not user_sees_unreviewed(request.user):
+            # Analysts browse admin read-only: approved claims only, as everywhere else.
+            qs = qs.filter(status=Claim.Status.APPROVED)
         return qs.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         return ("queue", "-claim_date", "-id")
+
+    def _hide_unreviewed(self, request, object_id) -> None:
+        # The history pages look claims up by id, not through get_queryset: same rule here.
+        if not user_sees_unreviewed(request.user):
+            if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+                raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._hide_unreviewed(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._hide_unreviewed(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description="figure")
     def figure(self, obj):
@@ -281,6 +311,12 @@ class ClaimSourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ("claim", "article")
     list_select_related = ("claim", "article")
 
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if user_sees_unreviewed(request.user):
+            return qs
+        return qs.filter(claim__status=Claim.Status.APPROVED)
+
     @admin.display(description="quote")
     def short_quote(self, obj):
         return obj.quote[:100]
@@ -292,3 +328,10 @@ class ClaimRelationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     autocomplete_fields = ("from_claim", "to_claim")
     search_fields = ("note",)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if user_sees_unreviewed(request.user):
+            return qs
+        approved = Claim.Status.APPROVED
+        return qs.filter(from_claim__status=approved, to_claim__status=approved)

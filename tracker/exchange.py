@@ -3,7 +3,8 @@
 One line per row: {"model": "tracker.claim", "pk": 7, "fields": {...}} — Django's serialization,
 every field including timestamps, normalised figures and review data. Users are written by
 username; on import a username this database lacks becomes empty (the row is kept).
-Edit history (simple_history) is not part of the dump.
+Claim edit history (simple_history's HistoricalClaim rows) is part of the dump, after the claims;
+imported rows are saved raw, so an import adds no history of its own.
 """
 
 from __future__ import annotations
@@ -28,8 +29,17 @@ from tracker.models import (
 )
 
 # In dependency order: each model only points at models above it.
-EXCHANGE_MODELS = [Claimant, ClaimantAlias, Outlet, Article, Claim, ClaimSource, ClaimRelation]
-_USER_FIELDS = {"created_by", "reviewed_by", "submitted_by"}
+EXCHANGE_MODELS = [
+    Claimant,
+    ClaimantAlias,
+    Outlet,
+    Article,
+    Claim,
+    Claim.history.model,  # tracker.historicalclaim: who changed what, when
+    ClaimSource,
+    ClaimRelation,
+]
+_USER_FIELDS = {"created_by", "reviewed_by", "submitted_by", "history_user"}
 
 
 def dump_lines(chunk_size: int = 2000) -> Iterator[str]:
@@ -39,7 +49,10 @@ def dump_lines(chunk_size: int = 2000) -> Iterator[str]:
         while chunk := list(islice(rows, chunk_size)):
             for record in serializers.serialize("python", chunk, use_natural_foreign_keys=True):
                 # str() keeps microseconds (DjangoJSONEncoder would drop them).
-                yield json.dumps(record, default=str, ensure_ascii=False, sort_keys=True) + "\n"
+                line = json.dumps(record, default=str, ensure_ascii=False, sort_keys=True)
+                # U+2028/2029 are line breaks to str.splitlines() and JavaScript: keep one
+                # record per line for every reader by writing them as JSON escapes.
+                yield line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
 def _resolve_users(fields: dict, usernames: dict[str, bool]) -> None:

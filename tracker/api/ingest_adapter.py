@@ -23,6 +23,19 @@ class IngestRefused(ValueError):
     """The pipeline would not take the submission (the message says why)."""
 
 
+class IngestUnavailable(RuntimeError):
+    """The work queue (Celery's broker) is down. What was submitted is stored, queued; the same
+    request sent again once the queue is back enqueues it."""
+
+
+def _queue_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from kombu.exceptions import OperationalError
+    except ImportError:  # pragma: no cover - kombu comes with Celery
+        return ()
+    return (OperationalError,)
+
+
 def _ingest_service(*names: str):
     try:
         module = importlib.import_module("ingest.services")
@@ -44,14 +57,25 @@ def _article_of(outcome) -> Article:
     return article
 
 
-def article_submit(
+def article_submit(**submission) -> Article:
+    """Hand a URL or a text to the ingest pipeline; returns the article (queued or further).
+    Raises IngestUnavailable when the work queue cannot be reached."""
+    try:
+        return _article_submit(**submission)
+    except _queue_errors() as exc:
+        raise IngestUnavailable(
+            "The work queue is unavailable. The submission is stored as queued; send the same "
+            "request again later to have it processed."
+        ) from exc
+
+
+def _article_submit(
     *,
     url: str = "",
     text: str = "",
     title: str = "",
     submitted_by: AbstractBaseUser | None = None,
 ) -> Article:
-    """Hand a URL or a text to the ingest pipeline; returns the article (queued or further)."""
     if url:
         ingest_url = _ingest_service("article_enqueue_url", "article_ingest_url")
         if ingest_url is not None:

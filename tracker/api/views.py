@@ -174,7 +174,14 @@ class ArticleViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Submit a URL or a text for ingest (editors)",
         request=api.ArticleIngestSerializer,
-        responses={202: api.ArticleIngestResultSerializer, **_ERRORS},
+        responses={
+            202: api.ArticleIngestResultSerializer,
+            **_ERRORS,
+            503: OpenApiResponse(
+                description="The work queue is down: the submission is stored as queued; "
+                "send the same request again later (see Retry-After)."
+            ),
+        },
     )
     @action(detail=False, methods=["post"], permission_classes=[CanSubmitArticles])
     def ingest(self, request):
@@ -186,6 +193,12 @@ class ArticleViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
             )
         except ingest_adapter.IngestRefused as exc:
             raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+        except ingest_adapter.IngestUnavailable as exc:
+            return Response(
+                {"detail": str(exc)},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "60"},
+            )
         status_url = request.build_absolute_uri(reverse("api:article-detail", args=[article.pk]))
         return Response(
             {"article_id": article.pk, "status": article.status, "status_url": status_url},

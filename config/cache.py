@@ -1,0 +1,55 @@
+"""A Redis cache that fails soft: when Redis is down, reads miss and writes are dropped (with a
+warning in the log) instead of turning every cached page and throttled API call into a 500.
+The cache only ever holds what can be rebuilt from the database."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+def _soft(default_factory):
+    def wrap(method):
+        def call(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except (RedisError, OSError) as exc:
+                log.warning("cache unavailable (%s): %s", method.__name__, exc)
+                return default_factory(*args, **kwargs)
+
+        call.__name__ = method.__name__
+        call.__doc__ = method.__doc__
+        return call
+
+    return wrap
+
+
+def _default(key, default=None, *args, **kwargs):
+    return default
+
+
+class FailSoftRedisCache(RedisCache):
+    get = _soft(_default)(RedisCache.get)
+    set = _soft(lambda *a, **k: None)(RedisCache.set)
+    add = _soft(lambda *a, **k: False)(RedisCache.add)
+    touch = _soft(lambda *a, **k: False)(RedisCache.touch)
+    delete = _soft(lambda *a, **k: False)(RedisCache.delete)
+    has_key = _soft(lambda *a, **k: False)(RedisCache.has_key)
+    get_many = _soft(lambda *a, **k: {})(RedisCache.get_many)
+    set_many = _soft(lambda keys, *a, **k: list(keys))(RedisCache.set_many)
+    delete_many = _soft(lambda *a, **k: None)(RedisCache.delete_many)
+    clear = _soft(lambda *a, **k: False)(RedisCache.clear)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except (RedisError, OSError) as exc:
+            log.warning("cache unavailable (incr): %s", exc)
+            raise ValueError(f"Key '{key}' not found (cache unavailable)") from exc
+
+    # get_or_set (BaseCache) is get + add + get: with the soft methods above, a dead Redis makes
+    # it compute the value and return it uncached.
