@@ -155,6 +155,8 @@ DEFAULT_ALIASES: dict[str, str] = {
     "Yusov": UA_GUR,
     "General Staff of Ukraine's Armed Forces": "Ukraine General Staff",
     "Ukrainian Armed Forces General Staff": "Ukraine General Staff",
+    "General Staff of the Armed Forces of Ukraine": "Ukraine General Staff",
+    "General Staff of the Ukrainian Armed Forces": "Ukraine General Staff",
     "Ukraine's General Staff": "Ukraine General Staff",
     "Japan Defense Ministry": "Japan Ministry of Defense",
     "Japan Defence Ministry": "Japan Ministry of Defense",

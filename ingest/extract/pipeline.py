@@ -417,8 +417,10 @@ def _antecedent(phrase: str, name: str | None, recent: list[str]) -> str | None:
     if not m or not recent:
         return name
     head = m.group(1).lower()
-    # the latest claimant with that head noun, else simply the latest one named
-    return next((r for r in recent if head in r.lower().split()), recent[0])
+    # the latest claimant with that head noun, else simply the latest one named; a proper
+    # name ("the General Staff") is not a reference back unless an earlier claimant has it
+    fallback = name if m.group(1)[0].isupper() else recent[0]
+    return next((r for r in recent if head in r.lower().split()), fallback)
 
 
 def _harmonise_qualifiers(mentions: list[Mention]) -> None:
