@@ -29,8 +29,11 @@ class Assertion:
 _NOT_FACT = re.compile(
     r"\b(?:may|might|could|would|should|can|cannot|possibility|possible|possibly|potential|"
     r"whether|if|not|never|no|denied|denies|deny|refrained|refrain|without|threatened|"
-    r"warned|expected|(?<!highly\s)(?<!very\s)likely|used\s+to|unless|rumou?rs?)\b[^.;]{0,25}$"
+    r"warned|expected|(?<!highly\s)(?<!very\s)(?<!has\s)(?<!have\s)(?<!had\s)(?<!was\s)(?<!were\s)"
+    r"(?<!is\s)(?<!are\s)likely|likely(?=\s+to\b)|used\s+to|unless|rumou?rs?)\b[^.;]{0,25}$"
 )  # case-sensitive: "May" is a month
+# "If Pyongyang had sold those rounds at $200 apiece": inside a conditional clause
+_IF_CLAUSE = re.compile(r"\b(?:[Ii]f|[Uu]nless)\s+[^,.;:]{0,70}$")
 _INTENT = re.compile(
     r"\b(?:to|keen|seeks?|seeking|wants?|hopes?|aims?|intends?|plans?|planning|agreed|"
     r"offered|promised|pledged)\s+(?:(?!(?:have|be|been)\b)\w+\s+)?$",
@@ -95,6 +98,9 @@ _TECH = re.compile(
 _PAYMENT = re.compile(r"\b(?:cash|money|payments?|dollars|oil|fuel|food|wheat|rice)\b", re.I)
 
 # (pattern, category, subtype, unit, rule, guards): guards "modal" or "modal+intent"
+_NK_TROOPS_BEFORE = re.compile(
+    r"\bNorth\s+Korean\s+(?:[\w-]+\s+){0,2}(?:troops|soldiers|forces|units|servicemen)\b"
+)
 _TROOP_NOUN = (
     r"(?:troops|soldiers|forces|personnel|units|contingent|reinforcements|commandos|servicemen|"
     r"infantry|infantrymen)"
@@ -181,6 +187,36 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
         "troops",
         "assert:in-combat",
         "modal",
+    ),
+    (
+        # "North Korean units continue to take part in assault actions"
+        re.compile(
+            r"\bNorth\s+Korean\s+(?:[\w-]+\s+)?"
+            + _TROOP_NOUN
+            + r"\s+(?:(?:\w+ly|also|still)\s+)?(?:continue|continues|continued|keep|keeps|kept)"
+            r"\s+(?:to\s+(?:take\s+part\s+in|participate\s+in|fight\b|engage\s+in)|"
+            r"fighting|taking\s+part\s+in|participating\s+in)",
+            re.I,
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal",
+    ),
+    (
+        # "Some have begun engaging in combat": part of the North Korean troops just named
+        re.compile(
+            r"\b(?:Some|Many|Most|Several\s+thousand|Part)\s+(?:of\s+them\s+)?(?:have|has|had|are|"
+            r"were)\s+(?:(?:\w+ly|also|now|already)\s+)?(?:(?:begun|began|started)\s+)?"
+            r"(?:been\s+)?(?:engag(?:ing|ed)\s+in\s+(?:combat|fighting|battles?)|fighting|"
+            r"taking\s+part\s+in\s+(?:combat|fighting|battles?|assaults?))"
+        ),
+        "troop_deployment",
+        "in_combat",
+        "troops",
+        "assert:in-combat",
+        "modal+nkprev",
     ),
     (
         re.compile(
@@ -370,7 +406,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
 
 def _factual(text: str, lo: int, at: int, guards: str) -> bool:
     before = text[max(lo, at - 40) : at]
-    if _NOT_FACT.search(before):
+    if _NOT_FACT.search(before) or _IF_CLAUSE.search(text, max(lo, at - 80), at):
         return False
     if "intent" in guards and _PURPOSE.search(before):
         return False  # "to plant mines, build barriers": purposes, not facts
@@ -384,7 +420,10 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
         for m in rx.finditer(text, lo, hi):
             if not _factual(text, lo, m.start(), guards):
                 continue
-            if "nk" in guards and not _NK_ACTORS.search(text, lo, m.start()):
+            if "nkprev" in guards:
+                if not _NK_TROOPS_BEFORE.search(text, max(0, lo - 250), lo):
+                    continue  # "Some have begun ...": North Korean troops named just before
+            elif "nk" in guards and not _NK_ACTORS.search(text, lo, m.start()):
                 continue  # "... were taking part in combat": North Koreans must be the subject
             if cat == "casualties":
                 sub = _casualty_subtype(m.group(0))

@@ -155,7 +155,13 @@ DEFAULT_ALIASES: dict[str, str] = {
     "Yusov": UA_GUR,
     "General Staff of Ukraine's Armed Forces": "Ukraine General Staff",
     "Ukrainian Armed Forces General Staff": "Ukraine General Staff",
+    "General Staff of the Armed Forces of Ukraine": "Ukraine General Staff",
+    "General Staff of the Ukrainian Armed Forces": "Ukraine General Staff",
     "Ukraine's General Staff": "Ukraine General Staff",
+    "Japan Defense Ministry": "Japan Ministry of Defense",
+    "Japan Defence Ministry": "Japan Ministry of Defense",
+    "Japan Ministry of Defense": "Japan Ministry of Defense",
+    "Japan": "Japan government",
     "Center for Strategic and International Studies": CSIS,
     "CSIS": CSIS,
     "Royal United Services Institute": "Royal United Services Institute",
@@ -185,6 +191,7 @@ _PERSON_COUNTRY = {
 _COUNTRY_FORMS = {
     "South Korea": r"(?:the\s+)?(?:South\s+Korea(?:n|['’]s)?|Seoul(?:['’]s)?)",
     "North Korea": r"(?:North\s+Korea(?:n|['’]s)?|Pyongyang(?:['’]s)?|DPRK)",
+    "Japan": r"(?:Japan(?:ese|['’]s)?|Tokyo(?:['’]s)?)",
     "Ukraine": r"(?:Ukraine(?:['’]s)?|Ukrainian|Kyiv(?:['’]s)?|Kiev(?:['’]s)?)",
     "US": r"(?:(?-i:U\.S\.|US)|American|the\s+United\s+States(?:['’])?|United\s+States|"
     r"Washington(?:['’]s)?)",
@@ -204,13 +211,14 @@ REPORT_VERB = (
     r"posted|revealed|reveals|disclosed|assessed|assesses|assess|believes|believe|explained|"
     r"warned|indicated|indicates|shared|showed|shows|counted|counts|spotted|detected|observed|"
     r"briefed|informed|testified|alleged|alleges|acknowledged|admitted|published|released|"
-    r"cited|quoted|put|puts)"
+    r"cited|quoted|put|puts|replied|responded)"
 )
 _VERB = re.compile(r"\b" + REPORT_VERB + r"\b")
 _ROLE = (
     r"(?:officials?|spokesperson|spokesman|spokeswoman|sources?|lawmakers?|analysts?|experts?|"
     r"minister|ministry|agency|military|intelligence|commanders?|president|prosecutors|"
-    r"government|authorities|researchers|observers|officers?|diplomats?|ambassador|envoy)"
+    r"government|authorities|researchers|observers|officers?|diplomats?|ambassador|envoy|"
+    r"director|chief|head)"
 )
 _ROLE_NP = re.compile(r"(?:(?:[Aa]n?|[Tt]he|[Oo]ne)\s+)?(?:[\w'’.-]+\s+){0,3}" + _ROLE)
 _TRAILING_ADVERBS = re.compile(
@@ -222,7 +230,9 @@ _TRAILING_ADVERBS = re.compile(
 _RELATIVE_WORDS = frozenset("what which who whom whose where when why how".split())
 _PRONOUNS_AND_JOINERS = frozenset("he she they it we i you and but or who which that this".split())
 # Where a speaker phrase can start: punctuation, or after "said"/"that" in a chain of reports.
-_SEGMENT_BREAK = re.compile(r"[,“”\";:—]|\((?![A-Z][\w-]{1,7}\))|\b(?:" + REPORT_VERB + r"|that)\s")
+_SEGMENT_BREAK = re.compile(
+    r"[,“”\";:—]|\s-{1,2}\s|\((?![A-Z][\w-]{1,7}\))|\b(?:" + REPORT_VERB + r"|that)\s"
+)
 # Lower-case words of a title inside a named speaker ("Pentagon press secretary Pat Ryder").
 _TITLE_WORDS = frozenset(
     "press secretary spokesperson spokesman spokeswoman chief head deputy acting minister "
@@ -244,6 +254,27 @@ _PREFIX_CUE = re.compile(
     r"\bby)\s+(?:(?:the|a|an)\s+)?$",
     re.IGNORECASE,
 )
+
+
+_ONE_COUNTRY = "(?:" + "|".join(_COUNTRY_FORMS.values()) + ")"
+_COMPOUND_SOURCE = re.compile(
+    r"\b(?i:according\s+to|citing)\s+(?:the\s+)?("
+    + _ONE_COUNTRY
+    + r"(?:,\s*"
+    + _ONE_COUNTRY
+    + r")*,?\s+and\s+"
+    + _ONE_COUNTRY
+    + r")\s+(officials|intelligence|governments|sources|authorities)\b",
+    re.IGNORECASE,
+)
+
+
+def _country_name(form: str) -> str:
+    m = _COUNTRY_PREFIX.match(form.strip() + " ")
+    if not m:
+        return form.strip()
+    key = next(k for k, v in m.groupdict().items() if v)
+    return _COUNTRIES[int(key[1:])]
 
 
 @dataclass(frozen=True)
@@ -415,8 +446,8 @@ def find_attributions(
         cue = _PREFIX_CUE.search(before)
         after = text[e : min(hi, e + 130)]
         verb = re.match(
-            r"(?:\s+(?:also|previously|earlier|has|have|had|on\s+\w+|last\s+\w+|"
-            r"in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b",
+            r"(?:\s+(?:service|agency|ministry|office|also|previously|earlier|has|have|had|"
+            r"on\s+\w+|last\s+\w+|in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b",
             after,
         ) or re.match(  # "X, on his third trip to Pyongyang, said": past an aside
             r"(?:\s+[A-Z][\w'’.-]*){0,4}\s*,[^,.;:“”\"]{2,90},(?:\s+(?:also|has|have|had))?\s+("
@@ -440,6 +471,11 @@ def find_attributions(
                 out.append((4.5, Attribution(name, np[0], np[1], m.start(), "verb:phrase")))
             elif m.start() not in covered:
                 out.append((2.0, Attribution(name, np[0], np[1], m.start(), "verb:phrase")))
+    for m in _COMPOUND_SOURCE.finditer(text, lo, hi):
+        # "according to U.S., South Korean and Ukrainian officials": all of them
+        sides = [_country_name(c) for c in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1))]
+        name = ", ".join(sides[:-1]) + " and " + sides[-1] + " " + m.group(2).lower()
+        out.append((3.5, Attribution(name, m.start(1), m.end(2), m.start(), "cue:according")))
     for m in re.finditer(r"\b[Aa]ccording\s+to\s+([^,.;“”\"()]{2,80})", text[lo:hi]):
         s = lo + m.start(1)
         if not any(a.start == s for _, a in out):

@@ -48,6 +48,10 @@ _ELLIPSIS = re.compile(
     r"wounded|injured|captured|missing|taken\s+prisoner))",
     re.IGNORECASE,
 )
+# "... and wounded about 40 more": a casualty verb right before an elided noun
+_VERB_MORE = re.compile(
+    r"\b(killed|wounded|injured|captured|destroyed|eliminated)\s+(?:(?:an?|another)\s+)?$", re.I
+)
 _PEOPLE = re.compile(
     r"\b(?:troops|soldiers|forces|North\s+Koreans|personnel|servicemen|casualties|losses|"
     r"contingent)\b",
@@ -70,6 +74,22 @@ _OTHER_SIDE_LOSS = re.compile(
     r"(?:losses|casualties|dead)\b",
     re.I,
 )
+# "Russian losses over the past day included ... 31 artillery systems": equipment lost
+_LOSSES_LIST = re.compile(
+    r"\b(?:losses|lost|destroyed|destruction)\b(?![^.;]*\b(?:suppl\w+|provid\w+|shipped|"
+    r"deliver\w*|sent|transferr\w+)\b)[^.;]*$",
+    re.I,
+)
+# "North Korea fired 39 ballistic missiles in 2024": its own launches, not a transfer
+_NK_FIRED = re.compile(
+    r"\b(?:North\s+Korea|Pyongyang|the\s+North)\s+(?:has\s+|had\s+|also\s+)*(?:\w+ly\s+)?"
+    r"(?:fired|launched|test-fired|tested)\s+"
+    + r"(?:(?:a\s+total\s+of|some|about|around|more\s+than|"
+    r"at\s+least|nearly|over|up\s+to)\s+)?$",
+    re.I,
+)
+# "could send another 30,000 men if ...": a conditional
+_MAYBE_IF = re.compile(r"\b(?:could|might|may)\s+(?:\w+\s+){1,3}$")
 _NK_NAMED = re.compile(r"\b(?:North\s+Korea\w*|Pyongyang|DPRK)\b")
 # "shot down 61 missiles": weapons downed, not delivered
 _HEDGE_WORDS = (
@@ -131,6 +151,10 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
     kind = _classify(text, q, lo, hi, prev_end)
     if kind is None:
         return None
+    if _MAYBE_IF.search(text, max(lo, q.start - 60), q.start) and re.search(
+        r"\bif\b", text[q.start : hi if hi > q.start else q.end]
+    ):
+        return None  # "could send another 30,000 men if Moscow asks": a conditional, not a claim
     if kind.category == "casualties":
         window = text[max(lo, q.start - 90) : min(hi, kind.end + 5)]
         if _OTHER_SIDE_LOSS.search(window) and not _NK_NAMED.search(window):
@@ -139,6 +163,8 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
         back = max(lo, q.start - 80)
         if _TO_UKRAINE.search(text, back, q.start) or _TO_UKRAINE_AFTER.match(text, kind.end, hi):
             return None  # Western aid to Ukraine, not a North Korean delivery
+        if _LOSSES_LIST.search(text, lo, q.start) or _NK_FIRED.search(text, back, q.start):
+            return None  # equipment lost in battle, or North Korea's own launches
         raid = _RUSSIA_LAUNCHED.search(text, back, q.start)
         if _DOWNED_BEFORE.search(text, back, q.start) or (
             raid and (kind.subtype == "drones" or _RAID.search(raid.group(0)))
@@ -177,6 +203,15 @@ def _classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind |
             return Kind(
                 "troop_deployment", "deployed", "troops", "", "count:of-them+deploy", of_them.end()
             )
+        verb_more = _VERB_MORE.search(text, max(prev_end, lo, q.start - 30), q.start)
+        if (
+            verb_more is not None
+            and re.match(r"\s+(?:more|others)\b", text[q.end : hi])
+            and _PEOPLE.search(text, lo, q.start)
+        ):
+            # "killed 30 North Korean soldiers and wounded about 40 more": the same people
+            sub = CASUALTY.match(verb_more.group(1)).lastgroup
+            return Kind("casualties", sub, "troops", "", "count:verb+more", q.end + 5)
         e = _ELLIPSIS.match(text, q.end, hi)
         if e is not None and _PEOPLE.search(text, max(0, lo - 300), hi):
             return _person(text, q, e.end(), e.end(), hi, prev_end, "", ellipsis=True)
@@ -247,7 +282,7 @@ def _classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind |
 
 _GOVERNING_VERB = re.compile(
     r"\b(?:sent|sends|sending|send|deployed|deploys|deploying|deploy|dispatched|dispatching|"
-    r"dispatch|killed|captured|brought\s+in|hired|employed|"
+    r"dispatch|killed|captured|brought\s+in|hired|employed|destroyed|eliminated|"
     r"wounded|injured|moved|transferred)\s+(?:(?:an?|another|additional|more|extra|the|"
     r"some|its|their)\s+){0,3}$",
     re.IGNORECASE,

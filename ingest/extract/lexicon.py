@@ -34,7 +34,8 @@ NOUN_CLASSES: dict[str, tuple[str, str, str]] = {
 
 WEAPON_NOUNS = (
     r"(?P<sp_artillery>self-propelled\s+(?:artillery|guns?|howitzers?)|Koksan(?:\s+guns?)?)"
-    r"|(?P<rocket_launchers>(?:multiple\s+)?rocket[- ]launchers?|MLRS|MRLs?|rocket\s+artillery|"
+    r"|(?P<rocket_launchers>(?:(?:short-range\s+)?ballistic\s+)?missile\s+launchers?|"
+    r"(?:multiple\s+)?rocket[- ]launchers?|MLRS|MRLs?|rocket\s+artillery|"
     r"launchers?)"
     r"|(?P<anti_tank>anti-tank\s+(?:guided\s+)?missiles?|Bulsae[-\w]*)"
     r"|(?P<ballistic>(?:short-range\s+)?ballistic\s+missiles?|KN-2[345]s?|Hwasong-1[1-9]\w*|"
@@ -73,7 +74,8 @@ WEAPON = re.compile(r"\b(?:" + WEAPON_NOUNS + r")\b", re.IGNORECASE)
 CASUALTY = re.compile(
     r"\b(?:(?P<killed_or_wounded>(?:killed|dead)(?:\s+(?:or|and)\s+|,\s+)(?:wounded|injured)|"
     r"casualties|losses)"
-    r"|(?P<killed>killed|dead|died|deaths?|slain|perished|lost\s+their\s+lives|KIA)"
+    r"|(?P<killed>killed|dead|died|deaths?|slain|perished|lost\s+their\s+lives|KIA|eliminated|"
+    r"destroyed)"
     r"|(?P<wounded>wounded|injured|hurt)"
     r"|(?P<captured>captured|taken\s+(?:as\s+)?prisoners?|prisoners?\s+of\s+war|POWs?|"
     r"surrendered)"

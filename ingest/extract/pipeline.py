@@ -133,8 +133,9 @@ def extract_mentions(
             )
             speaker.claimant = _refine(speaker.claimant, best[1], all_mentions)
             speaker.claimant = _antecedent(
-                text[best[1].start : best[1].end], speaker.claimant, recent
+                text[best[1].start : max(best[1].end, best[1].anchor)], speaker.claimant, recent
             )
+            speaker.claimant = _full_name(text, best[1], speaker.claimant, resolver)
             if speaker.claimant and speaker.claimant not in recent:
                 recent.insert(0, speaker.claimant)
             carried = speaker
@@ -373,14 +374,53 @@ def _refine(name: str | None, attr: Attribution, mentions) -> str | None:
     return min(after)[1] if after else name
 
 
+def _full_name(text: str, attr: Attribution, name: str | None, resolver) -> str | None:
+    """'Kim also said', 'Nakatani said': a bare surname is the person named in full earlier in
+    the article (the nearest such name before)."""
+    word = text[attr.start : attr.end].strip()
+    if name != word or not re.fullmatch(r"[A-Z][a-z][\w'’-]+", word):
+        return name
+    w = re.escape(word)
+    best = None
+    for m in re.finditer(
+        r"(?:\b(?:[A-Z][\w.'’-]*\s+){1,4}"
+        + w
+        + r"\b(?![\s-][A-Z]))|(?:\b"
+        + w
+        + r"(?:\s+[A-Z][\w'’]*(?:-[a-z]+)?){1,2}\b)",
+        text[: attr.start],
+    ):
+        best = m
+    if best is None:
+        return name
+    full = best.group(0).strip()
+    if re.match(r"(?:The|A|An|At|In|On|But|And)\s", full):
+        full = full.split(None, 1)[1]
+    return resolver.resolve(full) or name
+
+
 def _antecedent(phrase: str, name: str | None, recent: list[str]) -> str | None:
-    """'according to the agency': the latest claimant whose name has that head noun."""
+    """'according to the agency': the latest claimant whose name has that head noun;
+    'Lt. Gen. Park, the agency's director, replied': the agency."""
+    owner = re.search(
+        r",\s+the\s+([a-z]+)['’]s\s+(?:director|chief|head|spokesperson|spokesman|spokeswoman)"
+        r"\s*,\s*$",
+        phrase,
+    )
+    if owner and recent:
+        head = owner.group(1).lower()
+        return next((r for r in recent if head in r.lower().split()), name)
+    phrase = re.sub(
+        r"\s+(?:also|previously|earlier|has|have|had|then|again|separately)?\s*$", "", phrase
+    )
     m = re.fullmatch(r"(?:the|this|that)\s+(?:[a-z]+\s+)?([a-z]+)", phrase.strip(), re.I)
     if not m or not recent:
         return name
     head = m.group(1).lower()
-    # the latest claimant with that head noun, else simply the latest one named
-    return next((r for r in recent if head in r.lower().split()), recent[0])
+    # the latest claimant with that head noun, else simply the latest one named; a proper
+    # name ("the General Staff") is not a reference back unless an earlier claimant has it
+    fallback = name if m.group(1)[0].isupper() else recent[0]
+    return next((r for r in recent if head in r.lower().split()), fallback)
 
 
 def _harmonise_qualifiers(mentions: list[Mention]) -> None:

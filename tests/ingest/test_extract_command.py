@@ -17,6 +17,7 @@ EVAL = ROOT.parent / "shared" / "eval"
 HOLDOUT = Path(__file__).resolve().parent / "extract_holdout"
 HOLDOUT2 = Path(__file__).resolve().parent / "extract_holdout2"
 HOLDOUT3 = Path(__file__).resolve().parent / "extract_holdout3"
+HOLDOUT4 = Path(__file__).resolve().parent / "extract_holdout4"
 
 ARTICLE = """url: https://example.org/a
 outlet: Example
@@ -75,6 +76,16 @@ def test_its_json_on_the_third_held_out_set_stays_above_the_floor(tmp_path):
     paths = sorted(str(p) for p in (HOLDOUT3 / "articles").glob("*.txt"))
     pred = json.loads(_run(*paths, "--json"))
     figures = _score(HOLDOUT3 / "gold.json", pred, tmp_path)
+    assert figures["overall"]["f1"] >= 0.9
+    assert figures["overall"]["precision"] >= 0.9
+    assert figures["fields_on_matches"]["claimant"] >= 0.85
+
+
+@pytest.mark.django_db
+def test_its_json_on_the_fourth_held_out_set_stays_above_the_floor(tmp_path):
+    paths = sorted(str(p) for p in (HOLDOUT4 / "articles").glob("*.txt"))
+    pred = json.loads(_run(*paths, "--json"))
+    figures = _score(HOLDOUT4 / "gold.json", pred, tmp_path)
     assert figures["overall"]["f1"] >= 0.9
     assert figures["overall"]["precision"] >= 0.9
     assert figures["fields_on_matches"]["claimant"] >= 0.85
