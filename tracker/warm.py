@@ -23,7 +23,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
-from django.test import RequestFactory
 from django.urls import resolve, reverse
 
 from tracker.cache import data_version
@@ -43,6 +42,8 @@ def dashboard_warm() -> dict:
     if version is None:
         log.warning("cache unavailable: dashboard not warmed")
         return {"version": None, "pages": {}, "seconds": 0.0}
+    from django.test import RequestFactory  # here: bump_data_version imports this module
+
     factory = RequestFactory()
     pages: dict[str, float] = {}
     started = time.perf_counter()
