@@ -5,6 +5,7 @@ is idempotent; a failing cache makes warming a no-op."""
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from celery import current_app
@@ -159,3 +160,36 @@ def test_with_the_cache_down_warming_is_a_no_op_not_an_error(
     assert enqueue_warm() is False
     assert broker == []
     assert client.get("/").status_code == 200
+
+
+def _drain(queue) -> int:
+    drained = 0
+    while True:
+        try:
+            queue.get(block=False).ack()
+        except queue.Empty:
+            return drained
+        drained += 1
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs the Redis broker")
+def test_with_redis_the_warm_reaches_the_broker_with_its_countdown_and_expiry(db, settings):
+    settings.DASHBOARD_WARM_ON_CHANGE = True
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False
+    cache.delete(LOCK_KEY)
+    try:
+        with current_app.connection_for_write() as conn:
+            queue = conn.SimpleQueue("celery")
+            _drain(queue)
+            assert enqueue_warm() is True
+            assert enqueue_warm() is False
+            message = queue.get(timeout=5)
+            message.ack()
+            assert message.headers["task"] == "tracker.tasks.warm_dashboard"
+            assert message.headers["eta"] and message.headers["expires"]
+            assert _drain(queue) == 0  # one message for two enqueues
+            queue.close()
+    finally:
+        current_app.conf.task_always_eager = eager
+        cache.delete(LOCK_KEY)
