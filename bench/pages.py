@@ -5,8 +5,10 @@
 
 Claims are generated into a separate database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/bench_pages; created if missing, wiped per size) with COPY,
-then each page is fetched through Django's test client as an anonymous user: one warm-up, then
-the median of --runs requests. Targets at 1,000,000 claims: ≤ 300 ms and ≤ 1 MB per page.
+then each page is fetched through Django's test client as an anonymous user: "cold" is the first
+request after a cache clear; "warmed" the first request after the cache was cleared again and
+`dashboard_warm()` ran (what the Celery task does after a change); "warm" the median of --runs
+requests after that. Targets at 1,000,000 claims: ≤ 300 ms and ≤ 1 MB per page.
 """
 
 from __future__ import annotations
@@ -26,8 +28,7 @@ BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
-# Series are cached (Django cache; local memory here): "cold" is the first request after a
-# cache clear, "warm" the median of the next ones.
+# Series and page parts are cached (Django cache; local memory here, in this process).
 os.environ.pop("REDIS_URL", None)
 
 import psycopg  # noqa: E402
@@ -149,26 +150,34 @@ def _scaled(values, factor):
     return [None if v is None else v * factor for v in values]
 
 
-def measure(runs: int) -> list[tuple[str, float, int]]:
+def _get_ms(client, path) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return (time.perf_counter() - t0) * 1000, response
+
+
+def measure(runs: int) -> tuple[list[tuple[str, float, float, float, int]], dict]:
+    """Per page: cold, warmed (first request after `dashboard_warm()`), warm median, size; and
+    what the warm itself cost."""
+    from django.core.cache import cache
     from django.test import Client
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    from django.core.cache import cache
+    from tracker.warm import dashboard_warm
 
-    results = []
+    client = Client(HTTP_HOST="127.0.0.1")
+    cold = {}
     cache.clear()
     for path in PAGES:
-        t0 = time.perf_counter()
-        response = client.get(path)  # cold: nothing cached yet
-        cold = (time.perf_counter() - t0) * 1000
-        assert response.status_code == 200, (path, response.status_code)
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - t0) * 1000)
-        results.append((path, cold, statistics.median(times), len(response.content)))
-    return results
+        cold[path], _ = _get_ms(client, path)  # cold: nothing cached yet
+    cache.clear()
+    warming = dashboard_warm()  # what the Celery task does after a change
+    results = []
+    for path in PAGES:
+        warmed, response = _get_ms(client, path)  # a reader's first request after the warm
+        times = [_get_ms(client, path)[0] for _ in range(runs)]
+        results.append((path, cold[path], warmed, statistics.median(times), len(response.content)))
+    return results, warming
 
 
 def main() -> None:
@@ -185,19 +194,26 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
-    print(f"{'claims':>10}  {'page':<12} {'cold ms':>8} {'warm ms':>8} {'size KB':>8}")
+    print(
+        f"{'claims':>10}  {'page':<12} {'cold ms':>8} {'warmed ms':>9} {'warm ms':>8} "
+        f"{'size KB':>8}"
+    )
     for n in (int(s) for s in args.sizes.split(",")):
         if args.reuse and _count() == n:
             print(f"# reusing the {n:,} claims in the database", flush=True)
         else:
             seconds = generate(n)
             print(f"# generated {n:,} claims in {seconds:.1f} s", flush=True)
-        for path, cold, ms, size in measure(args.runs):
-            flag = "" if ms <= 300 and size <= 1_000_000 else "  (over target)"
+        results, warming = measure(args.runs)
+        for path, cold, warmed, ms, size in results:
+            flag = "" if max(warmed, ms) <= 300 and size <= 1_000_000 else "  (over target)"
             print(
-                f"{n:>10,}  {path:<12} {cold:>8.0f} {ms:>8.0f} {size / 1024:>8.0f}{flag}",
+                f"{n:>10,}  {path:<12} {cold:>8.0f} {warmed:>9.0f} {ms:>8.0f} "
+                f"{size / 1024:>8.0f}{flag}",
                 flush=True,
             )
+        pages = ", ".join(f"{p} {ms:,.0f}" for p, ms in warming["pages"].items())
+        print(f"# dashboard_warm() took {warming['seconds']:.2f} s ({pages} ms)", flush=True)
 
 
 if __name__ == "__main__":

@@ -152,7 +152,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": float(env_int("INGEST_POLL_EVERY_SECONDS", 60)),
         "options": {"expires": 55},
     },
+    # Rebuilds the dashboard's default pages if a change left them cold (tracker.warm); a change
+    # also enqueues a warm DASHBOARD_WARM_DEBOUNCE_SECONDS after its commit.
+    "dashboard-warm": {
+        "task": "tracker.tasks.warm_dashboard",
+        "schedule": float(env_int("DASHBOARD_WARM_EVERY_SECONDS", 60)),
+        "options": {"expires": 55},
+    },
 }
+DASHBOARD_WARM_DEBOUNCE_SECONDS = env_int("DASHBOARD_WARM_DEBOUNCE_SECONDS", 5)
+DASHBOARD_WARM_ON_CHANGE = env_bool("DASHBOARD_WARM_ON_CHANGE", default=True)
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth, i18n, static ---

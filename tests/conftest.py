@@ -43,7 +43,14 @@ def superuser_client(superuser):
 
 
 @pytest.fixture(autouse=True)
-def _new_data_version():
+def _no_dashboard_warm_on_change(settings):
+    """No test enqueues dashboard warms on the real broker after its saves unless it asks
+    (tests/dashboard/test_warm.py turns this back on)."""
+    settings.DASHBOARD_WARM_ON_CHANGE = False
+
+
+@pytest.fixture(autouse=True)
+def _new_data_version(_no_dashboard_warm_on_change):
     """A test's rows are rolled back without signals: start each test on a new data version so
     nothing cached by an earlier test is served (tracker.cache)."""
     from tracker.cache import bump_data_version

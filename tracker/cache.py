@@ -58,7 +58,16 @@ def data_version() -> int | None:
 
 
 def bump_data_version() -> None:
-    """Invalidate every entry cached under the current version."""
+    """Invalidate every entry cached under the current version, and (with a broker) enqueue a
+    debounced warm of the dashboard's default pages once the transaction commits
+    (tracker.warm)."""
+    _bump()
+    from tracker.warm import warm_soon
+
+    warm_soon()
+
+
+def _bump() -> None:
     try:
         try:
             cache.incr(VERSION_KEY)
@@ -71,7 +80,8 @@ def bump_data_version() -> None:
 def _bump_now_and_on_commit() -> None:
     # Now, so this transaction's own later reads miss; after commit, so a request that read the
     # old rows between the first bump and the commit cannot leave its result cached.
-    bump_data_version()
+    # The bump now does not warm: a warm before the commit would cache the old rows.
+    _bump()
     transaction.on_commit(bump_data_version)
 
 

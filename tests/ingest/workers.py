@@ -61,6 +61,8 @@ class Workers:
             "INGEST_TEST_QUEUE": self.queue,
             "INGEST_MAX_RETRIES": "2",
             "CELERY_TASK_ALWAYS_EAGER": "0",
+            # The pipeline only: no dashboard warms (tracker.warm) queued behind its tasks.
+            "DASHBOARD_WARM_ON_CHANGE": "0",
         }
         if pause_marker is not None:
             env["INGEST_TEST_PAUSE_MARKER"] = str(pause_marker)

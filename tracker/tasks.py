@@ -1,0 +1,19 @@
+"""Celery tasks of the tracker app (the pipeline's are in ingest.tasks)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from tracker.warm import dashboard_warm, release_warm_lock
+
+
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=120, time_limit=150,
+    ignore_result=True,
+)  # fmt: skip
+def warm_dashboard() -> dict:
+    """Warm the dashboard's default pages for the current data version. Idempotent: a second run
+    (redelivery, beat) finds every part cached and only re-reads it. The debounce lock is
+    released first, so a change made while this runs enqueues the next warm."""
+    release_warm_lock()
+    return dashboard_warm()
