@@ -19,7 +19,10 @@ class InvalidURL(ValueError):
 def canonical_url(url: str) -> str:
     """The one spelling of `url` we store: lower-case scheme and host, no default port, no
     fragment, no utm_*/click-id parameters, '/' for an empty path."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # e.g. an unbalanced '[' in the host
+        raise InvalidURL(f"malformed URL {url!r}: {exc}") from exc
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise InvalidURL(f"only http and https URLs are fetched, not {url!r}")

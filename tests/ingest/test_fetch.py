@@ -77,3 +77,10 @@ def test_only_http_and_https_are_fetched(url):
 def test_gzip_bodies_are_decoded(site):
     url = site.add("/gz", article_html("T", ["Zipped body."]), gzip=True)
     assert b"Zipped body." in fetch(url).body
+
+
+def test_a_malformed_host_is_refused_cleanly_not_with_a_crash():
+    from ingest.dedupe import InvalidURL, canonical_url
+
+    with pytest.raises(InvalidURL, match="malformed URL"):
+        canonical_url("http://[::1/page")
