@@ -254,6 +254,12 @@ def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]
     return headline, band
 
 
+def _increment_line(key: int | None, names: dict) -> dict:
+    """An empty per-claimant line of increments."""
+    name = names.get(key, (None, None))[0]
+    return {"claimant_id": key, "claimant": name or "Unattributed (press report)", "points": []}
+
+
 def _increments(qs: QuerySet[Claim]) -> dict:
     when = Coalesce("period_end", "claim_date")
     value = Coalesce("norm_best", "norm_low", "norm_high")
@@ -279,14 +285,7 @@ def _increments(qs: QuerySet[Claim]) -> dict:
     seen_events: set[tuple] = set()
     total = 0.0
     for claim_id, when_date, amount, running, key, status in rows:
-        line = lines.get(key)
-        if line is None:
-            name = names.get(key, (None, None))[0]
-            line = lines[key] = {
-                "claimant_id": key,
-                "claimant": name or "Unattributed (press report)",
-                "points": [],
-            }
+        line = lines.get(key) or lines.setdefault(key, _increment_line(key, names))
         day = when_date.isoformat()
         line["points"].append(
             {
@@ -327,14 +326,7 @@ def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
     lines: dict[int | None, dict] = {}
     running: dict[int | None, float] = {}
     for when_date, key, amount, n, last, status in rows:
-        line = lines.get(key)
-        if line is None:
-            name = names.get(key, (None, None))[0]
-            line = lines[key] = {
-                "claimant_id": key,
-                "claimant": name or "Unattributed (press report)",
-                "points": [],
-            }
+        line = lines.get(key) or lines.setdefault(key, _increment_line(key, names))
         running[key] = running.get(key, 0.0) + amount
         line["points"].append(
             {
