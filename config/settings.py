@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 DASHBOARD_WARM_DEBOUNCE_SECONDS = env_int("DASHBOARD_WARM_DEBOUNCE_SECONDS", 5)
 DASHBOARD_WARM_ON_CHANGE = env_bool("DASHBOARD_WARM_ON_CHANGE", default=True)
+# Series: an estimate older than this many days leaves the current band and holds the headline
+# only while nothing fresher exists (tracker.series; overridable per series).
+SERIES_FRESHNESS_DAYS = env_int("SERIES_FRESHNESS_DAYS", 180)
+if SERIES_FRESHNESS_DAYS < 1:
+    raise ImproperlyConfigured("SERIES_FRESHNESS_DAYS must be a positive number of days")
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth, i18n, static ---

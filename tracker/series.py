@@ -1,14 +1,18 @@
-"""Timelines and running totals: the analytic core that the dashboard and the API share.
+"""Timelines and running totals: the analytic core that the dashboard, the API and the CSV share.
 
-Claims are not transactions. Rules (DESIGN.md, "Series"):
+Claims are not transactions. Rules (DESIGN.md, "Series"; the methodology page states the same
+rule in plain words, `HEADLINE_RULE` below is that text):
 - cumulative claims: one step line per claimant over claim_date (value = best, else the midpoint
-  of low–high, else the single bound, flagged as a bound), with a low–high band; the headline at
-  a date is the latest estimate as of that date from the most trusted claimant (ties: the most
-  recent), plus the band across claimants;
+  of low–high, else the single bound, flagged as a bound), with a low–high band;
+- the headline at a date follows `HEADLINE_RULE` (`trust_key`, `_pick`): each claimant's latest
+  estimate; fresh ones (at most `freshness_days` old) first; the most trusted; a bound gives way
+  to an estimate of the same trust that it agrees with;
+- the band at a date spans the claimants' fresh estimates;
 - increment claims: summed over period_end (or claim_date) into running totals per claimant and
-  combined, the same event reported by two claimants counted once;
-- only approved claims count unless the caller asks for pending ones too; claims superseded by
-  another counted claim drop out;
+  combined; a range counts its midpoint; in the combined line an event counts once, through the
+  claim merge and `corroborates` relations only (`_repeats`), never by equal date and figure;
+- only approved claims count unless the caller asks for pending ones too (pending points carry
+  `status`); claims superseded by another counted claim drop out;
 - dense series are aggregated so a chart never gets more than SERIES_MAX_POINTS points
   (`aggregate`): the headline and the totals are always computed from every claim first.
 """
@@ -24,6 +28,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from tracker import trust
 from tracker.models import Claim, Claimant, ClaimRelation
@@ -32,6 +37,29 @@ RELIABILITY_RANK = {grade: 6 - i for i, grade in enumerate("ABCDEF")}  # A=6 …
 # Points a series returns at most, all lists together (claimant steps, headline, band,
 # increments): "a chart never needs more than a few thousand points" (DESIGN.md).
 MAX_POINTS = getattr(settings, "SERIES_MAX_POINTS", 5000)
+
+# The rule as the methodology page prints it; `_pick` implements exactly this.
+HEADLINE_RULE = [
+    "On any date, take each claimant's latest estimate as of that date.",
+    "An estimate is current while it is at most {days} days old; older estimates leave the "
+    "range across claimants, and one of them can be the headline only while no claimant has a "
+    "current estimate (the card then says how old it is).",
+    "Among the current estimates (or, if there are none, all of them) the headline is the most "
+    "trusted: highest confidence label first, then the better source reliability letter (A "
+    "best), then the better credibility number (1 best), then the most recent claim date.",
+    "If that estimate is only a bound (\u201cmore than 1,000\u201d, \u201cup to 500\u201d), "
+    "it never pulls the headline below an estimate of the same or better trust that it agrees "
+    "with: a lower bound agrees with any estimate at or above it, an upper bound with any "
+    "estimate at or below it. The headline is then the most trusted of those agreeing "
+    "estimates.",
+]
+
+
+def freshness_days(query: SeriesQuery | None = None) -> int:
+    """The freshness window of a series: its own, else SERIES_FRESHNESS_DAYS (default 180)."""
+    if query is not None and query.freshness_days:
+        return query.freshness_days
+    return getattr(settings, "SERIES_FRESHNESS_DAYS", 180)
 
 
 @dataclass(frozen=True)
@@ -49,6 +77,8 @@ class SeriesQuery:
     location: str = ""
     weapon_system: str = ""
     extra: dict = field(default_factory=dict)
+    freshness_days: int | None = None  # None: settings.SERIES_FRESHNESS_DAYS
+    as_of: dt.date | None = None  # None: date_to, else today
 
 
 def point_value(low, best, high) -> tuple[float | None, str | None]:
@@ -103,7 +133,7 @@ def _main_unit(qs: QuerySet[Claim]) -> tuple[str | None, list[str]]:
 
 _CUMULATIVE_COLUMNS = (
     "id", "claim_date", "norm_low", "norm_best", "norm_high", "qualifier", "status",
-    "confidence", "reliability", "claimant_id",
+    "confidence", "reliability", "credibility", "claimant_id",
 )  # fmt: skip
 
 
@@ -118,7 +148,7 @@ def _claimant_names(ids: set) -> dict:
     }
 
 
-def _cumulative(qs: QuerySet[Claim]) -> dict:
+def _cumulative(qs: QuerySet[Claim], *, window: int, as_of: dt.date) -> dict:
     # Tuples, not dicts: at tens of thousands of rows the per-row cost is what counts.
     qs = qs.filter(measure="cumulative")
     if connection.vendor == "postgresql":
@@ -141,7 +171,8 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
     events: list[tuple[dict, tuple]] = []
     iso: dict = {}
     for (
-        claim_id, claim_date, low, best, high, qualifier, status, confidence, reliability, key,
+        claim_id, claim_date, low, best, high, qualifier, status, confidence, reliability,
+        credibility, key,
     ) in rows:  # fmt: skip
         value, bound = point_value(low, best, high)
         line = lines.get(key)
@@ -167,6 +198,7 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
             "status": status,
             "confidence": confidence,
             "reliability": reliability,
+            "credibility": credibility,
         }
         points = line["points"]
         # One point per claimant and day: a later claim the same day replaces the earlier one.
@@ -176,7 +208,7 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
             points.append(point)
         events.append((point, (key, line["claimant"])))
 
-    headline, band = _headline(events)
+    headline, band = _headline(events, window=window, as_of=as_of)
     return {
         "claimants": list(lines.values()),
         "headline": headline,
@@ -185,51 +217,103 @@ def _cumulative(qs: QuerySet[Claim]) -> dict:
     }
 
 
-def _trust_key(point: dict) -> tuple:
+def trust_rank(point: dict) -> tuple:
+    """How far a claim is trusted, best highest: confidence label, then reliability letter
+    (A best), then credibility (1 best). The date is not part of it (see `trust_key`)."""
     return (
-        trust.CONFIDENCE_RANK[point["confidence"]],
+        trust.CONFIDENCE_RANK.get(point["confidence"], 0),
         RELIABILITY_RANK.get(point["reliability"], 0),
-        point["date"],
-        point["claim_id"],
+        -(point.get("credibility") or 6),
     )
 
 
-def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]:
-    """Sweep the dates: each claimant's latest estimate so far; pick the most trusted.
+def trust_key(point: dict) -> tuple:
+    """The trust order of the headline rule (one function): `trust_rank`, then the most recent
+    claim date (then the later claim, so the order is total)."""
+    return (*trust_rank(point), point["date"], point["claim_id"])
 
-    The most trusted estimate is kept as the sweep goes and recomputed over all claimants only
-    when the claimant holding it says something new (which may trust lower)."""
-    # claimant -> (trust key, point, claimant name); and its lowest and highest figure.
+
+@functools.lru_cache(maxsize=65536)
+def _shift(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def _pick(entries: list[tuple], cutoff: str) -> tuple[tuple, bool, list[tuple]]:
+    """`HEADLINE_RULE` for one date: (the entry holding the headline, whether it is stale, the
+    fresh entries). `entries` are (trust key, point, claimant id, name); `cutoff` is the oldest
+    claim date still current (ISO)."""
+    fresh = [e for e in entries if e[1]["date"] >= cutoff]
+    pool = fresh or entries
+    top = max(pool, key=itemgetter(0))
+    bound = top[1]["bound"]
+    if bound is not None:
+        rank, figure = top[0][:3], top[1]["value"]
+        if bound == "lower":
+            agreeing = [
+                e for e in pool
+                if e[1]["bound"] is None and e[0][:3] >= rank and e[1]["value"] >= figure
+            ]  # fmt: skip
+        else:
+            agreeing = [
+                e for e in pool
+                if e[1]["bound"] is None and e[0][:3] >= rank and e[1]["value"] <= figure
+            ]  # fmt: skip
+        if agreeing:
+            top = max(agreeing, key=itemgetter(0))
+    return top, not fresh, fresh
+
+
+def _headline(
+    events: list[tuple[dict, tuple]], *, window: int, as_of: dt.date
+) -> tuple[list[dict], list[dict]]:
+    """Sweep the dates (claim dates, and the days estimates go stale, up to `as_of`): each
+    claimant's latest estimate so far; the headline and the band by `_pick`.
+
+    Linear in claims times claimants: each claim is applied once and expires once (expiry
+    dates come in claim-date order, so a second pointer walks them); `_pick` scans the
+    claimants' latest estimates only on dates where something changed."""
     latest: dict[int | None, tuple] = {}
+    # claimant -> its latest estimate's lowest and highest figure
     lows: dict[int | None, float] = {}
     highs: dict[int | None, float] = {}
-    top: tuple | None = None
+    entries: list[tuple] = []  # the entry each event created, by event index
     headline: list[dict] = []
     band: list[dict] = []
-    i, n = 0, len(events)
-    while i < n:
-        day = events[i][0]["date"]
-        recompute = False
+    last_day = as_of.isoformat()
+    i, j, n = 0, 0, len(events)
+    expiry: list[str] = []  # by event index: the first day the estimate is no longer current
+    while i < n or j < len(expiry):
+        next_event = events[i][0]["date"] if i < n else None
+        next_expiry = expiry[j] if j < len(expiry) and expiry[j] <= last_day else None
+        if next_event is None and next_expiry is None:
+            break
+        day = min(d for d in (next_event, next_expiry) if d is not None)
+        changed = False
         while i < n and events[i][0]["date"] == day:
             point, (key, name) = events[i]
             value, low, high = point["value"], point["low"], point["high"]
             lows[key] = value if low is None else min(low, value)
             highs[key] = value if high is None else max(high, value)
-            entry = (_trust_key(point), point, key, name)
-            previous = latest.get(key)
+            entry = (trust_key(point), point, key, name)
             latest[key] = entry
-            if top is None or entry[0] > top[0]:
-                top = entry
-            elif previous is top:
-                recompute = True
+            entries.append(entry)
+            expiry.append(_shift(day, window + 1))
+            changed = True
             i += 1
-        if recompute:
-            top = max(latest.values(), key=itemgetter(0))
-        _, best, key, name = top[:4]
-        if not headline or (headline[-1]["claim_id"], headline[-1]["value"]) != (
-            best["claim_id"],
-            best["value"],
-        ):
+        while j < len(expiry) and expiry[j] <= day:
+            # An estimate goes stale: it matters only if it is still its claimant's latest.
+            if latest.get(entries[j][2]) is entries[j]:
+                changed = True
+            j += 1
+        if not changed:
+            continue
+        top, stale, fresh = _pick(list(latest.values()), _shift(day, -window))
+        _, best, key, name = top
+        if not headline or (
+            headline[-1]["claim_id"],
+            headline[-1]["value"],
+            headline[-1]["stale"],
+        ) != (best["claim_id"], best["value"], stale):
             headline.append(
                 {
                     "date": day,
@@ -238,20 +322,49 @@ def _headline(events: list[tuple[dict, tuple]]) -> tuple[list[dict], list[dict]]
                     "high": best["high"],
                     "bound": best["bound"],
                     "claim_id": best["claim_id"],
+                    "claim_date": best["date"],
                     "claimant_id": key,
                     "claimant": name,
                     "confidence": best["confidence"],
+                    "reliability": best["reliability"],
+                    "credibility": best["credibility"],
+                    "status": best["status"],
+                    "stale": stale,
+                    "age_days": _age(best["date"], day),
                 }
             )
+        counted = [e[2] for e in fresh] or [key]
         band.append(
             {
                 "date": day,
-                "min": min(lows.values()),
-                "max": max(highs.values()),
-                "claimants": len(latest),
+                "min": min(lows[k] for k in counted),
+                "max": max(highs[k] for k in counted),
+                "claimants": len(fresh),
             }
         )
     return headline, band
+
+
+def _age(claim_day: str, day: str) -> int:
+    return (dt.date.fromisoformat(day) - dt.date.fromisoformat(claim_day)).days
+
+
+def headline_current(series: dict) -> dict | None:
+    """The headline as of the series' `as_of` date: the last step, its age on that date, whether
+    it is stale, and the date its figure last changed (`changed_on`)."""
+    steps = series["cumulative"]["headline"]
+    if not steps:
+        return None
+    current = dict(steps[-1])
+    as_of = max(series["as_of"], current["date"])
+    current["as_of"] = as_of
+    current["age_days"] = _age(current["claim_date"], as_of)
+    current["stale"] = current["age_days"] > series["freshness_days"]
+    k = len(steps) - 1
+    while k > 0 and steps[k - 1]["value"] == current["value"]:
+        k -= 1
+    current["changed_on"] = steps[k]["date"]
+    return current
 
 
 def _increment_line(key: int | None, names: dict) -> dict:
@@ -260,62 +373,136 @@ def _increment_line(key: int | None, names: dict) -> dict:
     return {"claimant_id": key, "claimant": name or "Unattributed (press report)", "points": []}
 
 
+def _increment_value():
+    """An increment's figure: best, else the midpoint of low–high, else the single bound (the
+    same rule as `point_value`, in SQL: the sum of a NULL is NULL, so Coalesce falls through)."""
+    return Coalesce("norm_best", (F("norm_low") + F("norm_high")) / 2, "norm_low", "norm_high")
+
+
+def _repeats(qs: QuerySet[Claim], when_of: dict | None = None) -> set[int]:
+    """Increment claims that repeat an event already counted: claims linked by `corroborates`
+    (either direction, transitively) are one event, counted once, at its first report (earliest
+    date, then lowest id); the others are returned. Equal dates or figures never join claims."""
+    ids = qs.order_by().values("pk")
+    pairs = list(
+        ClaimRelation.objects.filter(
+            kind=ClaimRelation.Kind.CORROBORATES, from_claim__in=ids, to_claim__in=ids
+        ).values_list("from_claim_id", "to_claim_id")
+    )
+    if not pairs:
+        return set()
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    members = list(parent)
+    if when_of is None:
+        when_of = dict(
+            qs.filter(pk__in=members)
+            .annotate(when=Coalesce("period_end", "claim_date"))
+            .values_list("pk", "when")
+        )
+    first: dict[int, tuple] = {}
+    for claim_id in members:
+        group = root(claim_id)
+        order = (when_of[claim_id], claim_id)
+        if group not in first or order < first[group]:
+            first[group] = order
+    return {claim_id for claim_id in members if first[root(claim_id)][1] != claim_id}
+
+
+def _combined_point(day: str, amount: float, low: float, high: float, status: str) -> dict:
+    return {
+        "date": day,
+        "value": amount,
+        "running_total": 0.0,
+        "running_low": 0.0,
+        "running_high": 0.0,
+        "status": status,
+        "_low": low,
+        "_high": high,
+    }
+
+
+def _running(combined: list[dict]) -> float:
+    """Fill the combined line's running totals (and the running low–high band of its ranges)."""
+    total = low = high = 0.0
+    for point in combined:
+        total += point["value"]
+        low += point.pop("_low")
+        high += point.pop("_high")
+        point["running_total"], point["running_low"], point["running_high"] = total, low, high
+    return total
+
+
 def _increments(qs: QuerySet[Claim]) -> dict:
     when = Coalesce("period_end", "claim_date")
-    value = Coalesce("norm_best", "norm_low", "norm_high")
+    value = _increment_value()
+    qs = qs.filter(measure="increment")
     if connection.vendor == "postgresql":
-        claims = qs.filter(measure="increment").count()
+        claims = qs.count()
         if claims > MAX_POINTS:
             return _increments_by_day(qs, when, value, claims)
     rows = (
-        qs.filter(measure="increment")
-        .annotate(when=when, value=value)
+        qs.annotate(when=when, value=value)
         .annotate(
             running=Window(
                 Sum(value), partition_by=[F("claimant_id")], order_by=[when.asc(), F("id").asc()]
             )
         )
         .order_by("when", "id")
-        .values_list("id", "when", "value", "running", "claimant_id", "status")
-    )
+        .values_list("id", "when", "value", "running", "claimant_id", "status", "norm_low",
+                     "norm_high")
+    )  # fmt: skip
     rows = list(rows)
     names = _claimant_names({row[4] for row in rows})
+    repeats = _repeats(qs, {row[0]: row[1] for row in rows})
     lines: dict[int | None, dict] = {}
     combined: list[dict] = []
-    seen_events: set[tuple] = set()
-    total = 0.0
-    for claim_id, when_date, amount, running, key, status in rows:
+    for claim_id, when_date, amount, running, key, status, low, high in rows:
         line = lines.get(key) or lines.setdefault(key, _increment_line(key, names))
         day = when_date.isoformat()
         line["points"].append(
             {
                 "date": day,
                 "value": amount,
+                "low": low,
+                "high": high,
                 "running_total": running,
                 "claim_id": claim_id,
                 "status": status,
             }
         )
-        # The same event (date and figure) from two claimants counts once in the combined line.
-        event = (day, amount)
-        if event in seen_events:
+        if claim_id in repeats:  # the same event, already counted through `corroborates`
             continue
-        seen_events.add(event)
-        total += amount
+        low = amount if low is None else low
+        high = amount if high is None else high
         if combined and combined[-1]["date"] == day:
-            combined[-1]["value"] += amount
-            combined[-1]["running_total"] = total
+            point = combined[-1]
+            point["value"] += amount
+            point["_low"] += low
+            point["_high"] += high
+            if status == "pending":
+                point["status"] = "pending"
         else:
-            combined.append({"date": day, "value": amount, "running_total": total})
+            combined.append(_combined_point(day, amount, low, high, status))
+    total = _running(combined)
     return {"claimants": list(lines.values()), "combined": combined, "total": total}
 
 
 def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
-    """A dense series on PostgreSQL: SUM per claimant and day, and per day over distinct
-    figures (the combined line counts an event, date and figure, once) in the database; the
-    same totals as `_increments`, one point per claimant and day (`bucket_points` claims, the
-    last claim's id, pending if any of them is)."""
-    qs = qs.filter(measure="increment").annotate(when=when, value=value).order_by()
+    """A dense series on PostgreSQL: SUM per claimant and day in the database, and per day over
+    the claims that are not repeats of a counted event (`_repeats`); the same totals as
+    `_increments`, one point per claimant and day (`bucket_points` claims, the last claim's id,
+    pending if any of them is)."""
+    qs = qs.annotate(when=when, value=value).order_by()
     rows = list(
         qs.values("claimant_id", "when")
         .annotate(amount=Sum("value"), n=Count("id"), last=Max("id"), state=Max("status"))
@@ -332,23 +519,32 @@ def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
             {
                 "date": when_date.isoformat(),
                 "value": amount,
+                "low": None,
+                "high": None,
                 "running_total": running[key],
                 "claim_id": last,
                 "status": status,  # Max: "pending" > "approved", pending if any claim is
                 "bucket_points": n,
             }
         )
-    combined: list[dict] = []
-    total = 0.0
+    repeats = _repeats(qs)
+    counted = qs.exclude(pk__in=repeats) if repeats else qs
     days = (
-        qs.values("when")
-        .annotate(amount=Sum("value", distinct=True))
+        counted.values("when")
+        .annotate(
+            amount=Sum("value"),
+            low=Sum(Coalesce("norm_low", value)),
+            high=Sum(Coalesce("norm_high", value)),
+            state=Max("status"),
+        )
         .order_by("when")
-        .values_list("when", "amount")
+        .values_list("when", "amount", "low", "high", "state")
     )
-    for when_date, amount in days:
-        total += amount
-        combined.append({"date": when_date.isoformat(), "value": amount, "running_total": total})
+    combined = [
+        _combined_point(when_date.isoformat(), amount, low, high, status)
+        for when_date, amount, low, high, status in days
+    ]
+    total = _running(combined)
     return {
         "claimants": list(lines.values()),
         "combined": combined,
@@ -358,21 +554,24 @@ def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
 
 
 def series_build(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
-    """The series as plain JSON-ready data: per-claimant steps with bands, the headline running
-    total and its band, and increments summed. `base` carries the caller's visibility."""
+    """The series as plain JSON-ready data: per-claimant steps with bands, the headline (by
+    `HEADLINE_RULE`) and the band of current estimates, and increments summed. `base` carries
+    the caller's visibility."""
     qs = series_claims(query, base)
     unit, units = (query.unit, [query.unit]) if query.unit is not None else _main_unit(qs)
     if unit is not None:
         qs = qs.filter(norm_unit=unit)
-    cumulative = _cumulative(qs)
+    window = freshness_days(query)
+    as_of = query.as_of or query.date_to or timezone.localdate()
+    cumulative = _cumulative(qs, window=window, as_of=as_of)
     increments = _increments(qs)
-    latest = cumulative["headline"][-1] if cumulative["headline"] else None
-    aggregated = aggregate(cumulative, increments, MAX_POINTS)
-    return {
+    series = {
         "category": query.category,
         "subtype": query.subtype,
         "unit": unit or "",
         "units": units,
+        "as_of": as_of.isoformat(),
+        "freshness_days": window,
         "filters": {
             "claimant_ids": list(query.claimant_ids),
             "min_confidence": query.min_confidence,
@@ -382,11 +581,14 @@ def series_build(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> 
             "location": query.location,
             "weapon_system": query.weapon_system,
         },
-        "latest_headline": latest,
         "cumulative": cumulative,
         "increments": increments,
-        "aggregated": aggregated,
     }
+    series["latest_headline"] = headline_current(series)
+    band = cumulative["band"]
+    series["current_band"] = dict(band[-1]) if band else None
+    series["aggregated"] = aggregate(cumulative, increments, MAX_POINTS)
+    return series
 
 
 def cached_series(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
@@ -395,7 +597,9 @@ def cached_series(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) ->
     from tracker.cache import cached, queryset_key
 
     visible = "all" if base is None else queryset_key(base)
-    return cached("series", (query, visible), lambda: series_build(query, base=base))
+    # Today is part of the key: estimates go stale as days pass, with no change to the data.
+    key = (query, visible, timezone.localdate())
+    return cached("series", key, lambda: series_build(query, base=base))
 
 
 # --- Aggregation ----------------------------------------------------------------------------
@@ -474,8 +678,8 @@ def _summed(group: list[dict]) -> dict:
     point["value"] = sum(p["value"] for p in group)
     if "claim_id" in point:
         point["bucket_points"] = sum(p.get("bucket_points", 1) for p in group)
-        if any(p["status"] == "pending" for p in group):
-            point["status"] = "pending"
+    if any(p.get("status") == "pending" for p in group):
+        point["status"] = "pending"
     return point
 
 

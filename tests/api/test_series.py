@@ -10,7 +10,8 @@ from tracker.series import SeriesQuery, series_build
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-CASUALTIES = "/api/v1/series/?category=casualties&subtype=killed_or_wounded"
+# Judged as of the end of January 2025: every estimate below is then current (fresh).
+CASUALTIES = "/api/v1/series/?category=casualties&subtype=killed_or_wounded&as_of=2025-01-31"
 
 
 @pytest.fixture
@@ -102,16 +103,17 @@ def test_increments_are_summed_once_per_event(anon_api):
     ClaimFactory(
         claimant=gur, claim_date=D(2024, 10, 2), period_end=D(2024, 9, 30), best=1000, **shipment
     )
-    ClaimFactory(claimant=gur, claim_date=D(2024, 10, 31), best=2000, **shipment)
-    # The same shipment reported by JCS: one event, counted once in the combined line.
-    ClaimFactory(claimant=jcs, claim_date=D(2024, 10, 31), best=2000, **shipment)
+    gur_2000 = ClaimFactory(claimant=gur, claim_date=D(2024, 10, 31), best=2000, **shipment)
+    # The same shipment reported by JCS, and recorded as corroborating GUR's: one event,
+    # counted once in the combined line (the relation says so, not the equal date and figure).
+    jcs_2000 = ClaimFactory(claimant=jcs, claim_date=D(2024, 10, 31), best=2000, **shipment)
+    ClaimRelation.objects.create(from_claim=jcs_2000, to_claim=gur_2000, kind="corroborates")
     ClaimFactory(claimant=jcs, claim_date=D(2024, 11, 30), best=9999, status="pending", **shipment)
     series = anon_api.get("/api/v1/series/?category=arms_transfer&subtype=containers").json()
     increments = series["increments"]
     assert increments["total"] == 3000
-    assert [(p["date"], p["value"], p["running_total"]) for p in increments["combined"]] == [
-        ("2024-09-30", 1000, 1000), ("2024-10-31", 2000, 3000)
-    ]  # fmt: skip
+    combined = [(p["date"], p["value"], p["running_total"]) for p in increments["combined"]]
+    assert combined == [("2024-09-30", 1000, 1000), ("2024-10-31", 2000, 3000)]
     lines = {line["claimant"]: line["points"] for line in increments["claimants"]}
     assert [p["running_total"] for p in lines["GUR"]] == [1000, 3000]
     assert [p["running_total"] for p in lines["JCS"]] == [2000]
@@ -119,7 +121,7 @@ def test_increments_are_summed_once_per_event(anon_api):
 
 
 def test_the_api_returns_what_the_dashboard_function_returns(anon_api, cumulative):
-    query = SeriesQuery(category="casualties", subtype="killed_or_wounded")
+    query = SeriesQuery(category="casualties", subtype="killed_or_wounded", as_of=D(2025, 1, 31))
     expected = series_build(query)  # no base: approved only, as for anonymous callers
     assert anon_api.get(CASUALTIES).json() == expected
 
@@ -138,30 +140,51 @@ def test_empty_series_is_well_formed(anon_api):
     assert series["increments"]["total"] == 0
 
 
-def _reference_headline(claims):
-    """The rule written the slow, obvious way: at each date, every claimant's latest estimate
-    so far (one per day: the later claim), and the most trusted of them (ties: most recent)."""
+def _reference_headline(claims, *, window=180, until=None):
+    """The headline rule (tracker.series.HEADLINE_RULE) written the slow, obvious way: on every
+    claim date and every day an estimate goes stale (up to `until`), every claimant's latest
+    estimate so far (one per day: the later claim); the current ones (at most `window` days
+    old), else all; the most trusted (confidence, reliability, credibility, date); a bound gives
+    way to the most trusted estimate of the same or better trust that it agrees with."""
     from tracker import trust
     from tracker.series import RELIABILITY_RANK, point_value
 
-    steps = []
-    for day in sorted({c.claim_date for c in claims}):
+    until = until or dt.date.today()
+    expiries = {c.claim_date + dt.timedelta(days=window + 1) for c in claims}
+    days = sorted({c.claim_date for c in claims} | {d for d in expiries if d <= until})
+
+    def rank(c):
+        return (
+            trust.CONFIDENCE_RANK[c.confidence], RELIABILITY_RANK[c.reliability], -c.credibility
+        )  # fmt: skip
+
+    def key(c):
+        return (*rank(c), c.claim_date, c.pk)
+
+    steps, last = [], None
+    for day in days:
         latest = {}
         for c in sorted(claims, key=lambda c: (c.claim_date, c.pk)):
             if c.claim_date <= day:
                 latest[c.claimant_id] = c
-        best = max(
-            latest.values(),
-            key=lambda c: (
-                trust.CONFIDENCE_RANK[c.confidence],
-                RELIABILITY_RANK[c.reliability],
-                c.claim_date,
-                c.pk,
-            ),
-        )
-        value = point_value(best.low, best.best, best.high)[0]
-        if not steps or steps[-1][1:] != (value, best.pk):
-            steps.append((day.isoformat(), value, best.pk))
+        fresh = [c for c in latest.values() if (day - c.claim_date).days <= window]
+        pool = fresh or list(latest.values())
+        top = max(pool, key=key)
+        value, bound = point_value(top.low, top.best, top.high)
+        if bound:
+            agreeing = []
+            for c in pool:
+                v, b = point_value(c.low, c.best, c.high)
+                agrees = v >= value if bound == "lower" else v <= value
+                if b is None and rank(c) >= rank(top) and agrees:
+                    agreeing.append(c)
+            if agreeing:
+                top = max(agreeing, key=key)
+                value = point_value(top.low, top.best, top.high)[0]
+        state = (value, top.pk, not fresh)
+        if state != last:
+            steps.append((day.isoformat(), value, top.pk))
+            last = state
     return steps
 
 
@@ -174,15 +197,25 @@ def test_headline_matches_the_rule_on_random_claims(anon_api, seed):
     claims = []
     for _ in range(60):
         reliability, credibility = rng.choice("ABCF"), rng.randrange(1, 7)
+        figure = rng.choice(
+            [
+                {"best": float(rng.randrange(1, 5000))},
+                {"best": None, "low": float(rng.randrange(1, 5000)), "qualifier": "more_than"},
+                {"best": None, "high": float(rng.randrange(1, 5000)), "qualifier": "up_to"},
+                {"best": None, "low": 1000.0, "high": float(rng.randrange(1000, 5000))},
+            ]
+        )
         claims.append(
             ClaimFactory(
                 claimant=rng.choice(claimants),
-                claim_date=D(2025, 1, 1) + dt.timedelta(days=rng.randrange(20)),
-                best=float(rng.randrange(1, 5000)),
+                claim_date=D(2025, 1, 1) + dt.timedelta(days=rng.randrange(300)),
                 reliability=reliability,
                 credibility=credibility,
+                **figure,
             )
         )
-    series = anon_api.get(CASUALTIES).json()
+    # A 60-day window over 300 days: estimates go stale and come back all through the series.
+    url = "/api/v1/series/?category=casualties&subtype=killed_or_wounded"
+    series = anon_api.get(url + "&freshness_days=60&as_of=2026-01-31").json()
     got = [(s["date"], s["value"], s["claim_id"]) for s in series["cumulative"]["headline"]]
-    assert got == _reference_headline(claims)
+    assert got == _reference_headline(claims, window=60, until=D(2026, 1, 31))

@@ -234,6 +234,18 @@ class SeriesQuerySerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False)
     location = serializers.CharField(required=False, max_length=200)
     weapon_system = serializers.CharField(required=False, max_length=120)
+    freshness_days = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text="Days an estimate stays current (default: the SERIES_FRESHNESS_DAYS setting, "
+        "180). Older estimates leave the band and hold the headline only while nothing "
+        "fresher exists.",
+    )
+    as_of = serializers.DateField(
+        required=False,
+        help_text="The date freshness is judged on (default: date_to, else today).",
+    )
 
     def validate(self, attrs):
         if not vocab.subtype_is_valid(attrs["category"], attrs["subtype"]):

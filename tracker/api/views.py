@@ -254,6 +254,8 @@ class SeriesView(APIView):
             date_to=values.get("date_to"),
             location=values.get("location", ""),
             weapon_system=values.get("weapon_system", ""),
+            freshness_days=values.get("freshness_days"),
+            as_of=values.get("as_of"),
         )
         return Response(cached_series(series_query, base=claims_visible_to(request.user)))
 
