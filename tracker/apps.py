@@ -7,6 +7,8 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claims tracker"
 
     def ready(self):
+        from tracker import headlines
         from tracker.cache import connect_signals
 
         connect_signals()
+        headlines.connect_signals()

@@ -437,3 +437,33 @@ class ClaimRelation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.from_claim_id} {self.kind} #{self.to_claim_id}"
+
+
+class HeadlineChange(models.Model):
+    """A change of a series headline: the figure of the default public series (approved claims,
+    no filters) moved from `old_value` to `new_value`, now held by `claim`, after `reviewer`'s
+    approval, edit or deletion. Recorded by `services.headline_change_record` only."""
+
+    category = models.CharField(max_length=30, choices=_choices(vocab.CATEGORIES))
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    old_value = models.FloatField(null=True, blank=True)
+    new_value = models.FloatField(null=True, blank=True)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="headline_changes"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["category", "subtype", "unit", "-changed_at"], name="headline_series_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype}: {self.old_value} → {self.new_value}"

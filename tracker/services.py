@@ -236,3 +236,39 @@ def claim_update(
     for source in sources:
         claim_source_add(claim=claim, **source)
     return claim
+
+
+@transaction.atomic
+def headline_change_record(
+    *, category: str, subtype: str, reviewer: AbstractBaseUser | None = None
+):
+    """Record the headline of the default public series of (category, subtype) — approved
+    claims, no filters, its main unit — if its figure differs from the last one recorded.
+    Idempotent: called twice with nothing changed in between, it records once. Returns the new
+    HeadlineChange, or None. The recorded claim is the one holding the public headline, so it
+    is always an approved claim."""
+    from tracker.models import HeadlineChange
+    from tracker.series import SeriesQuery, series_build
+
+    series = series_build(SeriesQuery(category=category, subtype=subtype))
+    current = series["latest_headline"]
+    new_value = current["value"] if current else None
+    last = (
+        HeadlineChange.objects.select_for_update()
+        .filter(category=category, subtype=subtype, unit=series["unit"])
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+    old_value = last.new_value if last else None
+    if old_value == new_value:
+        return None
+    return HeadlineChange.objects.create(
+        category=category,
+        subtype=subtype,
+        unit=series["unit"],
+        old_value=old_value,
+        new_value=new_value,
+        claim_id=current["claim_id"] if current else None,
+        reviewer=reviewer if reviewer is not None and reviewer.is_authenticated else None,
+        changed_at=timezone.now(),
+    )

@@ -11,7 +11,15 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 from tracker import trust, vocab
-from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource, Outlet
+from tracker.models import (
+    Article,
+    Claim,
+    Claimant,
+    ClaimRelation,
+    ClaimSource,
+    HeadlineChange,
+    Outlet,
+)
 from tracker.search import claims_matching
 from tracker.selectors import user_sees_unreviewed
 
@@ -176,3 +184,19 @@ class ClaimRelationFilter(django_filters.FilterSet):
 
     def filter_claim(self, queryset, name, value):
         return queryset.filter(Q(from_claim_id=value) | Q(to_claim_id=value))
+
+
+class HeadlineChangeFilter(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(
+        field_name="changed_at",
+        lookup_expr="gte",
+        help_text="Changes recorded at or after this ISO 8601 date-time (e.g. "
+        "2025-01-31T00:00:00Z); a malformed value is a 400.",
+    )
+    category = django_filters.ChoiceFilter(choices=_choices(vocab.CATEGORIES))
+    subtype = django_filters.ChoiceFilter(choices=vocab.subtype_choices())
+    unit = django_filters.CharFilter()
+
+    class Meta:
+        model = HeadlineChange
+        fields: list[str] = []

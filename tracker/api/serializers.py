@@ -7,7 +7,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from tracker import services, trust, vocab
-from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource, Outlet
+from tracker.models import (
+    Article,
+    Claim,
+    Claimant,
+    ClaimRelation,
+    ClaimSource,
+    HeadlineChange,
+    Outlet,
+)
+from tracker.selectors import user_sees_unreviewed
 
 
 def _as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -253,3 +262,36 @@ class SeriesQuerySerializer(serializers.Serializer):
                 {"subtype": f"'{attrs['subtype']}' is not a subtype of {attrs['category']}."}
             )
         return attrs
+
+
+class HeadlineChangeSerializer(serializers.ModelSerializer):
+    """One change of a public headline: the series, old → new figure, the claim now holding
+    it, who caused it (editors only) and when."""
+
+    claim_url = serializers.SerializerMethodField()
+    claimant = serializers.SerializerMethodField()
+    reviewer = serializers.SerializerMethodField(
+        help_text="The editor whose approval, edit or deletion changed the headline; editors "
+        "only (null for everyone else)."
+    )
+
+    class Meta:
+        model = HeadlineChange
+        fields = [
+            "id", "category", "subtype", "unit", "old_value", "new_value", "claim", "claim_url",
+            "claimant", "reviewer", "changed_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_claim_url(self, change: HeadlineChange) -> str | None:
+        return change.claim.get_absolute_url() if change.claim_id else None
+
+    def get_claimant(self, change: HeadlineChange) -> str | None:
+        claim = change.claim
+        return claim.claimant.name if claim is not None and claim.claimant_id else None
+
+    def get_reviewer(self, change: HeadlineChange) -> str | None:
+        request = self.context.get("request")
+        if change.reviewer_id is None or not user_sees_unreviewed(getattr(request, "user", None)):
+            return None
+        return change.reviewer.get_username()

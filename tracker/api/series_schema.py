@@ -18,6 +18,7 @@ class CumulativePointSerializer(s.Serializer):
     status = s.CharField()
     confidence = s.CharField()
     reliability = s.CharField()
+    credibility = s.IntegerField()
     band_low = s.FloatField(
         required=False, help_text="aggregated series only: lowest low (or value) of the bucket"
     )
@@ -37,22 +38,38 @@ class CumulativeLineSerializer(s.Serializer):
 
 
 class HeadlineStepSerializer(s.Serializer):
-    date = s.DateField()
+    date = s.DateField(help_text="the day this claim took the headline")
     value = s.FloatField()
     low = s.FloatField(**_NUM)
     high = s.FloatField(**_NUM)
     bound = s.CharField(allow_null=True)
     claim_id = s.IntegerField()
+    claim_date = s.DateField(help_text="the date the claim was made")
     claimant_id = s.IntegerField(allow_null=True)
     claimant = s.CharField()
     confidence = s.CharField()
+    reliability = s.CharField()
+    credibility = s.IntegerField()
+    status = s.CharField(help_text="approved, or pending (editors who asked for pending claims)")
+    stale = s.BooleanField(
+        help_text="older than the freshness window: holds the headline only because no "
+        "claimant has a current estimate"
+    )
+    age_days = s.IntegerField(help_text="age of the estimate on `date` (on `as_of` for latest)")
+
+
+class LatestHeadlineSerializer(HeadlineStepSerializer):
+    as_of = s.DateField(help_text="the date freshness is judged on")
+    changed_on = s.DateField(help_text="the first day the headline had its current figure")
 
 
 class BandSerializer(s.Serializer):
     date = s.DateField()
     min = s.FloatField()
     max = s.FloatField()
-    claimants = s.IntegerField()
+    claimants = s.IntegerField(
+        help_text="claimants with a current estimate; 0: none, min–max is the stale headline's"
+    )
 
 
 class CumulativeSerializer(s.Serializer):
@@ -64,6 +81,8 @@ class CumulativeSerializer(s.Serializer):
 class IncrementPointSerializer(s.Serializer):
     date = s.DateField()
     value = s.FloatField()
+    low = s.FloatField(**_NUM)
+    high = s.FloatField(**_NUM)
     running_total = s.FloatField()
     claim_id = s.IntegerField()
     status = s.CharField()
@@ -80,8 +99,11 @@ class IncrementLineSerializer(s.Serializer):
 
 class CombinedPointSerializer(s.Serializer):
     date = s.DateField()
-    value = s.FloatField()
+    value = s.FloatField(help_text="events of the day, each counted once (a range: midpoint)")
     running_total = s.FloatField()
+    running_low = s.FloatField(help_text="running total counting each range at its low end")
+    running_high = s.FloatField(help_text="running total counting each range at its high end")
+    status = s.CharField(help_text="pending if any claim counted that day is pending")
 
 
 class IncrementsSerializer(s.Serializer):
@@ -116,8 +138,15 @@ class SeriesSerializer(s.Serializer):
     subtype = s.CharField()
     unit = s.CharField(allow_blank=True)
     units = s.ListField(child=s.CharField(allow_blank=True))
+    as_of = s.DateField(
+        help_text="the date freshness is judged on (as_of, else date_to, else today)"
+    )
+    freshness_days = s.IntegerField(help_text="days an estimate stays current")
     filters = SeriesFiltersSerializer()
-    latest_headline = HeadlineStepSerializer(allow_null=True)
+    latest_headline = LatestHeadlineSerializer(allow_null=True)
+    current_band = BandSerializer(
+        allow_null=True, help_text="the spread of current estimates across claimants"
+    )
     cumulative = CumulativeSerializer()
     increments = IncrementsSerializer()
     aggregated = AggregatedSerializer()

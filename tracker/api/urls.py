@@ -29,6 +29,7 @@ router.register("relations", views.ClaimRelationViewSet, basename="relation")
 
 urlpatterns = [
     path("series/", views.SeriesView.as_view(), name="series"),
+    path("series/changes/", views.HeadlineChangeList.as_view(), name="series-changes"),
     path("export.jsonl", views.ExportView.as_view(), name="export"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     *router.urls,

@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -37,6 +37,7 @@ from tracker.api.renderers import (
 )
 from tracker.api.series_schema import SeriesSerializer
 from tracker.exchange import dump_lines
+from tracker.headlines import headline_changes_visible_to
 from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet
 from tracker.selectors import claims_visible_to, user_sees_unreviewed
 from tracker.series import SeriesQuery, cached_series
@@ -258,6 +259,25 @@ class SeriesView(APIView):
             as_of=values.get("as_of"),
         )
         return Response(cached_series(series_query, base=claims_visible_to(request.user)))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Headline history: every change of a public series headline",
+        description="Each time the headline of a default public series (approved claims, no "
+        "filters) changes figure: the series (category, subtype, unit), old → new value, the "
+        "claim now holding the headline, who caused it (editors only) and when. Newest first. "
+        "Anonymous callers and analysts see only changes whose headline claim is approved "
+        "(which is every change, since public headlines count approved claims only).",
+    )
+)
+class HeadlineChangeList(ApiMixin, generics.ListAPIView):
+    serializer_class = api.HeadlineChangeSerializer
+    filterset_class = filters.HeadlineChangeFilter
+    permission_classes: list = []
+
+    def get_queryset(self):
+        return headline_changes_visible_to(self.request.user)
 
 
 class ExportView(APIView):
