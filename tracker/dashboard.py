@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.utils import timezone
 
 from tracker import trust, vocab
 from tracker.cache import cached, queryset_key
@@ -67,7 +68,9 @@ class Scope:
         (tracker.cache: a version bumped by every save or delete of the data behind the
         pages), so an approval shows on the next request. Only the small result a page shows
         is cached."""
-        return cached("dash:" + name, (self.query_string, queryset_key(self.base)), build)
+        # Today is part of the key: estimates go stale as days pass (tracker.series).
+        parts = (self.query_string, queryset_key(self.base), timezone.localdate())
+        return cached("dash:" + name, parts, build)
 
 
 def scope_for(request) -> Scope:
@@ -133,12 +136,20 @@ def filters_caption(filters: dict, include_pending: bool) -> str:
 
 # --- Overview -------------------------------------------------------------------------------
 
+# (category, subtype, title, what it counts[, the series shown beside it]).
 CARD_SERIES = [
     ("casualties", "killed_or_wounded", "Casualties", "killed or wounded"),
-    ("troop_deployment", "deployed", "Troops deployed", "North Korean troops in Russia"),
+    (
+        "troop_deployment",
+        "deployed",
+        "North Korean troops in Russia",
+        "in Russia now (in theatre)",
+        ("sent_total", "sent in total (rotations included)"),
+    ),
     ("arms_transfer", "artillery_shells", "Arms transfers", "artillery shells supplied"),
     ("border_activity", "balloons", "Border activity", "balloons sent south"),
 ]
+QUOTE_CHARS = 140
 
 
 def _num(value: float | None) -> str:
@@ -149,10 +160,53 @@ def _num(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def card_for(scope: Scope, category: str, subtype: str, title: str, label: str) -> dict:
-    """One headline card: the latest headline figure (or the summed increments) of a series."""
-    series = scope.series(category, subtype)
+def spread_text(band: dict | None, freshness: int) -> str:
+    """The spread of current estimates in words."""
+    if not band or band["claimants"] == 0:
+        return f"no claimant has an estimate from the last {freshness} days"
+    if band["claimants"] == 1:
+        return "one claimant has a current estimate"
+    low, high = _num(band["min"]), _num(band["max"])
+    figures = low if low == high else f"{low}–{high}"
+    return f"estimates range {figures} from {band['claimants']} claimants"
+
+
+def _headline_card(series: dict) -> dict:
+    """What a card shows about a series' current headline (`series["latest_headline"]`)."""
     latest = series["latest_headline"]
+    return {
+        "prefix": {"lower": "at least", "upper": "up to"}.get(latest["bound"] or "", ""),
+        "value": _num(latest["value"]),
+        "range": (
+            f"{_num(latest['low'])}–{_num(latest['high'])}"
+            if latest["low"] is not None and latest["high"] is not None
+            else ""
+        ),
+        "claimant": latest["claimant"],
+        "claimant_id": latest["claimant_id"],
+        "date": dt.date.fromisoformat(latest["claim_date"]),
+        "changed_on": dt.date.fromisoformat(latest["changed_on"]),
+        "confidence": latest["confidence"],
+        "grade": f"{latest['reliability']}{latest['credibility']}",
+        "claim_id": latest["claim_id"],
+        "stale": latest["stale"],
+        "age_days": latest["age_days"],
+        "pending": latest["status"] == Claim.Status.PENDING,
+    }
+
+
+def card_for(
+    scope: Scope,
+    category: str,
+    subtype: str,
+    title: str,
+    label: str,
+    beside: tuple[str, str] | None = None,
+) -> dict:
+    """One headline card: the headline figure with its claimant, grade, confidence, quote and
+    dates, the spread of current estimates (or the summed increments); and, for the troop card,
+    a second series' headline beside it."""
+    series = scope.series(category, subtype)
     card = {
         "title": title,
         "label": label,
@@ -161,22 +215,13 @@ def card_for(scope: Scope, category: str, subtype: str, title: str, label: str) 
         "series": series,
         "unit": series["unit"],
         "value": None,
+        "freshness_days": series["freshness_days"],
     }
-    if latest:
+    if series["latest_headline"]:
         card.update(
-            prefix={"lower": "at least", "upper": "up to"}.get(latest["bound"] or "", ""),
-            value=_num(latest["value"]),
-            range=(
-                f"{_num(latest['low'])}–{_num(latest['high'])}"
-                if latest["low"] is not None and latest["high"] is not None
-                else ""
-            ),
-            claimant=latest["claimant"],
-            claimant_id=latest["claimant_id"],
-            date=dt.date.fromisoformat(latest["date"]),
-            confidence=latest["confidence"],
-            claim_id=latest["claim_id"],
-            basis="latest estimate from the most trusted claimant",
+            _headline_card(series),
+            spread=spread_text(series["current_band"], series["freshness_days"]),
+            basis="the most trusted current estimate (see the methodology)",
         )
     elif series["increments"]["combined"]:
         last = series["increments"]["combined"][-1]
@@ -186,13 +231,73 @@ def card_for(scope: Scope, category: str, subtype: str, title: str, label: str) 
             claimant="",
             date=dt.date.fromisoformat(last["date"]),
             confidence="",
-            basis="reported events summed",
+            pending=any(p["status"] == "pending" for p in series["increments"]["combined"]),
+            basis="reported events summed, each event once",
         )
+    if beside:
+        other = scope.series(category, beside[0])
+        card["beside"] = {"subtype": beside[0], "label": beside[1], "value": None}
+        if other["latest_headline"]:
+            card["beside"].update(_headline_card(other), unit=other["unit"])
     return card
 
 
 def overview_cards(scope: Scope) -> list[dict]:
-    return [card_for(scope, *spec) for spec in CARD_SERIES]
+    cards = [card_for(scope, *spec) for spec in CARD_SERIES]
+    holders = [c for c in cards if c.get("claim_id")]
+    holders += [c["beside"] for c in cards if c.get("beside", {}).get("claim_id")]
+    quotes = headline_quotes({c["claim_id"] for c in holders})
+    for holder in holders:
+        holder["quote"] = quotes.get(holder["claim_id"], "")
+    return cards
+
+
+def headline_quotes(claim_ids: set[int]) -> dict[int, str]:
+    """Each claim's first source quote, shortened for a card (one query)."""
+    quotes: dict[int, str] = {}
+    rows = (
+        ClaimSource.objects.filter(claim_id__in=claim_ids)
+        .order_by("claim_id", "id")
+        .values_list("claim_id", "quote")
+    )
+    for claim_id, quote in rows:
+        if claim_id in quotes:
+            continue
+        quote = " ".join(quote.split())
+        if len(quote) > QUOTE_CHARS:
+            quote = quote[: QUOTE_CHARS - 1].rstrip() + "…"
+        quotes[claim_id] = quote
+    return quotes
+
+
+def headline_changes(user, *, category: str = "", subtype: str = "", limit: int = 10):
+    """The latest headline changes `user` may see, for the "What changed" lists."""
+    from tracker.headlines import headline_changes_visible_to
+
+    changes = headline_changes_visible_to(user)
+    if category:
+        changes = changes.filter(category=category)
+    if subtype:
+        changes = changes.filter(subtype=subtype)
+    out = []
+    for change in changes[:limit]:
+        out.append(
+            {
+                "id": change.pk,
+                "series": vocab.SUBTYPES.get(change.category, {}).get(
+                    change.subtype, change.subtype
+                ),
+                "category": change.category,
+                "subtype": change.subtype,
+                "unit": change.unit,
+                "old": _num(change.old_value) if change.old_value is not None else "none",
+                "new": _num(change.new_value) if change.new_value is not None else "none",
+                "claim": change.claim,
+                "reviewer": change.reviewer if user_sees_unreviewed(user) else None,
+                "changed_at": change.changed_at,
+            }
+        )
+    return out
 
 
 def arms_highlights(scope: Scope) -> dict:

@@ -212,18 +212,19 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         last_date = cumulative["band"][-1]["date"] if cumulative["band"] else headline[-1]["date"]
         xs = [h["date"] for h in headline] + [last_date]
         ys = [h["value"] for h in headline] + [headline[-1]["value"]]
-        texts = [
-            f"<b>Headline: {_num(h['value'])} {esc(unit)}</b><br>{esc(h['claimant'])} · "
-            f"{esc(h['date'])}<br>confidence {esc(h['confidence'])}"
-            for h in headline
-        ]
+        texts = [_headline_hover(h, unit) for h in headline]
         fig.add_trace(
             go.Scatter(
                 x=xs,
                 y=ys,
-                mode="lines",
+                mode="lines+markers",
                 line={"shape": "hv", "width": 3.5, "color": HEADLINE_COLOUR},
-                name="Headline (latest estimate of the most trusted claimant)",
+                marker={
+                    "size": [*(9 if _pending(h) else 6 for h in headline), 0],
+                    "color": [*(_fill(h, HEADLINE_COLOUR) for h in headline), HEADLINE_COLOUR],
+                    "line": {"color": HEADLINE_COLOUR, "width": 2},
+                },
+                name="Headline (the most trusted current estimate)",
                 text=[*texts, texts[-1]],
                 customdata=[claim_url(h["claim_id"]) for h in headline]
                 + [claim_url(headline[-1]["claim_id"])],
@@ -240,32 +241,68 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                 y=[p["running_total"] for p in points],
                 mode="lines+markers",
                 line={"shape": "hv", "width": 1.5, "color": colour, "dash": "dot"},
-                marker={"size": 6},
+                marker={
+                    "size": 7,
+                    "color": [_fill(p, colour) for p in points],
+                    "line": {"color": colour, "width": 1.5},
+                },
+                # A range counts its midpoint: the bar spans what its low and high ends add.
+                error_y=_increment_range(points),
                 name=f"{esc(line['claimant'])} (events summed)",
-                text=[
-                    f"<b>+{_num(p['value'])} {esc(unit)}</b> on {esc(p['date'])}<br>"
-                    f"running total {_num(p['running_total'])}<br>{esc(line['claimant'])}"
-                    for p in points
-                ],
+                text=[_increment_hover(line, p, unit) for p in points],
                 customdata=[claim_url(p["claim_id"]) for p in points],
                 hovertemplate="%{text}<extra></extra>",
             )
         )
     combined = thin(increments["combined"], budget)
     if combined:
+        xs = [p["date"] for p in combined]
+        if any(p["running_low"] != p["running_high"] for p in combined):
+            fig.add_trace(
+                go.Scatter(
+                    x=xs, y=[p["running_high"] for p in combined], mode="lines",
+                    line={"width": 0, "shape": "hv"}, hoverinfo="skip", showlegend=False,
+                    legendgroup="combined",
+                )
+            )  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=xs, y=[p["running_low"] for p in combined], mode="lines",
+                    line={"width": 0, "shape": "hv"}, fill="tonexty",
+                    fillcolor="rgba(122,59,0,0.10)", hoverinfo="skip",
+                    name="Ranges counted at their low and high ends", legendgroup="combined",
+                )
+            )  # fmt: skip
         fig.add_trace(
             go.Scatter(
-                x=[p["date"] for p in combined],
+                x=xs,
                 y=[p["running_total"] for p in combined],
-                mode="lines",
+                mode="lines+markers",
                 line={"shape": "hv", "width": 3, "color": "#7a3b00", "dash": "dash"},
-                name="All reported events, summed (duplicates once)",
+                marker={
+                    "size": [8 if _pending(p) else 4 for p in combined],
+                    "color": [_fill(p, "#7a3b00") for p in combined],
+                    "line": {"color": "#7a3b00", "width": 1.5},
+                },
+                name="All reported events, summed (each event once)",
+                legendgroup="combined",
                 text=[
                     f"<b>{_num(p['running_total'])} {esc(unit)}</b> by {esc(p['date'])}<br>"
-                    f"+{_num(p['value'])} that day"
+                    f"+{_num(p['value'])} that day" + _pending_text(p)
                     for p in combined
                 ],
                 hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    if _any_pending(cumulative, increments):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="Pending review (hollow marker)",
+                marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
+                hoverinfo="skip",
             )
         )
 
@@ -279,6 +316,67 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
 
 
 MAX_CLAIMANT_LINES = 8
+
+
+def _pending(point: dict) -> bool:
+    return point.get("status") == "pending"
+
+
+def _fill(point: dict, colour: str) -> str:
+    """A marker's fill: hollow (white) when the point comes from a pending claim."""
+    return "#ffffff" if _pending(point) else colour
+
+
+def _pending_text(point: dict) -> str:
+    return "<br><b>PENDING REVIEW</b> (pending)" if _pending(point) else ""
+
+
+def _any_pending(cumulative: dict, increments: dict) -> bool:
+    points = [*cumulative["headline"], *increments["combined"]]
+    for line in (*cumulative["claimants"], *increments["claimants"]):
+        points.extend(line["points"])
+    return any(_pending(p) for p in points)
+
+
+def _headline_hover(step: dict, unit: str) -> str:
+    bound = {"lower": "at least ", "upper": "up to "}.get(step.get("bound") or "", "")
+    grade = f"{esc(step.get('reliability'))}{esc(step.get('credibility'))}"
+    stale = (
+        f"<br>stale: {int(step['age_days'])} days old, nothing more recent"
+        if step.get("stale")
+        else ""
+    )
+    return (
+        f"<b>Headline: {bound}{_num(step['value'])} {esc(unit)}</b><br>{esc(step['claimant'])}"
+        f" · {esc(step.get('claim_date', step['date']))}<br>confidence "
+        f"{esc(step['confidence'])} ({grade}){stale}{_pending_text(step)}"
+    )
+
+
+def _increment_hover(line: dict, point: dict, unit: str) -> str:
+    band = ""
+    if point.get("low") is not None and point.get("high") is not None:
+        band = f" (range {_num(point['low'])}–{_num(point['high'])}, midpoint counted)"
+    return (
+        f"<b>+{_num(point['value'])} {esc(unit)}</b>{band} on {esc(point['date'])}<br>"
+        f"running total {_num(point['running_total'])}<br>{esc(line['claimant'])}"
+        + _pending_text(point)
+    )
+
+
+def _increment_range(points: list[dict]) -> dict | None:
+    plus = [
+        (p["high"] - p["value"]) if p.get("high") is not None and p.get("low") is not None else 0
+        for p in points
+    ]
+    minus = [
+        (p["value"] - p["low"]) if p.get("high") is not None and p.get("low") is not None else 0
+        for p in points
+    ]
+    if not any(plus) and not any(minus):
+        return None
+    return {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
+            "thickness": 1.2, "width": 3}  # fmt: skip
 
 
 def _main_lines(lines: list[dict]) -> list[dict]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from tracker import dashboard, figures, trust, vocab
 from tracker.models import Article, Claimant, ClaimSource
 from tracker.selectors import claims_visible_to
+from tracker.series import HEADLINE_RULE, freshness_days
 
 PAGE_SIZE = 50
 TABLE_ROWS = 60
@@ -68,6 +69,7 @@ def overview(request):
         cards=cards,
         arms=arms,
         latest=latest,
+        changes=dashboard.headline_changes(request.user, limit=8),
     )
 
 
@@ -130,6 +132,9 @@ def totals(request):
                 for line in cumulative["claimants"]
             ],
             "events": series["increments"]["combined"][-TABLE_ROWS:][::-1],
+            "current": series["latest_headline"],
+            "spread": dashboard.spread_text(series["current_band"], series["freshness_days"]),
+            "freshness_days": series["freshness_days"],
             "series_title": figures.series_title(series),
         }
 
@@ -142,6 +147,7 @@ def totals(request):
         series_choices=vocab.SUBTYPES[category].items(),
         category=category,
         subtype=subtype,
+        changes=dashboard.headline_changes(request.user, category=category, subtype=subtype),
     )
 
 
@@ -322,6 +328,8 @@ def methodology(request):
         request,
         "tracker/methodology.html",
         scope,
+        headline_rule=[line.format(days=freshness_days()) for line in HEADLINE_RULE],
+        freshness_days=freshness_days(),
         reliability=trust.RELIABILITY.items(),
         credibility=trust.CREDIBILITY.items(),
         grid=[

@@ -11,7 +11,7 @@ import pytest
 from tests.dashboard.conftest import HOSTILE_QUOTE
 from tests.factories import ClaimantFactory, ClaimFactory
 from tracker import dashboard, figures
-from tracker.models import Claim
+from tracker.models import Claim, ClaimRelation
 from tracker.series import SeriesQuery, series_build
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +28,12 @@ def test_totals_figure_draws_a_step_line_per_claimant_and_the_headline():
     ClaimFactory(claimant=gur, best=3000, claim_date=dt.date(2024, 12, 24), credibility=3,
                  reliability="C")  # fmt: skip
     ClaimFactory(claimant=jcs, best=3000, low=2500, high=3500, claim_date=dt.date(2025, 1, 13))
-    fig = figures.totals_figure(_series())
+    fig = figures.totals_figure(_series(as_of=dt.date(2025, 1, 31)))
     by_name = {trace.name: trace for trace in fig.data if trace.name}
     assert list(by_name["JCS"].y) == [1100, 3000]
     assert by_name["JCS"].line.shape == "hv"
     assert list(by_name["GUR"].y) == [3000]
-    headline = by_name["Headline (latest estimate of the most trusted claimant)"]
+    headline = by_name["Headline (the most trusted current estimate)"]
     # JCS (high) stays the headline even when GUR (moderate) says more.
     assert list(headline.y) == [1100, 3000, 3000]
     assert by_name["Range across claimants"].fill == "tonexty"
@@ -45,8 +45,10 @@ def test_totals_figure_draws_a_step_line_per_claimant_and_the_headline():
 def test_totals_figure_sums_increments_counting_a_shared_event_once():
     a, b = ClaimantFactory(name="A"), ClaimantFactory(name="B")
     kw = dict(category="border_activity", subtype="balloons", unit="balloons", measure="increment")
-    ClaimFactory(claimant=a, best=100, claim_date=dt.date(2024, 6, 1), **kw)
-    ClaimFactory(claimant=b, best=100, claim_date=dt.date(2024, 6, 1), **kw)
+    first = ClaimFactory(claimant=a, best=100, claim_date=dt.date(2024, 6, 1), **kw)
+    again = ClaimFactory(claimant=b, best=100, claim_date=dt.date(2024, 6, 1), **kw)
+    # One event because B's report is recorded as corroborating A's (not because they match).
+    ClaimRelation.objects.create(from_claim=again, to_claim=first, kind="corroborates")
     ClaimFactory(claimant=a, best=50, claim_date=dt.date(2024, 6, 9), **kw)
     series = series_build(SeriesQuery(category="border_activity", subtype="balloons"))
     fig = figures.totals_figure(series)
