@@ -270,34 +270,44 @@ def headline_quotes(claim_ids: set[int]) -> dict[int, str]:
     return quotes
 
 
-def headline_changes(user, *, category: str = "", subtype: str = "", limit: int = 10):
-    """The latest headline changes `user` may see, for the "What changed" lists."""
+def headline_changes(scope: Scope, user, *, category: str = "", subtype: str = "", limit=10):
+    """The latest headline changes `user` may see, for the "What changed" lists; cached like
+    the page parts (a recorded change bumps the data version)."""
     from tracker.headlines import headline_changes_visible_to
 
-    changes = headline_changes_visible_to(user)
-    if category:
-        changes = changes.filter(category=category)
-    if subtype:
-        changes = changes.filter(subtype=subtype)
-    out = []
-    for change in changes[:limit]:
-        out.append(
-            {
-                "id": change.pk,
-                "series": vocab.SUBTYPES.get(change.category, {}).get(
-                    change.subtype, change.subtype
-                ),
-                "category": change.category,
-                "subtype": change.subtype,
-                "unit": change.unit,
-                "old": _num(change.old_value) if change.old_value is not None else "none",
-                "new": _num(change.new_value) if change.new_value is not None else "none",
-                "claim": change.claim,
-                "reviewer": change.reviewer if user_sees_unreviewed(user) else None,
-                "changed_at": change.changed_at,
-            }
-        )
-    return out
+    editor = user_sees_unreviewed(user)
+
+    def build():
+        changes = headline_changes_visible_to(user)
+        if category:
+            changes = changes.filter(category=category)
+        if subtype:
+            changes = changes.filter(subtype=subtype)
+        out = []
+        for change in changes[:limit]:
+            claim = change.claim
+            out.append(
+                {
+                    "id": change.pk,
+                    "series": vocab.SUBTYPES.get(change.category, {}).get(
+                        change.subtype, change.subtype
+                    ),
+                    "category": change.category,
+                    "subtype": change.subtype,
+                    "unit": change.unit,
+                    "old": "none" if change.old_value is None else _num(change.old_value),
+                    "new": "none" if change.new_value is None else _num(change.new_value),
+                    "claim_id": change.claim_id,
+                    "claimant": (claim.claimant.label if claim and claim.claimant_id else ""),
+                    "reviewer": (
+                        change.reviewer.get_username() if editor and change.reviewer_id else ""
+                    ),
+                    "changed_at": change.changed_at,
+                }
+            )
+        return out
+
+    return scope.cached(f"changes:{editor}:{category}:{subtype}:{limit}", build)
 
 
 def arms_highlights(scope: Scope) -> dict:

@@ -262,6 +262,10 @@ def headline_change_record(
     old_value = last.new_value if last else None
     if old_value == new_value:
         return None
+    from tracker.cache import bump_data_version
+
+    # Pages cache their "What changed" lists by data version: show this change next request.
+    transaction.on_commit(bump_data_version)
     return HeadlineChange.objects.create(
         category=category,
         subtype=subtype,

@@ -69,7 +69,7 @@ def overview(request):
         cards=cards,
         arms=arms,
         latest=latest,
-        changes=dashboard.headline_changes(request.user, limit=8),
+        changes=dashboard.headline_changes(scope, request.user, limit=8),
     )
 
 
@@ -147,7 +147,7 @@ def totals(request):
         series_choices=vocab.SUBTYPES[category].items(),
         category=category,
         subtype=subtype,
-        changes=dashboard.headline_changes(request.user, category=category, subtype=subtype),
+        changes=dashboard.headline_changes(scope, request.user, category=category, subtype=subtype),
     )
 
 

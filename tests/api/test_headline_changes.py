@@ -162,7 +162,7 @@ def test_totals_and_overview_list_what_changed(client, history):
     ]
     overview = client.get("/")
     assert "What changed" in overview.content.decode()
-    assert overview.context["changes"][0]["claim"] == history["nis"]
+    assert overview.context["changes"][0]["claim_id"] == history["nis"].pk
     # The card: figure, claimant, grade, confidence and the quote linked to its claim.
     card = next(c for c in overview.context["cards"] if c["subtype"] == "killed_or_wounded")
     assert (card["value"], card["claimant"], card["grade"], card["confidence"]) == (

@@ -4,6 +4,7 @@ pending claims hidden from anonymous users and analysts, shown to editors who as
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -76,6 +77,25 @@ def test_overview_cards_show_the_latest_headline_figures(client, demo):
     assert cards["balloons"]["value"] == "1,950"  # increments summed
     assert response.context["arms"]["missiles"] == demo.claims["missiles1"]
     assert all(card["chart"]["figure"]["data"] for card in cards.values())
+
+
+def test_troop_card_shows_in_russia_now_first_and_sent_in_total_beside(client, demo):
+    # The demo's troop figures are all "in Russia now" (deployed): JCS's 11,000 heads them.
+    # NIS's "15,000 sent in total" is a different figure, shown beside it, never instead.
+    ClaimFactory(category="troop_deployment", subtype="sent_total", unit="troops", best=15000,
+                 claimant=demo.claimants["nis"], claim_date=dt.date(2025, 4, 30),
+                 credibility=3)  # fmt: skip
+    response = client.get("/")
+    card = next(c for c in response.context["cards"] if c["subtype"] == "deployed")
+    assert (card["label"], card["value"]) == ("in Russia now (in theatre)", "11,000")
+    beside = card["beside"]
+    assert (beside["label"], beside["value"]) == ("sent in total (rotations included)", "15,000")
+    assert beside["claimant"] == demo.claimants["nis"].name
+    html = response.content.decode()
+    assert html.index("In Russia now (in theatre)") < html.index("Sent in total (rotations")
+    # Each card says how sure and who disagrees: grade, confidence, spread, dates.
+    assert card["grade"] and card["confidence"] and card["changed_on"] <= dt.date.today()
+    assert "estimates range" in card["spread"] or "no claimant has an estimate" in card["spread"]
 
 
 def test_anonymous_never_sees_pending_claims(client, demo):

@@ -250,7 +250,7 @@ TROOP_CLAIMS: list[dict] = [
         "dep-nis-15000",
         "nis-apr",
         "North Korea had deployed about 15,000 troops in total",
-        "troop_deployment.deployed",
+        "troop_deployment.sent_total",
         "nis",
         "2025-04-30",
         best=15000,
