@@ -217,14 +217,21 @@ def _cumulative(qs: QuerySet[Claim], *, window: int, as_of: dt.date) -> dict:
     }
 
 
+_RANKS: dict[tuple, tuple] = {}
+
+
 def trust_rank(point: dict) -> tuple:
     """How far a claim is trusted, best highest: confidence label, then reliability letter
     (A best), then credibility (1 best). The date is not part of it (see `trust_key`)."""
-    return (
-        trust.CONFIDENCE_RANK.get(point["confidence"], 0),
-        RELIABILITY_RANK.get(point["reliability"], 0),
-        -(point.get("credibility") or 6),
-    )
+    grade = (point["confidence"], point["reliability"], point.get("credibility"))
+    rank = _RANKS.get(grade)
+    if rank is None:
+        rank = _RANKS[grade] = (
+            trust.CONFIDENCE_RANK.get(grade[0], 0),
+            RELIABILITY_RANK.get(grade[1], 0),
+            -(grade[2] or 6),
+        )
+    return rank
 
 
 def trust_key(point: dict) -> tuple:
@@ -238,28 +245,34 @@ def _shift(day: str, days: int) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
 
 
-def _pick(entries: list[tuple], cutoff: str) -> tuple[tuple, bool, list[tuple]]:
+# A claimant's latest estimate in the sweep: (trust key, point, claimant id, claimant name,
+# trust rank, claim date, lowest figure, highest figure).
+KEY, POINT, CLAIMANT, NAME, RANK, DATE, LOW, HIGH = range(8)
+
+
+def _pick(entries, cutoff: str) -> tuple[tuple, bool, list[tuple]]:
     """`HEADLINE_RULE` for one date: (the entry holding the headline, whether it is stale, the
-    fresh entries). `entries` are (trust key, point, claimant id, name); `cutoff` is the oldest
-    claim date still current (ISO)."""
-    fresh = [e for e in entries if e[1]["date"] >= cutoff]
-    pool = fresh or entries
-    top = max(pool, key=itemgetter(0))
-    bound = top[1]["bound"]
+    fresh entries). `entries` are the claimants' latest estimates (see KEY…HIGH); `cutoff` is
+    the oldest claim date still current (ISO)."""
+    fresh = [e for e in entries if e[DATE] >= cutoff]
+    pool = fresh or list(entries)
+    top = max(pool, key=itemgetter(KEY))
+    point = top[POINT]
+    bound = point["bound"]
     if bound is not None:
-        rank, figure = top[0][:3], top[1]["value"]
+        rank, figure = top[RANK], point["value"]
         if bound == "lower":
             agreeing = [
                 e for e in pool
-                if e[1]["bound"] is None and e[0][:3] >= rank and e[1]["value"] >= figure
+                if e[POINT]["bound"] is None and e[RANK] >= rank and e[POINT]["value"] >= figure
             ]  # fmt: skip
         else:
             agreeing = [
                 e for e in pool
-                if e[1]["bound"] is None and e[0][:3] >= rank and e[1]["value"] <= figure
+                if e[POINT]["bound"] is None and e[RANK] >= rank and e[POINT]["value"] <= figure
             ]  # fmt: skip
         if agreeing:
-            top = max(agreeing, key=itemgetter(0))
+            top = max(agreeing, key=itemgetter(KEY))
     return top, not fresh, fresh
 
 
@@ -273,47 +286,59 @@ def _headline(
     dates come in claim-date order, so a second pointer walks them); `_pick` scans the
     claimants' latest estimates only on dates where something changed."""
     latest: dict[int | None, tuple] = {}
-    # claimant -> its latest estimate's lowest and highest figure
-    lows: dict[int | None, float] = {}
-    highs: dict[int | None, float] = {}
-    entries: list[tuple] = []  # the entry each event created, by event index
+    entries: list[tuple] = []  # every entry made, in date order (one per claimant and day)
+    expiry: list[str] = []  # by entry: the first day the estimate is no longer current
     headline: list[dict] = []
     band: list[dict] = []
     last_day = as_of.isoformat()
+    stale_after = window + 1
     i, j, n = 0, 0, len(events)
-    expiry: list[str] = []  # by event index: the first day the estimate is no longer current
-    while i < n or j < len(expiry):
+    while True:
         next_event = events[i][0]["date"] if i < n else None
         next_expiry = expiry[j] if j < len(expiry) and expiry[j] <= last_day else None
-        if next_event is None and next_expiry is None:
-            break
-        day = min(d for d in (next_event, next_expiry) if d is not None)
-        changed = False
+        if next_event is None:
+            if next_expiry is None:
+                break
+            day = next_expiry
+        else:
+            day = next_event if next_expiry is None or next_event <= next_expiry else next_expiry
+        # The day's claims: only each claimant's last one of the day makes an entry.
+        said: dict = {}
         while i < n and events[i][0]["date"] == day:
             point, (key, name) = events[i]
+            said[key] = (point, name)
+            i += 1
+        for key, (point, name) in said.items():
             value, low, high = point["value"], point["low"], point["high"]
-            lows[key] = value if low is None else min(low, value)
-            highs[key] = value if high is None else max(high, value)
-            entry = (trust_key(point), point, key, name)
+            rank = _RANKS.get((point["confidence"], point["reliability"], point["credibility"]))
+            if rank is None:
+                rank = trust_rank(point)
+            entry = (
+                (*rank, day, point["claim_id"]), point, key, name, rank, day,
+                value if low is None else min(low, value),
+                value if high is None else max(high, value),
+            )  # fmt: skip
             latest[key] = entry
             entries.append(entry)
-            expiry.append(_shift(day, window + 1))
-            changed = True
-            i += 1
+            expiry.append(_shift(day, stale_after))
+        changed = bool(said)
         while j < len(expiry) and expiry[j] <= day:
             # An estimate goes stale: it matters only if it is still its claimant's latest.
-            if latest.get(entries[j][2]) is entries[j]:
+            entry = entries[j]
+            if latest.get(entry[CLAIMANT]) is entry:
                 changed = True
             j += 1
         if not changed:
             continue
-        top, stale, fresh = _pick(list(latest.values()), _shift(day, -window))
-        _, best, key, name = top
-        if not headline or (
-            headline[-1]["claim_id"],
-            headline[-1]["value"],
-            headline[-1]["stale"],
-        ) != (best["claim_id"], best["value"], stale):
+        top, stale, fresh = _pick(latest.values(), _shift(day, -window))
+        best = top[POINT]
+        last = headline[-1] if headline else None
+        if (
+            last is None
+            or last["claim_id"] != best["claim_id"]
+            or last["value"] != best["value"]
+            or last["stale"] != stale
+        ):
             headline.append(
                 {
                     "date": day,
@@ -323,8 +348,8 @@ def _headline(
                     "bound": best["bound"],
                     "claim_id": best["claim_id"],
                     "claim_date": best["date"],
-                    "claimant_id": key,
-                    "claimant": name,
+                    "claimant_id": top[CLAIMANT],
+                    "claimant": top[NAME],
                     "confidence": best["confidence"],
                     "reliability": best["reliability"],
                     "credibility": best["credibility"],
@@ -333,12 +358,12 @@ def _headline(
                     "age_days": _age(best["date"], day),
                 }
             )
-        counted = [e[2] for e in fresh] or [key]
+        counted = fresh or (top,)
         band.append(
             {
                 "date": day,
-                "min": min(lows[k] for k in counted),
-                "max": max(highs[k] for k in counted),
+                "min": min(e[LOW] for e in counted),
+                "max": max(e[HIGH] for e in counted),
                 "claimants": len(fresh),
             }
         )
