@@ -4,9 +4,9 @@ Claims are not transactions. Rules (DESIGN.md, "Series"; the methodology page st
 rule in plain words, `HEADLINE_RULE` below is that text):
 - cumulative claims: one step line per claimant over claim_date (value = best, else the midpoint
   of low–high, else the single bound, flagged as a bound), with a low–high band;
-- the headline at a date follows `HEADLINE_RULE` (`trust_key`, `_pick`): each claimant's latest
-  estimate; fresh ones (at most `freshness_days` old) first; the most trusted; a bound gives way
-  to an estimate of the same trust that it agrees with;
+- the headline at a date follows `HEADLINE_RULE` (`trust_key`, `_headline`, `_agreeing`): each
+  claimant's latest estimate; fresh ones (at most `freshness_days` old) first; the most
+  trusted; a bound gives way to an estimate of the same trust that it agrees with;
 - the band at a date spans the claimants' fresh estimates;
 - increment claims: summed over period_end (or claim_date) into running totals per claimant and
   combined; a range counts its midpoint; in the combined line an event counts once, through the
@@ -38,7 +38,8 @@ RELIABILITY_RANK = {grade: 6 - i for i, grade in enumerate("ABCDEF")}  # A=6 …
 # increments): "a chart never needs more than a few thousand points" (DESIGN.md).
 MAX_POINTS = getattr(settings, "SERIES_MAX_POINTS", 5000)
 
-# The rule as the methodology page prints it; `_pick` implements exactly this.
+# The rule as the methodology page prints it; `_headline` (with `_agreeing`) implements exactly
+# this, and tests/api/test_series.py checks it against a slow reference written from this text.
 HEADLINE_RULE = [
     "On any date, take each claimant's latest estimate as of that date.",
     "An estimate is current while it is at most {days} days old; older estimates leave the "
@@ -250,42 +251,44 @@ def _shift(day: str, days: int) -> str:
 KEY, POINT, CLAIMANT, NAME, RANK, DATE, LOW, HIGH = range(8)
 
 
-def _pick(entries, cutoff: str) -> tuple[tuple, bool, list[tuple]]:
-    """`HEADLINE_RULE` for one date: (the entry holding the headline, whether it is stale, the
-    fresh entries). `entries` are the claimants' latest estimates (see KEY…HIGH); `cutoff` is
-    the oldest claim date still current (ISO)."""
-    fresh = [e for e in entries if e[DATE] >= cutoff]
-    pool = fresh or list(entries)
-    top = max(pool, key=itemgetter(KEY))
+def _agreeing(top: tuple, pool) -> tuple:
+    """The bound step of `HEADLINE_RULE`: if `top` (the most trusted of `pool`) is only a
+    bound, the most trusted estimate of `pool` of the same or better trust that agrees with it
+    (a lower bound: an estimate at or above it; an upper bound: at or below it), else `top`."""
     point = top[POINT]
     bound = point["bound"]
-    if bound is not None:
-        rank, figure = top[RANK], point["value"]
-        if bound == "lower":
-            agreeing = [
-                e for e in pool
-                if e[POINT]["bound"] is None and e[RANK] >= rank and e[POINT]["value"] >= figure
-            ]  # fmt: skip
-        else:
-            agreeing = [
-                e for e in pool
-                if e[POINT]["bound"] is None and e[RANK] >= rank and e[POINT]["value"] <= figure
-            ]  # fmt: skip
-        if agreeing:
-            top = max(agreeing, key=itemgetter(KEY))
-    return top, not fresh, fresh
+    if bound is None:
+        return top
+    rank, figure = top[RANK], point["value"]
+    if bound == "lower":
+        agreeing = [
+            e for e in pool
+            if e[POINT]["bound"] is None and e[RANK] >= rank and e[POINT]["value"] >= figure
+        ]  # fmt: skip
+    else:
+        agreeing = [
+            e for e in pool
+            if e[POINT]["bound"] is None and e[RANK] >= rank and e[POINT]["value"] <= figure
+        ]  # fmt: skip
+    return max(agreeing, key=itemgetter(KEY)) if agreeing else top
 
 
 def _headline(
     events: list[tuple[dict, tuple]], *, window: int, as_of: dt.date
 ) -> tuple[list[dict], list[dict]]:
     """Sweep the dates (claim dates, and the days estimates go stale, up to `as_of`): each
-    claimant's latest estimate so far; the headline and the band by `_pick`.
+    claimant's latest estimate so far; the headline by `HEADLINE_RULE` and the band of the
+    current estimates.
 
-    Linear in claims times claimants: each claim is applied once and expires once (expiry
-    dates come in claim-date order, so a second pointer walks them); `_pick` scans the
-    claimants' latest estimates only on dates where something changed."""
-    latest: dict[int | None, tuple] = {}
+    Linear in claims: each claimant's estimate of a day is applied once and goes stale once
+    (stale days come in claim-date order, so a second pointer walks them). The most trusted
+    current estimate is kept as the sweep goes and looked for again among all claimants only
+    when the one holding it is replaced or goes stale; the band reads dicts of the current
+    estimates' lows and highs."""
+    latest: dict[int | None, tuple] = {}  # claimant -> its latest estimate (current or not)
+    lows: dict[int | None, float] = {}  # claimants with a current estimate -> its low
+    highs: dict[int | None, float] = {}
+    top: tuple | None = None  # the most trusted current estimate
     entries: list[tuple] = []  # every entry made, in date order (one per claimant and day)
     expiry: list[str] = []  # by entry: the first day the estimate is no longer current
     headline: list[dict] = []
@@ -308,6 +311,7 @@ def _headline(
             point, (key, name) = events[i]
             said[key] = (point, name)
             i += 1
+        changed = recompute = False
         for key, (point, name) in said.items():
             value, low, high = point["value"], point["low"], point["high"]
             rank = _RANKS.get((point["confidence"], point["reliability"], point["credibility"]))
@@ -318,20 +322,39 @@ def _headline(
                 value if low is None else min(low, value),
                 value if high is None else max(high, value),
             )  # fmt: skip
+            previous = latest.get(key)
             latest[key] = entry
+            lows[key], highs[key] = entry[LOW], entry[HIGH]
             entries.append(entry)
             expiry.append(_shift(day, stale_after))
-        changed = bool(said)
+            changed = True
+            if top is None or entry[KEY] > top[KEY]:
+                top = entry
+            elif previous is top:
+                recompute = True
         while j < len(expiry) and expiry[j] <= day:
             # An estimate goes stale: it matters only if it is still its claimant's latest.
             entry = entries[j]
-            if latest.get(entry[CLAIMANT]) is entry:
+            key = entry[CLAIMANT]
+            if latest.get(key) is entry:
+                del lows[key], highs[key]
                 changed = True
+                recompute = recompute or entry is top
             j += 1
         if not changed:
             continue
-        top, stale, fresh = _pick(latest.values(), _shift(day, -window))
-        best = top[POINT]
+        if recompute:
+            top = max((latest[k] for k in lows), key=itemgetter(KEY)) if lows else None
+        if top is not None:  # a current estimate holds it
+            stale = False
+            holder = top
+            if top[POINT]["bound"] is not None:
+                holder = _agreeing(top, [latest[k] for k in lows])
+        else:  # nothing current: the most trusted of all, marked stale
+            stale = True
+            pool = list(latest.values())
+            holder = _agreeing(max(pool, key=itemgetter(KEY)), pool)
+        best = holder[POINT]
         last = headline[-1] if headline else None
         if (
             last is None
@@ -348,8 +371,8 @@ def _headline(
                     "bound": best["bound"],
                     "claim_id": best["claim_id"],
                     "claim_date": best["date"],
-                    "claimant_id": top[CLAIMANT],
-                    "claimant": top[NAME],
+                    "claimant_id": holder[CLAIMANT],
+                    "claimant": holder[NAME],
                     "confidence": best["confidence"],
                     "reliability": best["reliability"],
                     "credibility": best["credibility"],
@@ -358,15 +381,17 @@ def _headline(
                     "age_days": _age(best["date"], day),
                 }
             )
-        counted = fresh or (top,)
-        band.append(
-            {
-                "date": day,
-                "min": min(e[LOW] for e in counted),
-                "max": max(e[HIGH] for e in counted),
-                "claimants": len(fresh),
-            }
-        )
+        if lows:
+            band.append(
+                {
+                    "date": day,
+                    "min": min(lows.values()),
+                    "max": max(highs.values()),
+                    "claimants": len(lows),
+                }
+            )
+        else:
+            band.append({"date": day, "min": holder[LOW], "max": holder[HIGH], "claimants": 0})
     return headline, band
 
 
