@@ -289,16 +289,18 @@ def _headline(
     lows: dict[int | None, float] = {}  # claimants with a current estimate -> its low
     highs: dict[int | None, float] = {}
     top: tuple | None = None  # the most trusted current estimate
-    entries: list[tuple] = []  # every entry made, in date order (one per claimant and day)
-    expiry: list[str] = []  # by entry: the first day the estimate is no longer current
+    # The entries made each day (one per claimant), in date order, with the first day they are
+    # no longer current.
+    made: list[tuple[str, list[tuple]]] = []
     headline: list[dict] = []
     band: list[dict] = []
     last_day = as_of.isoformat()
     stale_after = window + 1
+    ranks = _RANKS
     i, j, n = 0, 0, len(events)
     while True:
         next_event = events[i][0]["date"] if i < n else None
-        next_expiry = expiry[j] if j < len(expiry) and expiry[j] <= last_day else None
+        next_expiry = made[j][0] if j < len(made) and made[j][0] <= last_day else None
         if next_event is None:
             if next_expiry is None:
                 break
@@ -308,38 +310,39 @@ def _headline(
         # The day's claims: only each claimant's last one of the day makes an entry.
         said: dict = {}
         while i < n and events[i][0]["date"] == day:
-            point, (key, name) = events[i]
-            said[key] = (point, name)
+            point, claimant = events[i]
+            said[claimant[0]] = (point, claimant[1])
             i += 1
         changed = recompute = False
-        for key, (point, name) in said.items():
-            value, low, high = point["value"], point["low"], point["high"]
-            rank = _RANKS.get((point["confidence"], point["reliability"], point["credibility"]))
-            if rank is None:
-                rank = trust_rank(point)
-            entry = (
-                (*rank, day, point["claim_id"]), point, key, name, rank, day,
-                value if low is None else min(low, value),
-                value if high is None else max(high, value),
-            )  # fmt: skip
-            previous = latest.get(key)
-            latest[key] = entry
-            lows[key], highs[key] = entry[LOW], entry[HIGH]
-            entries.append(entry)
-            expiry.append(_shift(day, stale_after))
+        if said:
+            today: list[tuple] = []
+            for key, (point, name) in said.items():
+                value, low, high = point["value"], point["low"], point["high"]
+                rank = ranks.get((point["confidence"], point["reliability"], point["credibility"]))
+                if rank is None:
+                    rank = trust_rank(point)
+                low = value if low is None else min(low, value)
+                high = value if high is None else max(high, value)
+                entry = ((*rank, day, point["claim_id"]), point, key, name, rank, day, low, high)
+                previous = latest.get(key)
+                latest[key] = entry
+                lows[key], highs[key] = low, high
+                today.append(entry)
+                if top is None or entry[0] > top[0]:
+                    top = entry
+                elif previous is top:
+                    recompute = True
+            made.append((_shift(day, stale_after), today))
             changed = True
-            if top is None or entry[KEY] > top[KEY]:
-                top = entry
-            elif previous is top:
-                recompute = True
-        while j < len(expiry) and expiry[j] <= day:
-            # An estimate goes stale: it matters only if it is still its claimant's latest.
-            entry = entries[j]
-            key = entry[CLAIMANT]
-            if latest.get(key) is entry:
-                del lows[key], highs[key]
-                changed = True
-                recompute = recompute or entry is top
+        while j < len(made) and made[j][0] <= day:
+            # Estimates go stale: each matters only if it is still its claimant's latest.
+            for entry in made[j][1]:
+                key = entry[2]
+                if latest.get(key) is entry:
+                    del lows[key], highs[key]
+                    changed = True
+                    if entry is top:
+                        recompute = True
             j += 1
         if not changed:
             continue
