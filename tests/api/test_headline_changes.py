@@ -173,3 +173,26 @@ def test_totals_and_overview_list_what_changed(client, history):
     )
     assert card["quote"] == "our own words: about 4,700 were hurt or killed"
     assert f'href="/claims/{history["nis"].pk}/"' in overview.content.decode()
+
+
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_the_changes_list_runs_a_fixed_number_of_queries(
+    anon_api, editor_api, editor, django_assert_max_num_queries, page_size
+):
+    # 120 changes, each with its own claim, claimant and reviewer: a page of 1 or of 100 costs
+    # the same queries (count + page, claims, claimants and reviewers joined).
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    HeadlineChange.objects.bulk_create(
+        HeadlineChange(
+            category="casualties", subtype="killed_or_wounded", unit="troops", old_value=i,
+            new_value=i + 1, claim=ClaimFactory(best=i + 1), reviewer=editor,
+            changed_at=now + dt.timedelta(hours=i),
+        )
+        for i in range(120)
+    )  # fmt: skip
+    with django_assert_max_num_queries(2):
+        body = anon_api.get(CHANGES, {"page_size": page_size}).json()
+    assert len(body["results"]) == page_size and body["count"] == 120
+    with django_assert_max_num_queries(2 + 4):  # the session and the editor's permissions
+        body = editor_api.get(CHANGES, {"page_size": page_size}).json()
+    assert body["results"][0]["reviewer"] == "editor"
