@@ -3,8 +3,9 @@ transaction commits (`services.headline_change_record`, once per series per tran
 the reads of that history that pages, the API and the feed share.
 
 Hooked on the models' signals, so every write path (services, admin, API, commands) records:
-a claim saved or deleted, or a `supersedes` relation added or removed. A pending claim being
-created cannot move a public headline and is skipped. Writes that bypass signals (bulk_create,
+a claim saved or deleted, or a `supersedes` relation added or removed. A claim that neither
+was nor is approved cannot move a public headline and is skipped; an edit that moves a claim
+to another series records both series. Writes that bypass signals (bulk_create,
 COPY, queryset.update()) do not record; call `headline_change_record` after them.
 """
 
@@ -71,12 +72,29 @@ def _acting_user(claim: Claim):
     return user or claim.reviewed_by
 
 
-def on_claim_saved(sender, instance: Claim, created: bool = False, **kwargs) -> None:
-    if created and instance.status == Claim.Status.PENDING:
+def on_claim_saving(sender, instance: Claim, **kwargs) -> None:
+    """Remember the series and status the claim had before this save (one query, edits only):
+    an edit that moves a claim to another series changes the old series' headline too."""
+    if instance.pk is None:
+        instance._headline_before = None
         return
-    headline_touch(
-        category=instance.category, subtype=instance.subtype, reviewer=_acting_user(instance)
+    instance._headline_before = (
+        Claim.objects.filter(pk=instance.pk).values_list("category", "subtype", "status").first()
     )
+
+
+def on_claim_saved(sender, instance: Claim, created: bool = False, **kwargs) -> None:
+    before = getattr(instance, "_headline_before", None)
+    approved = Claim.Status.APPROVED
+    if before is None:
+        if instance.status != approved:
+            return  # a new pending (or rejected) claim moves no public headline
+    elif before[2] != approved and instance.status != approved:
+        return  # never counted publicly, and still not
+    reviewer = _acting_user(instance)
+    headline_touch(category=instance.category, subtype=instance.subtype, reviewer=reviewer)
+    if before is not None and (before[0], before[1]) != (instance.category, instance.subtype):
+        headline_touch(category=before[0], subtype=before[1], reviewer=reviewer)
 
 
 def on_claim_deleted(sender, instance: Claim, **kwargs) -> None:
@@ -94,8 +112,9 @@ def on_relation_changed(sender, instance: ClaimRelation, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
 
+    pre_save.connect(on_claim_saving, sender=Claim, dispatch_uid="headline-claim-saving")
     post_save.connect(on_claim_saved, sender=Claim, dispatch_uid="headline-claim-saved")
     post_delete.connect(on_claim_deleted, sender=Claim, dispatch_uid="headline-claim-deleted")
     for signal in (post_save, post_delete):

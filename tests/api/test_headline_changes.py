@@ -84,6 +84,29 @@ def test_rejecting_or_editing_the_headline_claim_records_the_change(
     ]
 
 
+def test_moving_the_headline_claim_to_another_series_records_both(
+    history, editor, django_capture_on_commit_callbacks
+):
+    # NIS's 4,700 refiled as "killed": killed_or_wounded falls back to 1,100 (JCS), and the
+    # killed series gets its first headline, none -> 4,700.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_update(claim=history["nis"], editor=editor, subtype="killed")
+    rows = {
+        c.subtype: (c.old_value, c.new_value, c.claim_id)
+        for c in HeadlineChange.objects.order_by("changed_at", "id")
+    }
+    assert rows["killed_or_wounded"] == (4700, 1100, history["about"].pk)
+    assert rows["killed"] == (None, 4700, history["nis"].pk)
+
+
+def test_editing_a_pending_claim_records_nothing(editor, django_capture_on_commit_callbacks):
+    claim = ClaimFactory(status="pending", best=500)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.claim_update(claim=claim, editor=editor, best=600)
+    assert HeadlineChange.objects.count() == 0
+    assert not [cb for cb in callbacks if getattr(cb, "__qualname__", "") == "_Batch.flush"]
+
+
 def test_a_rolled_back_change_records_nothing(history, editor, django_capture_on_commit_callbacks):
     from django.db import transaction
 

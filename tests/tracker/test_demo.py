@@ -117,3 +117,15 @@ def test_balloon_increments_add_up_to_a_running_total(demo):
     series = series_build(SeriesQuery("border_activity", "balloons"))
     assert series["increments"]["total"] > 3000
     assert len(series["increments"]["combined"]) >= 10
+
+
+def test_the_troop_card_reads_in_russia_now_with_sent_in_total_beside_it(demo, client):
+    # The demo's "15,000 sent in total, replacements included" is a sent_total figure: the
+    # troop card heads with the "in Russia now" estimate and shows 15,000 beside it.
+    card = next(c for c in client.get("/").context["cards"] if c["subtype"] == "deployed")
+    assert card["label"] == "in Russia now (in theatre)"
+    assert card["value"] != "15,000"
+    assert (card["beside"]["label"], card["beside"]["value"]) == (
+        "sent in total (rotations included)",
+        "15,000",
+    )
