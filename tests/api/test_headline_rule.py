@@ -282,3 +282,17 @@ def test_pending_points_carry_their_status_and_a_mark_on_the_chart(anon_api, edi
     public = anon_api.get(url).json()
     assert _steps(public, "value", "status") == [(1100, "approved")]
     assert public["increments"]["combined"] == []
+
+
+def test_the_methodology_page_prints_the_rule_the_code_follows(client):
+    # The text the sweep implements (tracker.series.HEADLINE_RULE), with the window filled in,
+    # and the worked example checked by test_the_methodology_worked_example above.
+    from django.utils.html import escape
+
+    from tracker.series import HEADLINE_RULE
+
+    html = client.get("/methodology/").content.decode()
+    for line in HEADLINE_RULE:
+        assert escape(line.format(days=180)) in html
+    assert "A worked example" in html
+    assert "marked stale: 190 days old" in html
