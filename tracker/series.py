@@ -323,6 +323,7 @@ def _headline(
                     rank = trust_rank(point)
                 low = value if low is None else min(low, value)
                 high = value if high is None else max(high, value)
+                # The first item is trust_key(point), built from the cached rank.
                 entry = ((*rank, day, point["claim_id"]), point, key, name, rank, day, low, high)
                 previous = latest.get(key)
                 latest[key] = entry
