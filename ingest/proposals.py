@@ -12,6 +12,7 @@ from ingest.aliases import claimant_aliases
 from ingest.extract import Mention, extract_mentions
 from ingest.extract.claimants import OFFICIALS
 from tracker import vocab
+from tracker.merge import Figure
 from tracker.models import Article, Claimant, ClaimSource
 from tracker.services import claim_propose
 
@@ -25,6 +26,9 @@ def article_propose_claims(*, article: Article) -> int:
     published = article.published_at.date() if article.published_at else None
     mentions = extract_mentions(article.text or "", published=published, aliases=claimant_aliases())
     mentions = [m for m in mentions if vocab.subtype_is_valid(m.category, m.subtype)]
+    # Attributed, precise figures first: a headline's unattributed "more than 1,000" then finds
+    # the body's "about 1,100" already proposed and becomes its second source (tracker.merge).
+    mentions.sort(key=_merge_order)
     if not mentions:
         return 0
     # The article's sources as (claim, quote offsets), read once: a proposal that adds a key
@@ -51,6 +55,11 @@ def article_propose_claims(*, article: Article) -> int:
             changed += 1
         sources.add(key)
     return changed
+
+
+def _merge_order(mention: Mention) -> tuple[bool, int]:
+    figure = Figure(mention.low, mention.best, mention.high, mention.qualifier or "")
+    return (not mention.claimant, -figure.precision)
 
 
 def _quote_offsets(article: Article, candidate: dict) -> tuple[int, int]:
