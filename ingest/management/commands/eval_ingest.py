@@ -18,8 +18,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even though the database holds other data (it approves everything).",
         )
+        parser.add_argument(
+            "--max-per-20",
+            type=float,
+            default=None,
+            metavar="N",
+            help="Fail (exit 1) when there are more than N duplicate claims per 20 articles.",
+        )
 
-    def handle(self, *args, paths, force, **options):
+    def handle(self, *args, paths, force, max_per_20, **options):
         try:
             report = evaluate_files(paths=[Path(p) for p in paths], force=force)
         except NotAnEvalDatabase as exc:
@@ -29,3 +36,8 @@ class Command(BaseCommand):
             ) from exc
         for line in report_lines(report):
             self.stdout.write(line)
+        if max_per_20 is not None and report.duplicates_per_20 > max_per_20:
+            raise CommandError(
+                f"{report.duplicates_per_20:.2f} duplicate claims per 20 articles "
+                f"(at most {max_per_20:g} allowed)"
+            )
