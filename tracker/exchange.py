@@ -22,6 +22,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from tracker.models import (
     Article,
@@ -142,6 +143,7 @@ def _load_row(line: str, usernames: dict[str, bool]) -> str:
         message = "; ".join(cause.messages) if isinstance(cause, ValidationError) else cause
         raise _RowRefused(f"{where}: {message}") from exc
     instance = row.object
+    _stamp(instance)
     if instance.pk is not None:
         instance._state.adding = False  # a row overwrites its primary key: not a clash with itself
     try:
@@ -150,6 +152,16 @@ def _load_row(line: str, usernames: dict[str, bool]) -> str:
         raise _RowRefused(f"{where}: {_messages(exc)}") from exc
     row.save()  # raw: keeps timestamps and review data as dumped, writes no history
     return label
+
+
+def _stamp(instance) -> None:
+    """A hand-written row has no created/updated times: stamp it now, as a save would (a raw
+    save keeps the dump's times and sets none)."""
+    now = timezone.now()
+    for field in instance._meta.concrete_fields:
+        automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if automatic and getattr(instance, field.attname) is None:
+            setattr(instance, field.attname, now)
 
 
 def _validate(instance) -> None:
@@ -194,8 +206,21 @@ def quote_offsets_problem(*, text: str, quote: str, start: int, end: int) -> str
 def _messages(exc: ValidationError) -> str:
     if not hasattr(exc, "error_dict"):
         return "; ".join(exc.messages)
-    return "; ".join(
-        message if field == NON_FIELD_ERRORS else f"{field}: {message}"
-        for field, messages in exc.message_dict.items()
-        for message in messages
-    )
+    parts = []
+    for field, errors in exc.error_dict.items():
+        if len(errors) > 1:  # clean() says more than the generic "not a valid choice"
+            errors = [e for e in errors if e.code != "invalid_choice"] or errors
+        for error in errors:
+            message = _message(error)
+            parts.append(message if field == NON_FIELD_ERRORS else f"{field}: {message}")
+    return "; ".join(parts)
+
+
+def _message(error: ValidationError) -> str:
+    params = error.params or {}
+    if error.code == "invalid" and {"model", "value"} <= set(params):  # a ForeignKey's target
+        return (
+            f"there is no {params['model']} {params['value']!r} in this database or earlier "
+            "in the dump"
+        )
+    return error.messages[0]
