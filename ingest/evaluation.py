@@ -14,7 +14,13 @@ from django.db.models import Q
 
 from ingest import services
 from tracker import vocab
-from tracker.merge import DuplicatePair, Figure, claim_duplicate_pairs, figures_agree
+from tracker.merge import (
+    DuplicatePair,
+    Figure,
+    claim_duplicate_pairs,
+    figures_agree,
+    same_speaker_here,
+)
 from tracker.models import Article, Claim, ClaimSource
 from tracker.series import SeriesQuery, series_build
 from tracker.services import claims_approve
@@ -125,12 +131,13 @@ def evaluate_files(*, paths: Iterable[Path], force: bool = False) -> EvalReport:
 
 
 def near_duplicate_pairs(claims) -> list[DuplicatePair]:
-    """Pairs the merge rule keeps apart that a reader might still call one statement: figures
-    that agree in the same article and category, under another claimant or subtype (usually an
-    attribution or classification slip of the extractor). Printed for a person to judge."""
-    rows = list(claims.filter(qualifier__in=_NUMBERED).order_by("pk"))
+    """Pairs a reader might call one statement that the merge rule keeps as two claims:
+    agreeing figures in the same article and category, filed under two subtypes (a headline's
+    "killed" for the body's "killed or wounded", or a classification slip) or said by two
+    registered claimants (corroboration). Printed for a person to judge."""
     by_article: dict[int, list[Claim]] = {}
-    for source in ClaimSource.objects.filter(claim__in=rows).order_by("claim_id"):
+    sources = ClaimSource.objects.filter(claim__in=claims.filter(qualifier__in=_NUMBERED))
+    for source in sources.select_related("claim__claimant").order_by("claim_id"):
         by_article.setdefault(source.article_id, []).append(source.claim)
     pairs, seen = [], set()
     for group in by_article.values():
@@ -139,11 +146,16 @@ def near_duplicate_pairs(claims) -> list[DuplicatePair]:
                 key = (min(a.pk, b.pk), max(a.pk, b.pk))
                 if a.pk == b.pk or key in seen or a.category != b.category:
                     continue
-                if a.subtype == b.subtype and a.claimant_id == b.claimant_id:
-                    continue  # the merge rule's own case
-                if figures_agree(Figure.of(a), Figure.of(b)):
-                    seen.add(key)
-                    pairs.append(DuplicatePair(a, b, "same article, other claimant or subtype"))
+                if not figures_agree(Figure.of(a), Figure.of(b)):
+                    continue
+                if a.subtype != b.subtype:
+                    reason = "same article, other subtype"
+                elif not same_speaker_here(a.claimant, b.claimant):
+                    reason = "same article, two registered claimants (corroboration)"
+                else:
+                    continue  # a duplicate proper: claim_duplicate_pairs counts it
+                seen.add(key)
+                pairs.append(DuplicatePair(a, b, reason))
     return pairs
 
 
@@ -186,7 +198,8 @@ def report_lines(report: EvalReport) -> list[str]:
     lines += _pair_lines(report.duplicates)
     lines.append(f"duplicates per 20 articles: {report.duplicates_per_20:.2f}")
     lines.append(
-        f"possible duplicates for a reader to judge (not merged): {len(report.near_duplicates)}"
+        "kept apart, for a reader to judge (same figure in one article under another subtype "
+        f"or from two registered claimants): {len(report.near_duplicates)}"
     )
     lines += _pair_lines(report.near_duplicates)
     lines.append("headlines:")

@@ -7,17 +7,22 @@ the evaluation counts exactly what the merge should have caught.
 The rule. Two statements are the same claim when they have the same category, subtype and
 normalised unit, their figures agree, and either
   (a) they are printed in the same article and have the same claimant, or one of them has none
-      (a headline or standfirst usually drops the attribution that the body gives); or
+      (a headline or standfirst usually drops the attribution that the body gives), or one of
+      them is only a guessed name (below); or
   (b) they have the same claimant (not empty) and claim dates at most
       CLAIM_MERGE_WINDOW_DAYS apart (another outlet reporting the same figure later).
 Figures agree when low/best/high are equal, or when one is a bound that the other restates:
 "more than 1,000" restates "about 1,100" (the estimate lies above the bound and within
 RESTATE_FACTOR of it); a vague amount ("thousands") restates nothing.
-Never merged: figures from different claimants, even the same size on the same day (two
+A guessed name is a claimant the pipeline created on the fly for a name it could not resolve
+("him", "an official", "Yonhap" relaying the JCS): kind other, reliability F and nothing else
+filled in (`claimant_is_established`). Within one article it yields to the other claimant.
+Never merged: figures from two established claimants, even the same size on the same day (two
 shipments of 2,000 on one day are two claims: the series adds them); unattributed figures from
 different articles (nothing shows they are one statement); increments whose stated periods
 differ; claims whose weapon systems are both given and differ.
-The merged claim keeps the more precise figure (an estimate beats a bound) and the claimant.
+The merged claim keeps the more precise figure (an estimate beats a bound) and the established
+claimant, while it awaits review.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from tracker import vocab
 from tracker.models import Article, Claim, Claimant, ClaimSource
@@ -111,6 +116,32 @@ def _periods_agree(measure_a, measure_b, a: tuple, b: tuple) -> bool:
     return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
 
 
+def claimant_is_established(claimant: Claimant | None) -> bool:
+    """Whether a claimant is known (registered, graded or described by an editor) rather than
+    a name the pipeline guessed: `ingest.proposals.claimant_for` creates an unknown name as
+    kind other, reliability F, with no short name, country, description or alias."""
+    if claimant is None:
+        return False
+    known = getattr(claimant, "_established", None)  # one alias query per instance
+    if known is None:
+        known = claimant._established = bool(
+            claimant.reliability != "F"
+            or claimant.kind != Claimant.Kind.OTHER
+            or claimant.short_name
+            or claimant.country
+            or claimant.description
+            or claimant.aliases.exists()
+        )
+    return known
+
+
+def same_speaker_here(a: Claimant | None, b: Claimant | None) -> bool:
+    """Within one article: the same claimant, or not two different established claimants."""
+    if a is None or b is None or a.pk == b.pk:
+        return True
+    return not (claimant_is_established(a) and claimant_is_established(b))
+
+
 def claim_find_same(
     *,
     article: Article | None,
@@ -137,11 +168,9 @@ def claim_find_same(
     )
     found: list[Claim] = []
     if article is not None and article.pk is not None:
-        # (a) in this article: same claimant, or one side unattributed.
-        here = same_series.filter(sources__article=article)
-        if claimant is not None:
-            here = here.filter(Q(claimant=claimant) | Q(claimant__isnull=True))
-        found += list(here.distinct())
+        # (a) in this article: same claimant, one side unattributed or a guessed name.
+        here = same_series.filter(sources__article=article).select_related("claimant")
+        found += [c for c in here.distinct() if same_speaker_here(claimant, c.claimant)]
     if claimant is not None:
         # (b) the same claimant, anywhere, within the window.
         found += list(
@@ -162,19 +191,30 @@ def claim_find_same(
             (claim.period_start, claim.period_end),
         )
     ]
-    matches.sort(key=lambda c: (Figure.of(c).numbers != figure.numbers, c.pk))
+    matches.sort(
+        key=lambda c: (
+            Figure.of(c).numbers != figure.numbers,
+            c.claimant_id != (claimant.pk if claimant else None),
+            c.pk,
+        )
+    )
     return matches[0] if matches else None
 
 
 def merged_fields(*, claim: Claim, candidate: dict) -> dict:
     """What a claim still awaiting review takes from a candidate that restates it: the
-    claimant when it had none, and the candidate's figure when that is more precise. A
+    candidate's claimant when the claim had none or only a guessed name, and the candidate's
+    figure when that is more precise. A
     reviewed claim is the editor's and keeps what it has (the candidate only adds a source)."""
     if claim.status != Claim.Status.PENDING or claim.origin != Claim.Origin.EXTRACTED:
         return {}
     changes: dict = {}
-    if claim.claimant_id is None and candidate.get("claimant") is not None:
-        changes["claimant"] = candidate["claimant"]
+    speaker = candidate.get("claimant")
+    if speaker is not None and speaker.pk != claim.claimant_id:
+        if claim.claimant is None or (
+            claimant_is_established(speaker) and not claimant_is_established(claim.claimant)
+        ):
+            changes["claimant"] = speaker
     new = Figure(
         candidate.get("low"), candidate.get("best"), candidate.get("high"), candidate["qualifier"]
     )
@@ -197,7 +237,7 @@ def claim_duplicate_pairs(claims: QuerySet[Claim] | None = None) -> list[Duplica
     """Pairs of distinct claims that the merge rule says are one statement: what a reader would
     call the same figure said twice. Reads every claim once (evaluation and audits)."""
     qs = Claim.objects.all() if claims is None else claims
-    rows = list(qs.order_by("pk"))
+    rows = list(qs.select_related("claimant").order_by("pk"))
     articles: dict[int, set[int]] = defaultdict(set)
     for claim_id, article_id in ClaimSource.objects.filter(
         claim__in=[c.pk for c in rows]
@@ -226,8 +266,7 @@ def _duplicate_reason(a: Claim, b: Claim, articles: dict, window: int) -> str:
         )
     ):
         return ""
-    compatible = a.claimant_id is None or b.claimant_id is None or a.claimant_id == b.claimant_id
-    if compatible and articles[a.pk] & articles[b.pk]:
+    if articles[a.pk] & articles[b.pk] and same_speaker_here(a.claimant, b.claimant):
         return "same article"
     if (
         a.claimant_id is not None

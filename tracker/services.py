@@ -133,10 +133,13 @@ def claim_save_from_form(
 
 
 @transaction.atomic
-def claim_propose(*, article: Article, candidate: dict) -> tuple[Claim, bool]:
+def claim_propose(
+    *, article: Article, candidate: dict, create: bool = True
+) -> tuple[Claim | None, bool]:
     """Turn an extracted candidate into a pending claim, or merge it into the claim that already
     says the same (tracker.merge: adding the quote as another source; a claim still awaiting
-    review takes the more precise figure and a missing claimant). Returns (claim, created)."""
+    review takes the more precise figure and a missing claimant). Returns (claim, created);
+    with create=False, a candidate that restates no claim is left alone: (None, False)."""
     candidate = dict(candidate)
     quote = candidate.pop("quote")
     start, end = candidate.pop("quote_start", None), candidate.pop("quote_end", None)
@@ -171,6 +174,8 @@ def claim_propose(*, article: Article, candidate: dict) -> tuple[Claim, bool]:
             same.save()
         claim_source_add(claim=same, **source)
         return same, False
+    if not create:
+        return None, False
     fields = {k: v for k, v in candidate.items() if k in CLAIM_FIELDS}
     fields.setdefault("status", Claim.Status.PENDING)
     fields.setdefault("origin", Claim.Origin.EXTRACTED)

@@ -7,11 +7,22 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ClaimantFactory
 from tracker import services
 from tracker.models import Article, Claim, ClaimSource
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registered(db):
+    for name in (
+        "South Korea Joint Chiefs of Staff",
+        "South Korea National Intelligence Service",
+        "Ukraine Defence Intelligence (GUR)",
+    ):
+        ClaimantFactory(name=name, reliability="B")
+
 
 ARTICLES = {
     # A headline restating the body: "more than 1,000" (headline) / "about 1,100" (body).
@@ -67,7 +78,9 @@ to send 6,000 more soldiers to Russia.
 
 
 @pytest.fixture
-def paths(tmp_path):
+def paths(tmp_path, registered):
+    """The article files, and the claimants they name registered (graded), as a deployment
+    has them: two registered claimants are never merged (tracker.merge)."""
     out = []
     for name, text in ARTICLES.items():
         path = tmp_path / name
@@ -96,6 +109,8 @@ def test_it_ingests_approves_and_counts_with_every_merge_rule_applied(paths):
     assert "sources: 8\n" in output
     assert "duplicate claims: 0 (0 pairs)" in output
     assert "duplicates per 20 articles: 0.00" in output
+    # GUR's and JCS's 2,000 in one article are listed for a reader, not counted.
+    assert "same article, two registered claimants (corroboration)" in output
     assert "killed or wounded (casualties/killed_or_wounded): 1,100 troops" in output
 
     january, february = _claims("killed_or_wounded")

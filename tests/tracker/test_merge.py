@@ -10,8 +10,8 @@ import pytest
 
 from tests.factories import ArticleFactory, ClaimantFactory, UserFactory
 from tracker import services
-from tracker.merge import Figure, claim_duplicate_pairs, figures_agree
-from tracker.models import Claim, ClaimSource
+from tracker.merge import Figure, claim_duplicate_pairs, claimant_is_established, figures_agree
+from tracker.models import Claim, Claimant, ClaimSource
 
 pytestmark = pytest.mark.django_db
 
@@ -181,6 +181,25 @@ def test_two_claimants_with_the_same_figure_on_the_same_day_are_two_claims():
     )
     assert not created  # it is JCS's claim from the other article (same claimant, same day)
     assert Claim.objects.count() == 2
+
+
+def test_in_one_article_a_guessed_name_yields_to_the_registered_claimant():
+    # "According to him, about 12,000 ..." and "Zelensky said 12,000 ...": the pipeline made
+    # a claimant of "him" (kind other, F, nothing else known); the registered one keeps it.
+    him = Claimant.objects.create(name="him")
+    zelensky = ClaimantFactory(name="Ukraine's president", reliability="C")
+    assert not claimant_is_established(him) and claimant_is_established(zelensky)
+    article = ArticleFactory(text="According to him, about 12,000. Zelensky said 12,000.")
+    troops = {"category": "troop_deployment", "subtype": "deployed", "best": 12000.0}
+    services.claim_propose(article=article, candidate=_candidate(him, "about 12,000", **troops))
+    services.claim_propose(article=article, candidate=_candidate(zelensky, "said 12,000", **troops))
+    claim = Claim.objects.get()
+    assert (claim.claimant, claim.reliability, claim.sources.count()) == (zelensky, "C", 2)
+    # In another article the guessed name is a claimant of its own: no merge by name alone.
+    _, created = services.claim_propose(
+        article=ArticleFactory(), candidate=_candidate(him, "about 12,000", **troops)
+    )
+    assert created
 
 
 def test_unattributed_figures_in_two_articles_stay_two_claims():
