@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint install install-dev migrate demo worker beat serve-prod bench clean
+.PHONY: run test lint install install-dev migrate demo worker beat serve-prod bench clean eval-dupes
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,15 @@ serve-prod: install
 
 bench: install-dev
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Duplicate claims on the real dev articles, ingested and approved in a fresh throwaway SQLite
+# database (never the working one); fails above 1 duplicate per 20 articles.
+EVAL_DUPES_DB := var/eval-dupes.sqlite3
+EVAL_DUPES_ENV := DATABASE_URL=sqlite:///$(EVAL_DUPES_DB) REDIS_URL= DASHBOARD_WARM_ON_CHANGE=0
+eval-dupes: install
+	mkdir -p var && rm -f $(EVAL_DUPES_DB)
+	$(EVAL_DUPES_ENV) $(PY) manage.py migrate --noinput -v0
+	$(EVAL_DUPES_ENV) $(PY) manage.py eval_ingest --max-per-20 1 ../shared/eval/dev/articles/*.txt
 
 clean:
 	rm -rf var/tracker.sqlite3 var/staticfiles

@@ -253,6 +253,8 @@ INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 5 * 1024 * 1024)
 INGEST_MAX_REDIRECTS = env_int("INGEST_MAX_REDIRECTS", 5)
 INGEST_MAX_RETRIES = env_int("INGEST_MAX_RETRIES", 6)
 INGEST_USER_AGENT = env_str("INGEST_USER_AGENT", "NKRuClaimsTracker/1.0 (news research crawler)")
+# The same claimant's same figure reported this many days apart is still one claim (tracker.merge).
+CLAIM_MERGE_WINDOW_DAYS = env_int("CLAIM_MERGE_WINDOW_DAYS", 30)
 
 # --- Security: strict by default, relaxed only for local DEBUG runs ---
 CONTENT_SECURITY_POLICY = (

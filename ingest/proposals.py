@@ -12,6 +12,7 @@ from ingest.aliases import claimant_aliases
 from ingest.extract import Mention, extract_mentions
 from ingest.extract.claimants import OFFICIALS
 from tracker import vocab
+from tracker.merge import Figure, claimant_is_established
 from tracker.models import Article, Claimant, ClaimSource
 from tracker.services import claim_propose
 
@@ -27,6 +28,14 @@ def article_propose_claims(*, article: Article) -> int:
     mentions = [m for m in mentions if vocab.subtype_is_valid(m.category, m.subtype)]
     if not mentions:
         return 0
+    claimants: dict[str | None, Claimant | None] = {}  # one lookup per name per article
+    for mention in mentions:
+        if mention.claimant not in claimants:
+            claimants[mention.claimant] = claimant_for(name=mention.claimant)
+    # Established claimants and precise figures first: a headline's unattributed "more than
+    # 1,000" then finds the body's "about 1,100" already proposed and becomes its second
+    # source (tracker.merge).
+    mentions.sort(key=lambda m: _merge_order(m, claimants[m.claimant]))
     # The article's sources as (claim, quote offsets), read once: a proposal that adds a key
     # not in it added a source (ClaimSource is unique on claim, article and offsets).
     sources = set(
@@ -34,23 +43,46 @@ def article_propose_claims(*, article: Article) -> int:
             "claim_id", "quote_start", "quote_end"
         )
     )
-    claimants: dict[str | None, Claimant | None] = {}  # one lookup per name per article
+    candidates = [
+        mention_candidate(mention=m, fallback_date=published, claimant=claimants[m.claimant])
+        for m in mentions
+    ]
     changed = 0
-    for mention in mentions:
-        if mention.claimant not in claimants:
-            claimants[mention.claimant] = claimant_for(name=mention.claimant)
-        candidate = mention_candidate(
-            mention=mention, fallback_date=published, claimant=claimants[mention.claimant]
-        )
-        try:
-            claim, created = claim_propose(article=article, candidate=candidate)
-        except ValidationError:
-            continue  # a candidate the claim model refuses is not worth an editor's time
-        key = (claim.pk, *_quote_offsets(article, candidate))
-        if created or key not in sources:
+    # Two passes: mentions that restate a known claim join it first, so the article's own
+    # restatements of it ("at least 100" / "100") find it rather than a claim made from them.
+    new: list[dict] = []
+    for candidate in candidates:
+        claim, created = _propose(article, candidate, create=False)
+        if claim is None:
+            new.append(candidate)
+        elif _record(sources, article, claim, candidate):
             changed += 1
-        sources.add(key)
+    for candidate in new:
+        claim, created = _propose(article, candidate, create=True)
+        if claim is not None and (_record(sources, article, claim, candidate) or created):
+            changed += 1
     return changed
+
+
+def _propose(article: Article, candidate: dict, *, create: bool):
+    try:
+        return claim_propose(article=article, candidate=candidate, create=create)
+    except ValidationError:
+        return None, False  # a candidate the claim model refuses is not worth an editor's time
+
+
+def _record(sources: set, article: Article, claim, candidate: dict) -> bool:
+    """Note the source a proposal stored; whether it is new to this article."""
+    key = (claim.pk, *_quote_offsets(article, candidate))
+    if key in sources:
+        return False
+    sources.add(key)
+    return True
+
+
+def _merge_order(mention: Mention, claimant: Claimant | None) -> tuple[bool, bool, int]:
+    figure = Figure(mention.low, mention.best, mention.high, mention.qualifier or "")
+    return (claimant is None, not claimant_is_established(claimant), -figure.precision)
 
 
 def _quote_offsets(article: Article, candidate: dict) -> tuple[int, int]:

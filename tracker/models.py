@@ -312,12 +312,17 @@ class Claim(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Set what is computed from other fields: confidence (from the grade) and the figures in
+        the normalised unit. Every save does; an import's raw save calls it itself."""
         self.confidence = trust.confidence_for(self.reliability, int(self.credibility))
         self.norm_unit, factor = vocab.normalise_unit(self.unit)
         self.norm_low = None if self.low is None else self.low * factor
         self.norm_best = None if self.best is None else self.best * factor
         self.norm_high = None if self.high is None else self.high * factor
-        super().save(*args, **kwargs)
 
     @property
     def has_number(self) -> bool:

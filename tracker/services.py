@@ -4,7 +4,6 @@ a rule."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tracker.merge import claim_find_same, merged_fields
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 
 CLAIM_FIELDS = {
@@ -132,41 +132,14 @@ def claim_save_from_form(
     return claim
 
 
-MERGE_WINDOW_DAYS = 7
-
-
-def claim_find_same(
-    *,
-    claimant: Claimant | None,
-    category: str,
-    subtype: str,
-    low: float | None,
-    best: float | None,
-    high: float | None,
-    claim_date,
-) -> Claim | None:
-    """An existing claim saying the same thing: same claimant, category, subtype and figures,
-    claim dates within MERGE_WINDOW_DAYS."""
-    window = timedelta(days=MERGE_WINDOW_DAYS)
-    return (
-        Claim.objects.filter(
-            claimant=claimant,
-            category=category,
-            subtype=subtype,
-            low=low,
-            best=best,
-            high=high,
-            claim_date__range=(claim_date - window, claim_date + window),
-        )
-        .order_by("id")
-        .first()
-    )
-
-
 @transaction.atomic
-def claim_propose(*, article: Article, candidate: dict) -> tuple[Claim, bool]:
+def claim_propose(
+    *, article: Article, candidate: dict, create: bool = True
+) -> tuple[Claim | None, bool]:
     """Turn an extracted candidate into a pending claim, or merge it into the claim that already
-    says the same (adding the quote as another source). Returns (claim, created)."""
+    says the same (tracker.merge: adding the quote as another source; a claim still awaiting
+    review takes the more precise figure and a missing claimant). Returns (claim, created);
+    with create=False, a candidate that restates no claim is left alone: (None, False)."""
     candidate = dict(candidate)
     quote = candidate.pop("quote")
     start, end = candidate.pop("quote_start", None), candidate.pop("quote_end", None)
@@ -175,18 +148,34 @@ def claim_propose(*, article: Article, candidate: dict) -> tuple[Claim, bool]:
         # Serialise proposals per claimant so two workers cannot create the same claim twice.
         Claimant.objects.select_for_update().filter(pk=claimant.pk).first()
     same = claim_find_same(
+        article=article,
         claimant=claimant,
         category=candidate["category"],
         subtype=candidate["subtype"],
+        unit=candidate.get("unit") or "",
         low=candidate.get("low"),
         best=candidate.get("best"),
         high=candidate.get("high"),
+        qualifier=candidate.get("qualifier") or "",
         claim_date=candidate["claim_date"],
+        measure=candidate.get("measure") or "",
+        period_start=candidate.get("period_start"),
+        period_end=candidate.get("period_end"),
+        weapon_system=candidate.get("weapon_system") or "",
     )
     source = {"article": article, "quote": quote, "quote_start": start, "quote_end": end}
     if same is not None:
+        if changes := merged_fields(claim=same, candidate=candidate):
+            if "claimant" in changes:
+                changes["reliability"] = default_reliability(changes["claimant"], article)
+            for name, value in changes.items():
+                setattr(same, name, value)
+            same.full_clean(validate_constraints=False)
+            same.save()
         claim_source_add(claim=same, **source)
         return same, False
+    if not create:
+        return None, False
     fields = {k: v for k, v in candidate.items() if k in CLAIM_FIELDS}
     fields.setdefault("status", Claim.Status.PENDING)
     fields.setdefault("origin", Claim.Origin.EXTRACTED)

@@ -174,8 +174,17 @@ def build_hostile() -> Hostile:
         notes=HOSTILE_LONG,
         claim_date=dt.date(2024, 11, 1),
     )
-    ClaimSourceFactory(claim=claim, article=article, quote=HOSTILE_LONG)
-    ClaimSourceFactory(claim=claim, article=js_article, quote=P_BREAK)
+    # Offsets that hold the quote, or (0, 0) for a quote not found in the text (as the pipeline
+    # stores it): an import refuses anything else (tracker.exchange).
+    start = article.text.index(HOSTILE_LONG)
+    ClaimSourceFactory(
+        claim=claim,
+        article=article,
+        quote=HOSTILE_LONG,
+        quote_start=start,
+        quote_end=start + len(HOSTILE_LONG),
+    )
+    ClaimSourceFactory(claim=claim, article=js_article, quote=P_BREAK, quote_start=0, quote_end=0)
     arms = ClaimFactory(
         claimant=claimant,
         category="arms_transfer",
@@ -185,7 +194,9 @@ def build_hostile() -> Hostile:
         weapon_system=HOSTILE_SHORT,
         claim_date=dt.date(2024, 10, 1),
     )
-    ClaimSourceFactory(claim=arms, article=js_article, quote=HOSTILE_LONG)
+    ClaimSourceFactory(
+        claim=arms, article=js_article, quote=HOSTILE_LONG, quote_start=0, quote_end=0
+    )
     feed = Feed.objects.create(
         url="https://hostile.example.org/feed.xml",
         title=HOSTILE_LONG[:300],

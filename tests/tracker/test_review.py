@@ -58,12 +58,13 @@ def test_it_merges_the_same_figure_from_two_outlets_into_one_claim():
     assert ClaimSource.objects.filter(claim=claim1).count() == 2
 
 
-def test_it_keeps_claims_apart_when_dates_are_more_than_a_week_apart():
+def test_it_keeps_claims_apart_when_dates_are_further_apart_than_the_merge_window(settings):
+    settings.CLAIM_MERGE_WINDOW_DAYS = 30
     claimant = ClaimantFactory()
     services.claim_propose(article=ArticleFactory(), candidate=_candidate(claimant, "x"))
     _, created = services.claim_propose(
-        article=ArticleFactory(),
-        candidate=_candidate(claimant, "x", claim_date=dt.date(2025, 1, 15)),
+        article=ArticleFactory(),  # 2024-12-23 + 31 days
+        candidate=_candidate(claimant, "x", claim_date=dt.date(2025, 1, 23)),
     )
     assert created and Claim.objects.count() == 2
 
