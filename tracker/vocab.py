@@ -16,8 +16,9 @@ CATEGORIES: dict[str, str] = {
 # subtype -> label, per category
 SUBTYPES: dict[str, dict[str, str]] = {
     "troop_deployment": {
-        "deployed": "Deployed",
-        "additional_deployment": "Additional deployment",
+        "deployed": "In Russia now (in theatre)",
+        "sent_total": "Sent in total (rotations included)",
+        "additional_deployment": "Additional deployment (one batch)",
         "in_combat": "In combat",
         "workers": "Workers / labourers",
         "withdrawn": "Withdrawn",
@@ -60,6 +61,37 @@ SUBTYPES: dict[str, dict[str, str]] = {
         "training": "Training",
         "other": "Other",
     },
+}
+
+# What each subtype counts, in one line: the methodology page, the filters and the API
+# schema show these. Troop figures of different kinds never share a line.
+SUBTYPE_MEANINGS: dict[str, dict[str, str]] = {
+    "troop_deployment": {
+        "deployed": "Troops in Russia at the date of the claim: a stock that can fall as units "
+        "rotate home or are lost.",
+        "sent_total": "Everyone sent since the deployment began, replacements and rotations "
+        "included: a running total that never falls.",
+        "additional_deployment": "One new batch (“arrived”, “sent another”, "
+        "“a further 3,000”): always an increment, summed into a running total.",
+        "in_combat": "Troops said to be fighting or on the front line, usually without a number.",
+        "workers": "Labourers and military construction workers, not combat troops.",
+        "withdrawn": "Troops said to have left Russia or been pulled back.",
+    },
+    "casualties": {
+        "killed": "Killed, as a running total unless the text gives a period.",
+        "wounded": "Wounded, as a running total unless the text gives a period.",
+        "killed_or_wounded": "Killed and wounded together, as a running total unless the text "
+        "gives a period (“in the past week”).",
+        "captured": "Taken prisoner.",
+        "missing": "Missing.",
+    },
+}
+
+# Subtypes whose measure is fixed by what they count.
+FIXED_MEASURE: dict[str, str] = {
+    "deployed": "cumulative",
+    "sent_total": "cumulative",
+    "additional_deployment": "increment",
 }
 
 QUALIFIERS: dict[str, str] = {
@@ -119,6 +151,11 @@ def subtype_choices() -> list[tuple[str, str]]:
         for cat, subs in SUBTYPES.items()
         for sub, label in subs.items()
     ]
+
+
+def subtype_meaning(category: str, subtype: str) -> str:
+    """What a subtype counts, in one line ('' when the label says it all)."""
+    return SUBTYPE_MEANINGS.get(category, {}).get(subtype, "")
 
 
 def subtype_is_valid(category: str, subtype: str) -> bool:
