@@ -13,7 +13,7 @@ from ingest.extract import Mention, extract_mentions
 from ingest.extract.claimants import OFFICIALS
 from tracker import vocab
 from tracker.models import Article, Claimant, ClaimSource
-from tracker.services import claim_propose
+from tracker.services import claim_credibility_refresh, claim_propose
 
 _NAME_MAX = Claimant._meta.get_field("name").max_length
 
@@ -46,6 +46,7 @@ def article_propose_claims(*, article: Article) -> int:
             claim, created = claim_propose(article=article, candidate=candidate)
         except ValidationError:
             continue  # a candidate the claim model refuses is not worth an editor's time
+        claim_credibility_refresh(claim=claim)  # a new claim or source is new evidence
         key = (claim.pk, *_quote_offsets(article, candidate))
         if created or key not in sources:
             changed += 1
@@ -87,9 +88,25 @@ def mention_candidate(
         "quote": mention.quote,
         "quote_start": mention.quote_start,
         "quote_end": mention.quote_end,
+        # The machine's credibility: 6 until tracker.credibility finds corroboration.
+        "credibility_suggested": True,
     }
     if mention.measure in vocab.MEASURES:
         candidate["measure"] = mention.measure
+    return troop_kind(candidate)
+
+
+def troop_kind(candidate: dict) -> dict:
+    """A troop figure's subtype and measure agree (vocab.FIXED_MEASURE): a batch counted as
+    'deployed' is an additional deployment; an additional deployment is an increment; 'in Russia
+    now' and 'sent in total' are running figures."""
+    if candidate["category"] != "troop_deployment":
+        return candidate
+    if candidate["subtype"] == "deployed" and candidate.get("measure") == "increment":
+        candidate["subtype"] = "additional_deployment"
+    fixed = vocab.FIXED_MEASURE.get(candidate["subtype"])
+    if fixed:
+        candidate["measure"] = fixed
     return candidate
 
 

@@ -12,12 +12,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tracker.credibility import claims_compared_with, credibility_suggest
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 
 CLAIM_FIELDS = {
     "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure", "claim_date",
     "period_start", "period_end", "claimant", "location", "weapon_system", "summary",
     "reliability", "credibility", "status", "origin", "rule", "extraction_score", "notes",
+    "credibility_suggested",
 }  # fmt: skip
 
 
@@ -127,6 +129,8 @@ def claim_save_from_form(
             claim.reliability = default_reliability(claim.claimant)
     if "status" in changed and claim.status != Claim.Status.PENDING:
         claim.reviewed_by, claim.reviewed_at = editor, timezone.now()
+    if "credibility" in changed:
+        claim.credibility_suggested = False  # the editor's grade: never recomputed
     claim._history_user = editor
     claim.save()
     return claim
@@ -236,3 +240,20 @@ def claim_update(
     for source in sources:
         claim_source_add(claim=claim, **source)
     return claim
+
+
+def claim_credibility_refresh(*, claim: Claim) -> list[Claim]:
+    """Recompute the suggested credibility (tracker.credibility) of `claim` and of the claims
+    it can corroborate or contradict, after it arrived or gained a source. Only pending claims
+    whose credibility is still the suggestion change: a grade an editor set, or approved with
+    the claim, stays. Returns the claims whose credibility changed."""
+    changed = []
+    for candidate in [claim, *claims_compared_with(claim)]:
+        if not candidate.credibility_suggested or candidate.status != Claim.Status.PENDING:
+            continue
+        grade = credibility_suggest(candidate)
+        if grade != candidate.credibility:
+            candidate.credibility = grade
+            candidate.save(update_fields=["credibility", "confidence", "updated_at"])
+            changed.append(candidate)
+    return changed
