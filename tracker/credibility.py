@@ -42,6 +42,17 @@ from django.db.models import Q
 
 from tracker.models import Claim
 
+# The rule in plain words, shown on the methodology page; credibility_assess implements it.
+RULES: list[tuple[int, str]] = [
+    (1, "Confirmed: an official claimant of another country (graded A–C) agrees, or two or "
+     "more independent claimants or outlets agree, and nobody contradicts it."),
+    (2, "Probably true: one independent claimant or outlet agrees, nobody contradicts it."),
+    (3, "Possibly true: some independent claimants agree and others contradict it."),
+    (4, "Doubtful: one independent claimant of known reliability contradicts it, none agrees."),
+    (5, "Improbable: two or more contradict it, none agrees."),
+    (6, "Cannot be judged: nothing to compare it with."),
+]  # fmt: skip
+
 TOLERANCE = 0.10  # an estimate stands for ±10% of itself
 FAR = 1.5  # ranges further apart than this factor contradict
 OFFICIAL_KINDS = frozenset({"military", "intelligence", "government", "international"})

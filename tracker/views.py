@@ -10,9 +10,9 @@ from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from tracker import dashboard, figures, trust, vocab
+from tracker import credibility, dashboard, figures, trust, vocab
 from tracker.models import Article, Claimant, ClaimSource
-from tracker.selectors import claims_visible_to
+from tracker.selectors import claimants_in_registry, claims_visible_to
 
 PAGE_SIZE = 50
 TABLE_ROWS = 60
@@ -324,6 +324,11 @@ def methodology(request):
         scope,
         reliability=trust.RELIABILITY.items(),
         credibility=trust.CREDIBILITY.items(),
+        troop_vocabulary=vocab.subtype_rows("troop_deployment"),
+        troop_measures=vocab.FIXED_MEASURE,
+        registry=claimants_in_registry(),
+        credibility_rules=credibility.RULES,
+        credibility_window=credibility.merge_window_days(),
         grid=[
             (r, [(c, trust.confidence_for(r, c)) for c in trust.CREDIBILITY])
             for r in trust.RELIABILITY

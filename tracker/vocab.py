@@ -158,6 +158,21 @@ def subtype_meaning(category: str, subtype: str) -> str:
     return SUBTYPE_MEANINGS.get(category, {}).get(subtype, "")
 
 
+def subtype_rows(category: str) -> list[tuple[str, str, str]]:
+    """(subtype, label, meaning) of a category, in vocabulary order, for tables."""
+    return [
+        (sub, label, subtype_meaning(category, sub)) for sub, label in SUBTYPES[category].items()
+    ]
+
+
+def subtype_help() -> str:
+    """One paragraph saying what the troop subtypes count (API parameter descriptions)."""
+    troops = SUBTYPE_MEANINGS["troop_deployment"]
+    return "What is counted. Troop figures: " + "; ".join(
+        f"{sub} = {meaning}" for sub, meaning in troops.items()
+    )
+
+
 def subtype_is_valid(category: str, subtype: str) -> bool:
     return subtype in SUBTYPES.get(category, {})
 
