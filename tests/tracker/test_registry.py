@@ -137,3 +137,12 @@ def test_the_methodology_page_lists_the_registry(client):
     page = client.get("/methodology/").content.decode()
     assert "The claimant registry" in page
     assert "Multilateral Sanctions Monitoring Team" in page
+
+
+def test_the_admin_shows_and_edits_the_reason(editor_client):
+    nis = Claimant.objects.get(name=NIS)
+    page = editor_client.get(f"/admin/tracker/claimant/{nis.pk}/change/")
+    assert page.status_code == 200
+    assert nis.reliability_reason in page.content.decode()
+    listing = editor_client.get("/admin/tracker/claimant/?registry__exact=1")
+    assert listing.status_code == 200 and NIS in listing.content.decode()

@@ -12,6 +12,8 @@ Safe on a database that already has claimants (rules, in order):
 - blank fields are filled, filled ones are kept; aliases are added when no claimant uses that
   text yet (an alias an editor pointed elsewhere stays where it is).
 Running it twice changes nothing. The reverse unmarks the registry and removes nothing.
+A title alone ("North Korean leader", "Russian President") is not an alias: reports write it
+before the name ("signed by North Korean leader Kim Jong Un"), where it is no speaker.
 
 Also adds `Claim.credibility_suggested` (tracker/credibility.py): whether a claim's
 credibility is the machine's suggestion, recomputed as claims arrive, or an editor's grade.
@@ -29,7 +31,8 @@ REGISTRY: list[tuple[str, str, str, str, str, str, list[str], list[str]]] = [
     ("South Korea Joint Chiefs of Staff", "JCS", SK, "military", "B",
      "Runs the surveillance of the North and briefs on it; its deployment and casualty figures "
      "have repeatedly been borne out by other governments, though some were revised later.",
-     ["Joint Chiefs of Staff", "South Korean Joint Chiefs of Staff", "South Korean military"],
+     ["Joint Chiefs of Staff", "South Korean Joint Chiefs of Staff", "South Korean military",
+      "South Korea military official", "South Korea military officials"],
      []),
     ("South Korea National Intelligence Service", "NIS", SK, "intelligence", "B",
      "The first and most detailed source on the deployment; its estimates, usually relayed by "
@@ -41,7 +44,8 @@ REGISTRY: list[tuple[str, str, str, str, str, str, list[str], list[str]]] = [
      "Speaks for the armed forces' assessments, generally in line with the JCS and the NIS; "
      "figures are given sparingly and with caveats.",
      ["Ministry of National Defense", "South Korean defense ministry",
-      "South Korean defence ministry"],
+      "South Korean defence ministry", "South Korea defense minister",
+      "South Korea defence minister"],
      []),
     ("South Korea Defense Intelligence Agency", "ROK DIA", SK, "intelligence", "B",
      "Military intelligence with its own collection; its rare public figures have agreed with "
@@ -79,7 +83,7 @@ REGISTRY: list[tuple[str, str, str, str, str, str, list[str], list[str]]] = [
      "Ukraine's president, speaking for a party to the war with an interest in stressing the "
      "North's role; his figures have often come first and were sometimes confirmed later, "
      "sometimes not.",
-     ["Zelenskyy", "Zelenskiy", "President Zelensky", "Ukrainian President"],
+     ["Zelenskyy", "Zelenskiy", "President Zelensky"],
      ["Volodymyr Zelensky / Office of the President of Ukraine"]),
     ("Ukraine Office of the President", "", UA, "government", "C",
      "The president's office speaks for a party to the war; its figures rest on GUR and the "
@@ -107,7 +111,7 @@ REGISTRY: list[tuple[str, str, str, str, str, str, list[str], list[str]]] = [
     ("Ukraine Ministry of Defence", "", UA, "military", "C",
      "Ministry of a party to the war; its figures repeat the General Staff's and GUR's.",
      ["Ukrainian defence ministry", "Ukrainian defense ministry",
-      "Ministry of Defence of Ukraine"],
+      "Ministry of Defence of Ukraine", "Ukraine defence minister", "Ukraine defense minister"],
      []),
     ("Ukraine Ministry of Foreign Affairs", "", UA, "government", "C",
      "Diplomatic statements of a party to the war; figures come from GUR and the General Staff.",
@@ -162,7 +166,7 @@ REGISTRY: list[tuple[str, str, str, str, str, str, list[str], list[str]]] = [
     ("UK Ministry of Defence", "UK MoD", UK, "military", "B",
      "Publishes regular assessments from Defence Intelligence; its figures have agreed with "
      "those of the US and South Korea.",
-     ["British Ministry of Defence", "British defence ministry"],
+     ["British Ministry of Defence", "British defence ministry", "British defense ministry"],
      []),
     ("UK Defence Intelligence", "", UK, "intelligence", "B",
      "Writes the UK's published intelligence updates on the war: sourced, hedged, and in line "
@@ -227,7 +231,7 @@ REGISTRY: list[tuple[str, str, str, str, str, str, list[str], list[str]]] = [
     ("Vladimir Putin", "Putin", RU, "government", "D",
      "Russia's president: denied, then acknowledged the deployment; statements serve Moscow's "
      "position.",
-     ["Russian President"],
+     ["President Putin"],
      []),
     ("Russia Ministry of Defence", "Russia MoD", RU, "military", "D",
      "A party to the war that long denied the North's role; its figures cannot be checked "
@@ -256,7 +260,7 @@ REGISTRY: list[tuple[str, str, str, str, str, str, list[str], list[str]]] = [
      ["Korean Central News Agency (KCNA)"]),
     ("Kim Jong Un", "", NK, "government", "E",
      "North Korea's leader: statements are propaganda and deny or reveal as it suits him.",
-     ["Kim Jong-un", "North Korean leader"],
+     ["Kim Jong-un"],
      []),
     ("North Korea government", "", NK, "government", "E",
      "North Korean officials and ministries: statements are propaganda and cannot be checked.",
