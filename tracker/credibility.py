@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import QuerySet
 
-from tracker.models import Claim
+from tracker.models import Claim, ClaimSource
 
 # The rule in plain words, shown on the methodology page; credibility_assess implements it.
 RULES: list[tuple[int, str]] = [
@@ -57,6 +57,8 @@ TOLERANCE = 0.10  # an estimate stands for ±10% of itself
 FAR = 1.5  # ranges further apart than this factor contradict
 OFFICIAL_KINDS = frozenset({"military", "intelligence", "government", "international"})
 KNOWN_RELIABILITY = frozenset("ABCD")
+# At most this many pending suggestions are recomputed when one claim arrives (nearest first).
+MAX_REFRESH = 200
 
 
 def merge_window_days() -> int:
@@ -97,90 +99,112 @@ def ranges_contradict(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 
 @dataclass(frozen=True)
-class _Voice:
-    keys: frozenset  # ("claimant", id) or ("outlet", id)
-    reliability: str
+class ClaimFacts:
+    """What the rule reads of one claim (loaded in one query for a whole window)."""
+
+    pk: int
+    claim_date: date
+    status: str
+    suggested: bool
+    figure: tuple[float, float] | None
+    voice: frozenset  # {("claimant", id)} or {("outlet", id), ...}
+    reliability: str  # the voice's: claimant's grade, or the best of its outlets'
     country: str
     official: bool
 
 
-def _voices(claims: list[Claim]) -> dict[int, _Voice]:
-    voices = {}
-    for claim in claims:
-        claimant = claim.claimant
-        if claimant is not None:
-            voices[claim.pk] = _Voice(
-                frozenset({("claimant", claimant.pk)}),
-                claimant.reliability,
-                (claimant.country or "").strip().lower(),
-                claimant.kind in OFFICIAL_KINDS,
-            )
-            continue
-        outlets = {s.article.outlet for s in claim.sources.all() if s.article.outlet_id}
-        keys = frozenset(("outlet", o.pk) for o in outlets)
-        best = min((o.reliability for o in outlets), default=claim.reliability)
-        voices[claim.pk] = _Voice(keys, best, "", False)
-    return voices
-
-
-def claims_compared_with(claim: Claim) -> list[Claim]:
-    """The claims `claim` is compared with: same series and measure, not rejected, claim dates
-    within the merge window."""
-    window = timedelta(days=merge_window_days())
-    return list(
-        Claim.objects.filter(
-            category=claim.category,
-            subtype=claim.subtype,
-            norm_unit=claim.norm_unit,
-            measure=claim.measure,
-            claim_date__range=(claim.claim_date - window, claim.claim_date + window),
+def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
+    """ClaimFacts of `claims`, in two queries (claims, then outlets of claimless ones)."""
+    rows = list(
+        claims.order_by("claim_date", "pk").values(
+            "pk", "claim_date", "status", "credibility_suggested", "norm_low", "norm_best",
+            "norm_high", "reliability", "claimant_id", "claimant__reliability",
+            "claimant__country", "claimant__kind",
         )
-        .exclude(Q(pk=claim.pk) | Q(status=Claim.Status.REJECTED))
-        .select_related("claimant")
-        .prefetch_related("sources__article__outlet")
-        .order_by("claim_date", "pk")
-    )
+    )  # fmt: skip
+    claimless = [r["pk"] for r in rows if r["claimant_id"] is None]
+    outlets: dict[int, dict[int, str]] = {}
+    if claimless:
+        printed = ClaimSource.objects.filter(
+            claim_id__in=claimless, article__outlet__isnull=False
+        ).values_list("claim_id", "article__outlet_id", "article__outlet__reliability")
+        for claim_id, outlet_id, grade in printed:
+            outlets.setdefault(claim_id, {})[outlet_id] = grade
+    facts = []
+    for r in rows:
+        if r["claimant_id"] is not None:
+            voice = frozenset({("claimant", r["claimant_id"])})
+            grade = r["claimant__reliability"]
+            country = (r["claimant__country"] or "").strip().lower()
+            official = r["claimant__kind"] in OFFICIAL_KINDS
+        else:
+            printed_by = outlets.get(r["pk"], {})
+            voice = frozenset(("outlet", o) for o in printed_by)
+            grade = min(printed_by.values(), default=r["reliability"])
+            country, official = "", False
+        facts.append(
+            ClaimFacts(
+                r["pk"],
+                r["claim_date"],
+                r["status"],
+                r["credibility_suggested"],
+                figure_range(r["norm_low"], r["norm_best"], r["norm_high"]),
+                voice,
+                grade,
+                country,
+                official,
+            )  # fmt: skip
+        )
+    return facts
 
 
-def credibility_assess(claim: Claim) -> Assessment:
-    """The credibility the evidence suggests for `claim`, with the claims behind it."""
-    others = claims_compared_with(claim)
-    own = _voices([claim])[claim.pk]
-    voices = _voices(others)
-    mine = figure_range(claim.norm_low, claim.norm_best, claim.norm_high)
-    agreeing: dict[frozenset, Claim] = {}
-    contradicting: dict[frozenset, Claim] = {}
+def series_claims(claim: Claim, *, days: int) -> QuerySet[Claim]:
+    """Claims of `claim`'s series and measure, not rejected, within `days` of its date
+    (itself included)."""
+    window = timedelta(days=days)
+    return Claim.objects.filter(
+        category=claim.category,
+        subtype=claim.subtype,
+        norm_unit=claim.norm_unit,
+        measure=claim.measure,
+        claim_date__range=(claim.claim_date - window, claim.claim_date + window),
+    ).exclude(status=Claim.Status.REJECTED)
+
+
+def assess(me: ClaimFacts, others: list[ClaimFacts], *, measure: str) -> Assessment:
+    """The rule on loaded facts: `others` are the claims within the window (any order; `me`
+    and rows outside the window are skipped)."""
+    window = timedelta(days=merge_window_days())
+    agreeing: dict[frozenset, ClaimFacts] = {}
+    contradicting: dict[frozenset, ClaimFacts] = {}
     for other in others:
-        voice = voices[other.pk]
-        if not voice.keys or voice.keys & own.keys or voice.reliability == "E":
-            continue  # not independent, or a voice that counts for nothing
-        theirs = figure_range(other.norm_low, other.norm_best, other.norm_high)
-        if mine is None or theirs is None:
-            if mine is None and theirs is None:
-                agreeing.setdefault(voice.keys, other)
+        if other.pk == me.pk or abs(other.claim_date - me.claim_date) > window:
             continue
-        if ranges_agree(mine, theirs):
-            agreeing.setdefault(voice.keys, other)
+        if not other.voice or other.voice & me.voice or other.reliability == "E":
+            continue  # not independent, or a voice that counts for nothing
+        if me.figure is None or other.figure is None:
+            if me.figure is None and other.figure is None:
+                agreeing.setdefault(other.voice, other)
+            continue
+        if ranges_agree(me.figure, other.figure):
+            agreeing.setdefault(other.voice, other)
         elif (
-            claim.measure == "cumulative"
-            and voice.reliability in KNOWN_RELIABILITY
-            and ranges_contradict(mine, theirs)
+            measure == "cumulative"
+            and other.reliability in KNOWN_RELIABILITY
+            and ranges_contradict(me.figure, other.figure)
         ):
-            contradicting.setdefault(voice.keys, other)
+            contradicting.setdefault(other.voice, other)
     # A claim the article asserts itself, printed by several outlets: each further outlet agrees.
-    extra_outlets = max(0, len(own.keys) - 1) if claim.claimant_id is None else 0
-    n_agree = len(agreeing) + extra_outlets
+    own_outlets = sum(1 for kind, _ in me.voice if kind == "outlet")
+    n_agree = len(agreeing) + max(0, own_outlets - 1)
     n_contra = len(contradicting)
     official_abroad = any(
-        voices[c.pk].official
-        and voices[c.pk].reliability in "ABC"
-        and voices[c.pk].country
-        and own.country
-        and voices[c.pk].country != own.country
-        for c in agreeing.values()
-    )
-    agree_ids = [c.pk for c in agreeing.values()]
-    contra_ids = [c.pk for c in contradicting.values()]
+        o.official and o.reliability in ("A", "B", "C") and o.country and me.country
+        and o.country != me.country
+        for o in agreeing.values()
+    )  # fmt: skip
+    agree_ids = [o.pk for o in agreeing.values()]
+    contra_ids = [o.pk for o in contradicting.values()]
     if n_agree and n_contra:
         grade, reason = 3, "Agreed by some independent claimants and contradicted by others."
     elif n_contra:
@@ -198,6 +222,18 @@ def credibility_assess(claim: Claim) -> Assessment:
     else:
         return Assessment(6)
     return Assessment(grade, agree_ids, contra_ids, reason)
+
+
+def credibility_assess(claim: Claim) -> Assessment:
+    """The credibility the evidence suggests for `claim`, with the claims behind it."""
+    facts = claim_facts(series_claims(claim, days=merge_window_days()))
+    me = next((f for f in facts if f.pk == claim.pk), None)
+    if me is None:  # a rejected claim, or one not saved: judge it as it stands
+        facts += claim_facts(Claim.objects.filter(pk=claim.pk))
+        me = next((f for f in facts if f.pk == claim.pk), None)
+    if me is None:
+        return Assessment(6)
+    return assess(me, facts, measure=claim.measure)
 
 
 def credibility_suggest(claim: Claim) -> int:

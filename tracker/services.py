@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tracker.credibility import claims_compared_with, credibility_suggest
+from tracker import credibility
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 
 CLAIM_FIELDS = {
@@ -242,18 +242,31 @@ def claim_update(
     return claim
 
 
-def claim_credibility_refresh(*, claim: Claim) -> list[Claim]:
+def claim_credibility_refresh(*, claim: Claim) -> list[int]:
     """Recompute the suggested credibility (tracker.credibility) of `claim` and of the claims
     it can corroborate or contradict, after it arrived or gained a source. Only pending claims
-    whose credibility is still the suggestion change: a grade an editor set, or approved with
-    the claim, stays. Returns the claims whose credibility changed."""
+    whose credibility is still the suggestion change (at most MAX_REFRESH, nearest in date): a
+    grade an editor set, or approved with the claim, stays. Returns the ids that changed."""
+    window = credibility.merge_window_days()
+    # Everything within two windows: each claim to recompute is judged on its own window.
+    facts = credibility.claim_facts(credibility.series_claims(claim, days=2 * window))
+    targets = sorted(
+        (
+            f
+            for f in facts
+            if f.suggested
+            and f.status == Claim.Status.PENDING
+            and abs(f.claim_date - claim.claim_date) <= timedelta(days=window)
+        ),
+        key=lambda f: (f.pk != claim.pk, abs(f.claim_date - claim.claim_date)),
+    )[: credibility.MAX_REFRESH]
+    grades = {f.pk: credibility.assess(f, facts, measure=claim.measure).grade for f in targets}
+    current = dict(Claim.objects.filter(pk__in=grades).values_list("pk", "credibility"))
     changed = []
-    for candidate in [claim, *claims_compared_with(claim)]:
-        if not candidate.credibility_suggested or candidate.status != Claim.Status.PENDING:
-            continue
-        grade = credibility_suggest(candidate)
-        if grade != candidate.credibility:
-            candidate.credibility = grade
-            candidate.save(update_fields=["credibility", "confidence", "updated_at"])
-            changed.append(candidate)
+    for pk, grade in grades.items():
+        if current.get(pk) != grade:
+            target = Claim.objects.get(pk=pk)
+            target.credibility = grade
+            target.save(update_fields=["credibility", "confidence", "updated_at"])
+            changed.append(pk)
     return changed

@@ -151,7 +151,7 @@ def test_refresh_updates_pending_suggestions_and_never_an_editors_grade(who, edi
     # official claimant of another country) → 1, and their confidence follows (B1 → high).
     assert (newcomer.credibility, suggested.credibility) == (1, 1)
     assert newcomer.confidence == "high"
-    assert {c.pk for c in changed} == {newcomer.pk, suggested.pk}
+    assert set(changed) == {newcomer.pk, suggested.pk}
     assert by_editor.credibility == 3
     assert approved_one.credibility == approved_grade
 
