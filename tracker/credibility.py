@@ -9,11 +9,14 @@ The rule, as the methodology page and docs/credibility.md state it:
   asserts it itself, the outlets that printed it. Two claims are independent when their voices
   differ. A claim with no claimant printed by several outlets has that many voices.
 - Two figures **agree** when their ranges overlap once each estimate is given 10% either side
-  ("more than 1,000" agrees with "about 1,100"; 1,100 agrees with 1,050). Two claims without a
-  number agree (they assert the same thing).
+  ("more than 1,000" agrees with "about 1,100"; 1,100 agrees with 1,050), unless both are
+  bounds ("more than 1,000" and "more than 5,000" say too little). Two claims without a number
+  agree (they assert the same thing). A vague figure ("thousands of") counts for nothing.
 - A figure **contradicts** when the nearer ends of the two ranges are more than 1.5 times
-  apart (about 3,000 against more than 10,000). Only running figures (cumulative) can
-  contradict: two shipments of different size are two shipments.
+  apart (about 3,000 against more than 10,000) and the two were said within
+  CONTRADICTION_DAYS (7) of each other: figures move, so an older estimate is not contradicted
+  by a newer one. Only running figures (cumulative) can contradict: two shipments of
+  different size are two shipments.
 - Voices graded E (unreliable) neither confirm nor contradict; a contradiction counts only from
   a voice whose reliability is known (A–D).
 
@@ -57,6 +60,9 @@ TOLERANCE = 0.10  # an estimate stands for ±10% of itself
 FAR = 1.5  # ranges further apart than this factor contradict
 OFFICIAL_KINDS = frozenset({"military", "intelligence", "government", "international"})
 KNOWN_RELIABILITY = frozenset("ABCD")
+BOUNDS = frozenset({"at_least", "more_than", "up_to", "fewer_than"})
+# Figures move: only a claim made within this many days of another can contradict it.
+CONTRADICTION_DAYS = 7
 # At most this many pending suggestions are recomputed when one claim arrives (nearest first).
 MAX_REFRESH = 200
 
@@ -107,6 +113,8 @@ class ClaimFacts:
     status: str
     suggested: bool
     figure: tuple[float, float] | None
+    vague: bool  # "thousands of": too vague to confirm or contradict anything
+    bound: bool  # "more than", "at least", "up to", "fewer than": not an estimate
     voice: frozenset  # {("claimant", id)} or {("outlet", id), ...}
     reliability: str  # the voice's: claimant's grade, or the best of its outlets'
     country: str
@@ -117,7 +125,8 @@ def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
     """ClaimFacts of `claims`, in two queries (claims, then outlets of claimless ones)."""
     rows = list(
         claims.order_by("claim_date", "pk").values(
-            "pk", "claim_date", "status", "credibility_suggested", "norm_low", "norm_best",
+            "pk", "claim_date", "status", "credibility_suggested", "qualifier", "norm_low",
+            "norm_best",
             "norm_high", "reliability", "claimant_id", "claimant__reliability",
             "claimant__country", "claimant__kind",
         )
@@ -144,16 +153,18 @@ def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
             country, official = "", False
         facts.append(
             ClaimFacts(
-                r["pk"],
-                r["claim_date"],
-                r["status"],
-                r["credibility_suggested"],
-                figure_range(r["norm_low"], r["norm_best"], r["norm_high"]),
-                voice,
-                grade,
-                country,
-                official,
-            )  # fmt: skip
+                pk=r["pk"],
+                claim_date=r["claim_date"],
+                status=r["status"],
+                suggested=r["credibility_suggested"],
+                figure=figure_range(r["norm_low"], r["norm_best"], r["norm_high"]),
+                vague=r["qualifier"] == "vague",
+                bound=r["qualifier"] in BOUNDS,
+                voice=voice,
+                reliability=grade,
+                country=country,
+                official=official,
+            )
         )
     return facts
 
@@ -175,10 +186,13 @@ def assess(me: ClaimFacts, others: list[ClaimFacts], *, measure: str) -> Assessm
     """The rule on loaded facts: `others` are the claims within the window (any order; `me`
     and rows outside the window are skipped)."""
     window = timedelta(days=merge_window_days())
+    if me.vague:
+        return Assessment(6, reason="Too vague to compare (“thousands of”).")
     agreeing: dict[frozenset, ClaimFacts] = {}
     contradicting: dict[frozenset, ClaimFacts] = {}
     for other in others:
-        if other.pk == me.pk or abs(other.claim_date - me.claim_date) > window:
+        apart = abs(other.claim_date - me.claim_date)
+        if other.pk == me.pk or apart > window or other.vague:
             continue
         if not other.voice or other.voice & me.voice or other.reliability == "E":
             continue  # not independent, or a voice that counts for nothing
@@ -187,9 +201,11 @@ def assess(me: ClaimFacts, others: list[ClaimFacts], *, measure: str) -> Assessm
                 agreeing.setdefault(other.voice, other)
             continue
         if ranges_agree(me.figure, other.figure):
-            agreeing.setdefault(other.voice, other)
+            if not (me.bound and other.bound):  # two bounds agree on too little
+                agreeing.setdefault(other.voice, other)
         elif (
             measure == "cumulative"
+            and apart <= timedelta(days=CONTRADICTION_DAYS)
             and other.reliability in KNOWN_RELIABILITY
             and ranges_contradict(me.figure, other.figure)
         ):

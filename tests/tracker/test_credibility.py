@@ -179,3 +179,23 @@ def test_an_ingested_claim_is_raised_when_another_country_says_the_same(db):
     assert uk_claim.claimant.name == "UK Ministry of Defence"
     assert (jcs_claim.credibility, uk_claim.credibility) == (1, 1)
     assert jcs_claim.confidence == "high"
+
+
+def test_vague_figures_and_pairs_of_bounds_confirm_nothing(who):
+    # "thousands" (vague, low=1,000) would overlap almost anything: it counts for nothing, and
+    # is itself left at 6. "more than 1,000" and "more than 5,000" overlap but say too little.
+    vague = extracted(who["jcs"], low=1000, best=None, qualifier="vague")
+    bound = extracted(who["ukmod"], low=1000, best=None, qualifier="more_than")
+    approved(who["isw"], low=5000, best=None, qualifier="more_than")
+    assert (credibility_suggest(vague), credibility_suggest(bound)) == (6, 6)
+    # NIS's estimate of 12,000 is consistent with "more than 1,000", and the NIS is an official
+    # claimant of another country than the UK MoD → 1. The vague claim stays 6.
+    approved(who["nis"], best=12000)
+    assert (credibility_suggest(vague), credibility_suggest(bound)) == (6, 1)
+
+
+def test_a_newer_estimate_a_fortnight_later_does_not_contradict(who):
+    # 1,500 on day 0 and "more than 10,000" on day 17: the deployment grew; 17 > 7 days.
+    claim = extracted(who["nis"], best=1500)
+    approved(who["jcs"], days=17, low=10000, best=None, qualifier="more_than")
+    assert credibility_suggest(claim) == 6
