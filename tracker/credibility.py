@@ -11,7 +11,8 @@ The rule, as the methodology page and docs/credibility.md state it:
 - Two figures **agree** when their ranges overlap once each estimate is given 10% either side
   ("more than 1,000" agrees with "about 1,100"; 1,100 agrees with 1,050), unless both are
   bounds ("more than 1,000" and "more than 5,000" say too little). Two claims without a number
-  agree (they assert the same thing). A vague figure ("thousands of") counts for nothing.
+  agree (they assert the same thing) unless the subtype is a catch-all ("other"). A vague
+  figure ("thousands of") counts for nothing.
 - A figure **contradicts** when the nearer ends of the two ranges are more than 1.5 times
   apart (about 3,000 against more than 10,000) and the two were said within
   CONTRADICTION_DAYS (7) of each other: figures move, so an older estimate is not contradicted
@@ -182,9 +183,17 @@ def series_claims(claim: Claim, *, days: int) -> QuerySet[Claim]:
     ).exclude(status=Claim.Status.REJECTED)
 
 
-def assess(me: ClaimFacts, others: list[ClaimFacts], *, measure: str) -> Assessment:
-    """The rule on loaded facts: `others` are the claims within the window (any order; `me`
-    and rows outside the window are skipped)."""
+def numberless_can_agree(category: str, subtype: str) -> bool:
+    """Two claims without a number agree only where the subtype names one thing ("in combat",
+    "rocket launchers"), not in catch-alls ("other", "other weapons")."""
+    return category != "other" and subtype != "other_weapons"
+
+
+def assess(me: ClaimFacts, others: list[ClaimFacts], *, claim: Claim) -> Assessment:
+    """The rule on loaded facts for a claim of `claim`'s series: `others` are the claims around
+    it (any order; `me` and rows outside the window are skipped)."""
+    measure = claim.measure
+    numberless = numberless_can_agree(claim.category, claim.subtype)
     window = timedelta(days=merge_window_days())
     if me.vague:
         return Assessment(6, reason="Too vague to compare (“thousands of”).")
@@ -197,7 +206,7 @@ def assess(me: ClaimFacts, others: list[ClaimFacts], *, measure: str) -> Assessm
         if not other.voice or other.voice & me.voice or other.reliability == "E":
             continue  # not independent, or a voice that counts for nothing
         if me.figure is None or other.figure is None:
-            if me.figure is None and other.figure is None:
+            if me.figure is None and other.figure is None and numberless:
                 agreeing.setdefault(other.voice, other)
             continue
         if ranges_agree(me.figure, other.figure):
@@ -249,7 +258,7 @@ def credibility_assess(claim: Claim) -> Assessment:
         me = next((f for f in facts if f.pk == claim.pk), None)
     if me is None:
         return Assessment(6)
-    return assess(me, facts, measure=claim.measure)
+    return assess(me, facts, claim=claim)
 
 
 def credibility_suggest(claim: Claim) -> int:

@@ -260,7 +260,7 @@ def claim_credibility_refresh(*, claim: Claim) -> list[int]:
         ),
         key=lambda f: (f.pk != claim.pk, abs(f.claim_date - claim.claim_date)),
     )[: credibility.MAX_REFRESH]
-    grades = {f.pk: credibility.assess(f, facts, measure=claim.measure).grade for f in targets}
+    grades = {f.pk: credibility.assess(f, facts, claim=claim).grade for f in targets}
     current = dict(Claim.objects.filter(pk__in=grades).values_list("pk", "credibility"))
     changed = []
     for pk, grade in grades.items():

@@ -199,3 +199,21 @@ def test_a_newer_estimate_a_fortnight_later_does_not_contradict(who):
     claim = extracted(who["nis"], best=1500)
     approved(who["jcs"], days=17, low=10000, best=None, qualifier="more_than")
     assert credibility_suggest(claim) == 6
+
+
+def test_claims_without_a_number_agree_only_on_a_specific_thing(who):
+    # JCS and NIS (one country) say North Korea supplies rocket launchers, with no number:
+    # one other voice agrees → 2. Two unrelated statements filed under "other" confirm nothing.
+    launchers = {"category": "arms_transfer", "subtype": "rocket_launchers", "unit": ""}
+    said = [
+        ClaimFactory(claimant=c, claim_date=DAY, best=None, qualifier="none", status="pending",
+                     credibility=6, credibility_suggested=True, **launchers)
+        for c in (who["jcs"], who["nis"])
+    ]  # fmt: skip
+    assert credibility_suggest(said[0]) == 2
+    other = {"category": "other", "subtype": "other", "unit": ""}
+    unrelated = [
+        ClaimFactory(claimant=c, claim_date=DAY, best=None, qualifier="none", **other)
+        for c in (who["jcs"], who["gur"])
+    ]
+    assert credibility_suggest(unrelated[0]) == 6
