@@ -107,6 +107,10 @@ SUBTYPE_CHOICES = [
 
 
 class Migration(migrations.Migration):
+    # The data step commits before the constraints are added: PostgreSQL refuses an ALTER TABLE
+    # in a transaction that still has trigger events pending from updates of the same table.
+    # RunPython runs in a transaction of its own; the mapping is safe to run again.
+    atomic = False
     dependencies = [("tracker", "0003_claim_series_cover_index")]
 
     operations = [
@@ -120,7 +124,9 @@ class Migration(migrations.Migration):
             name="subtype",
             field=models.CharField(choices=SUBTYPE_CHOICES, max_length=40),
         ),
-        migrations.RunPython(map_troop_claims, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(
+            map_troop_claims, migrations.RunPython.noop, atomic=True, elidable=False
+        ),
         migrations.AddConstraint(
             model_name="claim",
             constraint=models.CheckConstraint(
