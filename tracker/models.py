@@ -373,7 +373,8 @@ def figure_text(low, best, high, qualifier: str, unit: str) -> str:
     unit = f" {unit}" if unit else ""
     if qualifier == "none" or (low is None and best is None and high is None):
         return "no figure"
-    if qualifier == "range" or (low is not None and high is not None and best is None):
+    # A "range" missing one end (the API accepts it) reads as its single figure.
+    if low is not None and high is not None and (qualifier == "range" or best is None):
         return f"{_num(low)}–{_num(high)}{unit}"
     prefix = {
         "approximately": "about ",
