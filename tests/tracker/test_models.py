@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from tests.factories import ArticleFactory, ClaimFactory, ClaimSourceFactory
 from tracker import trust
-from tracker.models import Claim, ClaimRelation
+from tracker.models import Claim, ClaimRelation, figure_text
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,5 @@ def test_claim_edits_are_kept_in_history(editor):
 def test_a_range_with_one_end_reads_as_its_figure():
     # The API accepts qualifier "range" with only `low`; reading it must not fail (found by
     # schemathesis: a 500 on POST /api/v1/claims/).
-    from tracker.models import figure_text
-
     assert figure_text(1000, None, None, "range", "troops") == "1,000 troops"
     assert figure_text(10, None, 20, "range", "") == "10–20"
