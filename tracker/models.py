@@ -60,14 +60,18 @@ class Claimant(models.Model):
         default=Reliability.F,
         help_text="Used as the reliability of new claims by this claimant.",
     )
+    # db_default too: rows written by raw SQL (bench/ COPY) get the same defaults.
     reliability_reason = models.TextField(
         "why this reliability",
         blank=True,
+        default="",
+        db_default="",
         help_text="The written reason for the default reliability, shown with the grade.",
     )
     registry = models.BooleanField(
         "in the registry",
         default=False,
+        db_default=False,
         help_text="One of the usual claimants the tracker ships with (migration "
         "0006_claimant_registry); the others were met in articles or added by editors.",
     )
@@ -210,7 +214,7 @@ class Claim(models.Model):
     )
     # True while the credibility is the machine's suggestion (tracker.credibility); it is then
     # recomputed as claims arrive. Any credibility an editor sets by hand clears it for good.
-    credibility_suggested = models.BooleanField(default=False, editable=False)
+    credibility_suggested = models.BooleanField(default=False, db_default=False, editable=False)
     # Derived from reliability + credibility by trust.confidence_for on every save.
     confidence = models.CharField(
         max_length=10, choices=_choices(trust.CONFIDENCE_LEVELS), default="low", editable=False

@@ -340,6 +340,7 @@ class Migration(migrations.Migration):
             name="registry",
             field=models.BooleanField(
                 default=False,
+                db_default=False,
                 help_text="One of the usual claimants the tracker ships with (migration "
                 "0006_claimant_registry); the others were met in articles or added by editors.",
                 verbose_name="in the registry",
@@ -350,6 +351,8 @@ class Migration(migrations.Migration):
             name="reliability_reason",
             field=models.TextField(
                 blank=True,
+                default="",
+                db_default="",
                 help_text="The written reason for the default reliability, shown with the grade.",
                 verbose_name="why this reliability",
             ),
@@ -374,12 +377,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="claim",
             name="credibility_suggested",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(default=False, db_default=False, editable=False),
         ),
         migrations.AddField(
             model_name="historicalclaim",
             name="credibility_suggested",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(default=False, db_default=False, editable=False),
         ),
         migrations.RunPython(install_registry, uninstall_registry, elidable=False),
     ]
