@@ -143,7 +143,9 @@ def load(claims: int, seed: int = 6) -> None:
                 reliability, credibility = rng.choice("ABCDEF"), rng.randrange(1, 7)
                 status = rng.choices(["approved", "pending", "rejected"], [80, 15, 5])[0]
                 day = start + dt.timedelta(days=rng.randrange(days))
-                measure = "increment" if rng.random() < 0.3 else "cumulative"
+                measure = vocab.FIXED_MEASURE.get(subtype) or (
+                    "increment" if rng.random() < 0.3 else "cumulative"
+                )
                 copy.write_row([
                     category, subtype, low, best, high, qualifier, unit, unit, low, best, high,
                     measure, day, None, None, rng.randrange(1, n_claimants + 1), "Kursk", "",

@@ -14,7 +14,7 @@ from ingest.extract.claimants import OFFICIALS
 from tracker import vocab
 from tracker.merge import Figure, claimant_is_established
 from tracker.models import Article, Claimant, ClaimSource
-from tracker.services import claim_propose
+from tracker.services import claim_credibility_refresh, claim_propose
 
 _NAME_MAX = Claimant._meta.get_field("name").max_length
 
@@ -66,9 +66,12 @@ def article_propose_claims(*, article: Article) -> int:
 
 def _propose(article: Article, candidate: dict, *, create: bool):
     try:
-        return claim_propose(article=article, candidate=candidate, create=create)
+        claim, created = claim_propose(article=article, candidate=candidate, create=create)
     except ValidationError:
         return None, False  # a candidate the claim model refuses is not worth an editor's time
+    if claim is not None:
+        claim_credibility_refresh(claim=claim)  # a new claim or source is new evidence
+    return claim, created
 
 
 def _record(sources: set, article: Article, claim, candidate: dict) -> bool:
@@ -119,9 +122,25 @@ def mention_candidate(
         "quote": mention.quote,
         "quote_start": mention.quote_start,
         "quote_end": mention.quote_end,
+        # The machine's credibility: 6 until tracker.credibility finds corroboration.
+        "credibility_suggested": True,
     }
     if mention.measure in vocab.MEASURES:
         candidate["measure"] = mention.measure
+    return troop_kind(candidate)
+
+
+def troop_kind(candidate: dict) -> dict:
+    """A troop figure's subtype and measure agree (vocab.FIXED_MEASURE): a batch counted as
+    'deployed' is an additional deployment; an additional deployment is an increment; 'in Russia
+    now' and 'sent in total' are running figures."""
+    if candidate["category"] != "troop_deployment":
+        return candidate
+    if candidate["subtype"] == "deployed" and candidate.get("measure") == "increment":
+        candidate["subtype"] = "additional_deployment"
+    fixed = vocab.FIXED_MEASURE.get(candidate["subtype"])
+    if fixed:
+        candidate["measure"] = fixed
     return candidate
 
 

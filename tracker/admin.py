@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import services
+from tracker.credibility import credibility_assess
 from tracker.models import (
     Article,
     Claim,
@@ -34,10 +35,19 @@ class ClaimantAliasInline(admin.TabularInline):
 
 @admin.register(Claimant)
 class ClaimantAdmin(admin.ModelAdmin):
-    list_display = ("name", "short_name", "country", "kind", "reliability", "claim_count")
-    list_filter = ("kind", "country", "reliability")
+    list_display = (
+        "name", "short_name", "country", "kind", "reliability", "registry", "claim_count",
+    )  # fmt: skip
+    list_filter = ("registry", "kind", "country", "reliability")
     search_fields = ("name", "short_name", "aliases__alias")
     inlines = [ClaimantAliasInline]
+    fields = (
+        ("name", "short_name"),
+        ("country", "kind"),
+        ("reliability", "registry"),
+        "reliability_reason",
+        "description",
+    )
 
     def get_queryset(self, request):
         # Analysts count approved claims only, as on the dashboard.
@@ -167,6 +177,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
     inlines = [ClaimSourceInline]
     readonly_fields = (
         "confidence",
+        "credibility_basis",
         "norm_display",
         "reviewed_by",
         "reviewed_at",
@@ -189,7 +200,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 )
             },
         ),
-        ("Trust", {"fields": (("reliability", "credibility", "confidence"),)}),
+        ("Trust", {"fields": (("reliability", "credibility", "confidence"), "credibility_basis")}),
         (
             "Review",
             {
@@ -253,6 +264,17 @@ class ClaimAdmin(SimpleHistoryAdmin):
         if not obj.pk or obj.norm_unit == obj.unit:
             return "—"
         return f"{obj.norm_low} / {obj.norm_best} / {obj.norm_high} {obj.norm_unit}"
+
+    @admin.display(description="credibility basis")
+    def credibility_basis(self, obj):
+        if not obj.pk:
+            return "—"
+        if not obj.credibility_suggested:
+            return "Graded by an editor (or as entered): never recomputed."
+        found = credibility_assess(obj)
+        related = ", ".join(f"#{pk}" for pk in found.agreeing + found.contradicting)
+        suffix = f" (claims {related})" if related else ""
+        return f"Suggested {found.grade}: {found.reason}{suffix}"
 
     change_form_template = "admin/tracker/claim/change_form.html"
     REVIEW_BUTTONS = {

@@ -46,6 +46,7 @@ class Claimant(models.Model):
         GOVERNMENT = "government", "Government"
         MEDIA = "media", "Media"
         NGO = "ngo", "NGO / research"
+        INTERNATIONAL = "international", "International organisation"
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True)
@@ -58,6 +59,21 @@ class Claimant(models.Model):
         choices=Reliability.choices,
         default=Reliability.F,
         help_text="Used as the reliability of new claims by this claimant.",
+    )
+    # db_default too: rows written by raw SQL (bench/ COPY) get the same defaults.
+    reliability_reason = models.TextField(
+        "why this reliability",
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The written reason for the default reliability, shown with the grade.",
+    )
+    registry = models.BooleanField(
+        "in the registry",
+        default=False,
+        db_default=False,
+        help_text="One of the usual claimants the tracker ships with (migration "
+        "0006_claimant_registry); the others were met in articles or added by editors.",
     )
     description = models.TextField(blank=True)
 
@@ -196,6 +212,9 @@ class Claim(models.Model):
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility.choices, default=Credibility.UNKNOWN
     )
+    # True while the credibility is the machine's suggestion (tracker.credibility); it is then
+    # recomputed as claims arrive. Any credibility an editor sets by hand clears it for good.
+    credibility_suggested = models.BooleanField(default=False, db_default=False, editable=False)
     # Derived from reliability + credibility by trust.confidence_for on every save.
     confidence = models.CharField(
         max_length=10, choices=_choices(trust.CONFIDENCE_LEVELS), default="low", editable=False
@@ -265,6 +284,15 @@ class Claim(models.Model):
                 condition=Q(status__in=["pending", "approved", "rejected"]),
                 name="claim_status_valid",
             ),
+            # What a troop figure counts fixes its measure (vocab.FIXED_MEASURE).
+            models.CheckConstraint(
+                condition=~Q(subtype="additional_deployment") | Q(measure="increment"),
+                name="claim_additional_deployment_increment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(subtype__in=["deployed", "sent_total"]) | Q(measure="cumulative"),
+                name="claim_troop_stock_cumulative",
+            ),
         ]
         indexes = [
             models.Index(fields=["category", "subtype", "claim_date"], name="claim_series_idx"),
@@ -308,6 +336,13 @@ class Claim(models.Model):
             errors["high"] = "High must not be below low."
         if self.period_start and self.period_end and self.period_start > self.period_end:
             errors["period_end"] = "The period must not end before it starts."
+        fixed = vocab.FIXED_MEASURE.get(self.subtype)
+        valid_subtype = vocab.subtype_is_valid(self.category, self.subtype)
+        if fixed and valid_subtype and self.measure and self.measure != fixed:
+            label = vocab.SUBTYPES[self.category][self.subtype]
+            errors["measure"] = (
+                f"“{label}” is always {fixed}: {vocab.subtype_meaning(self.category, self.subtype)}"
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -347,7 +382,8 @@ def figure_text(low, best, high, qualifier: str, unit: str) -> str:
     unit = f" {unit}" if unit else ""
     if qualifier == "none" or (low is None and best is None and high is None):
         return "no figure"
-    if qualifier == "range" or (low is not None and high is not None and best is None):
+    # A "range" missing one end (the API accepts it) reads as its single figure.
+    if low is not None and high is not None and (qualifier == "range" or best is None):
         return f"{_num(low)}–{_num(high)}{unit}"
     prefix = {
         "approximately": "about ",

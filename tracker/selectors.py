@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tracker.models import Claim
+from tracker.models import Claim, Claimant
 
 
 def user_sees_unreviewed(user) -> bool:
@@ -67,3 +67,8 @@ def claims_matching(
             | Exists(quoted)
         )
     return qs
+
+
+def claimants_in_registry() -> QuerySet[Claimant]:
+    """The registry's claimants (migration 0006_claimant_registry), by country then name."""
+    return Claimant.objects.filter(registry=True).order_by("country", "name")

@@ -4,6 +4,7 @@ a rule."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tracker import credibility
 from tracker.merge import claim_find_same, merged_fields
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 
@@ -18,6 +20,7 @@ CLAIM_FIELDS = {
     "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure", "claim_date",
     "period_start", "period_end", "claimant", "location", "weapon_system", "summary",
     "reliability", "credibility", "status", "origin", "rule", "extraction_score", "notes",
+    "credibility_suggested",
 }  # fmt: skip
 
 
@@ -127,6 +130,8 @@ def claim_save_from_form(
             claim.reliability = default_reliability(claim.claimant)
     if "status" in changed and claim.status != Claim.Status.PENDING:
         claim.reviewed_by, claim.reviewed_at = editor, timezone.now()
+    if "credibility" in changed:
+        claim.credibility_suggested = False  # the editor's grade: never recomputed
     claim._history_user = editor
     claim.save()
     return claim
@@ -265,3 +270,33 @@ def headline_change_record(
         reviewer=reviewer if reviewer is not None and reviewer.is_authenticated else None,
         changed_at=timezone.now(),
     )
+
+
+def claim_credibility_refresh(*, claim: Claim) -> list[int]:
+    """Recompute the suggested credibility (tracker.credibility) of `claim` and of the claims
+    it can corroborate or contradict, after it arrived or gained a source. Only pending claims
+    whose credibility is still the suggestion change (at most MAX_REFRESH, nearest in date): a
+    grade an editor set, or approved with the claim, stays. Returns the ids that changed."""
+    window = credibility.merge_window_days()
+    # Everything within two windows: each claim to recompute is judged on its own window.
+    facts = credibility.claim_facts(credibility.series_claims(claim, days=2 * window))
+    targets = sorted(
+        (
+            f
+            for f in facts
+            if f.suggested
+            and f.status == Claim.Status.PENDING
+            and abs(f.claim_date - claim.claim_date) <= timedelta(days=window)
+        ),
+        key=lambda f: (f.pk != claim.pk, abs(f.claim_date - claim.claim_date)),
+    )[: credibility.MAX_REFRESH]
+    grades = {f.pk: credibility.assess(f, facts, claim=claim).grade for f in targets}
+    current = dict(Claim.objects.filter(pk__in=grades).values_list("pk", "credibility"))
+    changed = []
+    for pk, grade in grades.items():
+        if current.get(pk) != grade:
+            target = Claim.objects.get(pk=pk)
+            target.credibility = grade
+            target.save(update_fields=["credibility", "confidence", "updated_at"])
+            changed.append(pk)
+    return changed

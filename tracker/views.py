@@ -10,9 +10,9 @@ from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from tracker import dashboard, figures, trust, vocab
+from tracker import credibility, dashboard, figures, trust, vocab
 from tracker.models import Article, Claimant, ClaimSource
-from tracker.selectors import claims_visible_to
+from tracker.selectors import claimants_in_registry, claims_visible_to
 from tracker.series import HEADLINE_RULE, freshness_days
 
 PAGE_SIZE = 50
@@ -332,6 +332,11 @@ def methodology(request):
         freshness_days=freshness_days(),
         reliability=trust.RELIABILITY.items(),
         credibility=trust.CREDIBILITY.items(),
+        troop_vocabulary=vocab.subtype_rows("troop_deployment"),
+        troop_measures=vocab.FIXED_MEASURE,
+        registry=claimants_in_registry(),
+        credibility_rules=credibility.RULES,
+        credibility_window=credibility.merge_window_days(),
         grid=[
             (r, [(c, trust.confidence_for(r, c)) for c in trust.CREDIBILITY])
             for r in trust.RELIABILITY

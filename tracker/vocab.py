@@ -63,6 +63,37 @@ SUBTYPES: dict[str, dict[str, str]] = {
     },
 }
 
+# What each subtype counts, in one line: the methodology page, the filters and the API
+# schema show these. Troop figures of different kinds never share a line.
+SUBTYPE_MEANINGS: dict[str, dict[str, str]] = {
+    "troop_deployment": {
+        "deployed": "Troops in Russia at the date of the claim: a stock that can fall as units "
+        "rotate home or are lost.",
+        "sent_total": "Everyone sent since the deployment began, replacements and rotations "
+        "included: a running total that never falls.",
+        "additional_deployment": "One new batch (“arrived”, “sent another”, "
+        "“a further 3,000”): always an increment, summed into a running total.",
+        "in_combat": "Troops said to be fighting or on the front line, usually without a number.",
+        "workers": "Labourers and military construction workers, not combat troops.",
+        "withdrawn": "Troops said to have left Russia or been pulled back.",
+    },
+    "casualties": {
+        "killed": "Killed, as a running total unless the text gives a period.",
+        "wounded": "Wounded, as a running total unless the text gives a period.",
+        "killed_or_wounded": "Killed and wounded together, as a running total unless the text "
+        "gives a period (“in the past week”).",
+        "captured": "Taken prisoner.",
+        "missing": "Missing.",
+    },
+}
+
+# Subtypes whose measure is fixed by what they count.
+FIXED_MEASURE: dict[str, str] = {
+    "deployed": "cumulative",
+    "sent_total": "cumulative",
+    "additional_deployment": "increment",
+}
+
 QUALIFIERS: dict[str, str] = {
     "exact": "Exact",
     "approximately": "Approximately",
@@ -120,6 +151,26 @@ def subtype_choices() -> list[tuple[str, str]]:
         for cat, subs in SUBTYPES.items()
         for sub, label in subs.items()
     ]
+
+
+def subtype_meaning(category: str, subtype: str) -> str:
+    """What a subtype counts, in one line ('' when the label says it all)."""
+    return SUBTYPE_MEANINGS.get(category, {}).get(subtype, "")
+
+
+def subtype_rows(category: str) -> list[tuple[str, str, str]]:
+    """(subtype, label, meaning) of a category, in vocabulary order, for tables."""
+    return [
+        (sub, label, subtype_meaning(category, sub)) for sub, label in SUBTYPES[category].items()
+    ]
+
+
+def subtype_help() -> str:
+    """One paragraph saying what the troop subtypes count (API parameter descriptions)."""
+    troops = SUBTYPE_MEANINGS["troop_deployment"]
+    return "What is counted. Troop figures: " + "; ".join(
+        f"{sub} = {meaning}" for sub, meaning in troops.items()
+    )
 
 
 def subtype_is_valid(category: str, subtype: str) -> bool:

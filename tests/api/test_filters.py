@@ -168,7 +168,11 @@ def test_pagination_pages_and_caps_the_page_size(anon_api):
 
 
 def test_claimant_outlet_article_relation_filters(anon_api, claims):
-    assert ids(anon_api.get("/api/v1/claimants/?name=joint")) == {claims["jcs"].pk}
+    # The registry (migration 0006) ships South Korea's Joint Chiefs of Staff too.
+    assert ids(anon_api.get("/api/v1/claimants/?name=joint&registry=false")) == {claims["jcs"].pk}
+    [registry_jcs] = anon_api.get("/api/v1/claimants/?name=joint&registry=true").json()["results"]
+    assert registry_jcs["name"] == "South Korea Joint Chiefs of Staff"
+    assert registry_jcs["reliability"] == "B" and registry_jcs["reliability_reason"]
     assert ids(anon_api.get("/api/v1/outlets/?domain=YNA.co.kr")) == {claims["yonhap"].pk}
     assert ids(anon_api.get(f"/api/v1/articles/?outlet={claims['reuters'].pk}")) == {
         claims["a2"].pk
@@ -190,7 +194,8 @@ def test_claim_carries_claimant_trust_and_sources(anon_api, claims):
         "short_name": claims["jcs"].short_name,
     }
     assert body["trust"] == {
-        "reliability": "B", "credibility": 2, "confidence": "high", "grade": "B2"
+        "reliability": "B", "credibility": 2, "confidence": "high", "grade": "B2",
+        "credibility_suggested": False,
     }  # fmt: skip
     assert body["best"] == 300 and body["qualifier"] == "approximately"
     assert body["measure"] == "cumulative" and body["claim_date"] == "2025-01-13"

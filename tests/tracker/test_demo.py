@@ -6,7 +6,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from tracker.demo import demo_load
-from tracker.models import Claim, ClaimRelation, ClaimSource
+from tracker.models import Claim, Claimant, ClaimRelation, ClaimSource
 from tracker.series import SeriesQuery, series_build
 
 COUNTED = ("claimants", "aliases", "outlets", "articles", "claims", "sources", "relations")
@@ -45,6 +45,14 @@ def test_it_loads_a_realistic_amount_of_data(demo):
     assert 130 <= demo["claims"] <= 200
     assert demo["claimants"] >= 10
     assert demo["aliases"] > demo["claimants"]
+
+
+def test_it_files_every_claim_under_a_registry_claimant(demo):
+    # The registry (migration 0006) is in every database; the demo adds no claimant of its own.
+    assert demo["claimants"] == Claimant.objects.filter(registry=True).count()
+    assert not Claim.objects.filter(claimant__registry=False).exists()
+    kcna = Claimant.objects.get(short_name="KCNA")
+    assert (kcna.name, kcna.reliability) == ("North Korea KCNA", "E")
 
 
 def test_every_quote_is_verbatim_at_its_offsets(demo):
@@ -129,3 +137,25 @@ def test_the_troop_card_reads_in_russia_now_with_sent_in_total_beside_it(demo, c
         "sent in total (rotations included)",
         "15,000",
     )
+
+
+def test_troops_in_russia_now_and_sent_in_total_are_two_series(demo):
+    now = series_build(SeriesQuery("troop_deployment", "deployed"))["latest_headline"]
+    total = series_build(SeriesQuery("troop_deployment", "sent_total"))["latest_headline"]
+    # NIS, June 2025: about 10,000 still stationed in Russia (after 11,000–12,000 in April);
+    # NIS, April 2025: about 15,000 sent in total, replacements included.
+    assert (now["claimant"], now["value"]) == ("South Korea National Intelligence Service", 10000)
+    assert (total["claimant"], total["value"]) == (
+        "South Korea National Intelligence Service",
+        15000,
+    )
+    in_russia = Claim.objects.filter(subtype="deployed", status="approved", best__isnull=False)
+    assert max(in_russia.values_list("best", flat=True)) <= 12000
+
+
+def test_additional_deployments_are_increments_that_add_up(demo):
+    batches = Claim.objects.filter(subtype="additional_deployment")
+    assert set(batches.values_list("measure", flat=True)) == {"increment"}
+    series = series_build(SeriesQuery("troop_deployment", "additional_deployment"))
+    # NIS 1,500 (Oct 2024) + JCS 3,000 (Feb 2025) + Russia 1,000 deminers + NIS 6,000 (Jun 2025)
+    assert series["increments"]["total"] == 11500

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from tests.factories import ArticleFactory, ClaimFactory, ClaimSourceFactory
 from tracker import trust
-from tracker.models import Claim, ClaimRelation
+from tracker.models import Claim, ClaimRelation, figure_text
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,10 @@ def test_claim_edits_are_kept_in_history(editor):
     history = list(claim.history.order_by("history_date"))
     assert [h.best for h in history] == [1100, 1200]
     assert history[-1].history_user == editor
+
+
+def test_a_range_with_one_end_reads_as_its_figure():
+    # The API accepts qualifier "range" with only `low`; reading it must not fail (found by
+    # schemathesis: a 500 on POST /api/v1/claims/).
+    assert figure_text(1000, None, None, "range", "troops") == "1,000 troops"
+    assert figure_text(10, None, 20, "range", "") == "10–20"

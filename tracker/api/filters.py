@@ -83,7 +83,10 @@ class ClaimOrdering(django_filters.OrderingFilter):
 
 class ClaimFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=_choices(vocab.CATEGORIES))
-    subtype = django_filters.ChoiceFilter(choices=vocab.subtype_choices())
+    subtype = django_filters.ChoiceFilter(
+        choices=vocab.subtype_choices(),
+        help_text=vocab.subtype_help(),
+    )
     claimant = IdInFilter(field_name="claimant_id", help_text="Claimant ids, comma-separated.")
     outlet = IdFilter(method="filter_outlet", help_text="Outlet id.")
     article = IdFilter(method="filter_article", help_text="Article id.")
@@ -100,7 +103,12 @@ class ClaimFilter(django_filters.FilterSet):
     claim_date = django_filters.DateFromToRangeFilter(
         help_text="claim_date_after / claim_date_before (inclusive, YYYY-MM-DD)."
     )
-    measure = django_filters.ChoiceFilter(choices=_choices(vocab.MEASURES))
+    measure = django_filters.ChoiceFilter(
+        choices=_choices(vocab.MEASURES),
+        help_text="cumulative (a running figure as of a date) or increment (one event or "
+        "batch). additional_deployment is always an increment; deployed and sent_total are "
+        "always cumulative.",
+    )
     has_number = django_filters.BooleanFilter(method="filter_has_number")
     weapon_system = django_filters.CharFilter(lookup_expr="icontains")
     location = django_filters.CharFilter(lookup_expr="icontains")
@@ -144,6 +152,9 @@ class ClaimFilter(django_filters.FilterSet):
 
 class ClaimantFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Claimant.Kind.choices)
+    registry = django_filters.BooleanFilter(
+        help_text="true: the usual claimants the tracker ships with, graded with a reason."
+    )
     country = django_filters.CharFilter(lookup_expr="iexact")
     name = django_filters.CharFilter(lookup_expr="icontains")
 

@@ -59,6 +59,10 @@ class TrustSerializer(serializers.Serializer):
     credibility = serializers.IntegerField(help_text="Admiralty information credibility 1–6.")
     confidence = serializers.CharField(help_text="high · moderate · low, derived from the grade.")
     grade = serializers.CharField(help_text="Reliability and credibility together, e.g. B2.")
+    credibility_suggested = serializers.BooleanField(
+        help_text="True while the credibility is the tracker's suggestion from corroboration "
+        "(independent claimants agreeing or contradicting), not a grade an editor set."
+    )
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -158,8 +162,8 @@ class ClaimantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claimant
-        fields = ["id", "name", "short_name", "country", "kind", "reliability", "description"]
-        fields += ["aliases"]
+        fields = ["id", "name", "short_name", "country", "kind", "reliability"]
+        fields += ["reliability_reason", "registry", "description", "aliases"]
 
 
 class OutletSerializer(serializers.ModelSerializer):
@@ -230,7 +234,10 @@ class SeriesQuerySerializer(serializers.Serializer):
     """Query parameters of /api/v1/series/."""
 
     category = serializers.ChoiceField(choices=list(vocab.CATEGORIES))
-    subtype = serializers.ChoiceField(choices=[s for subs in vocab.SUBTYPES.values() for s in subs])
+    subtype = serializers.ChoiceField(
+        choices=[s for subs in vocab.SUBTYPES.values() for s in subs],
+        help_text=vocab.subtype_help(),
+    )
     unit = serializers.CharField(required=False, max_length=30)
     claimant = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**62), required=False

@@ -153,8 +153,8 @@ were already in Russia and were being trained at five military bases.
 Thousands of North Korean soldiers have moved to Russia's Kursk region, where Ukrainian forces
 hold a strip of territory, US officials said on Monday.
 
-The Pentagon said it now believed about 10,000 North Korean troops had been sent to eastern
-Russia in total, up from the 3,000 it reported a week earlier. Of those, roughly 8,000 had
+The Pentagon said it now believed about 10,000 North Korean troops were in eastern Russia,
+up from the 3,000 it reported a week earlier. Of those, roughly 8,000 had
 moved to the Kursk region, a State Department spokesperson told reporters.
 
 Ukraine's defence intelligence said on Monday that 11,000 North Korean soldiers were in the

@@ -57,7 +57,8 @@ North Korea has sent an additional 3,000 or so soldiers to Russia since January,
 Chiefs of Staff said on Thursday, replacing losses suffered by the first contingent.
 
 The JCS estimated that North Korean casualties had reached about 4,000, including killed and
-wounded. It did not give separate figures for deaths.
+wounded. It did not give separate figures for deaths. Counting the replacements, the JCS put
+the number of soldiers sent to Russia since October at about 14,000 in total.
 
 The military also said the North had supplied about 220 pieces of artillery, a mix of 170mm
 self-propelled guns and 240mm multiple rocket launchers, as well as an undisclosed number of

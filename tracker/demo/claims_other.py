@@ -53,7 +53,7 @@ OTHER_CLAIMS: list[dict] = [
         "treaty",
         "did not rule out military-technical\ncooperation",
         "other.technology_transfer",
-        "rumod",
+        "kremlin",
         "2024-06-19",
         cred=3,
         origin="manual",

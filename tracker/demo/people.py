@@ -1,109 +1,27 @@
-"""Demo claimants (with the aliases articles use for them) and outlets.
+"""Demo claimants and outlets.
 
 Outlets are invented, on `.example` domains; claimants are the real bodies whose figures the
-tracker follows, graded with a default source reliability an editor would start from.
+tracker follows, taken from the claimant registry that ships with every deployment.
 """
 
 from __future__ import annotations
 
-# key -> fields; `aliases` become ClaimantAlias rows.
-CLAIMANTS: dict[str, dict] = {
-    "jcs": {
-        "name": "South Korea Joint Chiefs of Staff",
-        "short_name": "JCS",
-        "country": "South Korea",
-        "kind": "military",
-        "reliability": "B",
-        "aliases": ["JCS", "Joint Chiefs of Staff", "South Korean military", "Seoul's military"],
-    },
-    "nis": {
-        "name": "South Korea National Intelligence Service",
-        "short_name": "NIS",
-        "country": "South Korea",
-        "kind": "intelligence",
-        "reliability": "B",
-        "aliases": ["NIS", "National Intelligence Service", "spy agency", "Seoul's spy agency"],
-    },
-    "dia": {
-        "name": "South Korea Defense Intelligence Agency",
-        "short_name": "DIA (ROK)",
-        "country": "South Korea",
-        "kind": "intelligence",
-        "reliability": "B",
-        "aliases": ["Defense Intelligence Agency", "DIA"],
-    },
-    "gur": {
-        "name": "Ukraine Defence Intelligence (GUR)",
-        "short_name": "GUR",
-        "country": "Ukraine",
-        "kind": "intelligence",
-        "reliability": "C",
-        "aliases": ["GUR", "HUR", "Ukrainian military intelligence", "Defence Intelligence"],
-    },
-    "zelensky": {
-        "name": "Volodymyr Zelensky / Office of the President of Ukraine",
-        "short_name": "Zelensky",
-        "country": "Ukraine",
-        "kind": "government",
-        "reliability": "C",
-        "aliases": ["Zelensky", "Zelenskyy", "Ukrainian President", "Office of the President"],
-    },
-    "dod": {
-        "name": "US Department of Defense",
-        "short_name": "Pentagon",
-        "country": "United States",
-        "kind": "military",
-        "reliability": "B",
-        "aliases": ["Pentagon", "DoD", "Department of Defense", "US defense officials"],
-    },
-    "ukmod": {
-        "name": "UK Ministry of Defence",
-        "short_name": "UK MoD",
-        "country": "United Kingdom",
-        "kind": "military",
-        "reliability": "B",
-        "aliases": ["UK MoD", "British Ministry of Defence", "British defence intelligence"],
-    },
-    "rumod": {
-        "name": "Russia Ministry of Defence",
-        "short_name": "Russia MoD",
-        "country": "Russia",
-        "kind": "military",
-        "reliability": "D",
-        "aliases": ["Russian Defence Ministry", "Russian General Staff", "Kremlin"],
-    },
-    "kcna": {
-        "name": "Korean Central News Agency (KCNA)",
-        "short_name": "KCNA",
-        "country": "North Korea",
-        "kind": "media",
-        "reliability": "E",
-        "aliases": ["KCNA", "Korean Central News Agency", "North Korean state media"],
-    },
-    "isw": {
-        "name": "Institute for the Study of War",
-        "short_name": "ISW",
-        "country": "United States",
-        "kind": "ngo",
-        "reliability": "C",
-        "aliases": ["ISW", "Institute for the Study of War"],
-    },
-    "usstate": {
-        "name": "US Department of State",
-        "short_name": "State Dept",
-        "country": "United States",
-        "kind": "government",
-        "reliability": "B",
-        "aliases": ["State Department", "State Department spokesperson"],
-    },
-    "rusec": {
-        "name": "Russia Security Council",
-        "short_name": "Russia SC",
-        "country": "Russia",
-        "kind": "government",
-        "reliability": "D",
-        "aliases": ["Russian Security Council", "Security Council secretary"],
-    },
+# key -> the name of a claimant in the registry (migration 0006_claimant_registry), which
+# carries its aliases, country, kind and graded reliability: the demo adds no claimant.
+CLAIMANTS: dict[str, str] = {
+    "jcs": "South Korea Joint Chiefs of Staff",
+    "nis": "South Korea National Intelligence Service",
+    "dia": "South Korea Defense Intelligence Agency",
+    "gur": "Ukraine Defence Intelligence (GUR)",
+    "zelensky": "Volodymyr Zelensky",
+    "dod": "US Department of Defense",
+    "ukmod": "UK Ministry of Defence",
+    "rumod": "Russia Ministry of Defence",
+    "kremlin": "Kremlin",
+    "kcna": "North Korea KCNA",
+    "isw": "Institute for the Study of War",
+    "usstate": "US Department of State",
+    "rusec": "Russia Security Council",
 }
 
 # key -> fields

@@ -1,0 +1,219 @@
+"""Suggested credibility (tracker/credibility.py) on hand-worked cases: independent claimants
+agreeing raise it, contradicting ones lower it, a claim alone stays 6, an editor's grade stays."""
+
+import datetime as dt
+
+import pytest
+
+from ingest.proposals import article_propose_claims
+from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory, OutletFactory
+from tracker import services
+from tracker.credibility import credibility_assess, credibility_suggest
+from tracker.models import Claim, ClaimSource
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2025, 1, 13)
+CAS = {"category": "casualties", "subtype": "killed_or_wounded", "unit": "troops"}
+
+
+@pytest.fixture
+def who():
+    return {
+        "jcs": ClaimantFactory(name="T JCS", country="South Korea", kind="military"),
+        "nis": ClaimantFactory(name="T NIS", country="South Korea", kind="intelligence"),
+        "ukmod": ClaimantFactory(name="T UK MoD", country="United Kingdom", kind="military"),
+        "gur": ClaimantFactory(
+            name="T GUR", country="Ukraine", kind="intelligence", reliability="C"
+        ),
+        "isw": ClaimantFactory(name="T ISW", country="United States", kind="ngo", reliability="C"),
+        "kcna": ClaimantFactory(
+            name="T KCNA", country="North Korea", kind="media", reliability="E"
+        ),
+    }
+
+
+def extracted(claimant, days=0, **figure):
+    """A pending extracted claim whose credibility is the machine's suggestion."""
+    figure.setdefault("qualifier", "approximately")
+    return ClaimFactory(
+        claimant=claimant, claim_date=DAY + dt.timedelta(days=days), status="pending",
+        origin="extracted", credibility=6, credibility_suggested=True, **CAS, **figure,
+    )  # fmt: skip
+
+
+def approved(claimant, days=0, **figure):
+    figure.setdefault("qualifier", "approximately")
+    return ClaimFactory(
+        claimant=claimant, claim_date=DAY + dt.timedelta(days=days), **CAS, **figure
+    )
+
+
+def test_a_claim_alone_cannot_be_judged(who):
+    claim = extracted(who["jcs"], best=1100)
+    assert credibility_suggest(claim) == 6
+
+
+def test_one_independent_claimant_agreeing_makes_it_probably_true(who):
+    # JCS "about 1,100" against NIS "more than 1,000" five days later: ranges (1100, 1100) and
+    # (1000, ∞) overlap, so they agree; NIS is one other voice of the same country → 2.
+    claim = extracted(who["jcs"], best=1100)
+    approved(who["nis"], days=5, low=1000, best=None, qualifier="more_than")
+    assert credibility_suggest(claim) == 2
+
+
+def test_an_official_claimant_of_another_country_confirms_it(who):
+    # UK MoD "about 1,050": 1,050 × 1.1 = 1,155 ≥ 1,100 × 0.9 — agrees within 10%; the UK is
+    # another country and the MoD an official claimant graded B → 1.
+    claim = extracted(who["jcs"], best=1100)
+    approved(who["ukmod"], days=-3, best=1050)
+    assessment = credibility_assess(claim)
+    assert assessment.grade == 1
+    assert "another country" in assessment.reason
+
+
+def test_two_independent_voices_confirm_it(who):
+    # NIS (same country) and ISW (a research institute, not official) both agree → 2 voices → 1.
+    claim = extracted(who["jcs"], best=1100)
+    approved(who["nis"], best=1150)
+    approved(who["isw"], low=1000, best=None, high=1200, qualifier="range")
+    assert credibility_suggest(claim) == 1
+
+
+def test_a_fresh_estimate_far_outside_makes_it_doubtful(who):
+    # GUR "about 3,000" against the claim's "about 1,100": 3,000 > 1.5 × 1,100 = 1,650 → 4.
+    claim = extracted(who["jcs"], best=1100)
+    approved(who["gur"], days=2, best=3000)
+    assert credibility_suggest(claim) == 4
+
+
+def test_two_contradicting_voices_make_it_improbable(who):
+    claim = extracted(who["jcs"], best=1100)
+    approved(who["gur"], best=3000)
+    approved(who["isw"], low=4000, best=None, qualifier="more_than")  # 4,000 > 1,650 too
+    assert credibility_suggest(claim) == 5
+
+
+def test_agreed_and_contradicted_is_possibly_true(who):
+    claim = extracted(who["jcs"], best=1100)
+    approved(who["nis"], best=1100)
+    approved(who["gur"], best=3000)
+    assert credibility_suggest(claim) == 3
+
+
+def test_what_does_not_count(who):
+    claim = extracted(who["jcs"], best=1100)
+    approved(who["kcna"], best=1100)  # graded E: counts for nothing
+    approved(who["jcs"], days=1, best=1100)  # the same claimant is not independent
+    approved(who["nis"], days=45, best=1100)  # outside the 30-day window
+    approved(who["gur"], best=1400)  # 1,400 vs 1,100: neither agrees (>10%) nor contradicts
+    ClaimFactory(claimant=who["ukmod"], status="rejected", claim_date=DAY, best=1100, **CAS)
+    assert credibility_suggest(claim) == 6
+
+
+def test_shipments_of_different_size_never_contradict(who):
+    shells = {"category": "arms_transfer", "subtype": "artillery_shells", "unit": "rounds"}
+    claim = ClaimFactory(
+        claimant=who["jcs"], claim_date=DAY, best=1000, measure="increment", status="pending",
+        credibility=6, credibility_suggested=True, **shells,
+    )  # fmt: skip
+    ClaimFactory(claimant=who["gur"], claim_date=DAY, best=9000, measure="increment", **shells)
+    assert credibility_suggest(claim) == 6
+
+
+def test_an_article_figure_printed_by_two_independent_outlets_is_probably_true():
+    claim = ClaimFactory(claimant=None, claim_date=DAY, best=1100, status="pending", **CAS)
+    for outlet in (OutletFactory(), OutletFactory()):
+        ClaimSource.objects.create(
+            claim=claim, article=ArticleFactory(outlet=outlet), quote="about 1,100"
+        )
+    assert credibility_suggest(claim) == 2
+
+
+def test_refresh_updates_pending_suggestions_and_never_an_editors_grade(who, editor):
+    # Three pending claims of JCS's 1,100: one still suggested, one graded 3 by an editor,
+    # and one approved with its suggested grade. NIS then says 1,100 too.
+    suggested = extracted(who["jcs"], best=1100)
+    by_editor = extracted(who["ukmod"], best=1100)
+    services.claim_update(claim=by_editor, editor=editor, credibility=3)
+    by_editor.refresh_from_db()
+    assert by_editor.credibility_suggested is False
+    approved_one = extracted(who["isw"], best=1100)
+    services.claim_approve(claim=approved_one, reviewer=editor)
+    approved_one.refresh_from_db()
+    approved_grade = approved_one.credibility
+
+    newcomer = extracted(who["nis"], days=1, best=1100)
+    changed = services.claim_credibility_refresh(claim=newcomer)
+
+    suggested.refresh_from_db(), by_editor.refresh_from_db(), approved_one.refresh_from_db()
+    newcomer.refresh_from_db()
+    # The newcomer and the suggested claim each have ≥2 agreeing voices (and the UK MoD is an
+    # official claimant of another country) → 1, and their confidence follows (B1 → high).
+    assert (newcomer.credibility, suggested.credibility) == (1, 1)
+    assert newcomer.confidence == "high"
+    assert set(changed) == {newcomer.pk, suggested.pk}
+    assert by_editor.credibility == 3
+    assert approved_one.credibility == approved_grade
+
+
+def test_an_ingested_claim_is_raised_when_another_country_says_the_same(db):
+    published = dt.datetime(2024, 12, 24, 9, 0, tzinfo=dt.UTC)
+    first = ArticleFactory(
+        published_at=published,
+        text="About 1,100 North Korean soldiers have been killed or wounded fighting for "
+        "Russia, the Joint Chiefs of Staff said on Monday.",
+    )
+    article_propose_claims(article=first)
+    jcs_claim = Claim.objects.get(category="casualties")
+    assert (jcs_claim.credibility, jcs_claim.credibility_suggested) == (6, True)
+
+    second = ArticleFactory(
+        published_at=published + dt.timedelta(days=3),
+        text="About 1,100 North Korean soldiers have been killed or wounded, the UK Ministry "
+        "of Defence said on Thursday.",
+    )
+    article_propose_claims(article=second)
+    jcs_claim.refresh_from_db()
+    uk_claim = Claim.objects.exclude(pk=jcs_claim.pk).get(category="casualties")
+    # Registry claimants: JCS (South Korea, B) and UK MoD (United Kingdom, B) agree → 1 each.
+    assert uk_claim.claimant.name == "UK Ministry of Defence"
+    assert (jcs_claim.credibility, uk_claim.credibility) == (1, 1)
+    assert jcs_claim.confidence == "high"
+
+
+def test_vague_figures_and_pairs_of_bounds_confirm_nothing(who):
+    # "thousands" (vague, low=1,000) would overlap almost anything: it counts for nothing, and
+    # is itself left at 6. "more than 1,000" and "more than 5,000" overlap but say too little.
+    vague = extracted(who["jcs"], low=1000, best=None, qualifier="vague")
+    bound = extracted(who["ukmod"], low=1000, best=None, qualifier="more_than")
+    approved(who["isw"], low=5000, best=None, qualifier="more_than")
+    assert (credibility_suggest(vague), credibility_suggest(bound)) == (6, 6)
+    # NIS's estimate of 12,000 is consistent with "more than 1,000", and the NIS is an official
+    # claimant of another country than the UK MoD → 1. The vague claim stays 6.
+    approved(who["nis"], best=12000)
+    assert (credibility_suggest(vague), credibility_suggest(bound)) == (6, 1)
+
+
+def test_a_newer_estimate_a_fortnight_later_does_not_contradict(who):
+    # 1,500 on day 0 and "more than 10,000" on day 17: the deployment grew; 17 > 7 days.
+    claim = extracted(who["nis"], best=1500)
+    approved(who["jcs"], days=17, low=10000, best=None, qualifier="more_than")
+    assert credibility_suggest(claim) == 6
+
+
+def test_claims_without_a_number_agree_only_on_a_specific_thing(who):
+    # JCS and NIS (one country) say North Korea supplies rocket launchers, with no number:
+    # one other voice agrees → 2. Two unrelated statements filed under "other" confirm nothing.
+    launchers = {"category": "arms_transfer", "subtype": "rocket_launchers", "unit": ""}
+    said = [
+        ClaimFactory(claimant=c, claim_date=DAY, best=None, qualifier="none", status="pending",
+                     credibility=6, credibility_suggested=True, **launchers)
+        for c in (who["jcs"], who["nis"])
+    ]  # fmt: skip
+    assert credibility_suggest(said[0]) == 2
+    other = {"category": "other", "subtype": "other", "unit": ""}
+    unrelated = [
+        ClaimFactory(claimant=c, claim_date=DAY, best=None, qualifier="none", **other)
+        for c in (who["jcs"], who["gur"])
+    ]
+    assert credibility_suggest(unrelated[0]) == 6

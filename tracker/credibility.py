@@ -1,0 +1,262 @@
+"""Suggested credibility (Admiralty 1–6) for extracted claims, from corroboration.
+
+The rule, as the methodology page and docs/credibility.md state it:
+
+- A claim is compared with the other claims of its series (same category, subtype, normalised
+  unit and measure), not rejected, whose claim date lies within the merge window
+  (`CLAIM_MERGE_WINDOW_DAYS`, default 30 days) of its own.
+- Only *independent voices* count: a claim's voice is its claimant, or, when the article
+  asserts it itself, the outlets that printed it. Two claims are independent when their voices
+  differ. A claim with no claimant printed by several outlets has that many voices.
+- Two figures **agree** when their ranges overlap once each estimate is given 10% either side
+  ("more than 1,000" agrees with "about 1,100"; 1,100 agrees with 1,050), unless both are
+  bounds ("more than 1,000" and "more than 5,000" say too little). Two claims without a number
+  agree (they assert the same thing) unless the subtype is a catch-all ("other"). A vague
+  figure ("thousands of") counts for nothing.
+- A figure **contradicts** when the nearer ends of the two ranges are more than 1.5 times
+  apart (about 3,000 against more than 10,000) and the two were said within
+  CONTRADICTION_DAYS (7) of each other: figures move, so an older estimate is not contradicted
+  by a newer one. Only running figures (cumulative) can contradict: two shipments of
+  different size are two shipments.
+- Voices graded E (unreliable) neither confirm nor contradict; a contradiction counts only from
+  a voice whose reliability is known (A–D).
+
+Grade:
+  1 confirmed — agreed by an official claimant (military, intelligence, government,
+    international body) of another country graded A–C, or by two or more independent voices,
+    and contradicted by none;
+  2 probably true — agreed by one independent voice, contradicted by none;
+  3 possibly true — agreed and contradicted;
+  4 doubtful — contradicted by one voice, agreed by none;
+  5 improbable — contradicted by two or more voices, agreed by none;
+  6 cannot be judged — nothing to compare.
+
+`credibility_assess` is a read; `tracker.services.claim_credibility_refresh` writes it to
+pending claims whose credibility is still the suggestion (never to a grade an editor set).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+
+from tracker.merge import merge_window_days
+from tracker.models import Claim, ClaimSource
+
+# The rule in plain words, shown on the methodology page; credibility_assess implements it.
+RULES: list[tuple[int, str]] = [
+    (1, "Confirmed: an official claimant of another country (graded A–C) agrees, or two or "
+     "more independent claimants or outlets agree, and nobody contradicts it."),
+    (2, "Probably true: one independent claimant or outlet agrees, nobody contradicts it."),
+    (3, "Possibly true: some independent claimants agree and others contradict it."),
+    (4, "Doubtful: one independent claimant of known reliability contradicts it, none agrees."),
+    (5, "Improbable: two or more contradict it, none agrees."),
+    (6, "Cannot be judged: nothing to compare it with."),
+]  # fmt: skip
+
+TOLERANCE = 0.10  # an estimate stands for ±10% of itself
+FAR = 1.5  # ranges further apart than this factor contradict
+OFFICIAL_KINDS = frozenset({"military", "intelligence", "government", "international"})
+KNOWN_RELIABILITY = frozenset("ABCD")
+BOUNDS = frozenset({"at_least", "more_than", "up_to", "fewer_than"})
+# Figures move: only a claim made within this many days of another can contradict it.
+CONTRADICTION_DAYS = 7
+# At most this many pending suggestions are recomputed when one claim arrives (nearest first).
+MAX_REFRESH = 200
+
+
+@dataclass
+class Assessment:
+    """A suggested credibility with the claims that decided it."""
+
+    grade: int
+    agreeing: list[int] = field(default_factory=list)
+    contradicting: list[int] = field(default_factory=list)
+    reason: str = "Nothing to compare it with."
+
+
+def figure_range(low, best, high) -> tuple[float, float] | None:
+    """The range a figure allows: 'more than 1,000' → (1000, ∞), 'up to 50' → (0, 50),
+    'about 1,100' → (1100, 1100); None without a number."""
+    if low is None and best is None and high is None:
+        return None
+    lo = low if low is not None else (best if best is not None else 0.0)
+    hi = high if high is not None else (best if best is not None else math.inf)
+    return float(lo), float(hi)
+
+
+def ranges_agree(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Overlap once each end is widened by TOLERANCE."""
+    return a[0] * (1 - TOLERANCE) <= b[1] * (1 + TOLERANCE) and b[0] * (1 - TOLERANCE) <= a[1] * (
+        1 + TOLERANCE
+    )
+
+
+def ranges_contradict(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """The nearer ends are more than FAR apart."""
+    upper, lower = max(a[0], b[0]), min(a[1], b[1])
+    return upper > FAR * lower
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What the rule reads of one claim (loaded in one query for a whole window)."""
+
+    pk: int
+    claim_date: date
+    status: str
+    suggested: bool
+    figure: tuple[float, float] | None
+    vague: bool  # "thousands of": too vague to confirm or contradict anything
+    bound: bool  # "more than", "at least", "up to", "fewer than": not an estimate
+    voice: frozenset  # {("claimant", id)} or {("outlet", id), ...}
+    reliability: str  # the voice's: claimant's grade, or the best of its outlets'
+    country: str
+    official: bool
+
+
+def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
+    """ClaimFacts of `claims`, in two queries (claims, then outlets of claimless ones)."""
+    rows = list(
+        claims.order_by("claim_date", "pk").values(
+            "pk", "claim_date", "status", "credibility_suggested", "qualifier", "norm_low",
+            "norm_best",
+            "norm_high", "reliability", "claimant_id", "claimant__reliability",
+            "claimant__country", "claimant__kind",
+        )
+    )  # fmt: skip
+    claimless = [r["pk"] for r in rows if r["claimant_id"] is None]
+    outlets: dict[int, dict[int, str]] = {}
+    if claimless:
+        printed = ClaimSource.objects.filter(
+            claim_id__in=claimless, article__outlet__isnull=False
+        ).values_list("claim_id", "article__outlet_id", "article__outlet__reliability")
+        for claim_id, outlet_id, grade in printed:
+            outlets.setdefault(claim_id, {})[outlet_id] = grade
+    facts = []
+    for r in rows:
+        if r["claimant_id"] is not None:
+            voice = frozenset({("claimant", r["claimant_id"])})
+            grade = r["claimant__reliability"]
+            country = (r["claimant__country"] or "").strip().lower()
+            official = r["claimant__kind"] in OFFICIAL_KINDS
+        else:
+            printed_by = outlets.get(r["pk"], {})
+            voice = frozenset(("outlet", o) for o in printed_by)
+            grade = min(printed_by.values(), default=r["reliability"])
+            country, official = "", False
+        facts.append(
+            ClaimFacts(
+                pk=r["pk"],
+                claim_date=r["claim_date"],
+                status=r["status"],
+                suggested=r["credibility_suggested"],
+                figure=figure_range(r["norm_low"], r["norm_best"], r["norm_high"]),
+                vague=r["qualifier"] == "vague",
+                bound=r["qualifier"] in BOUNDS,
+                voice=voice,
+                reliability=grade,
+                country=country,
+                official=official,
+            )
+        )
+    return facts
+
+
+def series_claims(claim: Claim, *, days: int) -> QuerySet[Claim]:
+    """Claims of `claim`'s series and measure, not rejected, within `days` of its date
+    (itself included)."""
+    window = timedelta(days=days)
+    return Claim.objects.filter(
+        category=claim.category,
+        subtype=claim.subtype,
+        norm_unit=claim.norm_unit,
+        measure=claim.measure,
+        claim_date__range=(claim.claim_date - window, claim.claim_date + window),
+    ).exclude(status=Claim.Status.REJECTED)
+
+
+def numberless_can_agree(category: str, subtype: str) -> bool:
+    """Two claims without a number agree only where the subtype names one thing ("in combat",
+    "rocket launchers"), not in catch-alls ("other", "other weapons")."""
+    return category != "other" and subtype != "other_weapons"
+
+
+def assess(me: ClaimFacts, others: list[ClaimFacts], *, claim: Claim) -> Assessment:
+    """The rule on loaded facts for a claim of `claim`'s series: `others` are the claims around
+    it (any order; `me` and rows outside the window are skipped)."""
+    measure = claim.measure
+    numberless = numberless_can_agree(claim.category, claim.subtype)
+    window = timedelta(days=merge_window_days())
+    if me.vague:
+        return Assessment(6, reason="Too vague to compare (“thousands of”).")
+    agreeing: dict[frozenset, ClaimFacts] = {}
+    contradicting: dict[frozenset, ClaimFacts] = {}
+    for other in others:
+        apart = abs(other.claim_date - me.claim_date)
+        if other.pk == me.pk or apart > window or other.vague:
+            continue
+        if not other.voice or other.voice & me.voice or other.reliability == "E":
+            continue  # not independent, or a voice that counts for nothing
+        if me.figure is None or other.figure is None:
+            if me.figure is None and other.figure is None and numberless:
+                agreeing.setdefault(other.voice, other)
+            continue
+        if ranges_agree(me.figure, other.figure):
+            if not (me.bound and other.bound):  # two bounds agree on too little
+                agreeing.setdefault(other.voice, other)
+        elif (
+            measure == "cumulative"
+            and apart <= timedelta(days=CONTRADICTION_DAYS)
+            and other.reliability in KNOWN_RELIABILITY
+            and ranges_contradict(me.figure, other.figure)
+        ):
+            contradicting.setdefault(other.voice, other)
+    # A claim the article asserts itself, printed by several outlets: each further outlet agrees.
+    own_outlets = sum(1 for kind, _ in me.voice if kind == "outlet")
+    n_agree = len(agreeing) + max(0, own_outlets - 1)
+    n_contra = len(contradicting)
+    official_abroad = any(
+        o.official and o.reliability in ("A", "B", "C") and o.country and me.country
+        and o.country != me.country
+        for o in agreeing.values()
+    )  # fmt: skip
+    agree_ids = [o.pk for o in agreeing.values()]
+    contra_ids = [o.pk for o in contradicting.values()]
+    if n_agree and n_contra:
+        grade, reason = 3, "Agreed by some independent claimants and contradicted by others."
+    elif n_contra:
+        grade = 5 if n_contra >= 2 else 4
+        reason = f"Contradicted by {n_contra} independent claimant(s), agreed by none."
+    elif n_agree >= 2 or official_abroad:
+        grade = 1
+        reason = (
+            "Confirmed by an official claimant of another country."
+            if official_abroad
+            else f"Agreed by {n_agree} independent claimants or outlets."
+        )
+    elif n_agree == 1:
+        grade, reason = 2, "Agreed by one independent claimant or outlet."
+    else:
+        return Assessment(6)
+    return Assessment(grade, agree_ids, contra_ids, reason)
+
+
+def credibility_assess(claim: Claim) -> Assessment:
+    """The credibility the evidence suggests for `claim`, with the claims behind it."""
+    facts = claim_facts(series_claims(claim, days=merge_window_days()))
+    me = next((f for f in facts if f.pk == claim.pk), None)
+    if me is None:  # a rejected claim, or one not saved: judge it as it stands
+        facts += claim_facts(Claim.objects.filter(pk=claim.pk))
+        me = next((f for f in facts if f.pk == claim.pk), None)
+    if me is None:
+        return Assessment(6)
+    return assess(me, facts, claim=claim)
+
+
+def credibility_suggest(claim: Claim) -> int:
+    """The suggested credibility (1–6) of `claim`; 6 when there is nothing to compare."""
+    return credibility_assess(claim).grade
