@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect, QueryDict
 from django.urls import reverse
@@ -146,21 +147,23 @@ class ReviewDeskMixin:
         except (IncorrectLookupParameters, ValueError):
             return self.get_queryset(request)
 
-    def _next_pending(self, request, current: Claim, *, exclude=()) -> Claim | None:
-        """The next pending claim after `current` in the editor's list, wrapping to the top."""
-        before, seen_current = None, False
-        rows = self._list_queryset(request).values_list("pk", "status")
-        for pk, status in rows.iterator(chunk_size=500):
+    def _next_pending(self, request, current: Claim) -> Claim | None:
+        """The next claim the editor can approve after `current` in their list, wrapping to the
+        top; claims they may not approve (four eyes) are for another editor and skipped."""
+        first, seen_current = None, False
+        rows = (
+            self._list_queryset(request)
+            .filter(Q(pk=current.pk) | services.reviewable_by(request.user))
+            .values_list("pk", flat=True)
+        )
+        for pk in rows.iterator(chunk_size=500):
             if pk == current.pk:
                 seen_current = True
-                continue
-            if status != Claim.Status.PENDING or pk in exclude:
-                continue
-            if seen_current:
+            elif seen_current:
                 return Claim.objects.get(pk=pk)
-            if before is None:
-                before = pk
-        return Claim.objects.get(pk=before) if before is not None else None
+            elif first is None:
+                first = pk
+        return Claim.objects.get(pk=first) if first is not None else None
 
     def _with_filters(self, request, url: str) -> str:
         context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
@@ -205,6 +208,8 @@ class ReviewDeskMixin:
         if button is None or not self._can_review(request):
             return super().response_change(request, obj)
         go_next = button != "_approve"
+        # Where "next" leads is decided while this claim still sits in the editor's list.
+        following = self._next_pending(request, obj) if go_next else None
         stay = HttpResponseRedirect(
             self._with_filters(request, reverse("admin:tracker_claim_change", args=[obj.pk]))
         )
@@ -237,7 +242,13 @@ class ReviewDeskMixin:
             return stay
         if not go_next:
             return stay
-        following = self._next_pending(request, obj)
+        if (
+            following is not None
+            and not Claim.objects.filter(
+                Q(pk=following.pk) & services.reviewable_by(request.user)
+            ).exists()
+        ):
+            following = self._next_pending(request, obj)  # reviewed meanwhile by someone else
         if following is None:
             self.message_user(request, "Nothing left to review in this list.", messages.INFO)
             return HttpResponseRedirect(

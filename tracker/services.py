@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tracker import quotes
@@ -144,6 +144,16 @@ def claim_authors(claim: Claim) -> set[int]:
     if claim.edited_by_id:
         authors.add(claim.edited_by_id)
     return authors
+
+
+def reviewable_by(reviewer: AbstractBaseUser) -> Q:
+    """Claims `reviewer` can approve: pending, and (under four eyes) neither entered nor changed
+    by hand by them. For review queues ("next")."""
+    q = Q(status=Claim.Status.PENDING)
+    if four_eyes_on():
+        q &= ~Q(edited_by=reviewer.pk)
+        q &= ~Q(created_by=reviewer.pk, origin__in=[Claim.Origin.MANUAL, Claim.Origin.API])
+    return q
 
 
 def claim_approval_problem(
