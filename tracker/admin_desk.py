@@ -8,6 +8,7 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -125,6 +126,7 @@ class ClaimSourceInline(admin.StackedInline):
 # --- The review bar ---------------------------------------------------------------------------
 
 REVIEW_BUTTONS = ("_approve", "_approve_next", "_reject_next")
+ARTICLE_LOOKUP = "sources__article__id__exact"
 
 
 class ReviewDeskMixin:
@@ -144,8 +146,14 @@ class ReviewDeskMixin:
         list_request.method = "GET"
         try:
             return self.get_changelist_instance(list_request).queryset
-        except (IncorrectLookupParameters, ValueError):
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup, ValueError):
             return self.get_queryset(request)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The article page links its claims as a list of their own ("next" walks them).
+        if lookup == ARTICLE_LOOKUP:
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     def _next_pending(self, request, current: Claim) -> Claim | None:
         """The next claim the editor can approve after `current` in their list, wrapping to the

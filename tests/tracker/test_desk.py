@@ -450,3 +450,20 @@ def test_the_article_page_lists_its_proposed_claims_and_says_why_it_is_relevant(
     api = editor_client.get(f"/api/v1/articles/{article.pk}/").json()
     assert api["claims"][0]["id"] == source.claim.pk
     assert "1 claim proposed" in api["relevance_summary"]
+
+
+def test_the_article_page_links_its_claims_as_a_list_of_their_own(editor_client):
+    first = ClaimSourceFactory(claim__status="pending")
+    article = first.article
+    second = ClaimSourceFactory(
+        article=article, claim__status="pending", claim__claim_date=dt.date(2024, 12, 1)
+    )
+    ClaimFactory(status="pending", claim_date=dt.date(2025, 1, 1))  # another article's
+    page = editor_client.get(reverse("admin:tracker_article_change", args=[article.pk]))
+    link = reverse("admin:tracker_claim_change", args=[first.claim.pk])
+    link += f"?_changelist_filters=sources__article__id__exact%3D{article.pk}"
+    assert link in page.content.decode()
+    form = editor_client.get(link)
+    assert form.status_code == 200
+    skip = reverse("admin:tracker_claim_change", args=[second.claim.pk])
+    assert f'href="{skip}?' in form.content.decode()
