@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -86,6 +87,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ("outlet",)
     exclude = ("relevance_reasons",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = (
         "proposed_claims",
         "relevance_summary",
