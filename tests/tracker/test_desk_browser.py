@@ -14,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory, UserFactory
+from tracker import vocab
 from tracker.models import Claim, ClaimSource
 
 pytestmark = pytest.mark.browser
@@ -187,3 +188,15 @@ def test_an_editor_reviews_ten_proposals_with_the_keyboard(desk):
     assert (confirmed.status, confirmed.credibility) == ("approved", 6)
     other.refresh_from_db()
     assert other.status == "pending"
+
+
+def test_subtype_choices_follow_the_chosen_category(desk):
+    page, base, *_, errors = desk
+    page.goto(f"{base}/admin/tracker/claim/add/")
+    page.select_option("#id_category", "border_activity")
+    shown = page.eval_on_selector_all(
+        "#id_subtype option:not([hidden])", "options => options.map(o => o.value)"
+    )
+    assert "balloons" in shown and "killed" not in shown
+    assert all(value in ("", *vocab.SUBTYPES["border_activity"]) for value in shown)
+    assert errors == []
