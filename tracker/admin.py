@@ -89,35 +89,39 @@ class ArticleAdmin(admin.ModelAdmin):
     exclude = ("relevance_reasons",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = (
-        "proposed_claims",
-        "relevance_summary",
         "content_hash",
         "created_at",
         "updated_at",
     )
     list_select_related = ("outlet",)
 
-    @admin.display(description="claims from this article")
-    def proposed_claims(self, obj):
+    def get_readonly_fields(self, request, obj=None):
+        # Analysts see approved claims only, here as everywhere (tracker.selectors).
+        shown = ("proposed_claims", "relevance_summary")
+        if not user_sees_unreviewed(request.user):
+            shown = ("approved_claims", "relevance_summary_approved")
+        return (*shown, *super().get_readonly_fields(request, obj))
+
+    @staticmethod
+    def _claims_of(obj, *, approved_only: bool):
+        claims = Claim.objects.filter(sources__article=obj).select_related("claimant").distinct()
+        if approved_only:
+            claims = claims.filter(status=Claim.Status.APPROVED)
+        return claims.order_by("status", "-claim_date", "id")
+
+    def _claim_links(self, obj, *, approved_only: bool):
         if obj is None or not obj.pk:
             return "—"
-        claims = (
-            Claim.objects.filter(sources__article=obj)
-            .select_related("claimant")
-            .distinct()
-            .order_by("status", "-claim_date", "id")
-        )
+        article_list = f"?_changelist_filters=sources__article__id__exact%3D{obj.pk}"
         rows = [
             (
-                reverse("admin:tracker_claim_change", args=[c.pk])
-                + "?_changelist_filters="
-                + f"sources__article__id__exact%3D{obj.pk}",
+                reverse("admin:tracker_claim_change", args=[c.pk]) + article_list,
                 c.get_subtype_display(),
                 c.figure_display,
                 c.claimant.label if c.claimant else "the article itself",
                 c.get_status_display(),
             )
-            for c in claims
+            for c in self._claims_of(obj, approved_only=approved_only)
         ]
         if not rows:
             return "No claims proposed from this article (yet)."
@@ -125,12 +129,27 @@ class ArticleAdmin(admin.ModelAdmin):
         items = format_html_join("", '<li><a href="{}">{}: {}</a> — {} · {}</li>', rows)
         return format_html('<ul class="proposed-claims">{}</ul>', items)
 
-    @admin.display(description="relevance")
-    def relevance_summary(self, obj):
+    def _relevance(self, obj, *, approved_only: bool):
         if obj is None or not obj.pk:
             return "—"
-        figures = Claim.objects.filter(sources__article=obj).distinct().count()
+        figures = self._claims_of(obj, approved_only=approved_only).count()
         return article_relevance_summary(obj, figures=figures)
+
+    @admin.display(description="claims from this article")
+    def proposed_claims(self, obj):
+        return self._claim_links(obj, approved_only=False)
+
+    @admin.display(description="claims from this article")
+    def approved_claims(self, obj):
+        return self._claim_links(obj, approved_only=True)
+
+    @admin.display(description="relevance")
+    def relevance_summary(self, obj):
+        return self._relevance(obj, approved_only=False)
+
+    @admin.display(description="relevance")
+    def relevance_summary_approved(self, obj):
+        return self._relevance(obj, approved_only=True)
 
     def get_queryset(self, request):
         seen = (

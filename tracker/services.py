@@ -200,7 +200,7 @@ def claim_approve(
     the claim and its history keep. A claim graded credibility 6 needs `grade_confirmed`
     ("cannot be judged" on purpose) — ValidationError otherwise.
     """
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    given, claim = claim, Claim.objects.select_for_update().get(pk=claim.pk)
     override_note = (override_note or "").strip()
     note = ""
     if four_eyes_on() and reviewer.pk in claim_authors(claim):
@@ -219,6 +219,7 @@ def claim_approve(
             }
         )
     _save_review(claim, status=Claim.Status.APPROVED, reviewer=reviewer, note=note)
+    given.refresh_from_db()  # callers holding the instance see the review too
     return claim
 
 
@@ -231,8 +232,9 @@ def claim_reject(*, claim: Claim, reviewer: AbstractBaseUser, reason: str) -> Cl
         raise ValidationError({"reason": "Say why the claim is rejected."})
     if len(reason) > 500:
         raise ValidationError({"reason": "Keep the reason under 500 characters."})
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    given, claim = claim, Claim.objects.select_for_update().get(pk=claim.pk)
     _save_review(claim, status=Claim.Status.REJECTED, reviewer=reviewer, note=reason)
+    given.refresh_from_db()  # callers holding the instance see the review too
     return claim
 
 

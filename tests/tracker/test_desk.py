@@ -467,3 +467,14 @@ def test_the_article_page_links_its_claims_as_a_list_of_their_own(editor_client)
     assert form.status_code == 200
     skip = reverse("admin:tracker_claim_change", args=[second.claim.pk])
     assert f'href="{skip}?' in form.content.decode()
+
+
+def test_analysts_see_only_approved_claims_on_the_article_page(analyst_client):
+    pending = ClaimSourceFactory(claim__status="pending", claim__best=987654)
+    approved = ClaimSourceFactory(article=pending.article, claim__claim_date=dt.date(2024, 12, 1))
+    page = analyst_client.get(reverse("admin:tracker_article_change", args=[pending.article.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("admin:tracker_claim_change", args=[approved.claim.pk]) in body
+    assert reverse("admin:tracker_claim_change", args=[pending.claim.pk]) not in body
+    assert "987,654" not in body and "1 claim proposed" in body
