@@ -273,18 +273,22 @@ class ClaimAdmin(ReviewDeskMixin, LabelledHistoryAdmin):
                 When(status=Claim.Status.PENDING, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
-            ),
-            source_total=Count("sources", distinct=True),
-            first_quote=Substr(
-                Subquery(
-                    ClaimSource.objects.filter(claim=OuterRef("pk"))
-                    .order_by("id")
-                    .values("quote")[:1]
-                ),
-                1,
-                90,
-            ),
+            )
         )
+        # The review queue ("next") needs the list's order, not its display columns.
+        if not getattr(request, "desk_queue", False) or "o" in request.GET:
+            qs = qs.annotate(
+                source_total=Count("sources", distinct=True),
+                first_quote=Substr(
+                    Subquery(
+                        ClaimSource.objects.filter(claim=OuterRef("pk"))
+                        .order_by("id")
+                        .values("quote")[:1]
+                    ),
+                    1,
+                    90,
+                ),
+            )
         if not user_sees_unreviewed(request.user):
             # Analysts browse admin read-only: approved claims only, as everywhere else.
             qs = qs.filter(status=Claim.Status.APPROVED)

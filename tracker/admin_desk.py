@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
@@ -129,6 +130,16 @@ REVIEW_BUTTONS = ("_approve", "_approve_next", "_reject_next")
 ARTICLE_LOOKUP = "sources__article__id__exact"
 
 
+class QueueChangeList(ChangeList):
+    """The editor's list as a queryset only: its filters, search and ordering, without counting
+    or fetching a page (what "next" needs)."""
+
+    def get_results(self, request):
+        self.result_count = self.full_result_count = 0
+        self.result_list, self.can_show_all, self.multi_page = [], False, False
+        self.paginator = None
+
+
 class ReviewDeskMixin:
     """Approve / Approve & next / Reject & next / Skip at the top of the claim form; "next"
     follows the filters and ordering of the list the editor came from (_changelist_filters)."""
@@ -144,10 +155,16 @@ class ReviewDeskMixin:
         list_request.GET = QueryDict(request.GET.get("_changelist_filters", ""))
         list_request.POST = QueryDict()
         list_request.method = "GET"
+        list_request.desk_queue = True  # see get_changelist: no page of results is fetched
         try:
             return self.get_changelist_instance(list_request).queryset
         except (IncorrectLookupParameters, DisallowedModelAdminLookup, ValueError):
             return self.get_queryset(request)
+
+    def get_changelist(self, request, **kwargs):
+        if getattr(request, "desk_queue", False):
+            return QueueChangeList
+        return super().get_changelist(request, **kwargs)
 
     def lookup_allowed(self, lookup, value, request=None):
         # The article page links its claims as a list of their own ("next" walks them).
