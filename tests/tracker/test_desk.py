@@ -478,3 +478,37 @@ def test_analysts_see_only_approved_claims_on_the_article_page(analyst_client):
     assert reverse("admin:tracker_claim_change", args=[approved.claim.pk]) in body
     assert reverse("admin:tracker_claim_change", args=[pending.claim.pk]) not in body
     assert "987,654" not in body and "1 claim proposed" in body
+
+
+def test_a_superuser_overrides_four_eyes_in_the_form_with_a_note(superuser_client, superuser):
+    claim = ClaimSourceFactory(
+        claim__status="pending", claim__origin="manual", claim__created_by=superuser
+    ).claim
+    url = reverse("admin:tracker_claim_change", args=[claim.pk])
+    assert 'name="_override_note"' in superuser_client.get(url).content.decode()
+    superuser_client.post(url, _change_form_post(superuser_client, claim, _approve="1"))
+    claim.refresh_from_db()
+    assert claim.status == "pending"
+    data = _change_form_post(
+        superuser_client, claim, _approve="1", _override_note="Second editor away; checked twice"
+    )
+    superuser_client.post(url, data)
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+    assert "Second editor away; checked twice" in claim.history.latest().history_change_reason
+
+
+def test_bulk_approval_leaves_own_and_ungraded_claims_pending(editor_client, editor):
+    graded = ClaimFactory(status="pending", credibility=2)
+    ungraded = ClaimFactory(status="pending", credibility=6)
+    own = ClaimFactory(status="pending", origin="manual", created_by=editor, credibility=2)
+    changelist = reverse("admin:tracker_claim_changelist")
+    selected = [graded.pk, ungraded.pk, own.pk]
+    editor_client.post(changelist, {"action": "approve_selected", "_selected_action": selected})
+    statuses = dict(Claim.objects.values_list("pk", "status"))
+    assert [statuses[c.pk] for c in (graded, ungraded, own)] == ["approved", "pending", "pending"]
+    editor_client.post(
+        changelist, {"action": "approve_selected_ungraded", "_selected_action": selected}
+    )
+    statuses = dict(Claim.objects.values_list("pk", "status"))
+    assert [statuses[c.pk] for c in (ungraded, own)] == ["approved", "pending"]
