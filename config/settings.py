@@ -191,6 +191,11 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]  # ISO dates (YYYY-MM-DD) in the admin and on pages
+
+# --- Review ---
+# Four eyes: a claim an editor entered or changed by hand must be approved by another editor.
+REVIEW_FOUR_EYES = env_bool("REVIEW_FOUR_EYES", default=True)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

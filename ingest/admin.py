@@ -82,8 +82,12 @@ class IngestArticleAdmin(ArticleAdmin):
             data = form.cleaned_data
             if data["url"]:
                 article = services.article_enqueue_url(url=data["url"], submitted_by=request.user)
-                self.message_user(request, f"Queued for fetching: {article.url}")
-                return redirect(reverse("admin:tracker_article_changelist"))
+                self.message_user(
+                    request,
+                    f"Queued for fetching: {article.url}. Its proposed claims are listed here "
+                    "once it is processed (reload).",
+                )
+                return redirect(reverse("admin:tracker_article_change", args=[article.pk]))
             result = services.article_ingest_text(
                 text=data["text"],
                 title=data["title"],

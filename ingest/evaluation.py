@@ -116,7 +116,13 @@ def evaluate_files(*, paths: Iterable[Path], force: bool = False) -> EvalReport:
         report.outcomes[result.outcome] += 1
         if result.outcome == "failed":
             report.failures.append(f"{path}: {result.reason}")
-    claims_approve(claims=Claim.objects.filter(status=Claim.Status.PENDING), reviewer=user)
+    # "Approve everything": the measure asks what the headlines would read, so the grade-6
+    # question is answered "cannot be judged" for every claim still ungraded.
+    claims_approve(
+        claims=Claim.objects.filter(status=Claim.Status.PENDING),
+        reviewer=user,
+        grade_confirmed=True,
+    )
     evaluated = Q(sources__article__submitted_by=user)
     report.articles = Article.objects.filter(
         submitted_by=user, status=Article.Status.PROCESSED

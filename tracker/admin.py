@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import Http404, HttpResponseRedirect
+from django.db import models
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Substr
+from django.http import Http404
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import services
+from tracker import history, services
+from tracker.admin_desk import ClaimAdminForm, ClaimSourceInline, ReviewDeskMixin
 from tracker.credibility import credibility_assess
 from tracker.models import (
     Article,
@@ -21,11 +24,20 @@ from tracker.models import (
     ClaimSource,
     Outlet,
 )
-from tracker.selectors import user_sees_unreviewed
+from tracker.selectors import article_relevance_summary, user_sees_unreviewed
 
 admin.site.site_header = "NK–Russia claims tracker"
 admin.site.site_title = "Claims tracker admin"
 admin.site.index_title = "Editors' desk"
+# The claim list needs the width (it fits 1,280 px without the app sidebar).
+admin.site.enable_nav_sidebar = False
+
+
+class LabelledHistoryAdmin(SimpleHistoryAdmin):
+    """History pages that read "Reviewed by: — → editor", not "reviewed_by: — → 1"."""
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        history.set_labelled_deltas(self.model, historical_records)
 
 
 class ClaimantAliasInline(admin.TabularInline):
@@ -84,8 +96,70 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("title", "url", "text")
     date_hierarchy = "published_at"
     autocomplete_fields = ("outlet",)
-    readonly_fields = ("content_hash", "created_at", "updated_at", "relevance_reasons")
+    exclude = ("relevance_reasons",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = (
+        "content_hash",
+        "created_at",
+        "updated_at",
+    )
     list_select_related = ("outlet",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Analysts see approved claims only, here as everywhere (tracker.selectors).
+        shown = ("proposed_claims", "relevance_summary")
+        if not user_sees_unreviewed(request.user):
+            shown = ("approved_claims", "relevance_summary_approved")
+        return (*shown, *super().get_readonly_fields(request, obj))
+
+    @staticmethod
+    def _claims_of(obj, *, approved_only: bool):
+        claims = Claim.objects.filter(sources__article=obj).select_related("claimant").distinct()
+        if approved_only:
+            claims = claims.filter(status=Claim.Status.APPROVED)
+        return claims.order_by("status", "-claim_date", "id")
+
+    def _claim_links(self, obj, *, approved_only: bool):
+        if obj is None or not obj.pk:
+            return "—"
+        article_list = f"?_changelist_filters=sources__article__id__exact%3D{obj.pk}"
+        rows = [
+            (
+                reverse("admin:tracker_claim_change", args=[c.pk]) + article_list,
+                c.get_subtype_display(),
+                c.figure_display,
+                c.claimant.label if c.claimant else "the article itself",
+                c.get_status_display(),
+            )
+            for c in self._claims_of(obj, approved_only=approved_only)
+        ]
+        if not rows:
+            return "No claims proposed from this article (yet)."
+        # format_html_join escapes every value: figures and names come from articles.
+        items = format_html_join("", '<li><a href="{}">{}: {}</a> — {} · {}</li>', rows)
+        return format_html('<ul class="proposed-claims">{}</ul>', items)
+
+    def _relevance(self, obj, *, approved_only: bool):
+        if obj is None or not obj.pk:
+            return "—"
+        figures = self._claims_of(obj, approved_only=approved_only).count()
+        return article_relevance_summary(obj, figures=figures)
+
+    @admin.display(description="claims from this article")
+    def proposed_claims(self, obj):
+        return self._claim_links(obj, approved_only=False)
+
+    @admin.display(description="claims from this article")
+    def approved_claims(self, obj):
+        return self._claim_links(obj, approved_only=True)
+
+    @admin.display(description="relevance")
+    def relevance_summary(self, obj):
+        return self._relevance(obj, approved_only=False)
+
+    @admin.display(description="relevance")
+    def relevance_summary_approved(self, obj):
+        return self._relevance(obj, approved_only=True)
 
     def get_queryset(self, request):
         seen = (
@@ -98,24 +172,6 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="quotes", ordering="n_sources")
     def source_count(self, obj):
         return obj.n_sources
-
-
-class ClaimSourceInline(admin.StackedInline):
-    model = ClaimSource
-    extra = 0
-    autocomplete_fields = ("article",)
-    fields = ("article", "quote", ("quote_start", "quote_end"), "in_context")
-    readonly_fields = ("in_context",)
-
-    @admin.display(description="in the article")
-    def in_context(self, obj):
-        if not obj.pk:
-            return "—"
-        before, quote, after = obj.context()
-        # format_html escapes every argument: article text is untrusted.
-        return format_html(
-            '<div class="quote-context">…{}<mark>{}</mark>{}…</div>', before, quote, after
-        )
 
 
 class PendingFirst(admin.SimpleListFilter):
@@ -136,21 +192,23 @@ class PendingFirst(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ReviewDeskMixin, LabelledHistoryAdmin):
+    form = ClaimAdminForm
+
+    class Media:
+        css = {"all": ["css/admin-review.css"]}
+
     list_display = (
-        "id",
-        "figure",
-        "category",
-        "subtype",
-        "claimant",
         "claim_date",
-        "grade",
+        "figure",
+        "subtype_label",
+        "claimant_label",
+        "quote_excerpt",
         "confidence",
         "status",
-        "origin",
         "n_sources",
     )
-    list_display_links = ("id", "figure")
+    list_display_links = ("claim_date", "figure")
     list_filter = (
         "status",
         "category",
@@ -173,9 +231,13 @@ class ClaimAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("claimant",)
     list_select_related = ("claimant",)
     list_per_page = 50
-    actions = ["approve_selected", "reject_selected"]
+    actions = ["approve_selected", "approve_selected_ungraded"]
     inlines = [ClaimSourceInline]
     readonly_fields = (
+        "status",
+        "origin",
+        "review_note",
+        "edited_by",
         "confidence",
         "credibility_basis",
         "norm_display",
@@ -192,7 +254,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 "fields": (
                     ("category", "subtype"),
                     ("qualifier", "low", "best", "high", "unit"),
-                    "norm_display",
+                    ("confirm_figures", "norm_display"),
                     ("measure", "claim_date", "period_start", "period_end"),
                     "claimant",
                     ("location", "weapon_system"),
@@ -205,11 +267,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
             "Review",
             {
                 "fields": (
-                    ("status", "origin"),
+                    ("status", "origin", "review_note"),
                     ("rule", "extraction_score"),
                     "notes",
                     ("reviewed_by", "reviewed_at"),
-                    ("created_by", "created_at", "updated_at"),
+                    ("created_by", "edited_by", "created_at", "updated_at"),
                 )
             },
         ),
@@ -222,9 +284,22 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 When(status=Claim.Status.PENDING, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
-            ),
-            source_total=Count("sources", distinct=True),
+            )
         )
+        # The review queue ("next") needs the list's order, not its display columns.
+        if not getattr(request, "desk_queue", False) or "o" in request.GET:
+            qs = qs.annotate(
+                source_total=Count("sources", distinct=True),
+                first_quote=Substr(
+                    Subquery(
+                        ClaimSource.objects.filter(claim=OuterRef("pk"))
+                        .order_by("id")
+                        .values("quote")[:1]
+                    ),
+                    1,
+                    90,
+                ),
+            )
         if not user_sees_unreviewed(request.user):
             # Analysts browse admin read-only: approved claims only, as everywhere else.
             qs = qs.filter(status=Claim.Status.APPROVED)
@@ -251,9 +326,20 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def figure(self, obj):
         return obj.figure_display
 
-    @admin.display(description="grade")
-    def grade(self, obj):
-        return obj.grade
+    @admin.display(description="subtype", ordering="subtype")
+    def subtype_label(self, obj):
+        from tracker import vocab
+
+        return vocab.SUBTYPES.get(obj.category, {}).get(obj.subtype, obj.subtype)
+
+    @admin.display(description="claimant", ordering="claimant__name")
+    def claimant_label(self, obj):
+        return obj.claimant.label if obj.claimant else "—"
+
+    @admin.display(description="quote")
+    def quote_excerpt(self, obj):
+        quote = obj.first_quote or ""
+        return quote if len(quote) < 90 else quote[:88] + "…"
 
     @admin.display(description="sources", ordering="source_total")
     def n_sources(self, obj):
@@ -276,58 +362,12 @@ class ClaimAdmin(SimpleHistoryAdmin):
         suffix = f" (claims {related})" if related else ""
         return f"Suggested {found.grade}: {found.reason}{suffix}"
 
-    change_form_template = "admin/tracker/claim/change_form.html"
-    REVIEW_BUTTONS = {
-        "_approve": (services.claim_approve, False),
-        "_approve_next": (services.claim_approve, True),
-        "_reject_next": (services.claim_reject, True),
-    }
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context["review_sources"] = [
-                dict(zip(("before", "quote", "after"), s.context(), strict=True), article=s.article)
-                for s in obj.sources.select_related("article__outlet")
-            ]
-            context["can_review"] = self._can_review(request)
-            context["pending_left"] = Claim.objects.filter(status=Claim.Status.PENDING).count()
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def response_change(self, request, obj):
-        button = next((b for b in self.REVIEW_BUTTONS if b in request.POST), None)
-        if button is None or not self._can_review(request):
-            return super().response_change(request, obj)
-        review, go_next = self.REVIEW_BUTTONS[button]
-        obj = review(claim=obj, reviewer=request.user)
-        self.message_user(request, f"Claim #{obj.pk} {obj.status}.", messages.SUCCESS)
-        target = services.claim_next_pending(after=obj) if go_next else obj
-        if target is None:
-            self.message_user(request, "The review queue is empty.", messages.INFO)
-            return HttpResponseRedirect(reverse("admin:tracker_claim_changelist"))
-        return HttpResponseRedirect(reverse("admin:tracker_claim_change", args=[target.pk]))
-
     def save_model(self, request, obj, form, change):
         services.claim_save_from_form(claim=obj, editor=request.user, changed=form.changed_data)
 
-    def _can_review(self, request) -> bool:
-        return request.user.has_perm("tracker.review_claim")
-
-    @admin.action(description="Approve selected claims", permissions=["review"])
-    def approve_selected(self, request, queryset):
-        n = services.claims_approve(claims=queryset, reviewer=request.user)
-        self.message_user(request, f"Approved {n} claim(s).", messages.SUCCESS)
-
-    @admin.action(description="Reject selected claims", permissions=["review"])
-    def reject_selected(self, request, queryset):
-        n = services.claims_reject(claims=queryset, reviewer=request.user)
-        self.message_user(request, f"Rejected {n} claim(s).", messages.WARNING)
-
-    def has_review_permission(self, request) -> bool:
-        return self._can_review(request)
-
 
 @admin.register(ClaimSource)
-class ClaimSourceAdmin(admin.ModelAdmin):
+class ClaimSourceAdmin(LabelledHistoryAdmin):
     list_display = ("claim", "article", "short_quote")
     search_fields = ("quote", "article__title")
     autocomplete_fields = ("claim", "article")
@@ -343,9 +383,15 @@ class ClaimSourceAdmin(admin.ModelAdmin):
     def short_quote(self, obj):
         return obj.quote[:100]
 
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        # A quote added or changed by hand makes the editor an author of the claim (four eyes).
+        services.claim_mark_edited(claim=obj.claim, editor=request.user)
+
 
 @admin.register(ClaimRelation)
-class ClaimRelationAdmin(admin.ModelAdmin):
+class ClaimRelationAdmin(LabelledHistoryAdmin):
     list_display = ("from_claim", "kind", "to_claim", "note")
     list_filter = ("kind",)
     autocomplete_fields = ("from_claim", "to_claim")

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
-from tracker import trust, vocab
+from tracker import history, trust, vocab
 from tracker.cache import cached, queryset_key
 from tracker.forms import ClaimFilterForm
 from tracker.models import Claim, ClaimRelation, ClaimSource, figure_text
@@ -443,12 +443,9 @@ def claim_history(claim: Claim) -> list[dict]:
     for record in records:
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous)
-            changes = [
-                {"field": c.field, "old": c.old, "new": c.new}
-                for c in delta.changes
-                if c.field not in ("updated_at",)
-            ]
+            delta = record.diff_against(previous, foreign_keys_are_objs=True)
+            # Field labels and names ("Reviewed by: — → editor"), not "reviewed_by: — → 1".
+            changes = history.change_rows(Claim, delta.changes)
         out.append(
             {
                 "date": record.history_date,

@@ -46,7 +46,7 @@ EXCHANGE_MODELS = [
     ClaimRelation,
 ]
 _ALLOWED = {model._meta.label_lower for model in EXCHANGE_MODELS}
-_USER_FIELDS = {"created_by", "reviewed_by", "submitted_by", "history_user"}
+_USER_FIELDS = {"created_by", "reviewed_by", "edited_by", "submitted_by", "history_user"}
 
 
 def dump_lines(chunk_size: int = 2000) -> Iterator[str]:

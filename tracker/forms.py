@@ -12,6 +12,12 @@ SUBTYPE_CHOICES = [
     for cat, subs in vocab.SUBTYPES.items()
 ]
 
+# A text box in ISO form: a browser's date picker shows its own locale's order (mm/dd/yyyy).
+ISO_DATE_INPUT = forms.DateInput(
+    format="%Y-%m-%d",
+    attrs={"placeholder": "YYYY-MM-DD", "pattern": r"\d{4}-\d{2}-\d{2}", "inputmode": "numeric"},
+)
+
 
 class ClaimFilterForm(forms.Form):
     """What an analyst narrows claims by. Every field is optional; invalid values are dropped."""
@@ -32,12 +38,8 @@ class ClaimFilterForm(forms.Form):
             ("high", "High only"),
         ],
     )
-    date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(required=False, label="From", widget=ISO_DATE_INPUT)
+    date_to = forms.DateField(required=False, label="To", widget=ISO_DATE_INPUT)
     q = forms.CharField(
         required=False,
         label="Text",

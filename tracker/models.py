@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from tracker import trust, vocab
+from tracker import quotes, trust, vocab
 
 
 def _choices(mapping: dict) -> list[tuple]:
@@ -231,6 +231,21 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Who last changed what was claimed by hand (figures, dates, claimant, quotes…): under the
+    # four-eyes rule that editor may not approve the claim (tracker.services.claim_approve).
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="last edited by hand by",
+    )
+    review_note = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why it was rejected, or a superuser's note when overriding four eyes.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -412,6 +427,8 @@ class ClaimSource(models.Model):
     quote_end = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["article__published_at", "id"]
         constraints = [
@@ -426,6 +443,22 @@ class ClaimSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — “{self.quote[:60]}”"
+
+    def clean(self) -> None:
+        # The quote must be in the article; the offsets are found, not typed.
+        if self.article_id is not None:
+            self.quote, self.quote_start, self.quote_end = quotes.quote_check(
+                article=self.article,
+                quote=self.quote,
+                quote_start=self.quote_start,
+                quote_end=self.quote_end,
+            )
+
+    @property
+    def found_in_article(self) -> bool:
+        """Whether the quote is in the article's text (as stored, or after normalising)."""
+        text = self.article.text or ""
+        return quotes.quote_locate(text, self.quote, self.quote_start, self.quote_end) is not None
 
     def context(self, width: int = 240) -> tuple[str, str, str]:
         """(before, quote, after) from the article text, trimmed to sentence-ish edges."""
@@ -464,6 +497,8 @@ class ClaimRelation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]

@@ -72,3 +72,49 @@ def claims_matching(
 def claimants_in_registry() -> QuerySet[Claimant]:
     """The registry's claimants (migration 0006_claimant_registry), by country then name."""
     return Claimant.objects.filter(registry=True).order_by("country", "name")
+
+
+def claims_pending_count(user) -> int | None:
+    """How many claims wait for review, for an editor (None for anyone who may not review)."""
+    if not user_sees_unreviewed(user):
+        return None
+    return Claim.objects.filter(status=Claim.Status.PENDING).count()
+
+
+_RELEVANCE_TOPICS = {
+    "north_korea": "North Korea",
+    "russia_ukraine": "Russia or Ukraine",
+    "korean_border": "the inter-Korean border",
+    "military_terms": "military terms",
+}
+
+
+def article_relevance_summary(article, *, figures: int | None = None) -> str:
+    """The relevance verdict as a sentence: "Relevant (score 0.9): mentions North Korea, Russia
+    or Ukraine and military terms; 3 figures proposed." """
+    reasons = [r for r in (article.relevance_reasons or []) if isinstance(r, dict)]
+    topics = [_RELEVANCE_TOPICS[r["rule"]] for r in reasons if r.get("rule") in _RELEVANCE_TOPICS]
+    missing = next(
+        (
+            (r.get("evidence") or {}).get("missing", "")
+            for r in reasons
+            if r.get("rule") == "verdict"
+        ),
+        "",
+    )
+    if article.relevance is None and not reasons:
+        verdict = "Not checked for relevance yet"
+    elif missing:
+        verdict = f"Not relevant: {missing}"
+    else:
+        verdict = "Relevant"
+    if article.relevance is not None:
+        verdict += f" (score {article.relevance:g})"
+    parts = [verdict]
+    if topics:
+        listed = topics[0] if len(topics) == 1 else ", ".join(topics[:-1]) + " and " + topics[-1]
+        parts.append(f"mentions {listed}")
+    sentence = ": ".join(parts[:2]) if len(parts) > 1 and not missing else "; ".join(parts)
+    if figures is not None:
+        sentence += f"; {figures} claim{'s' if figures != 1 else ''} proposed"
+    return sentence + "."

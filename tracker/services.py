@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tracker import credibility
+from tracker import credibility, quotes
 from tracker.merge import claim_find_same, merged_fields
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 
@@ -33,14 +34,63 @@ def default_reliability(claimant: Claimant | None, article: Article | None = Non
     return "F"
 
 
+# What was claimed: changing any of these by hand makes the editor an author of the claim
+# (four eyes). Grading, notes and review fields are not authorship.
+CLAIM_CONTENT_FIELDS = CLAIM_FIELDS - {
+    "reliability", "credibility", "status", "origin", "rule", "extraction_score", "notes",
+}  # fmt: skip
+
+# The short list an editor picks a rejection reason from (free text is accepted too).
+REJECT_REASONS = [
+    "Not in the article",
+    "Wrong figure or unit",
+    "Duplicate of another claim",
+    "Not about North Korea and Russia",
+    "Wrong claimant",
+]
+
+
+def claim_source_check(
+    *, article: Article, quote: str, quote_start: int | None = None, quote_end: int | None = None
+) -> tuple[str, int, int]:
+    """(quote as printed, start, end) of a quote in its article; ValidationError naming the
+    article when the quote is not there. The admin forms, the API and import_jsonl all call it
+    (the forms through ClaimSource.clean)."""
+    return quotes.quote_check(
+        article=article, quote=quote, quote_start=quote_start, quote_end=quote_end
+    )
+
+
+def claim_figure_warnings(
+    *, low: float | None, best: float | None, high: float | None, quotes_: Iterable[str]
+) -> list[str]:
+    """Warnings for quotes whose numbers do not contain the claim's figures (empty when fine)."""
+    return quotes.figure_warnings(low=low, best=best, high=high, quotes=list(quotes_))
+
+
+def _require_figures_confirmed(claim: Claim, sources: list[dict], confirmed: bool) -> None:
+    if confirmed:
+        return
+    texts = [s["quote"] for s in sources]
+    if claim.pk is not None:
+        texts += list(claim.sources.values_list("quote", flat=True))
+    warnings = claim_figure_warnings(low=claim.low, best=claim.best, high=claim.high, quotes_=texts)
+    if warnings:
+        raise ValidationError(
+            {"confirm_figures": [*warnings, "Check the figures, or confirm them to save anyway."]}
+        )
+
+
 @transaction.atomic
 def claim_create(
     *,
     created_by: AbstractBaseUser | None = None,
     sources: Iterable[dict] = (),
+    confirm_figures: bool = True,
     **fields,
 ) -> Claim:
-    """Validate and store a claim with its sources ({article, quote, quote_start, quote_end})."""
+    """Validate and store a claim with its sources ({article, quote, quote_start, quote_end}).
+    With confirm_figures=False, quotes whose numbers miss the claim's figures are refused."""
     unknown = set(fields) - CLAIM_FIELDS
     if unknown:
         raise TypeError(f"unknown claim fields: {', '.join(sorted(unknown))}")
@@ -54,6 +104,7 @@ def claim_create(
     # clean() states the same rules as the CHECK constraints, with field messages; the database
     # still enforces them, so skip Django's one-query-per-constraint re-validation.
     claim.full_clean(validate_constraints=False)
+    _require_figures_confirmed(claim, sources, confirm_figures)
     claim.save()
     for source in sources:
         claim_source_add(claim=claim, **source)
@@ -68,10 +119,11 @@ def claim_source_add(
     quote_start: int | None = None,
     quote_end: int | None = None,
 ) -> ClaimSource:
-    """Link an article quote to a claim; the same quote twice is one source, not two."""
-    if quote_start is None or quote_end is None:
-        found = article.text.find(quote) if article.text else -1
-        quote_start, quote_end = (found, found + len(quote)) if found >= 0 else (0, 0)
+    """Link an article quote to a claim; the same quote twice is one source, not two. The quote
+    must be in the article (claim_source_check): its offsets are found, not trusted."""
+    quote, quote_start, quote_end = claim_source_check(
+        article=article, quote=quote, quote_start=quote_start, quote_end=quote_end
+    )
     source, _ = ClaimSource.objects.get_or_create(
         claim=claim,
         article=article,
@@ -82,59 +134,176 @@ def claim_source_add(
     return source
 
 
-def _review(claims: QuerySet[Claim], *, status: str, reviewer: AbstractBaseUser) -> int:
-    now = timezone.now()
-    changed = 0
-    # Saved one by one so each review lands in the claim's history with its reviewer.
+def four_eyes_on() -> bool:
+    return bool(getattr(settings, "REVIEW_FOUR_EYES", True))
+
+
+def claim_authors(claim: Claim) -> set[int]:
+    """Ids of the editors who entered the claim or changed what it claims by hand."""
+    authors = set()
+    if claim.origin in (Claim.Origin.MANUAL, Claim.Origin.API) and claim.created_by_id:
+        authors.add(claim.created_by_id)
+    if claim.edited_by_id:
+        authors.add(claim.edited_by_id)
+    return authors
+
+
+def reviewable_by(reviewer: AbstractBaseUser) -> Q:
+    """Claims `reviewer` can approve: pending, and (under four eyes) neither entered nor changed
+    by hand by them. For review queues ("next")."""
+    q = Q(status=Claim.Status.PENDING)
+    if four_eyes_on():
+        q &= ~Q(edited_by=reviewer.pk)
+        q &= ~Q(created_by=reviewer.pk, origin__in=[Claim.Origin.MANUAL, Claim.Origin.API])
+    return q
+
+
+def claim_approval_problem(
+    *, claim: Claim, reviewer: AbstractBaseUser, grade_confirmed: bool = False
+) -> str:
+    """Why `reviewer` may not approve `claim` as it stands ("" when they may), ignoring the
+    superuser override: four eyes first, then an ungraded credibility."""
+    if four_eyes_on() and reviewer.pk in claim_authors(claim):
+        return (
+            f"Four eyes: you entered or changed claim #{claim.pk} by hand, so another editor "
+            "must approve it."
+        )
+    if int(claim.credibility) == 6 and not grade_confirmed:
+        return (
+            f"Claim #{claim.pk} is still graded credibility 6: grade it (1–5), or confirm "
+            "that its credibility cannot be judged."
+        )
+    return ""
+
+
+def _save_review(claim: Claim, *, status: str, reviewer, note: str) -> None:
+    claim.status, claim.reviewed_by, claim.reviewed_at = status, reviewer, timezone.now()
+    claim.review_note = note
+    claim._history_user = reviewer
+    # simple-history keeps it as the record's change reason: "Rejected: duplicate", …
+    label = "Approved" if status == Claim.Status.APPROVED else "Rejected"
+    claim._change_reason = (f"{label}: {note}" if note else label)[:100]
+    fields = ["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"]
+    claim.save(update_fields=fields)
+
+
+@transaction.atomic
+def claim_approve(
+    *,
+    claim: Claim,
+    reviewer: AbstractBaseUser,
+    grade_confirmed: bool = False,
+    override_note: str = "",
+) -> Claim:
+    """Approve one claim as `reviewer`.
+
+    Four eyes (REVIEW_FOUR_EYES, on by default): an editor who entered or changed the claim by
+    hand may not approve it — PermissionDenied — unless a superuser gives `override_note`, which
+    the claim and its history keep. A claim graded credibility 6 needs `grade_confirmed`
+    ("cannot be judged" on purpose) — ValidationError otherwise.
+    """
+    given, claim = claim, Claim.objects.select_for_update().get(pk=claim.pk)
+    override_note = (override_note or "").strip()
+    note = ""
+    if four_eyes_on() and reviewer.pk in claim_authors(claim):
+        if not (reviewer.is_superuser and override_note):
+            hint = " A superuser may override with a note." if reviewer.is_superuser else ""
+            raise PermissionDenied(
+                claim_approval_problem(claim=claim, reviewer=reviewer, grade_confirmed=True) + hint
+            )
+        note = f"Four-eyes override: {override_note}"
+    if int(claim.credibility) == 6 and not grade_confirmed:
+        raise ValidationError(
+            {
+                "credibility": claim_approval_problem(
+                    claim=claim, reviewer=reviewer, grade_confirmed=False
+                )
+            }
+        )
+    _save_review(claim, status=Claim.Status.APPROVED, reviewer=reviewer, note=note)
+    given.refresh_from_db()  # callers holding the instance see the review too
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, reviewer: AbstractBaseUser, reason: str) -> Claim:
+    """Reject one claim with a reason (one of REJECT_REASONS or free text), kept on the claim
+    and in its history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the claim is rejected."})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "Keep the reason under 500 characters."})
+    given, claim = claim, Claim.objects.select_for_update().get(pk=claim.pk)
+    _save_review(claim, status=Claim.Status.REJECTED, reviewer=reviewer, note=reason)
+    given.refresh_from_db()  # callers holding the instance see the review too
+    return claim
+
+
+@transaction.atomic
+def claims_approve(
+    *,
+    claims: QuerySet[Claim],
+    reviewer: AbstractBaseUser,
+    grade_confirmed: bool = False,
+    four_eyes: bool = True,
+) -> int:
+    """Approve the claims `reviewer` may approve (see claim_approve; four_eyes=False only for
+    seeded demo data), recording the reviewer and time. Returns how many; the others stay."""
+    approved = 0
     ids = list(claims.order_by().values_list("pk", flat=True))
+    # Saved one by one so each review lands in the claim's history with its reviewer.
     for claim in Claim.objects.filter(pk__in=ids).select_for_update().order_by("pk"):
-        claim.status, claim.reviewed_by, claim.reviewed_at = status, reviewer, now
-        claim._history_user = reviewer
-        claim.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
-        changed += 1
-    return changed
+        if four_eyes and four_eyes_on() and reviewer.pk in claim_authors(claim):
+            continue
+        if int(claim.credibility) == 6 and not grade_confirmed:
+            continue
+        _save_review(claim, status=Claim.Status.APPROVED, reviewer=reviewer, note="")
+        approved += 1
+    return approved
 
 
 @transaction.atomic
-def claims_approve(*, claims: QuerySet[Claim], reviewer: AbstractBaseUser) -> int:
-    """Approve claims, recording the reviewer and time. Returns how many."""
-    return _review(claims, status=Claim.Status.APPROVED, reviewer=reviewer)
-
-
-@transaction.atomic
-def claims_reject(*, claims: QuerySet[Claim], reviewer: AbstractBaseUser) -> int:
-    """Reject claims, recording the reviewer and time. Returns how many."""
-    return _review(claims, status=Claim.Status.REJECTED, reviewer=reviewer)
-
-
-def claim_approve(*, claim: Claim, reviewer: AbstractBaseUser) -> Claim:
-    claims_approve(claims=Claim.objects.filter(pk=claim.pk), reviewer=reviewer)
-    claim.refresh_from_db()
-    return claim
-
-
-def claim_reject(*, claim: Claim, reviewer: AbstractBaseUser) -> Claim:
-    claims_reject(claims=Claim.objects.filter(pk=claim.pk), reviewer=reviewer)
-    claim.refresh_from_db()
-    return claim
+def claims_reject(*, claims: QuerySet[Claim], reviewer: AbstractBaseUser, reason: str) -> int:
+    """Reject claims with one reason, recording the reviewer and time. Returns how many."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the claims are rejected."})
+    ids = list(claims.order_by().values_list("pk", flat=True))
+    rejected = 0
+    for claim in Claim.objects.filter(pk__in=ids).select_for_update().order_by("pk"):
+        _save_review(claim, status=Claim.Status.REJECTED, reviewer=reviewer, note=reason)
+        rejected += 1
+    return rejected
 
 
 def claim_save_from_form(
     *, claim: Claim, editor: AbstractBaseUser, changed: Iterable[str]
 ) -> Claim:
-    """Save a claim edited in a form: a new claim is the editor's, manual; a status change is a
-    review by the editor."""
+    """Save a claim edited in a form: a new claim is the editor's (manual, pending, the
+    claimant's default reliability unless one was chosen); changing what an existing claim
+    claims makes the editor its author for four eyes. Reviews go through claim_approve /
+    claim_reject, never a status typed into a form."""
+    changed = set(changed)
     if claim.pk is None:
         claim.created_by = editor
-        if "reliability" not in changed:
+        if "reliability" not in changed or not claim.reliability:
             claim.reliability = default_reliability(claim.claimant)
-    if "status" in changed and claim.status != Claim.Status.PENDING:
-        claim.reviewed_by, claim.reviewed_at = editor, timezone.now()
+    elif changed & (CLAIM_CONTENT_FIELDS | {"sources"}):
+        claim.edited_by = editor
     if "credibility" in changed:
         claim.credibility_suggested = False  # the editor's grade: never recomputed
     claim._history_user = editor
     claim.save()
     return claim
+
+
+def claim_mark_edited(*, claim: Claim, editor: AbstractBaseUser) -> None:
+    """Record that `editor` changed the claim's sources by hand (four eyes)."""
+    if claim.edited_by_id != editor.pk:
+        claim.edited_by = editor
+        claim._history_user = editor
+        claim.save(update_fields=["edited_by", "updated_at"])
 
 
 @transaction.atomic
@@ -216,6 +385,7 @@ def claim_update(
     claim: Claim,
     editor: AbstractBaseUser,
     sources: Iterable[dict] = (),
+    confirm_figures: bool = True,
     **fields,
 ) -> Claim:
     """Change a claim's fields with the model's validation, as `editor` (in its history), and
@@ -223,10 +393,16 @@ def claim_update(
     unknown = set(fields) - CLAIM_FIELDS
     if unknown:
         raise TypeError(f"unknown claim fields: {', '.join(sorted(unknown))}")
+    sources = list(sources)
+    changed = {name for name, value in fields.items() if getattr(claim, name) != value}
     for name, value in fields.items():
         setattr(claim, name, value)
     claim.full_clean()
-    claim_save_from_form(claim=claim, editor=editor, changed=fields)
+    if sources or changed & {"low", "best", "high"}:
+        _require_figures_confirmed(claim, sources, confirm_figures)
+    claim_save_from_form(
+        claim=claim, editor=editor, changed=changed | ({"sources"} if sources else set())
+    )
     for source in sources:
         claim_source_add(claim=claim, **source)
     return claim

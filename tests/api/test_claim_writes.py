@@ -113,7 +113,9 @@ def test_approve_records_the_reviewer(token_api, editor):
 
 def test_reject_then_the_claim_leaves_the_public_list(editor_api, anon_api):
     claim = ClaimFactory()
-    editor_api.post(f"/api/v1/claims/{claim.pk}/reject")
+    editor_api.post(
+        f"/api/v1/claims/{claim.pk}/reject", {"reason": "Wrong claimant"}, format="json"
+    )
     assert anon_api.get("/api/v1/claims/").json()["count"] == 0
 
 

@@ -268,7 +268,8 @@ def test_claim_history_lists_changed_fields(client, demo):
     claim.save()
     history = client.get(claim.get_absolute_url()).context["history"]
     assert history[-1]["type"] == "changed"
-    assert {"field": "best", "old": 1100.0, "new": 1200.0} in history[-1]["changes"]
+    change = {"field": "best", "label": "Best", "old": "1,100", "new": "1,200"}
+    assert change in history[-1]["changes"]
 
 
 def test_claimant_page_lists_only_visible_claims(client, demo):

@@ -29,7 +29,7 @@ def test_export_import_round_trips_rows_and_claim_history(hostile, editor, tmp_p
     pending = ClaimFactory(status=Claim.Status.PENDING, best=300, notes="first")
     services.claim_approve(claim=pending, reviewer=editor)
     rejected = ClaimFactory(status=Claim.Status.PENDING, best=9)
-    services.claim_reject(claim=rejected, reviewer=editor)
+    services.claim_reject(claim=rejected, reviewer=editor, reason="Duplicate of another claim")
     Claim.objects.get(pk=pending.pk).save()  # one more history row
     before = _rows()
     history = before["tracker.historicalclaim"]

@@ -26,9 +26,11 @@ def test_editor_approves_selected_claims_and_is_recorded_as_reviewer(editor_clie
 
 def test_editor_rejects_selected_claims(editor_client, editor):
     claim = ClaimFactory(status="pending")
-    editor_client.post(CHANGELIST, {"action": "reject_selected", "_selected_action": [claim.pk]})
+    # One action per usual reason: "Reject selected claims: duplicate of another claim".
+    editor_client.post(CHANGELIST, {"action": "reject_selected_2", "_selected_action": [claim.pk]})
     claim.refresh_from_db()
     assert (claim.status, claim.reviewed_by) == ("rejected", editor)
+    assert claim.review_note == "Duplicate of another claim"
 
 
 def test_analyst_can_view_but_not_change_a_claim(analyst_client):

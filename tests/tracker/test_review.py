@@ -61,19 +61,27 @@ def test_it_merges_the_same_figure_from_two_outlets_into_one_claim():
 def test_it_keeps_claims_apart_when_dates_are_further_apart_than_the_merge_window(settings):
     settings.CLAIM_MERGE_WINDOW_DAYS = 30
     claimant = ClaimantFactory()
-    services.claim_propose(article=ArticleFactory(), candidate=_candidate(claimant, "x"))
+    services.claim_propose(
+        article=ArticleFactory(), candidate=_candidate(claimant, "about 1,100 soldiers")
+    )
     _, created = services.claim_propose(
         article=ArticleFactory(),  # 2024-12-23 + 31 days
-        candidate=_candidate(claimant, "x", claim_date=dt.date(2025, 1, 23)),
+        candidate=_candidate(claimant, "about 1,100 soldiers", claim_date=dt.date(2025, 1, 23)),
     )
     assert created and Claim.objects.count() == 2
 
 
 def test_it_keeps_claims_apart_for_other_claimants_or_figures():
     a, b = ClaimantFactory(), ClaimantFactory()
-    services.claim_propose(article=ArticleFactory(), candidate=_candidate(a, "x"))
-    services.claim_propose(article=ArticleFactory(), candidate=_candidate(b, "x"))
-    services.claim_propose(article=ArticleFactory(), candidate=_candidate(a, "x", best=3000.0))
+    services.claim_propose(
+        article=ArticleFactory(), candidate=_candidate(a, "about 1,100 soldiers")
+    )
+    services.claim_propose(
+        article=ArticleFactory(), candidate=_candidate(b, "about 1,100 soldiers")
+    )
+    services.claim_propose(
+        article=ArticleFactory(), candidate=_candidate(a, "about 1,100 soldiers", best=3000.0)
+    )
     assert Claim.objects.count() == 3
 
 
@@ -135,7 +143,9 @@ def test_approve_and_next_opens_the_next_pending_claim(editor_client, editor):
 def test_reject_and_next_saves_the_editors_edits_first(editor_client):
     claim = ClaimFactory(status="pending", best=1100)
     url = reverse("admin:tracker_claim_change", args=[claim.pk])
-    data = _change_form_post(editor_client, claim, _reject_next="1", notes="duplicate figure")
+    data = _change_form_post(
+        editor_client, claim, _reject_next="1", notes="duplicate figure", _reject_reason="Duplicate"
+    )
     response = editor_client.post(url, data)
     assert response["Location"] == reverse("admin:tracker_claim_changelist")
     claim.refresh_from_db()

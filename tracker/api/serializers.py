@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker import services, trust, vocab
@@ -98,7 +99,14 @@ class ClaimSourceWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError("Give both quote_start and quote_end, or neither.")
         if start is not None and start > end:
             raise serializers.ValidationError({"quote_end": "Must not be before quote_start."})
-        return attrs
+        # The quote must be in its article; the offsets stored are the ones found there.
+        try:
+            quote, start, end = services.claim_source_check(
+                article=attrs["article"], quote=attrs["quote"], quote_start=start, quote_end=end
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from exc
+        return {**attrs, "quote": quote, "quote_start": start, "quote_end": end}
 
 
 _FIGURE = {"required": False, "allow_null": True, "min_value": 0, "max_value": 1e15}
@@ -115,22 +123,31 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
         queryset=Claimant.objects.all(), required=False, allow_null=True
     )
     sources = ClaimSourceWriteSerializer(many=True, required=False, write_only=True)
+    confirm_figures = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="When a quote's numbers do not contain the claim's figures the request is "
+        "refused (400, key confirm_figures); send true to save the figures anyway.",
+    )
 
     class Meta:
         model = Claim
         fields = [
             "id", "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure",
             "claim_date", "period_start", "period_end", "claimant", "location", "weapon_system",
-            "summary", "reliability", "credibility", "notes", "sources",
+            "summary", "reliability", "credibility", "notes", "sources", "confirm_figures",
         ]  # fmt: skip
         read_only_fields = ["id"]
 
     def create(self, validated_data):
         sources = validated_data.pop("sources", [])
+        confirm = validated_data.pop("confirm_figures", False)
         try:
             return services.claim_create(
                 created_by=self.context["request"].user,
                 sources=sources,
+                confirm_figures=confirm,
                 origin=Claim.Origin.API,
                 **validated_data,
             )
@@ -139,11 +156,13 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         sources = validated_data.pop("sources", [])
+        confirm = validated_data.pop("confirm_figures", False)
         try:
             return services.claim_update(
                 claim=instance,
                 editor=self.context["request"].user,
                 sources=sources,
+                confirm_figures=confirm,
                 **validated_data,
             )
         except DjangoValidationError as exc:
@@ -155,6 +174,33 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.Serializer):
     """No body needed: the reviewer is the caller."""
+
+
+class ApproveSerializer(serializers.Serializer):
+    """Approving: the reviewer is the caller."""
+
+    confirm_ungraded = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Required (true) to approve a claim still graded credibility 6: confirms it "
+        "cannot be judged. Otherwise grade it first (PATCH credibility).",
+    )
+    override_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=400,
+        help_text="Superusers only: approve a claim they entered or changed themselves (four "
+        "eyes), with this note, kept in the claim's history.",
+    )
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500,
+        help_text="Why the claim is rejected: one of the usual reasons ("
+        + "; ".join(services.REJECT_REASONS)
+        + ") or your own words. Kept on the claim and in its history.",
+    )
 
 
 class ClaimantSerializer(serializers.ModelSerializer):
@@ -189,11 +235,52 @@ class ArticleSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class ArticleClaimSerializer(serializers.ModelSerializer):
+    figure = serializers.CharField(source="figure_display", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = ["id", "category", "subtype", "figure", "status", "url"]
+
+    def get_url(self, claim: Claim) -> str:
+        from django.urls import reverse
+
+        request = self.context.get("request")
+        path = reverse("api:claim-detail", args=[claim.pk])
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class ArticleDetailSerializer(ArticleSerializer):
-    """The detail adds the extracted plain text (never the raw HTML as fetched)."""
+    """The detail adds the extracted plain text (never the raw HTML as fetched), the relevance
+    verdict as a sentence and the claims proposed from the article (those the caller sees)."""
+
+    relevance_summary = serializers.SerializerMethodField()
+    claims = serializers.SerializerMethodField()
 
     class Meta(ArticleSerializer.Meta):
-        fields = ArticleSerializer.Meta.fields + ["text"]
+        fields = ArticleSerializer.Meta.fields + ["relevance_summary", "claims", "text"]
+
+    def _claims(self, article: Article):
+        from tracker.selectors import claims_visible_to
+
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return (
+            claims_visible_to(user)
+            .filter(sources__article=article)
+            .distinct()
+            .order_by("-claim_date", "id")
+        )
+
+    def get_relevance_summary(self, article: Article) -> str:
+        from tracker.selectors import article_relevance_summary
+
+        return article_relevance_summary(article, figures=self._claims(article).count())
+
+    @extend_schema_field(ArticleClaimSerializer(many=True))
+    def get_claims(self, article: Article) -> list[dict]:
+        return ArticleClaimSerializer(self._claims(article), many=True, context=self.context).data
 
 
 class ArticleIngestSerializer(serializers.Serializer):

@@ -3,6 +3,8 @@ from tracker.services; nothing here re-implements a rule."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -15,7 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -64,6 +66,7 @@ def _claims_with_sources(claims):
 
 
 _ERRORS = {400: OpenApiResponse(description="Validation errors, per field.")}
+_FOUR_EYES = OpenApiResponse(description="Four eyes: another editor must approve this claim.")
 
 
 @extend_schema_view(
@@ -106,8 +109,10 @@ class ClaimViewSet(
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
             return api.ClaimWriteSerializer
-        if self.action in ("approve", "reject"):
-            return api.ReviewSerializer
+        if self.action == "approve":
+            return api.ApproveSerializer
+        if self.action == "reject":
+            return api.RejectSerializer
         return api.ClaimSerializer
 
     def get_renderers(self):
@@ -125,22 +130,44 @@ class ClaimViewSet(
 
     @extend_schema(
         summary="Approve a claim (editors)",
-        request=None,
-        responses={200: api.ClaimSerializer},
+        description="Four eyes (REVIEW_FOUR_EYES, on by default): an editor who entered or "
+        "changed the claim by hand cannot approve it (403); a superuser may, with "
+        "override_note. A claim still graded credibility 6 needs confirm_ungraded=true (400).",
+        request=api.ApproveSerializer,
+        responses={200: api.ClaimSerializer, **_ERRORS, 403: _FOUR_EYES},
     )
     @action(detail=True, methods=["post"], permission_classes=[CanReviewClaims])
     def approve(self, request, pk=None):
-        claim = services.claim_approve(claim=self.get_object(), reviewer=request.user)
+        body = api.ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            claim = services.claim_approve(
+                claim=self.get_object(),
+                reviewer=request.user,
+                grade_confirmed=body.validated_data["confirm_ungraded"],
+                override_note=body.validated_data.get("override_note", ""),
+            )
+        except DjangoValidationError as exc:
+            raise api._as_drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
         return Response(api.ClaimSerializer(claim, context={"request": request}).data)
 
     @extend_schema(
-        summary="Reject a claim (editors)",
-        request=None,
-        responses={200: api.ClaimSerializer},
+        summary="Reject a claim with a reason (editors)",
+        request=api.RejectSerializer,
+        responses={200: api.ClaimSerializer, **_ERRORS},
     )
     @action(detail=True, methods=["post"], permission_classes=[CanReviewClaims])
     def reject(self, request, pk=None):
-        claim = services.claim_reject(claim=self.get_object(), reviewer=request.user)
+        body = api.RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            claim = services.claim_reject(
+                claim=self.get_object(), reviewer=request.user, reason=body.validated_data["reason"]
+            )
+        except DjangoValidationError as exc:
+            raise api._as_drf_error(exc) from exc
         return Response(api.ClaimSerializer(claim, context={"request": request}).data)
 
 

@@ -187,11 +187,17 @@ def _claims(claimants, articles, users) -> tuple[dict[str, Claim], int]:
                 services.claim_source_add(claim=claim, **source)
         claims[spec["key"]] = claim
     # Reviewed through the same services as the admin, so reviewer and time are recorded.
+    # Seeded, not reviewed: the demo's approvals skip four eyes and the grade-6 question.
     services.claims_approve(
-        claims=Claim.objects.filter(pk__in=to_review["approved"]), reviewer=editor
+        claims=Claim.objects.filter(pk__in=to_review["approved"]),
+        reviewer=editor,
+        grade_confirmed=True,
+        four_eyes=False,
     )
     services.claims_reject(
-        claims=Claim.objects.filter(pk__in=to_review["rejected"]), reviewer=editor
+        claims=Claim.objects.filter(pk__in=to_review["rejected"]),
+        reviewer=editor,
+        reason="Demo: an example of a rejected claim",
     )
     return claims, created
 
