@@ -175,22 +175,25 @@ def _validate(instance) -> None:
     elif isinstance(instance, Article):
         # Kept as dumped: pages link an article's URL only when it is http(s) (|http_url).
         instance.full_clean(exclude=["url"])
-    else:
+    elif isinstance(instance, ClaimSource):
+        dumped = (instance.quote, instance.quote_start, instance.quote_end)
+        # ClaimSource.clean checks that the quote is in its article (tracker.quotes) and
+        # locates it; the dump's own offsets must hold it too, or the dump is damaged.
         instance.full_clean()
-    if isinstance(instance, ClaimSource):
+        quote, start, end = dumped
         problem = quote_offsets_problem(
-            text=instance.article.text,
-            quote=instance.quote,
-            start=instance.quote_start,
-            end=instance.quote_end,
+            text=instance.article.text, quote=quote, start=start, end=end
         )
         if problem:
             raise ValidationError({"quote_start": problem})
+    else:
+        instance.full_clean()
 
 
 def quote_offsets_problem(*, text: str, quote: str, start: int, end: int) -> str:
     """What is wrong with a source's quote offsets, or "" when they hold the quote. (0, 0) is
-    how the pipeline stores a quote it could not locate in the text, and is accepted."""
+    how earlier versions stored a quote they could not locate: ClaimSource.clean then looks
+    for the quote in the text, and refuses it when it is not there."""
     if (start, end) == (0, 0):
         return ""
     if not 0 <= start < end <= len(text):

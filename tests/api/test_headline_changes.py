@@ -73,7 +73,7 @@ def test_rejecting_or_editing_the_headline_claim_records_the_change(
 ):
     # Rejecting NIS's 4,700: the headline goes back to JCS's 1,100.
     with django_capture_on_commit_callbacks(execute=True):
-        services.claim_reject(claim=history["nis"], reviewer=editor)
+        services.claim_reject(claim=history["nis"], reviewer=editor, reason="Not sourced")
     # Editing JCS's figure to 1,200: 1,100 -> 1,200.
     with django_capture_on_commit_callbacks(execute=True):
         services.claim_update(claim=history["about"], editor=editor, best=1200)
@@ -113,7 +113,7 @@ def test_a_rolled_back_change_records_nothing(history, editor, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                services.claim_reject(claim=history["nis"], reviewer=editor)
+                services.claim_reject(claim=history["nis"], reviewer=editor, reason="Not sourced")
                 raise RuntimeError("abandon")
         except RuntimeError:
             pass

@@ -145,11 +145,12 @@ def test_it_lists_duplicates_and_fails_above_the_allowed_rate(paths):
     # A duplicate the merge would have caught: JCS's "more than 1,000" five days after its
     # "about 1,100", stored as its own claim (as a pipeline without the merge would).
     first = _claims("killed_or_wounded")[0]
+    planned = Article.objects.get(title="More troops planned")  # any quote it prints
     services.claim_create(
         claimant=first.claimant, category="casualties", subtype="killed_or_wounded",
         low=1000, qualifier="more_than", unit="troops", claim_date=dt.date(2025, 1, 20),
         origin="extracted",
-        sources=[{"article": Article.objects.get(title="More troops planned"), "quote": "x"}],
+        sources=[{"article": planned, "quote": planned.text.split(".")[0]}],
     )  # fmt: skip
     with pytest.raises(CommandError, match="4.00 duplicate claims per 20 articles"):
         _run("--max-per-20", "1", *paths)

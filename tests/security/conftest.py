@@ -162,7 +162,9 @@ def build_hostile() -> Hostile:
         text=f"Officials said {HOSTILE_LONG} about 2,500 troops arrived.",
         url="https://hostile.example.org/a?q=%22%3E%3Cscript%3E",
     )
-    js_article = ArticleFactory(outlet=outlet, title=P_IMG, url=JS_URL)
+    js_article = ArticleFactory(
+        outlet=outlet, title=P_IMG, url=JS_URL, text=f"First {P_BREAK} then {HOSTILE_LONG} end."
+    )
     claim = ClaimFactory(
         claimant=claimant,
         best=2500,
@@ -174,8 +176,8 @@ def build_hostile() -> Hostile:
         notes=HOSTILE_LONG,
         claim_date=dt.date(2024, 11, 1),
     )
-    # Offsets that hold the quote, or (0, 0) for a quote not found in the text (as the pipeline
-    # stores it): an import refuses anything else (tracker.exchange).
+    # Every quote is in its article with offsets that hold it (tracker.quotes): the admin, the
+    # API and an import refuse anything else.
     start = article.text.index(HOSTILE_LONG)
     ClaimSourceFactory(
         claim=claim,
@@ -184,7 +186,14 @@ def build_hostile() -> Hostile:
         quote_start=start,
         quote_end=start + len(HOSTILE_LONG),
     )
-    ClaimSourceFactory(claim=claim, article=js_article, quote=P_BREAK, quote_start=0, quote_end=0)
+    start = js_article.text.index(P_BREAK)
+    ClaimSourceFactory(
+        claim=claim,
+        article=js_article,
+        quote=P_BREAK,
+        quote_start=start,
+        quote_end=start + len(P_BREAK),
+    )
     arms = ClaimFactory(
         claimant=claimant,
         category="arms_transfer",
@@ -194,8 +203,13 @@ def build_hostile() -> Hostile:
         weapon_system=HOSTILE_SHORT,
         claim_date=dt.date(2024, 10, 1),
     )
+    start = js_article.text.index(HOSTILE_LONG)
     ClaimSourceFactory(
-        claim=arms, article=js_article, quote=HOSTILE_LONG, quote_start=0, quote_end=0
+        claim=arms,
+        article=js_article,
+        quote=HOSTILE_LONG,
+        quote_start=start,
+        quote_end=start + len(HOSTILE_LONG),
     )
     feed = Feed.objects.create(
         url="https://hostile.example.org/feed.xml",

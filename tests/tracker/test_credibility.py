@@ -138,7 +138,7 @@ def test_refresh_updates_pending_suggestions_and_never_an_editors_grade(who, edi
     by_editor.refresh_from_db()
     assert by_editor.credibility_suggested is False
     approved_one = extracted(who["isw"], best=1100)
-    services.claim_approve(claim=approved_one, reviewer=editor)
+    services.claim_approve(claim=approved_one, reviewer=editor, grade_confirmed=True)
     approved_one.refresh_from_db()
     approved_grade = approved_one.credibility
 

@@ -29,13 +29,13 @@ def _dump(**claim_overrides) -> list[dict]:
         "unit": "troops",
         "measure": "cumulative",
         "claim_date": "2024-12-23",
-        "claimant": 1,
+        "claimant": 901,
         "reliability": "B",
         "credibility": 2,
         "status": "approved",
     }
     return [
-        {"model": "tracker.claimant", "pk": 1, "fields": {"name": "Joint Chiefs of Staff"}},
+        {"model": "tracker.claimant", "pk": 901, "fields": {"name": "Joint Chiefs of Staff"}},
         {"model": "tracker.article", "pk": 1, "fields": {"title": "A report", "text": TEXT}},
         {"model": "tracker.claim", "pk": 1, "fields": {**claim, **claim_overrides}},
         {
@@ -58,7 +58,7 @@ def _lines(records: list[dict]) -> list[str]:
 
 def _nothing_written():
     return not (
-        Claimant.objects.exists()
+        Claimant.objects.filter(registry=False).exists()  # the registry ships in every DB
         or Article.objects.exists()
         or Claim.objects.exists()
         or ClaimSource.objects.exists()
@@ -158,12 +158,18 @@ def test_an_unknown_field_is_refused_with_its_line():
     assert _nothing_written()
 
 
-def test_a_quote_the_pipeline_could_not_locate_is_kept():
-    # (0, 0) is how claim_source_add stores a quote missing from the text.
+def test_unlocated_offsets_are_located_and_a_quote_not_in_its_article_is_refused():
+    # (0, 0) is how earlier versions stored a quote they could not locate: the quote is looked
+    # up in the article (15–58 here); one that is not there is refused, as in the admin and API.
     records = _dump()
-    records[3]["fields"].update(quote="words from elsewhere", quote_start=0, quote_end=0)
+    records[3]["fields"].update(quote_start=0, quote_end=0)
     exchange.load_lines(_lines(records))
-    assert ClaimSource.objects.get().quote == "words from elsewhere"
+    assert ClaimSource.objects.values_list("quote_start", "quote_end").get() == (15, 58)
+    ClaimSource.objects.all().delete()
+    records[3]["fields"].update(quote="words from elsewhere")
+    with pytest.raises(exchange.ImportRefused) as refused:
+        exchange.load_lines(_lines(records))
+    assert "This quote is not in article" in refused.value.errors[0]
 
 
 def test_pipeline_data_round_trips_into_an_empty_database(tmp_path):

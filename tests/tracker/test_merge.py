@@ -36,6 +36,19 @@ def _candidate(claimant, quote, **overrides):
     return {**fields, **overrides}
 
 
+# Quotes are checked against their article (tracker.quotes): the factory articles print every
+# figure these cases quote.
+TEXT = (
+    "Officials said about 1,100 soldiers were killed or wounded, some 1,100 by another count "
+    "and more than 1,000 by a third. Some put it at about 12,000 deployed. 2,000 arrived on "
+    "Monday and 2,000 more arrived on Friday; 30 were lost that week."
+)
+
+
+def _article(**fields):
+    return ArticleFactory(**{"text": TEXT, **fields})
+
+
 MORE_THAN_1000 = {"low": 1000.0, "best": None, "qualifier": "more_than"}
 
 
@@ -100,7 +113,7 @@ def test_a_headline_proposed_first_takes_the_body_figure_and_claimant():
 def test_the_same_claimants_figure_12_days_later_from_another_outlet_is_one_claim(settings):
     settings.CLAIM_MERGE_WINDOW_DAYS = 30
     nis = ClaimantFactory()
-    first, later = ArticleFactory(), ArticleFactory()  # two outlets (factory: one each)
+    first, later = _article(), _article()  # two outlets (factory: one each)
     assert first.outlet != later.outlet
     services.claim_propose(article=first, candidate=_candidate(nis, "about 1,100"))
     _, created = services.claim_propose(
@@ -115,9 +128,9 @@ def test_the_same_claimants_figure_12_days_later_from_another_outlet_is_one_clai
 def test_the_same_claimants_figure_40_days_later_is_a_new_claim(settings):
     settings.CLAIM_MERGE_WINDOW_DAYS = 30
     nis = ClaimantFactory()
-    services.claim_propose(article=ArticleFactory(), candidate=_candidate(nis, "about 1,100"))
+    services.claim_propose(article=_article(), candidate=_candidate(nis, "about 1,100"))
     _, created = services.claim_propose(
-        article=ArticleFactory(),  # 2025-01-15 + 40 days: outside the 30-day window
+        article=_article(),  # 2025-01-15 + 40 days: outside the 30-day window
         candidate=_candidate(nis, "about 1,100", claim_date=dt.date(2025, 2, 24)),
     )
     assert created and Claim.objects.count() == 2
@@ -126,9 +139,9 @@ def test_the_same_claimants_figure_40_days_later_is_a_new_claim(settings):
 def test_the_window_is_a_setting(settings):
     settings.CLAIM_MERGE_WINDOW_DAYS = 10
     nis = ClaimantFactory()
-    services.claim_propose(article=ArticleFactory(), candidate=_candidate(nis, "about 1,100"))
+    services.claim_propose(article=_article(), candidate=_candidate(nis, "about 1,100"))
     _, created = services.claim_propose(
-        article=ArticleFactory(),  # 12 days apart, the window is 10
+        article=_article(),  # 12 days apart, the window is 10
         candidate=_candidate(nis, "about 1,100", claim_date=dt.date(2025, 1, 27)),
     )
     assert created
@@ -137,10 +150,10 @@ def test_the_window_is_a_setting(settings):
 def test_a_later_report_of_the_same_bound_still_merges_across_outlets():
     nis = ClaimantFactory()
     services.claim_propose(
-        article=ArticleFactory(), candidate=_candidate(nis, "more than 1,000", **MORE_THAN_1000)
+        article=_article(), candidate=_candidate(nis, "more than 1,000", **MORE_THAN_1000)
     )
     services.claim_propose(
-        article=ArticleFactory(),
+        article=_article(),
         candidate=_candidate(nis, "about 1,100", claim_date=dt.date(2025, 1, 20)),
     )
     claim = Claim.objects.get()  # pending, so it takes the more precise figure
@@ -150,10 +163,10 @@ def test_a_later_report_of_the_same_bound_still_merges_across_outlets():
 def test_an_approved_claim_keeps_the_figure_its_editor_approved():
     nis, editor = ClaimantFactory(), UserFactory()
     claim, _ = services.claim_propose(
-        article=ArticleFactory(), candidate=_candidate(nis, "more than 1,000", **MORE_THAN_1000)
+        article=_article(), candidate=_candidate(nis, "more than 1,000", **MORE_THAN_1000)
     )
-    services.claim_approve(claim=claim, reviewer=editor)
-    services.claim_propose(article=ArticleFactory(), candidate=_candidate(nis, "about 1,100"))
+    services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    services.claim_propose(article=_article(), candidate=_candidate(nis, "about 1,100"))
     claim.refresh_from_db()
     assert (claim.low, claim.best, claim.status) == (1000, None, "approved")
     assert claim.sources.count() == 2
@@ -169,10 +182,10 @@ def test_two_claimants_with_the_same_figure_on_the_same_day_are_two_claims():
         "qualifier": "exact",
         "measure": "increment",
     }
-    article = ArticleFactory()
+    article = _article()
     services.claim_propose(article=article, candidate=_candidate(gur, "2,000 arrived", **shipment))
     _, created = services.claim_propose(
-        article=ArticleFactory(), candidate=_candidate(jcs, "2,000 arrived", **shipment)
+        article=_article(), candidate=_candidate(jcs, "2,000 arrived", **shipment)
     )
     assert created and Claim.objects.count() == 2
     # Even in one article: both claimants are named.
@@ -197,15 +210,15 @@ def test_in_one_article_a_guessed_name_yields_to_the_registered_claimant():
     assert (claim.claimant, claim.reliability, claim.sources.count()) == (zelensky, "C", 2)
     # In another article the guessed name is a claimant of its own: no merge by name alone.
     _, created = services.claim_propose(
-        article=ArticleFactory(), candidate=_candidate(him, "about 12,000", **troops)
+        article=_article(), candidate=_candidate(him, "about 12,000", **troops)
     )
     assert created
 
 
 def test_unattributed_figures_in_two_articles_stay_two_claims():
-    services.claim_propose(article=ArticleFactory(), candidate=_candidate(None, "about 1,100"))
+    services.claim_propose(article=_article(), candidate=_candidate(None, "about 1,100"))
     _, created = services.claim_propose(
-        article=ArticleFactory(), candidate=_candidate(None, "about 1,100")
+        article=_article(), candidate=_candidate(None, "about 1,100")
     )
     assert created and Claim.objects.count() == 2
 
@@ -214,13 +227,13 @@ def test_increments_with_different_periods_are_two_events():
     gur = ClaimantFactory()
     week = {"measure": "increment", "best": 30.0, "qualifier": "exact"}
     services.claim_propose(
-        article=ArticleFactory(),
+        article=_article(),
         candidate=_candidate(
             gur, "30", period_start=dt.date(2025, 1, 6), period_end=dt.date(2025, 1, 12), **week
         ),
     )
     _, created = services.claim_propose(
-        article=ArticleFactory(),
+        article=_article(),
         candidate=_candidate(
             gur, "30", period_start=dt.date(2025, 1, 13), period_end=dt.date(2025, 1, 19), **week
         ),
