@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint install install-dev migrate demo worker beat serve-prod bench clean
+.PHONY: run test lint install install-dev migrate demo worker beat serve-prod bench eval clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,19 @@ serve-prod: install
 
 bench: install-dev
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Extraction scores on the shared dev set (../shared/eval, read in place): score.py's plain
+# figures, then the leave-articles-out ones. Fails only when a command crashes.
+EVAL_DIR ?= ../shared/eval
+EVAL_FOLDS ?= 5
+eval: install-dev
+	mkdir -p var/eval
+	$(PY) manage.py extract_claims $(EVAL_DIR)/dev/articles/*.txt --json > var/eval/dev-pred.json
+	@echo "== plain dev score (score.py)"
+	$(PY) $(EVAL_DIR)/score.py $(EVAL_DIR)/dev/gold.json var/eval/dev-pred.json
+	@echo "== leave-articles-out ($(EVAL_FOLDS) folds)"
+	$(PY) manage.py eval_extraction --gold $(EVAL_DIR)/dev/gold.json --folds $(EVAL_FOLDS) \
+		--score-py $(EVAL_DIR)/score.py
 
 clean:
 	rm -rf var/tracker.sqlite3 var/staticfiles

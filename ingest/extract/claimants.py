@@ -390,7 +390,10 @@ def _alias_pattern(alias: str) -> str:
         key = next(k for k, v in m.groupdict().items() if v)
         country = _COUNTRY_FORMS[_COUNTRIES[int(key[1:])]]
         rest = alias[m.end() :]
-    words = [re.escape(w).replace("'", "['’]") for w in rest.split()]
+    words = [
+        re.sub(r"(?i)defen[cs]e", "defen[cs]e", re.escape(w).replace("'", "['’]"))
+        for w in rest.split()
+    ]
     rest_rx = r"\s+".join(words)
     if rest_rx and rest.isupper() and len(rest) <= 5:
         rest_rx = f"(?-i:{rest_rx})"  # acronyms: NIS, GUR, not 'nis'

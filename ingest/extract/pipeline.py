@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 
+from . import learned
 from .assertions import find_assertions
 from .claimants import (
     MEDIA,
@@ -23,7 +24,7 @@ from .dates import claim_date, find_dates, period_start
 from .lexicon import NORTH_KOREA
 from .measure import measure_of
 from .numbers import find_quantities
-from .text import Sentence, clause_span, split_sentences
+from .text import Sentence, clause_span, split_sentences, trim
 
 _OF_WHICH = re.compile(r"\bof\s+(?:which|them|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # Subtypes that state a status rather than a count: kept beside a figure in the same sentence.
@@ -292,8 +293,63 @@ def _sentence_mentions(
                 _score(0.6, speaker.basis),
             )
         )
+    found.extend(_learned_mentions(text, sent, found, speaker, heading))
     found.sort(key=lambda m: m.quote_start)
     return found, prev_kind
+
+
+def _learned_mentions(
+    text: str, sent: Sentence, found: list[Mention], speaker: _Speaker, heading: bool
+) -> list[Mention]:
+    """The learned sentence stage: a claim without a number of a category the rules did not
+    find in this sentence, when the model says the sentence states one."""
+    model = learned.current()
+    if model is None and not learned.is_collecting():
+        return []
+    sentence = text[sent.start : sent.end]
+    hits = {
+        ("num:" if _has_number(m) else "assert:")
+        + m.category
+        + ("/" + m.subtype if m.subtype else "")
+        for m in found
+    } | {("num:" if _has_number(m) else "assert:") + m.category for m in found}
+    feats = learned.sentence_features(sentence, first=sent.index == 0, rule_hits=hits)
+    learned.record(sent.start, sent.end, feats)
+    if model is None or heading:
+        return []
+    have = {m.category for m in found if not _has_number(m)}
+    out = []
+    for cat in learned.CATEGORIES:
+        if cat in have:
+            continue
+        p = model.prob(cat, feats)
+        if p < learned.THRESHOLD:
+            continue
+        sub, unit = learned.guess_subtype(cat, sentence)
+        s, e = trim(text, sent.start, sent.end)
+        out.append(
+            Mention(
+                cat,
+                sub,
+                None,
+                None,
+                None,
+                "none",
+                unit,
+                speaker.claimant,
+                _iso(speaker.date),
+                text[s:e],
+                s,
+                e,
+                f"learned:{cat} p={p:.2f}; claimant {speaker.basis}",
+                score=_score(round(0.3 + 0.3 * p, 2), speaker.basis),
+            )
+        )
+    return out
+
+
+def _has_number(m: Mention) -> bool:
+    return m.low is not None or m.best is not None or m.high is not None
 
 
 def _about_north_korea(text: str, sentences: list[Sentence], i: int) -> bool:
