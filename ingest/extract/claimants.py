@@ -50,6 +50,8 @@ DEFAULT_ALIASES: dict[str, str] = {
     "National Intelligence Service": SK_NIS,
     "NIS": SK_NIS,
     "spy agency": SK_NIS,
+    "South's military": SK_JCS,
+    "South's spy agency": SK_NIS,
     "South Korean intelligence": SK_NIS,
     "South Korean intelligence agency": SK_NIS,
     "South Korean military intelligence": SK_DIA,

@@ -170,8 +170,78 @@ def extract_mentions(
                 continue  # "North Korea fired 10 missiles into the sea": a test, not a transfer
             if near_nk or (m.category == "border_activity" and nk_in_article):
                 out.append(m)
+    _credit_relayed(text, out, all_mentions, dominant)
     _harmonise_qualifiers(out)
     return out
+
+
+# "a lawmaker said, citing the spy agency", "after a briefing by Seoul's spy agency",
+# "citing a briefing from Ukraine's intelligence chief": the asserter is the one cited
+_RELAY_CUE = re.compile(
+    r"\b(?:citing|cited|quoting|after\s+(?:a|being|the)\s+(?:closed-door\s+)?"
+    r"(?:briefing|briefed)\s+(?:by|from|with)|briefing\s+(?:by|from)|briefed\s+by|"
+    r"(?:relaying|relayed)\s+(?:a\s+|the\s+)?(?:briefing|report|assessment)\s+(?:by|from|of))\s+",
+    re.IGNORECASE,
+)
+# who relays rather than asserts: members of parliament
+_RELAYER = re.compile(
+    r"\b(?:lawmakers?|legislators?|Rep\.|MPs?|parliamentarians?|assembly\s?m[ae]n|"
+    r"members?\s+of\s+(?:parliament|the\s+\w+\s+committee))\b",
+    re.IGNORECASE,
+)
+# a claimant that only points back: "him", "the agency", "it said"
+_POINTER = re.compile(
+    r"(?:he|she|him|her|it|they|them|(?:the\s+)?(?:agency|ministry|office|service|military|"
+    r"official|officials|spokesperson|spokesman|spokeswoman|minister|source|sources))",
+    re.IGNORECASE,
+)
+
+
+def _credit_relayed(text: str, out: list[Mention], alias_mentions, dominant: str | None) -> None:
+    """Relayed claims go to the original asserter; pointer words to the nearest named one.
+
+    A lawmaker relaying a briefing ("told reporters, citing the NIS") is credited to the cited
+    source, in that sentence and wherever the same relayer speaks later in the article.
+    """
+    relays = []  # (position, source)
+    relayers: set[str] = set()
+    for cue in _RELAY_CUE.finditer(text):
+        near = [
+            (is_country_level(n), s, n)
+            for s, _, n in alias_mentions
+            if cue.end() <= s < cue.end() + 110 and n not in MEDIA and not _RELAYER.search(n)
+        ]
+        # a named body ("Seoul's spy agency") over its country; a country only right after
+        src = next((n for level, _, n in near if not level), None)
+        if src is None and near and near[0][1] - cue.end() <= 15:
+            src = near[0][2]
+        if src is None:
+            continue
+        relays.append((cue.start(), src))
+        line_lo = text.rfind("\n", 0, cue.start()) + 1
+        for m in out:  # the one who relays in the sentence of the cue
+            if line_lo <= m.quote_start <= cue.start() + 200 and m.claimant and m.claimant != src:
+                if _RELAYER.search(m.claimant) or re.fullmatch(
+                    r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*", m.claimant
+                ):
+                    relayers.add(m.claimant)
+    named = [m.claimant for m in out if m.claimant and not _POINTER.fullmatch(m.claimant.strip())]
+    last_named: str | None = None
+    for m in out:
+        name = m.claimant or ""
+        if relays and name and (name in relayers or _RELAYER.search(name)):
+            before = [(m.quote_start - p, s) for p, s in relays if p <= m.quote_end + 200]
+            src = min(before)[1] if before else relays[0][1]
+            m.claimant = src
+            m.rule += "; claimant relayed: the cited source"
+        elif name and _POINTER.fullmatch(name.strip()):
+            ahead = named[0] if named else None
+            if dominant and _POINTER.fullmatch(dominant.strip()):
+                dominant = None
+            m.claimant = last_named or dominant or ahead or m.claimant
+            m.rule += "; claimant a pointer: the nearest named claimant"
+        if m.claimant and not _POINTER.fullmatch(m.claimant.strip()):
+            last_named = m.claimant
 
 
 def _paragraph_start(sentences: list[Sentence], i: int) -> int:
