@@ -22,7 +22,7 @@ from .claimants import (
 from .classify import Kind, classify, kind_of_noun
 from .dates import claim_date, find_dates, period_start
 from .lexicon import NORTH_KOREA
-from .measure import measure_of
+from .measure import measure_with_reason, troop_subtype
 from .numbers import find_quantities
 from .text import Sentence, clause_span, split_sentences, trim
 
@@ -306,10 +306,14 @@ def _sentence_mentions(
             s, e = sent.start, sent.end
         clause = text[s:e]
         p_start = period_start(dates, s, e)
+        subtype, sub_why = kind.subtype, ""
+        if kind.category == "troop_deployment":
+            subtype, sub_why = troop_subtype(kind.subtype, text[sent.start : sent.end], clause)
+        measure, why = measure_with_reason(subtype, clause)
         found.append(
             Mention(
                 kind.category,
-                kind.subtype,
+                subtype,
                 _num(q.low),
                 _num(q.best),
                 _num(q.high),
@@ -320,9 +324,11 @@ def _sentence_mentions(
                 text[s:e],
                 s,
                 e,
-                f"{kind.rule}; qualifier {q.qualifier}; claimant {speaker.basis}",
+                f"{kind.rule}; qualifier {q.qualifier}; claimant {speaker.basis}"
+                + (f"; {subtype}: {sub_why}" if sub_why else "")
+                + f"; measure {measure}: {why}",
                 kind.weapon_system,
-                measure_of(kind.subtype, clause),
+                measure,
                 _iso(p_start),
                 _iso(speaker.date) if p_start else None,
                 _score(0.8, speaker.basis),
