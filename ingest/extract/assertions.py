@@ -499,7 +499,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
     (
         # "re-deployed several to the frontline", "they had been redeployed there"
         re.compile(
-            r"\b(?:re-?deployed|moved|transferred|sent|shifted)\s+(?:[\w-]+\s+){0,3}?to\s+the\s+"
+            r"\b(?:re-?deployed|moved|transferred|shifted)\s+(?:[\w-]+\s+){0,3}?to\s+the\s+"
             r"front(?:[\s-]?lines?)?\b|\b(?:had|have|has)\s+been\s+[\"“]?re-?deployed\b",
             re.I,
         ),
@@ -696,7 +696,7 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
                     continue  # "Some have begun ...": North Korean troops named just before
             elif "nk" in guards and not _NK_ACTORS.search(text, lo, m.start()):
                 continue  # "... were taking part in combat": North Koreans must be the subject
-            if cat == "casualties":
+            if cat == "casualties" and not sub:
                 sub = _casualty_subtype(m.group(0))
             s, e = clause_span(text, m.start(), m.end(), lo, hi)
             s = max(s, m.start()) if m.start() - s > 80 else s

@@ -14,8 +14,7 @@ import re
 
 _PERIOD = re.compile(
     r"\b(?:in|over|during|within)\s+(?:the\s+)?(?:past|last|previous|preceding)\s+"
-    r"(?:\w+\s+)?(?:days?|weeks?|months?|24\s+hours)\b|\b(?:on|over)\s+(?:Monday|Tuesday|"
-    r"Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?:overnight|yesterday|in\s+a\s+single\s+"
+    r"(?:\w+\s+)?(?:days?|weeks?|months?|24\s+hours)\b|\b(?:overnight|yesterday|in\s+a\s+single\s+"
     r"(?:day|week|battle|attack)|in\s+one\s+day|per\s+day|a\s+day|daily)\b",
     re.IGNORECASE,
 )
@@ -25,7 +24,7 @@ _CUMULATIVE = re.compile(
     re.IGNORECASE,
 )
 _ONE_EVENT = re.compile(
-    r"\b(?:arriv(?:ed|ing|al)|latest|another|additional|new\s+batch|(?:second|third|fourth|"
+    r"\b(?:(?:have|has|had)\s+(?:\w+\s+)?arrived|newly\s+arrived|arriving|latest|another|additional|new\s+batch|(?:second|third|fourth|"
     r"fresh|new)\s+(?:batch|wave|group|contingent|rotation|deployment)|shipment|more\s+"
     r"(?:troops|soldiers|forces|personnel)|reinforcements|this\s+weekend|over\s+the\s+weekend|"
     r"one\s+day)\b",
@@ -69,16 +68,21 @@ _SPECIALISTS = re.compile(
 )
 
 
-def troop_subtype(subtype: str, sentence: str, clause: str = "") -> tuple[str, str]:
-    """The troop vocabulary for a figure first filed as `subtype`: (subtype, reason)."""
+def troop_subtype(
+    subtype: str, sentence: str, clause: str = "", counted: str = ""
+) -> tuple[str, str]:
+    """The troop vocabulary for a figure first filed as `subtype`: (subtype, reason).
+
+    `sentence` holds the figure, `clause` is its clause, `counted` the figure and its noun."""
     clause = clause or sentence
-    if subtype == "workers" and _SPECIALISTS.search(clause):
+    counted = counted or clause
+    if subtype == "workers" and _SPECIALISTS.search(counted):
         return "additional_deployment", "military specialists sent as a contingent"
     if subtype not in ("deployed", "additional_deployment"):
         return subtype, ""
     if subtype == "deployed" and _SENT_TOTAL.search(sentence) and not _THERE_NOW.search(clause):
         return "sent_total", "sent in total"
-    if subtype == "deployed" and _SPECIALISTS.search(clause):
+    if subtype == "deployed" and _SPECIALISTS.search(counted):
         return "additional_deployment", "military specialists sent as a contingent"
     if subtype == "deployed" and _ONE_EVENT.search(clause) and not _CUMULATIVE.search(clause):
         cue = _ONE_EVENT.search(clause).group(0)
@@ -90,7 +94,7 @@ def measure_with_reason(subtype: str, clause: str) -> tuple[str, str]:
     """('cumulative' | 'increment', why) for a figure of `subtype` stated in `clause`."""
     period = _PERIOD.search(clause)
     if subtype in _CASUALTY_KINDS:
-        if period:
+        if period and not _CUMULATIVE.search(clause):
             return "increment", f"a stated period ({period.group(0).lower()})"
         return "cumulative", "casualty figures are running totals unless a period is stated"
     if subtype == "additional_deployment":

@@ -185,7 +185,7 @@ _RELAY_CUE = re.compile(
 )
 # who relays rather than asserts: members of parliament
 _RELAYER = re.compile(
-    r"\b(?:lawmakers?|legislators?|Rep\.|MPs?|parliamentarians?|assembly\s?m[ae]n|"
+    r"\bRep\.|\b(?:lawmakers?|legislators?|MPs?|parliamentarians?|assembly\s?m[ae]n|"
     r"members?\s+of\s+(?:parliament|the\s+\w+\s+committee))\b",
     re.IGNORECASE,
 )
@@ -225,7 +225,13 @@ def _credit_relayed(text: str, out: list[Mention], alias_mentions, dominant: str
                     r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*", m.claimant
                 ):
                     relayers.add(m.claimant)
-    named = [m.claimant for m in out if m.claimant and not _POINTER.fullmatch(m.claimant.strip())]
+    named = [
+        m.claimant
+        for m in out
+        if m.claimant
+        and not _POINTER.fullmatch(m.claimant.strip())
+        and not _RELAYER.search(m.claimant)
+    ]
     last_named: str | None = None
     for m in out:
         name = m.claimant or ""
@@ -236,11 +242,15 @@ def _credit_relayed(text: str, out: list[Mention], alias_mentions, dominant: str
             m.rule += "; claimant relayed: the cited source"
         elif name and _POINTER.fullmatch(name.strip()):
             ahead = named[0] if named else None
-            if dominant and _POINTER.fullmatch(dominant.strip()):
+            if dominant and (_POINTER.fullmatch(dominant.strip()) or _RELAYER.search(dominant)):
                 dominant = None
             m.claimant = last_named or dominant or ahead or m.claimant
             m.rule += "; claimant a pointer: the nearest named claimant"
-        if m.claimant and not _POINTER.fullmatch(m.claimant.strip()):
+        if (
+            m.claimant
+            and not _POINTER.fullmatch(m.claimant.strip())
+            and not _RELAYER.search(m.claimant)
+        ):
             last_named = m.claimant
 
 
@@ -308,7 +318,9 @@ def _sentence_mentions(
         p_start = period_start(dates, s, e)
         subtype, sub_why = kind.subtype, ""
         if kind.category == "troop_deployment":
-            subtype, sub_why = troop_subtype(kind.subtype, text[sent.start : sent.end], clause)
+            subtype, sub_why = troop_subtype(
+                kind.subtype, text[sent.start : sent.end], clause, text[q.start : kind.end]
+            )
         measure, why = measure_with_reason(subtype, clause)
         found.append(
             Mention(
