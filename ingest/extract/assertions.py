@@ -680,12 +680,14 @@ def _factual(text: str, lo: int, at: int, guards: str) -> bool:
 def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
     """Claims without numbers in the sentence text[lo:hi]."""
     out = _arms(text, lo, hi) + _russia_gives(text, lo, hi)
-    for rx, cat, sub, unit, rule, guards in _PATTERNS:
+    for rx, cat, subtype, unit, rule, guard_words in _PATTERNS:
+        guards = set(guard_words.split("+"))
         for m in rx.finditer(text, lo, hi):
+            sub = subtype
             if "plan" in guards:
                 if _DENIAL.search(text, max(lo, m.start() - 40), m.start()):
                     continue
-            elif not _factual(text, lo, m.start(), guards):
+            elif not _factual(text, lo, m.start(), guard_words):
                 continue
             if "nk-near" in guards and not _NK_NEAR.search(text, max(0, lo - 400), hi):
                 continue  # the North (or its troops) named in the sentence or just before
