@@ -16,9 +16,8 @@ CATEGORIES: dict[str, str] = {
 # subtype -> label, per category
 SUBTYPES: dict[str, dict[str, str]] = {
     "troop_deployment": {
-        "deployed": "In Russia now (in theatre)",
-        "sent_total": "Sent in total (rotations included)",
-        "additional_deployment": "Additional deployment (one batch)",
+        "deployed": "Deployed",
+        "additional_deployment": "Additional deployment",
         "in_combat": "In combat",
         "workers": "Workers / labourers",
         "withdrawn": "Withdrawn",

@@ -530,8 +530,9 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
         # "suffered heavy losses", "after sustaining significant casualties", "losses are heavy",
         # "casualties have been high", "indications of casualties among North Korean troops"
         re.compile(
-            r"\b(?:heavy|significant|severe|high|major|substantial|huge|serious|considerable|"
-            r"mounting|massive)\s+(?:\w+\s+)?(?:losses|casualties|casualty\s+(?:rates|figures))\b|"
+            r"(?<![Tt]he\s)(?<![Tt]hese\s)(?<![Tt]hose\s)(?<![Ss]uch\s)\b(?:heavy|significant|"
+            r"severe|high|major|substantial|huge|serious|considerable|mounting|massive)\s+(?:\w+\s+)?"
+            r"(?:losses|casualties|casualty\s+(?:rates|figures))\b|"
             r"\b(?:losses|casualties)\s+(?:are|were|have\s+been|has\s+been|had\s+been)\s+(?:\w+ly\s+)?"
             r"(?:heavy|high|significant|severe|mounting)\b|\b(?:casualties|losses|injuries|deaths)\s+"
             r"(?:and\s+(?:injuries|casualties)\s+)?(?:among|of|in)\s+(?:the\s+)?North\s+Korean\b",
@@ -642,7 +643,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
             re.I,
         ),
         "border_activity",
-        "other",
+        "",
         "incidents",
         "assert:border-other",
         "modal+nk-near",
@@ -700,10 +701,26 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
                 continue  # "... were taking part in combat": North Koreans must be the subject
             if cat == "casualties" and not sub:
                 sub = _casualty_subtype(m.group(0))
+            elif cat == "border_activity" and not sub:
+                sub = _border_subtype(m.group(0))
             s, e = clause_span(text, m.start(), m.end(), lo, hi)
             s = max(s, m.start()) if m.start() - s > 80 else s
             out.append(Assertion(s, e, cat, sub, unit, "", rule, (m.start(), m.end())))
     return out
+
+
+def _border_subtype(words: str) -> str:
+    """The nearest border subtype of the tracker's vocabulary (it has no 'other'): signal
+    jamming -> gps_jamming; fire across the line -> warning_shots; roads or rails blown up ->
+    fence (works on the border line); drones over the other side -> mdl_crossings."""
+    low = words.lower()
+    if re.search(r"jamm|interference|disruption", low):
+        return "gps_jamming"
+    if "fire" in low:
+        return "warning_shots"
+    if "drone" in low:
+        return "mdl_crossings"
+    return "fence"
 
 
 def _casualty_subtype(words: str) -> str:

@@ -231,7 +231,7 @@ _DEFAULT_SUBTYPE = {
     "troop_deployment": "deployed",
     "casualties": "killed_or_wounded",
     "arms_transfer": "other_weapons",
-    "border_activity": "other",
+    "border_activity": "fence",
     "other": "other",
 }
 

@@ -60,7 +60,8 @@ _ATOM = re.compile(
     r"(?P<vague>\b(?:the\s+(?:low|high|mid)\s+(?=(?:hundreds|thousands)\b))?"
     r"(?:(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens|millions|"
     r"scores(?=\s+of))\b|\b(?:several|a\s+few)\s+(?:hundred|thousand|dozen|million)\b)"
-    r"|(?P<digits>(?<![\w.,/#])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d))"
+    r"|(?P<digits>(?<![\w.,/#])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+    r"(?![\w,]|\.\d|\s\d)|\d+)(?:\.\d+)?(?![\d,]\d))"
     r"(?P<scale>(?:\s*|-)(?:million|billion|thousand|hundred)\b|(?:k|mn|bn|m)\b)?"
     rf"|(?P<words>\b{_WORDNUM}\b)"
     r"|(?P<times>\b(?:once|twice|thrice)\b)",
@@ -257,7 +258,7 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
                 _Atom(
                     start,
                     m.end(),
-                    float(raw.replace(",", "")) * scale,
+                    float(re.sub(r"[,\s\u00a0\u202f]", "", raw)) * scale,
                     "money" if money else "digits",
                     scale,
                 )
