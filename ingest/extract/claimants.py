@@ -71,6 +71,9 @@ DEFAULT_ALIASES: dict[str, str] = {
     "South Korean government": "South Korea government",
     "South Korean officials": "South Korea government",
     "Ukrainian military intelligence": UA_GUR,
+    "Ukrainian intelligence agency": UA_GUR,
+    "Ukrainian intelligence": UA_GUR,
+    "Ukrainian defence intelligence agency": UA_GUR,
     "Ukrainian Defence Intelligence": UA_GUR,
     "Ukrainian Defense Intelligence": UA_GUR,
     "Defence Intelligence of Ukraine": UA_GUR,
@@ -330,6 +333,9 @@ class ClaimantResolver:
         phrase = _tidy(phrase)
         if not phrase:
             return None
+        group = anonymous_group(phrase)
+        if group:
+            return group
         parts = re.split(r"\s+and\s+", phrase)
         if len(parts) > 1 and all(self._whole(p) for p in parts):
             return " and ".join(dict.fromkeys(self._whole(p) for p in parts))
@@ -363,6 +369,40 @@ def with_country(name: str, country: str | None) -> str:
     ):
         return f"{country} {name[0].lower()}{name[1:]}"
     return name
+
+
+# "US officials", "a senior U.S. official", "South Korean and Western intelligence sources":
+# an anonymous group is a claimant of its own, named as the text names it
+_GROUP_WORDS = (
+    r"(?:officials?|sources?|diplomats?|authorities|officers?|analysts|experts|estimates|"
+    r"intelligence\s+(?:officials?|sources?|agencies|services))"
+)
+_COUNTRY_ANY = "(?:" + "|".join(_COUNTRY_FORMS.values()) + r"|Western|Ukrainian|American|British)"
+ANONYMOUS_GROUP = re.compile(
+    r"(?:(?:an?|the|some|several|two|three|other)\s+)?(?:(?:senior|top|unnamed|anonymous|"
+    r"high-ranking|military|defen[cs]e|government|intelligence|security)\s+){0,2}"
+    + _COUNTRY_ANY
+    + r"(?:\s*(?:,|and|or)\s*(?:the\s+)?"
+    + _COUNTRY_ANY
+    + r")*\s+(?:(?:senior|military|defen[cs]e|government|intelligence|security)\s+){0,2}"
+    + _GROUP_WORDS,
+    re.IGNORECASE,
+)
+
+
+def anonymous_group(phrase: str) -> str | None:
+    """'a senior U.S. official' -> 'senior U.S. official'; None when not an anonymous group."""
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,.;:\"“”'")
+    if not ANONYMOUS_GROUP.fullmatch(phrase):
+        return None
+    return re.sub(r"^(?:an?|the|some)\s+", "", phrase, flags=re.IGNORECASE)
+
+
+# an institution rather than a person: what a country-level speaker may be narrowed to
+INSTITUTION = re.compile(
+    r"\b(?:Service|Agency|Ministry|Staff|Office|Intelligence|Council|Forces|Military|Army|"
+    r"Department|Command|Directorate|Commission|Team|Institute|Government|\(GUR\)|NIS|JCS)\b"
+)
 
 
 def is_country_level(name: str) -> bool:
@@ -407,6 +447,15 @@ def _alias_pattern(alias: str) -> str:
 def _tidy(phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase.replace("’", "'")).strip(" ,.;:\"“”'")
     phrase = re.sub(r"^(?:the|a|an|both)\s+", "", phrase, flags=re.IGNORECASE)
+    # "assessments by US officials", "a report from the agency": the author
+    phrase = re.sub(
+        r"^(?:(?:latest|new|recent|separate|joint|its|their)\s+)?(?:assessments?|estimates?|"
+        r"reports?|analys[ie]s|figures|data|statements?|briefings?)\s+(?:by|from|of)\s+"
+        r"(?:the\s+)?",
+        "",
+        phrase,
+        flags=re.IGNORECASE,
+    )
     return phrase.strip()
 
 

@@ -10,9 +10,11 @@ from dataclasses import asdict, dataclass, replace
 from . import learned
 from .assertions import find_assertions
 from .claimants import (
+    INSTITUTION,
     MEDIA,
     Attribution,
     ClaimantResolver,
+    anonymous_group,
     country_of,
     find_attributions,
     is_country_level,
@@ -509,7 +511,10 @@ def _refine(name: str | None, attr: Attribution, mentions) -> str | None:
     same = [
         (s, n)
         for s, _, n in mentions
-        if country_of(n) == country and not is_country_level(n) and n not in MEDIA
+        if country_of(n) == country
+        and not is_country_level(n)
+        and n not in MEDIA
+        and INSTITUTION.search(n)  # an agency, not a person ("Ukraine said" is not Zelensky)
     ]
     before = [(attr.start - s, n) for s, n in same if s < attr.start]
     if before:
@@ -521,6 +526,9 @@ def _refine(name: str | None, attr: Attribution, mentions) -> str | None:
 def _full_name(text: str, attr: Attribution, name: str | None, resolver) -> str | None:
     """'Kim also said', 'Nakatani said': a bare surname is the person named in full earlier in
     the article (the nearest such name before)."""
+    group = anonymous_group(text[attr.start : attr.end])
+    if group:
+        return group  # "US officials said": an anonymous group speaks for itself
     word = text[attr.start : attr.end].strip()
     if name != word or not re.fullmatch(r"[A-Z][a-z][\w'’-]+", word):
         return name
