@@ -395,6 +395,11 @@ def anonymous_group(phrase: str) -> str | None:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,.;:\"“”'")
     if not ANONYMOUS_GROUP.fullmatch(phrase):
         return None
+    sides = list(re.finditer(_COUNTRY_ANY, phrase, re.IGNORECASE))
+    if len(sides) > 1:  # "US and Ukrainian officials" -> "US and Ukraine officials"
+        names = list(dict.fromkeys(_country_name(c.group(0)) for c in sides))
+        tail = phrase[sides[-1].end() :].strip().lower()
+        return ", ".join(names[:-1]) + " and " + names[-1] + " " + tail
     return re.sub(r"^(?:an?|the|some)\s+", "", phrase, flags=re.IGNORECASE)
 
 

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from . import learned
 from .assertions import find_assertions
 from .claimants import (
+    ANONYMOUS_GROUP,
     INSTITUTION,
     MEDIA,
     Attribution,
@@ -527,6 +528,10 @@ def _full_name(text: str, attr: Attribution, name: str | None, resolver) -> str 
     """'Kim also said', 'Nakatani said': a bare surname is the person named in full earlier in
     the article (the nearest such name before)."""
     group = anonymous_group(text[attr.start : attr.end])
+    if group is None and is_country_level(name or ""):
+        # "by US and Ukrainian officials": the alias is only the first country of the group
+        m = ANONYMOUS_GROUP.match(text, attr.start, min(len(text), attr.start + 90))
+        group = anonymous_group(m.group(0)) if m else None
     if group:
         return group  # "US officials said": an anonymous group speaks for itself
     word = text[attr.start : attr.end].strip()
