@@ -499,7 +499,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
     (
         # "re-deployed several to the frontline", "they had been redeployed there"
         re.compile(
-            r"\b(?:re-?deployed|moved|transferred|shifted)\s+(?:[\w-]+\s+){0,3}?to\s+the\s+"
+            r"\b(?:re-?deployed|moved|transferred|shifted)\s+(?:[\w-]+\s+){0,5}?to\s+the\s+"
             r"front(?:[\s-]?lines?)?\b|\b(?:had|have|has)\s+been\s+[\"“]?re-?deployed\b",
             re.I,
         ),

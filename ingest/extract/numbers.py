@@ -103,7 +103,7 @@ _COUNTED = re.compile(
 _RATIO = re.compile(r"\b(?:one|\d+)\s+(?:in|out\s+of)\s+$", re.IGNORECASE)
 # "three of the seven missiles", "Of the 331 cases, 279 …": the whole the part is taken from
 _PART_OF = re.compile(
-    r"(?:\b(?:[a-z]+|\d[\d,]*)\s+(?:out\s+)?of\s+(?:the|its|their|these|those|all)\s+|"
+    r"(?:\b(?:[A-Za-z]+|\d[\d,]*)\s+(?:out\s+)?of\s+(?:the|its|their|these|those|all)\s+|"
     r"(?:^|[.;:]\s+|\n)(?i:of)\s+the\s+)$"
 )
 # "one-fifth", "one third", "two-thirds": a share, not a count

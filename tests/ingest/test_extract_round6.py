@@ -1,0 +1,290 @@
+"""Round 6 mechanisms (issue 14), each with our own sentences: figures in more phrasings,
+claims without numbers, attribution that follows the text, measure and the troop vocabulary."""
+
+import pytest
+
+from ingest.extract import extract_mentions
+from ingest.extract.numbers import find_quantities
+
+
+def found(text, published="2025-03-12"):
+    return extract_mentions(text, published=published)
+
+
+def figures(text):
+    return [(q.low, q.best, q.high, q.qualifier) for q in find_quantities(text)]
+
+
+def plain(text):
+    """(category, subtype) of the claims without a number."""
+    return [(m.category, m.subtype) for m in found(text) if m.qualifier == "none"]
+
+
+def claimants(text):
+    return [m.claimant for m in found(text)]
+
+
+# figures in every phrasing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The North floated 25-hundred balloons.", [(None, 2500, None, "exact")]),
+        ("Some 40 hundred shells were counted.", [(None, 4000, None, "approximately")]),
+        ("A thousand of them were wounded.", [(None, 1000, None, "exact")]),
+        ("Tens of thousands of shells arrived.", [(10000, None, None, "vague")]),
+        ("Three of the seven missiles hit the town.", [(None, 3, None, "exact")]),
+        ("4 of the 9 launchers were seen.", [(None, 4, None, "exact")]),
+        ("Of the 210 reported cases, 160 were balloons.", [(None, 160, None, "exact")]),
+        ("Nearly half of the soldiers were hurt.", []),
+        ("One-fifth of them landed in the South.", []),
+        ("Two thirds of the rounds were faulty.", []),
+        ("It was the launch for the 20th time this year.", []),
+        ("The North fired shells twice.", [(None, 2, None, "exact")]),
+        ("Between 8,000 and 9,000 troops moved.", [(8000, None, 9000, "range")]),
+        ("Inspectors found 12 000 containers.", [(None, 12000, None, "exact")]),
+        ("It shipped more than 30 170mm guns.", [(30, None, None, "more_than")]),
+    ],
+)
+def test_figures_in_many_phrasings(text, expected):
+    assert figures(text) == expected
+
+
+def test_a_share_of_casualties_is_a_claim_kept_without_a_number():
+    text = (
+        "Kyiv said 2,000 North Korean troops were hurt and one-third of these losses were deaths."
+    )
+    kinds = [(m.subtype, m.best) for m in found(text) if m.category == "casualties"]
+    assert ("killed", None) in kinds
+
+
+# claims without numbers: facts proposed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The agency said more North Korean soldiers are expected to be sent to Russia soon.",
+            ("troop_deployment", "additional_deployment"),
+        ),
+        (
+            "Officials reported fresh troop rotations from North Korea to the Russian front.",
+            ("troop_deployment", "additional_deployment"),
+        ),
+        (
+            "A new group of North Korean soldiers is due to arrive in Kursk next week, Kyiv said.",
+            ("troop_deployment", "additional_deployment"),
+        ),
+        (
+            "There were brief clashes between Ukrainian units and North Korean troops, he said.",
+            ("troop_deployment", "in_combat"),
+        ),
+        (
+            "North Korean soldiers have come under fire near the border, the ministry said.",
+            ("troop_deployment", "in_combat"),
+        ),
+        (
+            "Moscow used North Korean troops in night assaults on Ukrainian positions.",
+            ("troop_deployment", "in_combat"),
+        ),
+        (
+            "Seoul said the North had moved some of its units to the front line in Kursk.",
+            ("troop_deployment", "in_combat"),
+        ),
+        (
+            "Pyongyang said its soldiers fought side by side with Russian troops.",
+            ("troop_deployment", "in_combat"),
+        ),
+        (
+            "North Korean units suffered heavy losses in the fighting, the agency said.",
+            ("casualties", "killed_or_wounded"),
+        ),
+        (
+            "We have seen casualties among North Korean troops, the president said.",
+            ("casualties", "killed_or_wounded"),
+        ),
+        (
+            "Ukrainian paratroopers captured wounded North Korean soldiers near the village.",
+            ("casualties", "captured"),
+        ),
+        (
+            "State media showed Kim Jong Un mourning North Korean troops killed in Russia.",
+            ("casualties", "killed"),
+        ),
+        (
+            "Kim praised the North Korean comrades who laid down their lives abroad.",
+            ("casualties", "killed"),
+        ),
+        (
+            "The JCS said North Korea halted its noise broadcasts along the border on Monday.",
+            ("border_activity", "loudspeakers"),
+        ),
+        (
+            "North Korea resumed the launching of its rubbish balloons, the military said.",
+            ("border_activity", "balloon_launches"),
+        ),
+        (
+            "North Korea blew up sections of two roads leading south, the JCS said.",
+            ("border_activity", "fence"),
+        ),
+        (
+            "Seoul detected GPS signal jamming from North Korea near the western islands.",
+            ("border_activity", "gps_jamming"),
+        ),
+    ],
+)
+def test_a_stated_fact_without_a_number_is_proposed(text, expected):
+    assert expected in plain(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # predictions, possibilities, denials, questions, references back
+        "North Korea could send more troops to Russia next year, analysts said.",
+        "There is a possibility that more North Korean troops will be sent, he said.",
+        "Moscow denied that North Korean soldiers had come under fire.",
+        "Will North Korea send more soldiers to Russia?",
+        "The heavy losses were blamed on poor training, the agency said of North Korea's units.",
+        "North Korean troops have not suffered heavy losses, Pyongyang insisted.",
+    ],
+)
+def test_predictions_denials_questions_and_references_back_are_not_claims(text):
+    kinds = plain(text)
+    assert ("troop_deployment", "additional_deployment") not in kinds
+    assert ("troop_deployment", "in_combat") not in kinds
+    assert ("casualties", "killed_or_wounded") not in kinds
+
+
+# attribution that follows the text
+
+
+def test_a_lawmaker_citing_the_spy_agency_is_credited_to_the_agency():
+    text = (
+        "About 2,000 North Korean soldiers have been wounded, a South Korean lawmaker said on "
+        "Tuesday, citing the National Intelligence Service."
+    )
+    assert claimants(text) == ["South Korea National Intelligence Service"]
+
+
+def test_a_lawmaker_briefed_by_the_spy_agency_keeps_crediting_it_later():
+    text = (
+        "North Korea has sent about 2,000 more troops to Russia, a lawmaker said after a "
+        "briefing by Seoul's spy agency.\n"
+        "The lawmaker said 300 North Korean soldiers had been killed."
+    )
+    assert claimants(text) == ["South Korea National Intelligence Service"] * 2
+
+
+def test_seouls_military_is_the_joint_chiefs_and_the_spy_agency_is_the_nis():
+    assert claimants("Seoul's military said the North flew 90 balloons on Sunday.") == [
+        "South Korea Joint Chiefs of Staff"
+    ]
+    assert claimants("The spy agency said 150 North Korean troops had been killed.") == [
+        "South Korea National Intelligence Service"
+    ]
+
+
+def test_it_said_carries_the_nearest_named_claimant():
+    text = (
+        "Ukraine's intelligence agency said 900 North Korean troops were killed. It said 50 "
+        "more North Korean soldiers were captured."
+    )
+    assert claimants(text) == ["Ukraine Defence Intelligence (GUR)"] * 2
+
+
+def test_a_reporting_verb_before_or_after_the_claim():
+    assert claimants("The NIS said 500 North Korean soldiers were wounded.") == [
+        "South Korea National Intelligence Service"
+    ]
+    assert claimants("500 North Korean soldiers were wounded, the NIS said.") == [
+        "South Korea National Intelligence Service"
+    ]
+    assert claimants("According to the NIS, 500 North Korean soldiers were wounded.") == [
+        "South Korea National Intelligence Service"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("North Korea has sent 2,000 more troops to Russia, US officials said.", "US officials"),
+        (
+            "North Korea has sent 2,000 more troops to Russia, a senior US official said.",
+            "senior US official",
+        ),
+        (
+            "North Korean losses are heavy, according to assessments by US and Ukrainian "
+            "officials.",
+            "US and Ukraine officials",
+        ),
+    ],
+)
+def test_anonymous_groups_are_claimants_of_their_own(text, claimant):
+    assert claimants(text)[0] == claimant
+
+
+def test_a_country_speaker_is_not_narrowed_to_a_person():
+    text = (
+        "Volodymyr Zelensky thanked the troops on Sunday.\n"
+        "Ukraine said on Monday that 70 North Korean soldiers had been killed."
+    )
+    assert claimants(text) == ["Ukraine government"]
+
+
+# measure and the troop vocabulary
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "measure"),
+    [
+        (
+            "North Korea has sent a total of 15,000 troops to Russia, rotations included, Seoul said.",
+            "sent_total",
+            "cumulative",
+        ),
+        (
+            "Another 2,000 North Korean troops have arrived in Kursk, Kyiv said.",
+            "additional_deployment",
+            "increment",
+        ),
+        (
+            "Some 11,000 North Korean troops are stationed in Kursk now, the NIS said.",
+            "deployed",
+            "cumulative",
+        ),
+        (
+            "Pyongyang sent 1,200 military engineers to Kursk, Moscow said.",
+            "additional_deployment",
+            "increment",
+        ),
+    ],
+)
+def test_troop_figures_use_the_troop_vocabulary(text, subtype, measure):
+    (m,) = [m for m in found(text) if m.category == "troop_deployment" and m.best]
+    assert (m.subtype, m.measure) == (subtype, measure)
+    assert f"measure {measure}" in m.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "why"),
+    [
+        ("About 300 North Korean troops were killed, the NIS said.", "cumulative", "casualty"),
+        (
+            "About 300 North Korean troops were killed in the past week, the NIS said.",
+            "increment",
+            "past week",
+        ),
+        (
+            "So far about 300 North Korean troops have been killed, the NIS said.",
+            "cumulative",
+            "",
+        ),
+    ],
+)
+def test_casualties_are_cumulative_unless_a_period_is_stated(text, measure, why):
+    (m,) = [m for m in found(text) if m.category == "casualties"]
+    assert m.measure == measure
+    assert why in m.rule
