@@ -241,7 +241,8 @@ def test_a_country_speaker_is_not_narrowed_to_a_person():
     ("text", "subtype", "measure"),
     [
         (
-            "North Korea has sent a total of 15,000 troops to Russia, rotations included, Seoul said.",
+            "North Korea has sent a total of 15,000 troops to Russia, rotations included, "
+            "Seoul said.",
             "sent_total",
             "cumulative",
         ),
