@@ -542,7 +542,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
         "killed_or_wounded",
         "troops",
         "assert:casualties",
-        "modal+nk-near",
+        "modal+nk-near+notrel",
     ),
     (
         # "captured the first North Korean soldiers", "North Korean prisoners captured",
@@ -663,6 +663,13 @@ _DENIAL = re.compile(
     r"\b(?:not|never|no|denied|denies|deny|possibility|possible|possibly|whether|if|unless|"
     r"rumou?rs?)\b[^.;]{0,25}$"
 )
+# losses named as a reason or a description: "units that took heavy losses", "to make up for"
+_BACKGROUND_LOSS = re.compile(
+    r"(?:\b(?:that|which|who)\s+(?:had\s+|have\s+)?(?:suffered|took|taken|sustained|incurred)"
+    r"|\b(?:make\s+up\s+for|replac\w+|replenish\w*|compensate\s+for|offset)\s+(?:[\w-]+\s+)"
+    r"{0,4}?(?:(?:that|which|who)\s+(?:had\s+|have\s+)?(?:suffered|took|sustained)\s+)?)\s*$",
+    re.IGNORECASE,
+)
 _NK_NEAR = re.compile(r"\b(?:North\s+Korea\w*|Pyongyang|DPRK|the\s+North|Kim\s+Jong[- ]Un|KPA)\b")
 _BORDER_NEAR = re.compile(
     r"\b(?:North\s+Korea\w*|Pyongyang|the\s+North|DMZ|[Dd]emilitari[sz]ed|border|loudspeakers?)\b"
@@ -694,6 +701,10 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
                 continue  # the North (or its troops) named in the sentence or just before
             if "border" in guards and not _BORDER_NEAR.search(text, max(0, lo - 400), hi):
                 continue
+            if "notrel" in guards and _BACKGROUND_LOSS.search(
+                text, max(lo, m.start() - 60), m.start()
+            ):
+                continue  # "to replace units that suffered heavy losses": the reason, not the news
             if "nkprev" in guards:
                 if not _NK_TROOPS_BEFORE.search(text, max(0, lo - 250), lo):
                     continue  # "Some have begun ...": North Korean troops named just before

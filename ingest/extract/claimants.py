@@ -400,7 +400,11 @@ def anonymous_group(phrase: str) -> str | None:
         names = list(dict.fromkeys(_country_name(c.group(0)) for c in sides))
         tail = phrase[sides[-1].end() :].strip().lower()
         return ", ".join(names[:-1]) + " and " + names[-1] + " " + tail
-    return re.sub(r"^(?:an?|the|some)\s+", "", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"^(?:an?|the|some)\s+", "", phrase, flags=re.IGNORECASE)
+    if sides:  # "Ukrainian officials" -> "Ukraine officials": the side, as the registry names it
+        side = list(re.finditer(_COUNTRY_ANY, phrase, re.IGNORECASE))[0]
+        phrase = phrase[: side.start()] + _country_name(side.group(0)) + phrase[side.end() :]
+    return phrase
 
 
 # an institution rather than a person: what a country-level speaker may be narrowed to

@@ -174,6 +174,7 @@ def extract_mentions(
             if near_nk or (m.category == "border_activity" and nk_in_article):
                 out.append(m)
     _credit_relayed(text, out, all_mentions, dominant)
+    _bulletin_author(text, out, all_mentions)
     _harmonise_qualifiers(out)
     return out
 
@@ -195,9 +196,46 @@ _RELAYER = re.compile(
 # a claimant that only points back: "him", "the agency", "it said"
 _POINTER = re.compile(
     r"(?:he|she|him|her|it|they|them|(?:the\s+)?(?:agency|ministry|office|service|military|"
-    r"official|officials|spokesperson|spokesman|spokeswoman|minister|source|sources))",
+    r"official|officials|spokesperson|spokesman|spokeswoman|minister|source|sources))"
+    r"|(?-i:(?:As|But|And|While|When|Meanwhile|However|Also|Then|This|That|These|Those)"
+    r"(?:\s+the)?)",
     re.IGNORECASE,
 )
+# a title standing for the person named before it: "the Chairperson said", "the president added"
+_TITLE = re.compile(
+    r"(?:the\s+)?(?:chairperson|chairman|chairwoman|president|leader|premier|commander|"
+    r"commander-in-chief|supreme\s+leader)",
+    re.IGNORECASE,
+)
+
+
+_BULLETIN = re.compile(
+    r"\s*(?:['’]s\s+)?(?:latest\s+|daily\s+|weekly\s+|intelligence\s+)?(?:update|bulletin|"
+    r"assessment|situation\s+report|statement|briefing)\b",
+    re.IGNORECASE,
+)
+
+
+def _bulletin_author(text: str, out: list[Mention], alias_mentions) -> None:
+    """A text that opens as a named body's own update ("Latest Defence Intelligence update on
+    …") speaks for that body wherever no one else is named."""
+    opening = len(text) - len(text.lstrip())
+    first_end = text.find("\n", opening + 1)
+    first_end = len(text) if first_end < 0 else first_end
+    author = next(
+        (
+            n
+            for s, e, n in alias_mentions
+            if s < first_end and n not in MEDIA and _BULLETIN.match(text, e)
+        ),
+        None,
+    )
+    if author is None:
+        return
+    for m in out:
+        if m.rule.endswith("claimant article") or "claimant article;" in m.rule:
+            m.claimant = author
+            m.rule += "; claimant the author of the bulletin"
 
 
 def _credit_relayed(text: str, out: list[Mention], alias_mentions, dominant: str | None) -> None:
@@ -214,10 +252,8 @@ def _credit_relayed(text: str, out: list[Mention], alias_mentions, dominant: str
             for s, _, n in alias_mentions
             if cue.end() <= s < cue.end() + 110 and n not in MEDIA and not _RELAYER.search(n)
         ]
-        # a named body ("Seoul's spy agency") over its country; a country only right after
+        # a named body ("Seoul's spy agency"), never a bare country
         src = next((n for level, _, n in near if not level), None)
-        if src is None and near and near[0][1] - cue.end() <= 15:
-            src = near[0][2]
         if src is None:
             continue
         relays.append((cue.start(), src))
@@ -238,6 +274,19 @@ def _credit_relayed(text: str, out: list[Mention], alias_mentions, dominant: str
     last_named: str | None = None
     for m in out:
         name = m.claimant or ""
+        if name and _TITLE.fullmatch(name.strip()):
+            person = [
+                n
+                for s, _, n in alias_mentions
+                if s < m.quote_start
+                and not INSTITUTION.search(n)
+                and not is_country_level(n)
+                and n not in MEDIA
+            ]
+            if person:
+                m.claimant = person[-1]
+                m.rule += "; claimant a title: the person named before"
+                continue
         if relays and name and (name in relayers or _RELAYER.search(name)):
             before = [(m.quote_start - p, s) for p, s in relays if p <= m.quote_end + 200]
             src = min(before)[1] if before else relays[0][1]
@@ -350,6 +399,9 @@ def _sentence_mentions(
             )
         )
     numeric = {(m.category, m.subtype) for m in found}
+    # "suffered 3,000 casualties, heavy losses": the figure already carries the claim (a share
+    # of the losses, "a third were deaths", is a claim of its own)
+    counted_casualties = any(m.category == "casualties" for m in found)
     seen: set[tuple[str, str]] = set()
     for a in [] if heading else find_assertions(text, sent.start, sent.end):
         if a.subtype not in _STATUS_SUBTYPES and (
@@ -357,6 +409,7 @@ def _sentence_mentions(
             # "dispatched more troops, likely around 1,000": the figure is the deployment
             or (a.subtype in _SENT_SUBTYPES and any(sub in _SENT_SUBTYPES for _, sub in numeric))
             or any(s < a.core[1] and a.core[0] < e for s, e in cores)
+            or (a.category == "casualties" and counted_casualties and "share" not in a.rule)
         ):
             continue  # a figure in this sentence already carries the claim
         if (a.category, a.subtype) in seen:
@@ -493,7 +546,8 @@ def _dominant(attributions) -> tuple[str | None, str | None]:
     for cands in attributions:
         for rank, a in cands:
             if rank >= 1.5 and a.claimant not in MEDIA:
-                counts[a.claimant] += 1 if is_country_level(a.claimant) else 2
+                broad = is_country_level(a.claimant) or anonymous_group(a.claimant) is not None
+                counts[a.claimant] += 1 if broad else 2
     if not counts:
         return None, None
     name = counts.most_common(1)[0][0]
