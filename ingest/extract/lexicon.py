@@ -36,6 +36,7 @@ WEAPON_NOUNS = (
     r"(?P<sp_artillery>self-propelled\s+(?:artillery|guns?|howitzers?)|Koksan(?:\s+guns?)?)"
     r"|(?P<rocket_launchers>(?:(?:short-range\s+)?ballistic\s+)?missile\s+launchers?|"
     r"(?:multiple\s+)?rocket[- ]launchers?|MLRS|MRLs?|rocket\s+artillery|"
+    r"(?:multiple\s+)?(?:launch\s+rocket|rocket\s+launch(?:er)?)\s+systems?|"
     r"launchers?)"
     r"|(?P<anti_tank>anti-tank\s+(?:guided\s+)?missiles?|Bulsae[-\w]*)"
     r"|(?P<ballistic>(?:short-range\s+)?ballistic\s+missiles?|KN-2[345]s?|Hwasong-1[1-9]\w*|"
@@ -50,7 +51,8 @@ _COUNTED_NOUNS = (
     WEAPON_NOUNS + r"|(?P<balloon_launches>balloon\s+launch(?:es|ings)?)"
     r"|(?P<balloons>(?:trash\s+|garbage\s+|propaganda\s+)?balloons?)"
     r"|(?P<loudspeakers>loudspeakers?)|(?P<mines>(?:land)?mines)"
-    r"|(?P<casualties>casualties|losses)|(?P<deaths>deaths|fatalities)"
+    r"|(?P<casualties>casualties|losses)|(?P<deaths>deaths|fatalities|fallen\s+(?:fighters|"
+    r"soldiers|servicemen|heroes|comrades))"
     r"|(?P<goods>barrels\s+of\s+(?:crude\s+)?(?:oil|fuel|petroleum|diesel)|(?:metric\s+)?"
     r"ton(?:ne)?s\s+of\s+(?:crude\s+)?(?:oil|fuel|petroleum|food|wheat|rice|grain|flour))"
     r"|(?P<workers>(?:construction\s+)?(?:workers|labou?rers)|(?:military\s+)?builders)"
@@ -76,8 +78,9 @@ CASUALTY = re.compile(
     r"casualties|losses)"
     r"|(?P<killed>killed|dead|died|deaths?|slain|perished|lost\s+their\s+lives|KIA|eliminated|"
     r"destroyed)"
-    r"|(?P<wounded>wounded|injured|hurt)"
+    r"|(?P<wounded>wounded|injured|hurt|(?:sustained|suffered)\s+(?:[\w-]+\s+)?injuries)"
     r"|(?P<captured>captured|taken\s+(?:as\s+)?prisoners?|prisoners?\s+of\s+war|POWs?|"
+    r"took\s+(?:\w+\s+){1,3}prisoners?|"
     r"surrendered)"
     r"|(?P<missing>missing|unaccounted\s+for))\b",
     re.IGNORECASE,

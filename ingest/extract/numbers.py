@@ -152,6 +152,8 @@ _HEDGES: list[tuple[str, str]] = [
     (r"around", "approximately"),
     (r"roughly", "approximately"),
     (r"nearly", "approximately"),
+    (r"approaching", "approximately"),
+    (r"nearing", "approximately"),
     (r"almost", "approximately"),
     (r"close to", "approximately"),
     (r"an estimated", "approximately"),
@@ -292,7 +294,7 @@ def _is_number_before(text: str, atom: _Atom, at: int) -> bool:
     """The atom ends right before '… of the' that leads to position `at`."""
     return (
         re.fullmatch(
-            r"\s+(?:[a-z-]+\s+)?(?:out\s+)?of\s+(?:the|its|their|these|those|all)\s+",
+            r"\s+(?:out\s+)?of\s+(?:the|its|their|these|those|all)\s+",
             text[atom.end : at],
         )
         is not None

@@ -51,6 +51,36 @@ def test_figures_in_many_phrasings(text, expected):
     assert figures(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The wounded were approaching 800 North Korean soldiers, Kyiv said.",
+            ("wounded", None, 800, "approximately"),
+        ),
+        (
+            "Pyongyang honoured 14 fallen fighters who had served in Kursk.",
+            ("killed", None, 14, "exact"),
+        ),
+        (
+            "Seoul said 40 North Korean soldiers had died and 300 more sustained injuries.",
+            ("wounded", None, 300, "exact"),
+        ),
+        (
+            "North Korea shipped 30 122mm multiple launch rocket systems to Russia, Kyiv said.",
+            ("rocket_launchers", None, 30, "exact"),
+        ),
+        (
+            "Of the 9,000 soldiers North Korea sent, 1,200 more were recently deployed to Kursk.",
+            ("additional_deployment", None, 1200, "exact"),
+        ),
+    ],
+)
+def test_counted_nouns_in_more_phrasings(text, expected):
+    got = [(m.subtype, m.low, m.best, m.qualifier) for m in found(text) if m.best or m.low]
+    assert expected in got
+
+
 def test_a_share_of_casualties_is_a_claim_kept_without_a_number():
     text = (
         "Kyiv said 2,000 North Korean troops were hurt and one-third of these losses were deaths."
