@@ -318,7 +318,14 @@ class ClaimantResolver:
             parts.append(f"(?P<a{len(self._canonical)}>{_alias_pattern(alias)})")
             self._canonical.append(table[alias])
         body = "|".join(parts) or r"(?!x)x"
-        self._rx = re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE)
+        # One pass of one compiled pattern over the text. The gate in front rejects most word
+        # starts at once: a name starts with a capital (or a digit), and only the aliases
+        # written in lower case (and "the" before a country) may start with a small letter.
+        lower = sorted(
+            {re.escape(a.split()[0].lower()) for a in table if a[:1].islower()} | {"the"}
+        )
+        gate = r"(?=(?-i:[A-Z0-9])|(?:" + "|".join(lower) + r")\b)"
+        self._rx = re.compile(r"(?<![\w-])" + gate + r"(?:" + body + r")(?![\w-])", re.IGNORECASE)
 
     def mentions(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of every alias in text[lo:hi]."""

@@ -319,3 +319,27 @@ def test_casualties_are_cumulative_unless_a_period_is_stated(text, measure, why)
     (m,) = [m for m in found(text) if m.category == "casualties"]
     assert m.measure == measure
     assert why in m.rule
+
+
+# speed: the alias scan is one compiled pattern with a gate in front
+
+
+def test_the_alias_scan_is_one_pattern_and_finds_capitalised_and_lower_case_aliases():
+    from ingest.extract.claimants import ClaimantResolver
+
+    resolver = ClaimantResolver(
+        {"defence headquarters": "South Korea Ministry of National Defense"}
+    )
+    text = (
+        "The NIS and the spy agency's analysts disagreed; state media and defence headquarters "
+        "said otherwise, as did Seoul's military."
+    )
+    names = [n for _, _, n in resolver.mentions(text)]
+    assert names == [
+        "South Korea National Intelligence Service",
+        "South Korea National Intelligence Service",
+        "North Korea KCNA",
+        "South Korea Ministry of National Defense",
+        "South Korea Joint Chiefs of Staff",
+    ]
+    assert hasattr(resolver._rx, "finditer")  # a single compiled pattern, not one per alias
