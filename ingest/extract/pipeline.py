@@ -33,6 +33,7 @@ _OF_WHICH = re.compile(r"\bof\s+(?:which|them|those|these)\s+(?:\w+\s+)?$", re.I
 # Subtypes that state a status rather than a count: kept beside a figure in the same sentence.
 _STATUS_SUBTYPES = {"in_combat"}
 _SENT_SUBTYPES = {"deployed", "additional_deployment"}
+_INCLUDING = re.compile(r"\b(?:including|such\s+as|among\s+them|notably)\b[^.;]*$", re.I)
 # "put the figure higher, at 15,000", "the number ... is likely in the low thousands": a figure
 # for the thing the paragraph is already counting
 _FIGURE_REF = re.compile(
@@ -133,7 +134,9 @@ def extract_mentions(
         speaker: _Speaker
         if best is not None:
             speaker = _Speaker(
-                best[1].claimant, claim_date(dates, best[1].anchor, published), best[1].rule
+                best[1].claimant,
+                claim_date(dates, best[1].anchor, published, text=text),
+                best[1].rule,
             )
             speaker.claimant = _refine(speaker.claimant, best[1], all_mentions)
             speaker.claimant = _antecedent(
@@ -402,10 +405,20 @@ def _sentence_mentions(
     # "suffered 3,000 casualties, heavy losses": the figure already carries the claim (a share
     # of the losses, "a third were deaths", is a claim of its own)
     counted_casualties = any(m.category == "casualties" for m in found)
+    # "200 artillery systems, including 170mm self-propelled guns": a named system of its own
+    systems = {(m.category, m.subtype, m.weapon_system) for m in found}
     seen: set[tuple[str, str]] = set()
     for a in [] if heading else find_assertions(text, sent.start, sent.end):
         if a.subtype not in _STATUS_SUBTYPES and (
-            (a.category, a.subtype) in numeric
+            (
+                (a.category, a.subtype) in numeric
+                and not (
+                    a.category == "arms_transfer"
+                    and a.weapon_system
+                    and (a.category, a.subtype, a.weapon_system) not in systems
+                    and _INCLUDING.search(text, max(sent.start, a.core[0] - 60), a.core[0])
+                )
+            )
             # "dispatched more troops, likely around 1,000": the figure is the deployment
             or (a.subtype in _SENT_SUBTYPES and any(sub in _SENT_SUBTYPES for _, sub in numeric))
             or any(s < a.core[1] and a.core[0] < e for s, e in cores)

@@ -343,3 +343,22 @@ def test_the_alias_scan_is_one_pattern_and_finds_capitalised_and_lower_case_alia
         "South Korea Joint Chiefs of Staff",
     ]
     assert hasattr(resolver._rx, "finditer")  # a single compiled pattern, not one per alias
+
+
+def test_a_date_inside_quoted_speech_is_not_when_it_was_said():
+    text = (
+        'Kim said on Thursday, "The unit that left on April 2 fought bravely and 12 North Korean '
+        'soldiers were killed."'
+    )
+    (m,) = [m for m in found(text, published="2025-09-20") if m.best == 12]
+    assert m.claim_date == "2025-09-18"
+
+
+def test_a_system_named_inside_a_counted_total_is_a_claim_of_its_own():
+    text = (
+        "Seoul said North Korea sent about 150 artillery systems to Russia, including 170mm "
+        "self-propelled guns."
+    )
+    got = [(m.subtype, m.best, m.weapon_system) for m in found(text)]
+    assert ("self_propelled_artillery", 150, "") in got
+    assert ("self_propelled_artillery", None, "170mm self-propelled gun") in got
