@@ -71,6 +71,10 @@ DEFAULT_ALIASES: dict[str, str] = {
     "South Korean government": "South Korea government",
     "South Korean officials": "South Korea government",
     "Ukrainian military intelligence": UA_GUR,
+    "Armed Forces of Ukraine": "Armed Forces of Ukraine",
+    "Ukrainian armed forces": "Armed Forces of Ukraine",
+    "South Korean defense minister": "South Korea Ministry of National Defense",
+    "South Korean defence minister": "South Korea Ministry of National Defense",
     "Ukrainian intelligence agency": UA_GUR,
     "Ukrainian intelligence": UA_GUR,
     "Ukrainian defence intelligence agency": UA_GUR,
@@ -194,14 +198,14 @@ _PERSON_COUNTRY = {
 
 # Country names in every spelling a report uses; aliases are matched through these forms.
 _COUNTRY_FORMS = {
-    "South Korea": r"(?:the\s+)?(?:South\s+Korea(?:n|['’]s)?|Seoul(?:['’]s)?)",
-    "North Korea": r"(?:North\s+Korea(?:n|['’]s)?|Pyongyang(?:['’]s)?|DPRK)",
-    "Japan": r"(?:Japan(?:ese|['’]s)?|Tokyo(?:['’]s)?)",
-    "Ukraine": r"(?:Ukraine(?:['’]s)?|Ukrainian|Kyiv(?:['’]s)?|Kiev(?:['’]s)?)",
-    "US": r"(?:(?-i:U\.S\.|US)|American|the\s+United\s+States(?:['’])?|United\s+States|"
-    r"Washington(?:['’]s)?)",
-    "UK": r"(?:(?-i:U\.K\.|UK)|British|Britain(?:['’]s)?)",
-    "Russia": r"(?:Russia(?:n|['’]s)?|Moscow(?:['’]s)?)",
+    "South Korea": r"(?:the\s+)?(?:South\s+Korea(?:n|['’ʼ]s)?|Seoul(?:['’ʼ]s)?)",
+    "North Korea": r"(?:North\s+Korea(?:n|['’ʼ]s)?|Pyongyang(?:['’ʼ]s)?|DPRK)",
+    "Japan": r"(?:Japan(?:ese|['’ʼ]s)?|Tokyo(?:['’ʼ]s)?)",
+    "Ukraine": r"(?:Ukraine(?:['’ʼ]s)?|Ukrainian|Kyiv(?:['’ʼ]s)?|Kiev(?:['’ʼ]s)?)",
+    "US": r"(?:(?-i:U\.S\.|US)|American|the\s+United\s+States(?:['’ʼ])?|United\s+States|"
+    r"Washington(?:['’ʼ]s)?)",
+    "UK": r"(?:(?-i:U\.K\.|UK)|British|Britain(?:['’ʼ]s)?)",
+    "Russia": r"(?:Russia(?:n|['’ʼ]s)?|Moscow(?:['’ʼ]s)?)",
 }
 _COUNTRY_PREFIX = re.compile(
     r"^(?:" + "|".join(f"(?P<c{i}>{p})" for i, p in enumerate(_COUNTRY_FORMS.values())) + r")"
@@ -417,7 +421,8 @@ def anonymous_group(phrase: str) -> str | None:
 # an institution rather than a person: what a country-level speaker may be narrowed to
 INSTITUTION = re.compile(
     r"\b(?:Service|Agency|Ministry|Staff|Office|Intelligence|Council|Forces|Military|Army|"
-    r"Department|Command|Directorate|Commission|Team|Institute|Government|\(GUR\)|NIS|JCS)\b"
+    r"Department|Command|Directorate|Commission|Team|Institute|Government|\(GUR\)|NIS|JCS|KCNA|"
+    r"Armed\s+Forces)\b"
 )
 
 
@@ -449,7 +454,7 @@ def _alias_pattern(alias: str) -> str:
         country = _COUNTRY_FORMS[_COUNTRIES[int(key[1:])]]
         rest = alias[m.end() :]
     words = [
-        re.sub(r"(?i)defen[cs]e", "defen[cs]e", re.escape(w).replace("'", "['’]"))
+        re.sub(r"(?i)defen[cs]e", "defen[cs]e", re.escape(w).replace("'", "['’ʼ]"))
         for w in rest.split()
     ]
     rest_rx = r"\s+".join(words)
@@ -461,7 +466,7 @@ def _alias_pattern(alias: str) -> str:
 
 
 def _tidy(phrase: str) -> str:
-    phrase = re.sub(r"\s+", " ", phrase.replace("’", "'")).strip(" ,.;:\"“”'")
+    phrase = re.sub(r"\s+", " ", phrase.replace("’", "'").replace("ʼ", "'")).strip(" ,.;:\"“”'")
     phrase = re.sub(r"^(?:the|a|an|both)\s+", "", phrase, flags=re.IGNORECASE)
     # "assessments by US officials", "a report from the agency": the author
     phrase = re.sub(
@@ -509,14 +514,15 @@ def find_attributions(
         mentions = [m for m in mentions if lo <= m[0] and m[1] <= hi]
     covered: set[int] = set()
     for s, e, name in mentions:
-        if is_country_level(name) and re.search(r"(?:n|ish|['’]s)$", text[s:e]):
+        if is_country_level(name) and re.search(r"(?:n|ish|['’ʼ]s)$", text[s:e]):
             continue  # "the South Korean spy agency": an adjective, not a speaker
         after = text[e : min(hi, e + 40)]
         before = text[max(lo, s - 40) : s]
         cue = _PREFIX_CUE.search(before)
         after = text[e : min(hi, e + 130)]
         verb = re.match(
-            r"(?:\s+(?:service|agency|ministry|office|also|previously|earlier|has|have|had|"
+            r"(?:\s+(?:service|agency|ministry|office|also|previously|earlier|has|have|had|itself|"
+            r"themselves|officially|publicly|formally|"
             r"on\s+\w+|last\s+\w+|in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b",
             after,
         ) or re.match(  # "X, on his third trip to Pyongyang, said": past an aside
@@ -595,7 +601,7 @@ def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
         return None  # "in what analysts say is a breach": a clause, not a speaker
     if _NOT_SPEAKER.match(phrase.strip()):
         return None
-    possessive = re.fullmatch(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’]s", phrase.strip())
+    possessive = re.fullmatch(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’ʼ]s", phrase.strip())
     if possessive:  # "By CSIS's estimate": the owner of the estimate
         name_s = s + text[s:e].find(possessive.group(1))
         return (name_s, name_s + len(possessive.group(1)))
