@@ -430,6 +430,14 @@ def is_country_level(name: str) -> bool:
     return name.endswith(" government")
 
 
+def side_of(name: str | None) -> str | None:
+    """The country named anywhere in a claimant name ("top Russian official" -> Russia)."""
+    if not name:
+        return None
+    m = re.search(_COUNTRY_ANY, name, re.IGNORECASE)
+    return _country_name(m.group(0)) if m else country_of(name)
+
+
 def country_of(name: str | None) -> str | None:
     """The country a canonical claimant speaks for, when its name says so."""
     if not name:

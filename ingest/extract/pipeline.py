@@ -20,6 +20,7 @@ from .claimants import (
     find_attributions,
     is_country_level,
     resolver_for,
+    side_of,
     with_country,
 )
 from .classify import Kind, classify, kind_of_noun
@@ -178,6 +179,7 @@ def extract_mentions(
                 out.append(m)
     _credit_relayed(text, out, all_mentions, dominant)
     _bulletin_author(text, out, all_mentions)
+    _named_later(out, all_mentions)
     _harmonise_qualifiers(out)
     return out
 
@@ -210,6 +212,37 @@ _TITLE = re.compile(
     r"commander-in-chief|supreme\s+leader)",
     re.IGNORECASE,
 )
+
+
+# "a top Russian official said …" in the lead, the official named in the next sentences
+_ONE_OFFICIAL = re.compile(
+    r"(?:(?:top|senior|high-ranking|leading)\s+)?\S+(?:\s\S+)?\s+official", re.IGNORECASE
+)
+
+
+_PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z'’-]+)+$")
+
+
+def _named_later(out: list[Mention], alias_mentions) -> None:
+    """Wire style names the official after the lead: 'a top Russian official said …' then
+    'Security Council secretary Sergei Shoigu said …' is that official."""
+    for m in out:
+        name = m.claimant or ""
+        if not _ONE_OFFICIAL.fullmatch(name) or anonymous_group(name) is None:
+            continue
+        side = side_of(name)
+        later = [
+            n
+            for s, _, n in alias_mentions
+            if m.quote_end <= s <= m.quote_end + 500
+            and side_of(n) == side
+            and not is_country_level(n)
+            and _PERSON_NAME.search(n)  # a named person, not an institution
+            and not INSTITUTION.search(n.split()[-1])
+        ]
+        if side and later:
+            m.claimant = later[0]
+            m.rule += "; claimant the official named after the lead"
 
 
 _BULLETIN = re.compile(

@@ -362,3 +362,38 @@ def test_a_system_named_inside_a_counted_total_is_a_claim_of_its_own():
     got = [(m.subtype, m.best, m.weapon_system) for m in found(text)]
     assert ("self_propelled_artillery", 150, "") in got
     assert ("self_propelled_artillery", None, "170mm self-propelled gun") in got
+
+
+def test_the_official_of_the_lead_is_the_one_named_next():
+    text = (
+        "North Korea will send 2,000 more builders to Russia, a top Russian official said.\n"
+        "Russian Security Council secretary Sergei Shoigu made the remarks in Pyongyang."
+    )
+    assert claimants(text)[0] == "Russian Security Council secretary Sergei Shoigu"
+
+
+def test_an_anonymous_official_stays_anonymous_when_only_an_institution_follows():
+    text = (
+        "North Korea has sent 2,000 more troops to Russia, a US official said.\n"
+        "The US State Department declined to comment on North Korea."
+    )
+    assert claimants(text)[0] == "US official"
+
+
+def test_a_country_speaker_with_itself_or_officially_before_its_verb():
+    assert claimants("Russia itself reported that 300 North Korean troops were in Kursk.") == [
+        "Russia government"
+    ]
+
+
+def test_a_title_points_to_the_person_named_before():
+    text = (
+        "Kim Jong Un met the returning engineers on Friday.\n"
+        "The Chairperson said 14 North Korean soldiers had been killed."
+    )
+    assert claimants(text) == ["Kim Jong Un"]
+
+
+def test_a_modifier_letter_apostrophe_in_a_name():
+    text = "South Koreaʼs defense minister said North Korea sent 3,000 containers to Russia."
+    assert claimants(text) == ["South Korea Ministry of National Defense"]
