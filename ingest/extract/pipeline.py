@@ -180,6 +180,7 @@ def extract_mentions(
     _credit_relayed(text, out, all_mentions, dominant)
     _bulletin_author(text, out, all_mentions)
     _named_later(out, all_mentions)
+    _report_author(out, all_mentions, set(resolver.table.values()))
     _harmonise_qualifiers(out)
     return out
 
@@ -218,6 +219,32 @@ _TITLE = re.compile(
 _ONE_OFFICIAL = re.compile(
     r"(?:(?:top|senior|high-ranking|leading)\s+)?\S+(?:\s\S+)?\s+official", re.IGNORECASE
 )
+
+
+_REPORT = re.compile(r"\b(?:report|study|assessment|review|analysis)\b", re.IGNORECASE)
+
+
+def _report_author(out: list[Mention], alias_mentions, canonical: set[str]) -> None:
+    """'according to an international monitoring report released Thursday by …': a report
+    described but not named is the one the institution named next in the text wrote."""
+    for m in out:
+        name = m.claimant or ""
+        if name in canonical or not _REPORT.search(name) or len(name.split()) < 4:
+            continue
+        bodies = [
+            (s, n)
+            for s, _, n in alias_mentions
+            if INSTITUTION.search(n)
+            and not is_country_level(n)
+            and n not in MEDIA
+            and side_of(n) is None  # an international body, not a national one
+        ]
+        after = [n for s, n in bodies if m.quote_start <= s <= m.quote_end + 1500]
+        before = [n for s, n in bodies if s < m.quote_start]
+        author = after[0] if after else (before[-1] if before else None)
+        if author:
+            m.claimant = author
+            m.rule += "; claimant the body named as the report's author"
 
 
 _PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z'’-]+)+$")

@@ -397,3 +397,12 @@ def test_a_title_points_to_the_person_named_before():
 def test_a_modifier_letter_apostrophe_in_a_name():
     text = "South Koreaʼs defense minister said North Korea sent 3,000 containers to Russia."
     assert claimants(text) == ["South Korea Ministry of National Defense"]
+
+
+def test_a_described_report_belongs_to_the_international_body_that_wrote_it():
+    text = (
+        "The Multilateral Sanctions Monitoring Team published its second study on Monday.\n"
+        "North Korea shipped more than 9,000 containers to Russia last year, according to a "
+        "new sanctions monitoring report released Monday by Japan's foreign ministry."
+    )
+    assert claimants(text) == ["Multilateral Sanctions Monitoring Team (MSMT)"]
