@@ -469,7 +469,7 @@ def _alias_pattern(alias: str) -> str:
         re.sub(r"(?i)defen[cs]e", "defen[cs]e", re.escape(w).replace("'", "['’ʼ]"))
         for w in rest.split()
     ]
-    rest_rx = r"\s+".join(words)
+    rest_rx = r"(?:\s+|-)".join(words)  # "Kim Jong Un" is also "Kim Jong-un"
     if rest_rx and rest.isupper() and len(rest) <= 5:
         rest_rx = f"(?-i:{rest_rx})"  # acronyms: NIS, GUR, not 'nis'
     if country and rest_rx:

@@ -406,3 +406,8 @@ def test_a_described_report_belongs_to_the_international_body_that_wrote_it():
         "new sanctions monitoring report released Monday by Japan's foreign ministry."
     )
     assert claimants(text) == ["Multilateral Sanctions Monitoring Team (MSMT)"]
+
+
+def test_a_hyphenated_given_name_is_the_same_person():
+    text = "Kim Jong-un said 20 North Korean soldiers had been killed in Kursk."
+    assert claimants(text) == ["Kim Jong Un"]
