@@ -58,14 +58,31 @@ _SUPPLY = re.compile(
     r"giv(?:e|es|ing|en)|gave|hand(?:ed|ing)\s+over|produc(?:e|es|ing|ed)\s+and\s+provid\w+)\b",
     re.IGNORECASE,
 )
+# "the largest supplier of weapons and ammunition to Russia", "importing ballistic missiles
+# from North Korea", "the missile … was made in North Korea"
+_SUPPLIER_OF = re.compile(
+    r"\b(?:supplier|provider|source|exporter)\s+of\s+(?:[\w-]+\s+(?:and\s+)?){0,3}$", re.I
+)
+_FROM_NK_AFTER = re.compile(
+    r"^\s+(?:\w+\s+){0,3}?(?:from|made\s+in|produced\s+in|manufactured\s+in)\s+(?:North\s+Korea|"
+    r"Pyongyang)\b|^[^.;]{0,120}\b(?:was|were)\s+(?:made|produced|manufactured)\s+in\s+"
+    r"North\s+Korea\b",
+    re.I,
+)
+_IMPORT_VERB = re.compile(
+    r"\b(?:import\w*|buy\w*|bought|purchas\w*|acquir\w*|obtain\w*|procur\w*)\s+"
+    r"(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
 _NK_MADE = re.compile(
     r"North\s+Korean(?:-|\s+)(?:made|produced|supplied|manufactured|built|origin)\s+"
     r"(?:[\w-]+\s+){0,2}$|North\s+Korean\s+(?:[\w-]+\s+(?:and\s+)?){0,3}$",
     re.IGNORECASE,
 )
+NORTH_KOREA_SUBJECT = re.compile(r"\b(?:North\s+Korea|Pyongyang|the\s+North)\b")
 _USE_VERB = re.compile(
     r"\b(?:using|used|uses|fired|fires|firing|launched|launching|employ\w*|received|receives|"
-    r"acquired|recovered|found|deployed)\b",
+    r"acquired|recovered|found|deployed|identified|struck|hit)\b",
     re.IGNORECASE,
 )
 _NATION = re.compile(
@@ -74,10 +91,12 @@ _NATION = re.compile(
 )
 
 _RUSSIA_GIVES = re.compile(
-    r"\b(?:Russia|Moscow|the\s+Kremlin|Russian\s+(?:engineers|specialists|experts))\s+"
+    r"\b(?:Russia|Moscow|the\s+Kremlin|Russian\s+(?:engineers|specialists|experts|instructors|"
+    r"advisers|technicians))\s+"
     + _ADV
     + r"(?:provid\w*|gave|giv\w+|transferr?\w*|shar\w+|suppl\w+|sen[dt]\w*|help\w*|assist\w*|"
-    r"deliver\w*|paid|pay\w*)\b",
+    r"deliver\w*|paid|pay\w*|export\w*|train\w*|(?:agreed|decided)\s+to\s+(?:transfer|provide|"
+    r"supply|share|give))\b",
     re.IGNORECASE,
 )
 _NK_RECEIVES = re.compile(
@@ -92,10 +111,15 @@ _NK_RECEIVES = re.compile(
 )
 _TECH = re.compile(
     r"\b(?:technolog\w*|know-how|expertise|satellites?|nuclear|submarines?|"
-    r"engines?|aircraft|fighter\s+jets?|air[\s-]defen[cs]e)\b",
+    r"engines?|aircraft|fighter\s+jets?|air[\s-]defen[cs]e|technical|data|guidance|production|"
+    r"pilots|training)\b",
     re.IGNORECASE,
 )
-_PAYMENT = re.compile(r"\b(?:cash|money|payments?|dollars|oil|fuel|food|wheat|rice)\b", re.I)
+_PAYMENT = re.compile(
+    r"\b(?:cash|money|payments?|dollars|oil|fuel|food|wheat|rice|petroleum|energy|financial|"
+    r"thanking)\b",
+    re.I,
+)
 
 # (pattern, category, subtype, unit, rule, guards): guards "modal" or "modal+intent"
 _NK_TROOPS_BEFORE = re.compile(
@@ -633,6 +657,19 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
         "modal+nk-near",
     ),
     (
+        # "established drone production with Russia's help": what Russia gives in return
+        re.compile(
+            r"\b(?:with|thanks\s+to|through)\s+(?:the\s+)?(?:Russia['’ʼ]s|Moscow['’ʼ]s|Russian)\s+"
+            r"(?:help|assistance|support|technical\s+(?:help|assistance|support))\b",
+            re.I,
+        ),
+        "other",
+        "technology_transfer",
+        "",
+        "assert:russia-gives",
+        "modal+nk-near",
+    ),
+    (
         # roads blown up, counter-fire, signal jamming or interference, drones over a capital
         re.compile(
             r"\b(?:blew|blown|blowing|blow)\s+up\s+(?:[\w-]+\s+){0,5}?(?:roads?|rail\w*|tracks|"
@@ -782,6 +819,24 @@ def _arms(text: str, lo: int, hi: int) -> list[Assertion]:
                     r"[\s“\"‘]*", text[v.end() : w.start()]
                 ):
                     start = v.start()
+        if rule is None and (
+            (
+                _SUPPLIER_OF.search(text, max(lo, w.start() - 60), w.start())
+                and re.match(
+                    r"\s+(?:\w+\s+){0,3}?to\s+(?:Russia|the\s+Russian|Moscow)", text[w.end() : hi]
+                )
+                and NORTH_KOREA_SUBJECT.search(text, lo, w.start())
+            )
+            or (
+                (
+                    _IMPORT_VERB.search(text, max(lo, w.start() - 60), w.start())
+                    or w.start() - lo < 40
+                )
+                and _FROM_NK_AFTER.search(text[w.end() : hi])
+            )
+        ):
+            if _factual(text, lo, w.start(), "modal"):
+                rule = "assert:arms-from-north-korea"
         if rule is None and made and _USE_VERB.search(text, lo, hi):
             if _factual(text, lo, made.start(), "modal"):
                 rule = "assert:nk-made-weapon-used"
@@ -805,6 +860,10 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
         for m in rx.finditer(text, lo, hi):
             if not _factual(text, lo, m.start(), "modal+intent"):
                 continue
+            if re.search(r"\btrain\w*$", m.group(0), re.I) and not re.search(
+                r"\b(?:instructors|specialists|experts|advisers)\b", m.group(0), re.I
+            ):
+                continue  # "Russia trains …" only through its instructors
             tail_end = min(hi, m.end() + 150)
             tail = text[m.end() : tail_end]
             if (
@@ -813,8 +872,8 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
                 and not re.search(r"\bpa(?:y\w*|id)\s+for\b", text[m.end() - 8 : m.end() + 5])
             ):
                 continue
-            if _TECH.search(tail):
-                sub = "technology_transfer"
+            if _TECH.search(tail) or re.search(r"\btrain\w*$", m.group(0), re.I):
+                sub = "technology_transfer"  # instructors training crews pass on know-how
             elif _PAYMENT.search(tail):
                 sub = "payment"
             else:

@@ -163,6 +163,34 @@ def test_a_share_of_casualties_is_a_claim_kept_without_a_number():
             "Seoul detected GPS signal jamming from North Korea near the western islands.",
             ("border_activity", "gps_jamming"),
         ),
+        (
+            "Kyiv said North Korea had set up missile assembly lines with Moscow's help.",
+            ("other", "technology_transfer"),
+        ),
+        (
+            "Russian instructors are training North Korean crews to fly attack drones, Kyiv said.",
+            ("other", "technology_transfer"),
+        ),
+        (
+            "Moscow has agreed to transfer submarine technology to North Korea, officials said.",
+            ("other", "technology_transfer"),
+        ),
+        (
+            "Russia is also exporting large amounts of refined petroleum to North Korea.",
+            ("other", "payment"),
+        ),
+        (
+            "Pyongyang is now the main supplier of shells and rockets to Russia, Kyiv said.",
+            ("arms_transfer", "artillery_shells"),
+        ),
+        (
+            "The Kremlin has been importing ballistic missiles from North Korea, Washington said.",
+            ("arms_transfer", "ballistic_missiles"),
+        ),
+        (
+            "The missile that hit the school in Kharkiv was made in North Korea, Kyiv said.",
+            ("arms_transfer", "ballistic_missiles"),
+        ),
     ],
 )
 def test_a_stated_fact_without_a_number_is_proposed(text, expected):
