@@ -95,7 +95,7 @@ _RUSSIA_GIVES = re.compile(
     r"advisers|technicians))\s+"
     + _ADV
     + r"(?:provid\w*|gave|giv\w+|transferr?\w*|shar\w+|suppl\w+|sen[dt]\w*|help\w*|assist\w*|"
-    r"deliver\w*|paid|pay\w*|export\w*|train\w*|(?:agreed|decided)\s+to\s+(?:transfer|provide|"
+    r"deliver\w*|paid|pay\w*|export\w*|train\w*|working|(?:agreed|decided)\s+to\s+(?:transfer|provide|"
     r"supply|share|give))\b",
     re.IGNORECASE,
 )
@@ -667,7 +667,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
         "technology_transfer",
         "",
         "assert:russia-gives",
-        "modal+nk-near",
+        "modal+nk-near+after",
     ),
     (
         # roads blown up, counter-fire, signal jamming or interference, drones over a capital
@@ -707,6 +707,9 @@ _BACKGROUND_LOSS = re.compile(
     r"{0,4}?(?:(?:that|which|who)\s+(?:had\s+|have\s+)?(?:suffered|took|sustained)\s+)?)\s*$",
     re.IGNORECASE,
 )
+_MODAL_AFTER = re.compile(
+    r"\b(?:expected|will|would|could|may|might|likely|plans?|aims?|hopes?|seeks?)\b"
+)
 _NK_NEAR = re.compile(r"\b(?:North\s+Korea\w*|Pyongyang|DPRK|the\s+North|Kim\s+Jong[- ]Un|KPA)\b")
 _BORDER_NEAR = re.compile(
     r"\b(?:North\s+Korea\w*|Pyongyang|the\s+North|DMZ|[Dd]emilitari[sz]ed|border|loudspeakers?)\b"
@@ -742,6 +745,8 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
                 text, max(lo, m.start() - 60), m.start()
             ):
                 continue  # "to replace units that suffered heavy losses": the reason, not the news
+            if "after" in guards and _MODAL_AFTER.search(text, m.end(), min(hi, m.end() + 60)):
+                continue  # "With Russian support, Pyongyang is expected to …": a prediction
             if "nkprev" in guards:
                 if not _NK_TROOPS_BEFORE.search(text, max(0, lo - 250), lo):
                     continue  # "Some have begun ...": North Korean troops named just before
@@ -860,7 +865,7 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
         for m in rx.finditer(text, lo, hi):
             if not _factual(text, lo, m.start(), "modal+intent"):
                 continue
-            if re.search(r"\btrain\w*$", m.group(0), re.I) and not re.search(
+            if re.search(r"\b(?:train\w*|working)$", m.group(0), re.I) and not re.search(
                 r"\b(?:instructors|specialists|experts|advisers)\b", m.group(0), re.I
             ):
                 continue  # "Russia trains …" only through its instructors
@@ -872,7 +877,7 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
                 and not re.search(r"\bpa(?:y\w*|id)\s+for\b", text[m.end() - 8 : m.end() + 5])
             ):
                 continue
-            if _TECH.search(tail) or re.search(r"\btrain\w*$", m.group(0), re.I):
+            if _TECH.search(tail) or re.search(r"\b(?:train\w*|working)$", m.group(0), re.I):
                 sub = "technology_transfer"  # instructors training crews pass on know-how
             elif _PAYMENT.search(tail):
                 sub = "payment"

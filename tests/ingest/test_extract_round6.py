@@ -207,6 +207,7 @@ def test_a_stated_fact_without_a_number_is_proposed(text, expected):
         "Will North Korea send more soldiers to Russia?",
         "The heavy losses were blamed on poor training, the agency said of North Korea's units.",
         "North Korean troops have not suffered heavy losses, Pyongyang insisted.",
+        "With Russian help, North Korea is expected to build better missiles, analysts said.",
     ],
 )
 def test_predictions_denials_questions_and_references_back_are_not_claims(text):
@@ -214,6 +215,7 @@ def test_predictions_denials_questions_and_references_back_are_not_claims(text):
     assert ("troop_deployment", "additional_deployment") not in kinds
     assert ("troop_deployment", "in_combat") not in kinds
     assert ("casualties", "killed_or_wounded") not in kinds
+    assert ("other", "technology_transfer") not in kinds
 
 
 # attribution that follows the text
