@@ -20,6 +20,7 @@ US_DOD = "US Department of Defense"
 NATO_RUTTE = "NATO Secretary General Mark Rutte"
 RU_SHOIGU = "Russian Security Council secretary Sergei Shoigu"
 CSIS = "Center for Strategic and International Studies"
+UA_CCD_KOVALENKO = "Ukraine Center for Countering Disinformation head Andriy Kovalenko"
 
 # A named official's canonical name -> the institution they speak for. The extractor names
 # the person (with the title, as reports do); the tracker files the claim under the
@@ -39,6 +40,8 @@ OFFICIALS: dict[str, str] = {
     "South Korea Defense Minister Kim Yong-hyun": "South Korea Ministry of National Defense",
     "South Korea Defense Minister Kim Seon-ho": "South Korea Ministry of National Defense",
     "Kremlin": "Russia Ministry of Defence",
+    "Russia Defence Minister Sergei Shoigu": "Russia Ministry of Defence",
+    UA_CCD_KOVALENKO: "Ukraine Center for Countering Disinformation",
 }
 
 DEFAULT_ALIASES: dict[str, str] = {
@@ -150,6 +153,13 @@ DEFAULT_ALIASES: dict[str, str] = {
     "Rutte": NATO_RUTTE,
     "Jens Stoltenberg": "NATO Secretary General Jens Stoltenberg",
     "Sergei Shoigu": RU_SHOIGU,
+    # named with the title the text gives him (he was defence minister until May 2024)
+    "Russian Defence Minister Sergei Shoigu": "Russia Defence Minister Sergei Shoigu",
+    "Defence Minister Sergei Shoigu": "Russia Defence Minister Sergei Shoigu",
+    "Andriy Kovalenko": UA_CCD_KOVALENKO,
+    "Andrii Kovalenko": UA_CCD_KOVALENKO,
+    "Kovalenko": UA_CCD_KOVALENKO,
+    "Center for Countering Disinformation": "Ukraine Center for Countering Disinformation",
     "Shoigu": RU_SHOIGU,
     "Valery Gerasimov": "Russian General Staff chief Valery Gerasimov",
     "Gerasimov": "Russian General Staff chief Valery Gerasimov",

@@ -204,7 +204,7 @@ _POINTER = re.compile(
     r"(?:he|she|him|her|it|they|them|(?:the\s+)?(?:agency|ministry|office|service|military|"
     r"official|officials|spokesperson|spokesman|spokeswoman|minister|source|sources))"
     r"|(?-i:(?:As|But|And|While|When|Meanwhile|However|Also|Then|This|That|These|Those)"
-    r"(?:\s+the)?)",
+    r"(?:\s+(?:the|I|we|he|she|it|they))?)",
     re.IGNORECASE,
 )
 # a title standing for the person named before it: "the Chairperson said", "the president added"

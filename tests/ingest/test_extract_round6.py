@@ -441,3 +441,10 @@ def test_a_described_report_belongs_to_the_international_body_that_wrote_it():
 def test_a_hyphenated_given_name_is_the_same_person():
     text = "Kim Jong-un said 20 North Korean soldiers had been killed in Kursk."
     assert claimants(text) == ["Kim Jong Un"]
+
+
+def test_a_titled_official_is_named_with_the_title_the_text_gives():
+    text = "Russian Defense Minister Sergei Shoigu said 1,000 North Korean sappers would arrive."
+    assert claimants(text) == ["Russia Defence Minister Sergei Shoigu"]
+    text = "Andriy Kovalenko said 600 North Korean soldiers had been wounded near Sudzha."
+    assert claimants(text) == ["Ukraine Center for Countering Disinformation head Andriy Kovalenko"]
