@@ -444,7 +444,9 @@ def test_a_hyphenated_given_name_is_the_same_person():
 
 
 def test_a_titled_official_is_named_with_the_title_the_text_gives():
-    text = "Russian Defense Minister Sergei Shoigu said 1,000 North Korean sappers would arrive."
+    text = (
+        "Russian Defense Minister Sergei Shoigu said North Korea had sent 1,000 sappers to Kursk."
+    )
     assert claimants(text) == ["Russia Defence Minister Sergei Shoigu"]
     text = "Andriy Kovalenko said 600 North Korean soldiers had been wounded near Sudzha."
     assert claimants(text) == ["Ukraine Center for Countering Disinformation head Andriy Kovalenko"]
