@@ -69,6 +69,12 @@ _FROM_NK_AFTER = re.compile(
     r"North\s+Korea\b",
     re.I,
 )
+# "some 40 percent of the shells Russia fires now come from North Korea": supply stated as origin
+_COMES_FROM_NK = re.compile(
+    r"[^.;]{0,80}?\b(?:come|comes|came|coming|originat\w+)\s+from\s+(?:North\s+Korea|"
+    r"Pyongyang)\b",
+    re.I,
+)
 _IMPORT_VERB = re.compile(
     r"\b(?:import\w*|buy\w*|bought|purchas\w*|acquir\w*|obtain\w*|procur\w*)\s+"
     r"(?:[\w-]+\s+){0,3}$",
@@ -523,7 +529,7 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
     (
         # "re-deployed several to the frontline", "they had been redeployed there"
         re.compile(
-            r"\b(?:re-?deployed|moved|transferred|shifted)\s+(?:[\w-]+\s+){0,5}?to\s+the\s+"
+            r"\b(?:re-?deployed|moved|transferred|shifted|returned)\s+(?:[\w-]+\s+){0,5}?to\s+the\s+"
             r"front(?:[\s-]?lines?)?\b|\b(?:had|have|has)\s+been\s+[\"“]?re-?deployed\b",
             re.I,
         ),
@@ -614,6 +620,35 @@ _PATTERNS: list[tuple[re.Pattern, str, str, str, str, str]] = [
         "troops",
         "assert:casualties-share",
         "modal",
+    ),
+    (
+        # "North Korean engineers have been trained at Russian drone factories"
+        re.compile(
+            r"\bNorth\s+Korean\s+(?:[\w-]+\s+){0,2}?(?:engineers|pilots|specialists|officers|troops|"
+            r"soldiers|crews|technicians|scientists|operators)\s+(?:(?:have|has|had|were|are|was|is)\s+)?"
+            r"(?:(?:been|being)\s+)?(?:trained|taught|schooled|instructed)\s+(?:at|by|in)\s+"
+            r"(?:the\s+)?(?:Russian|Russia)",
+            re.I,
+        ),
+        "other",
+        "technology_transfer",
+        "",
+        "assert:russia-gives",
+        "modal",
+    ),
+    (
+        # "nearly half of the 11,000-strong contingent has been killed or wounded": a share
+        re.compile(
+            r"\b(?:half|a\s+third|a\s+quarter|two[\s-]thirds|one[\s-]third|\d+\s*(?:%|percent))\s+of\s+"
+            r"[^.;]{0,80}?\b(?:has|have|had|were|was)\s+(?:already\s+)?been\s+(?:killed(?:\s+or\s+"
+            r"(?:wounded|injured))?|wounded|injured)\b",
+            re.I,
+        ),
+        "casualties",
+        "",
+        "troops",
+        "assert:casualties-share",
+        "modal+nk-near",
     ),
     (
         # "forces diminished by half", "numbers cut by a third"
@@ -839,6 +874,7 @@ def _arms(text: str, lo: int, hi: int) -> list[Assertion]:
                 )
                 and _FROM_NK_AFTER.search(text[w.end() : hi])
             )
+            or _COMES_FROM_NK.match(text[w.end() : hi])
         ):
             if _factual(text, lo, w.start(), "modal"):
                 rule = "assert:arms-from-north-korea"
@@ -877,9 +913,29 @@ def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
                 and not re.search(r"\bpa(?:y\w*|id)\s+for\b", text[m.end() - 8 : m.end() + 5])
             ):
                 continue
-            if _TECH.search(tail) or re.search(r"\b(?:train\w*|working)$", m.group(0), re.I):
+            tech = _TECH.search(tail)
+            pay = _PAYMENT.search(tail)
+            if tech or re.search(r"\b(?:train\w*|working)$", m.group(0), re.I):
                 sub = "technology_transfer"  # instructors training crews pass on know-how
-            elif _PAYMENT.search(tail):
+                if pay and tech and pay.start() < tech.start():
+                    # "has given Pyongyang oil, cash and help with its satellite program": both
+                    sub = "payment"
+                    ts = m.end() + tech.start()
+                    t_s = max(lo, text.rfind(" and ", m.end(), ts) + 5, m.end())
+                    t_s, t_e = clause_span(text, t_s, m.end() + tech.end(), lo, hi)
+                    out.append(
+                        Assertion(
+                            max(t_s, text.rfind(" and ", m.end(), ts) + 5),
+                            t_e,
+                            "other",
+                            "technology_transfer",
+                            "",
+                            "",
+                            "assert:russia-gives",
+                            (ts, m.end() + tech.end()),
+                        )
+                    )
+            elif pay:
                 sub = "payment"
             else:
                 continue

@@ -327,6 +327,14 @@ def _credit_relayed(text: str, out: list[Mention], alias_mentions, dominant: str
                     r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*", m.claimant
                 ):
                     relayers.add(m.claimant)
+        # nested speech: whoever speaks in the sentence of "citing X" passes on X's claim
+        s_lo = max(text.rfind(". ", 0, cue.start()) + 2, line_lo)
+        s_end = [i for i in (text.find(". ", cue.end()), text.find("\n", cue.end())) if i >= 0]
+        s_hi = min(s_end) if s_end else len(text)
+        for m in out:
+            if s_lo <= m.quote_start < s_hi and m.claimant and m.claimant != src:
+                m.claimant = src
+                m.rule += "; claimant cited in the sentence: the original asserter"
     named = [
         m.claimant
         for m in out
@@ -481,7 +489,10 @@ def _sentence_mentions(
             )
             # "dispatched more troops, likely around 1,000": the figure is the deployment
             or (a.subtype in _SENT_SUBTYPES and any(sub in _SENT_SUBTYPES for _, sub in numeric))
-            or any(s < a.core[1] and a.core[0] < e for s, e in cores)
+            or (
+                any(s < a.core[1] and a.core[0] < e for s, e in cores)
+                and "share" not in a.rule  # "half of the 11,000-strong force was killed"
+            )
             or (a.category == "casualties" and counted_casualties and "share" not in a.rule)
         ):
             continue  # a figure in this sentence already carries the claim

@@ -450,3 +450,45 @@ def test_a_titled_official_is_named_with_the_title_the_text_gives():
     assert claimants(text) == ["Russia Defence Minister Sergei Shoigu"]
     text = "Andriy Kovalenko said 600 North Korean soldiers had been wounded near Sudzha."
     assert claimants(text) == ["Ukraine Center for Countering Disinformation head Andriy Kovalenko"]
+
+
+# after held-out 5
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kyiv said North Korean units had returned to the front line near Sudzha.",
+            ("troop_deployment", "in_combat"),
+        ),
+        (
+            "North Korean pilots have been trained at Russian flight schools, the report said.",
+            ("other", "technology_transfer"),
+        ),
+        (
+            "About a third of the North Korean force has been killed or wounded, Kyiv said.",
+            ("casualties", "killed_or_wounded"),
+        ),
+        (
+            "Roughly half of the shells Russia fires now come from North Korea, Kyiv said.",
+            ("arms_transfer", "artillery_shells"),
+        ),
+    ],
+)
+def test_facts_found_after_held_out_5(text, expected):
+    assert expected in plain(text)
+
+
+def test_a_list_of_what_russia_gives_is_one_claim_per_kind():
+    text = "Moscow has given Pyongyang fuel, money and help with its rocket engines, he said."
+    kinds = plain(text)
+    assert ("other", "payment") in kinds and ("other", "technology_transfer") in kinds
+
+
+def test_a_minister_citing_an_agency_passes_on_the_agencys_claim():
+    text = (
+        "The defence minister told parliament, citing the National Intelligence Service, that "
+        "about 500 North Korean soldiers had been wounded."
+    )
+    assert claimants(text) == ["South Korea National Intelligence Service"]
