@@ -27,6 +27,7 @@ def load_texts() -> list[tuple[str, str | None]]:
         ROOT / "tests" / "ingest" / "extract_holdout2" / "articles",
         ROOT / "tests" / "ingest" / "extract_holdout3" / "articles",
         ROOT / "tests" / "ingest" / "extract_holdout4" / "articles",
+        ROOT / "tests" / "ingest" / "extract_holdout5" / "articles",
     ]
     texts = []
     for folder in folders:
