@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint install install-dev migrate demo worker beat serve-prod bench clean eval-dupes
+.PHONY: run test lint install install-dev migrate demo worker beat serve-prod bench eval eval-dupes clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,20 @@ serve-prod: install
 bench: install-dev
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# Extraction scores on the shared dev set (../shared/eval, read in place): score.py's plain
+# figures, then the leave-articles-out ones, after the duplicate count (eval-dupes, below).
+# Fails when a command crashes, and when duplicates exceed 1 per 20 articles.
+EVAL_DIR ?= ../shared/eval
+EVAL_FOLDS ?= 5
+eval: install-dev eval-dupes
+	mkdir -p var/eval
+	$(PY) manage.py extract_claims $(EVAL_DIR)/dev/articles/*.txt --json > var/eval/dev-pred.json
+	@echo "== plain dev score (score.py)"
+	$(PY) $(EVAL_DIR)/score.py $(EVAL_DIR)/dev/gold.json var/eval/dev-pred.json
+	@echo "== leave-articles-out ($(EVAL_FOLDS) folds)"
+	$(PY) manage.py eval_extraction --gold $(EVAL_DIR)/dev/gold.json --folds $(EVAL_FOLDS) \
+		--score-py $(EVAL_DIR)/score.py
+
 # Duplicate claims on the real dev articles, ingested and approved in a fresh throwaway SQLite
 # database (never the working one); fails above 1 duplicate per 20 articles.
 EVAL_DUPES_DB := var/eval-dupes.sqlite3
@@ -59,7 +73,7 @@ EVAL_DUPES_ENV := DATABASE_URL=sqlite:///$(EVAL_DUPES_DB) REDIS_URL= DASHBOARD_W
 eval-dupes: install
 	mkdir -p var && rm -f $(EVAL_DUPES_DB)
 	$(EVAL_DUPES_ENV) $(PY) manage.py migrate --noinput -v0
-	$(EVAL_DUPES_ENV) $(PY) manage.py eval_ingest --max-per-20 1 ../shared/eval/dev/articles/*.txt
+	$(EVAL_DUPES_ENV) $(PY) manage.py eval_ingest --max-per-20 1 $(EVAL_DIR)/dev/articles/*.txt
 
 clean:
 	rm -rf var/tracker.sqlite3 var/staticfiles

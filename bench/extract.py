@@ -27,6 +27,7 @@ def load_texts() -> list[tuple[str, str | None]]:
         ROOT / "tests" / "ingest" / "extract_holdout2" / "articles",
         ROOT / "tests" / "ingest" / "extract_holdout3" / "articles",
         ROOT / "tests" / "ingest" / "extract_holdout4" / "articles",
+        ROOT / "tests" / "ingest" / "extract_holdout5" / "articles",
     ]
     texts = []
     for folder in folders:
@@ -38,13 +39,17 @@ def load_texts() -> list[tuple[str, str | None]]:
     return texts
 
 
-def rate(fn, texts, seconds: float) -> float:
-    done, start = 0, time.perf_counter()
+def rate(fn, texts, seconds: float) -> tuple[float, float]:
+    """(articles per wall-clock second, articles per CPU second of this process).
+
+    On a shared machine the wall-clock rate falls with the load; the CPU rate is the rate of
+    one core and is the figure to compare with the ≥ 100 articles/s target."""
+    done, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
         for body, published in texts:
             fn(body, published)
         done += len(texts)
-    return done / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start), done / (time.process_time() - cpu)
 
 
 def main() -> None:
@@ -57,9 +62,9 @@ def main() -> None:
     naive = rate(lambda b, p: naive_mentions(b), texts, args.seconds)
     chars = sum(len(b) for b, _ in texts) / len(texts)
     print(f"texts: {len(texts)} (mean {chars:.0f} characters)")
-    print(f"rule-based extractor: {ours:8.1f} articles/s")
-    print(f"naive baseline:       {naive:8.1f} articles/s")
-    print(f"ratio baseline/ours:  {naive / ours:8.1f}x")
+    print(f"rule-based extractor: {ours[0]:8.1f} articles/s   {ours[1]:8.1f} per CPU second")
+    print(f"naive baseline:       {naive[0]:8.1f} articles/s   {naive[1]:8.1f} per CPU second")
+    print(f"ratio baseline/ours:  {naive[1] / ours[1]:8.1f}x (CPU)")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ US_DOD = "US Department of Defense"
 NATO_RUTTE = "NATO Secretary General Mark Rutte"
 RU_SHOIGU = "Russian Security Council secretary Sergei Shoigu"
 CSIS = "Center for Strategic and International Studies"
+UA_CCD_KOVALENKO = "Ukraine Center for Countering Disinformation head Andriy Kovalenko"
 
 # A named official's canonical name -> the institution they speak for. The extractor names
 # the person (with the title, as reports do); the tracker files the claim under the
@@ -39,6 +40,8 @@ OFFICIALS: dict[str, str] = {
     "South Korea Defense Minister Kim Yong-hyun": "South Korea Ministry of National Defense",
     "South Korea Defense Minister Kim Seon-ho": "South Korea Ministry of National Defense",
     "Kremlin": "Russia Ministry of Defence",
+    "Russia Defence Minister Sergei Shoigu": "Russia Ministry of Defence",
+    UA_CCD_KOVALENKO: "Ukraine Center for Countering Disinformation",
 }
 
 DEFAULT_ALIASES: dict[str, str] = {
@@ -50,6 +53,8 @@ DEFAULT_ALIASES: dict[str, str] = {
     "National Intelligence Service": SK_NIS,
     "NIS": SK_NIS,
     "spy agency": SK_NIS,
+    "South's military": SK_JCS,
+    "South's spy agency": SK_NIS,
     "South Korean intelligence": SK_NIS,
     "South Korean intelligence agency": SK_NIS,
     "South Korean military intelligence": SK_DIA,
@@ -69,6 +74,17 @@ DEFAULT_ALIASES: dict[str, str] = {
     "South Korean government": "South Korea government",
     "South Korean officials": "South Korea government",
     "Ukrainian military intelligence": UA_GUR,
+    "Armed Forces of Ukraine": "Armed Forces of Ukraine",
+    "Multilateral Sanctions Monitoring Team": "Multilateral Sanctions Monitoring Team (MSMT)",
+    "MSMT": "Multilateral Sanctions Monitoring Team (MSMT)",
+    "UN Panel of Experts": "UN Panel of Experts",
+    "UN panel of experts": "UN Panel of Experts",
+    "Ukrainian armed forces": "Armed Forces of Ukraine",
+    "South Korean defense minister": "South Korea Ministry of National Defense",
+    "South Korean defence minister": "South Korea Ministry of National Defense",
+    "Ukrainian intelligence agency": UA_GUR,
+    "Ukrainian intelligence": UA_GUR,
+    "Ukrainian defence intelligence agency": UA_GUR,
     "Ukrainian Defence Intelligence": UA_GUR,
     "Ukrainian Defense Intelligence": UA_GUR,
     "Defence Intelligence of Ukraine": UA_GUR,
@@ -137,6 +153,13 @@ DEFAULT_ALIASES: dict[str, str] = {
     "Rutte": NATO_RUTTE,
     "Jens Stoltenberg": "NATO Secretary General Jens Stoltenberg",
     "Sergei Shoigu": RU_SHOIGU,
+    # named with the title the text gives him (he was defence minister until May 2024)
+    "Russian Defence Minister Sergei Shoigu": "Russia Defence Minister Sergei Shoigu",
+    "Defence Minister Sergei Shoigu": "Russia Defence Minister Sergei Shoigu",
+    "Andriy Kovalenko": UA_CCD_KOVALENKO,
+    "Andrii Kovalenko": UA_CCD_KOVALENKO,
+    "Kovalenko": UA_CCD_KOVALENKO,
+    "Center for Countering Disinformation": "Ukraine Center for Countering Disinformation",
     "Shoigu": RU_SHOIGU,
     "Valery Gerasimov": "Russian General Staff chief Valery Gerasimov",
     "Gerasimov": "Russian General Staff chief Valery Gerasimov",
@@ -189,14 +212,14 @@ _PERSON_COUNTRY = {
 
 # Country names in every spelling a report uses; aliases are matched through these forms.
 _COUNTRY_FORMS = {
-    "South Korea": r"(?:the\s+)?(?:South\s+Korea(?:n|['’]s)?|Seoul(?:['’]s)?)",
-    "North Korea": r"(?:North\s+Korea(?:n|['’]s)?|Pyongyang(?:['’]s)?|DPRK)",
-    "Japan": r"(?:Japan(?:ese|['’]s)?|Tokyo(?:['’]s)?)",
-    "Ukraine": r"(?:Ukraine(?:['’]s)?|Ukrainian|Kyiv(?:['’]s)?|Kiev(?:['’]s)?)",
-    "US": r"(?:(?-i:U\.S\.|US)|American|the\s+United\s+States(?:['’])?|United\s+States|"
-    r"Washington(?:['’]s)?)",
-    "UK": r"(?:(?-i:U\.K\.|UK)|British|Britain(?:['’]s)?)",
-    "Russia": r"(?:Russia(?:n|['’]s)?|Moscow(?:['’]s)?)",
+    "South Korea": r"(?:the\s+)?(?:South\s+Korea(?:n|['’ʼ]s)?|Seoul(?:['’ʼ]s)?)",
+    "North Korea": r"(?:North\s+Korea(?:n|['’ʼ]s)?|Pyongyang(?:['’ʼ]s)?|DPRK)",
+    "Japan": r"(?:Japan(?:ese|['’ʼ]s)?|Tokyo(?:['’ʼ]s)?)",
+    "Ukraine": r"(?:Ukraine(?:['’ʼ]s)?|Ukrainian|Kyiv(?:['’ʼ]s)?|Kiev(?:['’ʼ]s)?)",
+    "US": r"(?:(?-i:U\.S\.|US)|American|the\s+United\s+States(?:['’ʼ])?|United\s+States|"
+    r"Washington(?:['’ʼ]s)?)",
+    "UK": r"(?:(?-i:U\.K\.|UK)|British|Britain(?:['’ʼ]s)?)",
+    "Russia": r"(?:Russia(?:n|['’ʼ]s)?|Moscow(?:['’ʼ]s)?)",
 }
 _COUNTRY_PREFIX = re.compile(
     r"^(?:" + "|".join(f"(?P<c{i}>{p})" for i, p in enumerate(_COUNTRY_FORMS.values())) + r")"
@@ -313,7 +336,14 @@ class ClaimantResolver:
             parts.append(f"(?P<a{len(self._canonical)}>{_alias_pattern(alias)})")
             self._canonical.append(table[alias])
         body = "|".join(parts) or r"(?!x)x"
-        self._rx = re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE)
+        # One pass of one compiled pattern over the text. The gate in front rejects most word
+        # starts at once: a name starts with a capital (or a digit), and only the aliases
+        # written in lower case (and "the" before a country) may start with a small letter.
+        lower = sorted(
+            {re.escape(a.split()[0].lower()) for a in table if a[:1].islower()} | {"the"}
+        )
+        gate = r"(?=(?-i:[A-Z0-9])|(?:" + "|".join(lower) + r")\b)"
+        self._rx = re.compile(r"(?<![\w-])" + gate + r"(?:" + body + r")(?![\w-])", re.IGNORECASE)
 
     def mentions(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of every alias in text[lo:hi]."""
@@ -328,6 +358,9 @@ class ClaimantResolver:
         phrase = _tidy(phrase)
         if not phrase:
             return None
+        group = anonymous_group(phrase)
+        if group:
+            return group
         parts = re.split(r"\s+and\s+", phrase)
         if len(parts) > 1 and all(self._whole(p) for p in parts):
             return " and ".join(dict.fromkeys(self._whole(p) for p in parts))
@@ -363,8 +396,60 @@ def with_country(name: str, country: str | None) -> str:
     return name
 
 
+# "US officials", "a senior U.S. official", "South Korean and Western intelligence sources":
+# an anonymous group is a claimant of its own, named as the text names it
+_GROUP_WORDS = (
+    r"(?:officials?|sources?|diplomats?|authorities|officers?|analysts|experts|estimates|"
+    r"intelligence\s+(?:officials?|sources?|agencies|services))"
+)
+_COUNTRY_ANY = "(?:" + "|".join(_COUNTRY_FORMS.values()) + r"|Western|Ukrainian|American|British)"
+ANONYMOUS_GROUP = re.compile(
+    r"(?:(?:an?|the|some|several|two|three|other)\s+)?(?:(?:senior|top|unnamed|anonymous|"
+    r"high-ranking|military|defen[cs]e|government|intelligence|security)\s+){0,2}"
+    + _COUNTRY_ANY
+    + r"(?:\s*(?:,|and|or)\s*(?:the\s+)?"
+    + _COUNTRY_ANY
+    + r")*\s+(?:(?:senior|military|defen[cs]e|government|intelligence|security)\s+){0,2}"
+    + _GROUP_WORDS,
+    re.IGNORECASE,
+)
+
+
+def anonymous_group(phrase: str) -> str | None:
+    """'a senior U.S. official' -> 'senior U.S. official'; None when not an anonymous group."""
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,.;:\"“”'")
+    if not ANONYMOUS_GROUP.fullmatch(phrase):
+        return None
+    sides = list(re.finditer(_COUNTRY_ANY, phrase, re.IGNORECASE))
+    if len(sides) > 1:  # "US and Ukrainian officials" -> "US and Ukraine officials"
+        names = list(dict.fromkeys(_country_name(c.group(0)) for c in sides))
+        tail = phrase[sides[-1].end() :].strip().lower()
+        return ", ".join(names[:-1]) + " and " + names[-1] + " " + tail
+    phrase = re.sub(r"^(?:an?|the|some)\s+", "", phrase, flags=re.IGNORECASE)
+    if sides:  # "Ukrainian officials" -> "Ukraine officials": the side, as the registry names it
+        side = list(re.finditer(_COUNTRY_ANY, phrase, re.IGNORECASE))[0]
+        phrase = phrase[: side.start()] + _country_name(side.group(0)) + phrase[side.end() :]
+    return phrase
+
+
+# an institution rather than a person: what a country-level speaker may be narrowed to
+INSTITUTION = re.compile(
+    r"\b(?:Service|Agency|Ministry|Staff|Office|Intelligence|Council|Forces|Military|Army|"
+    r"Department|Command|Directorate|Commission|Team|Institute|Government|\(GUR\)|NIS|JCS|KCNA|"
+    r"Armed\s+Forces)\b"
+)
+
+
 def is_country_level(name: str) -> bool:
     return name.endswith(" government")
+
+
+def side_of(name: str | None) -> str | None:
+    """The country named anywhere in a claimant name ("top Russian official" -> Russia)."""
+    if not name:
+        return None
+    m = re.search(_COUNTRY_ANY, name, re.IGNORECASE)
+    return _country_name(m.group(0)) if m else country_of(name)
 
 
 def country_of(name: str | None) -> str | None:
@@ -390,8 +475,11 @@ def _alias_pattern(alias: str) -> str:
         key = next(k for k, v in m.groupdict().items() if v)
         country = _COUNTRY_FORMS[_COUNTRIES[int(key[1:])]]
         rest = alias[m.end() :]
-    words = [re.escape(w).replace("'", "['’]") for w in rest.split()]
-    rest_rx = r"\s+".join(words)
+    words = [
+        re.sub(r"(?i)defen[cs]e", "defen[cs]e", re.escape(w).replace("'", "['’ʼ]"))
+        for w in rest.split()
+    ]
+    rest_rx = r"(?:\s+|-)".join(words)  # "Kim Jong Un" is also "Kim Jong-un"
     if rest_rx and rest.isupper() and len(rest) <= 5:
         rest_rx = f"(?-i:{rest_rx})"  # acronyms: NIS, GUR, not 'nis'
     if country and rest_rx:
@@ -400,8 +488,17 @@ def _alias_pattern(alias: str) -> str:
 
 
 def _tidy(phrase: str) -> str:
-    phrase = re.sub(r"\s+", " ", phrase.replace("’", "'")).strip(" ,.;:\"“”'")
+    phrase = re.sub(r"\s+", " ", phrase.replace("’", "'").replace("ʼ", "'")).strip(" ,.;:\"“”'")
     phrase = re.sub(r"^(?:the|a|an|both)\s+", "", phrase, flags=re.IGNORECASE)
+    # "assessments by US officials", "a report from the agency": the author
+    phrase = re.sub(
+        r"^(?:(?:latest|new|recent|separate|joint|its|their)\s+)?(?:assessments?|estimates?|"
+        r"reports?|analys[ie]s|figures|data|statements?|briefings?)\s+(?:by|from|of)\s+"
+        r"(?:the\s+)?",
+        "",
+        phrase,
+        flags=re.IGNORECASE,
+    )
     return phrase.strip()
 
 
@@ -439,14 +536,15 @@ def find_attributions(
         mentions = [m for m in mentions if lo <= m[0] and m[1] <= hi]
     covered: set[int] = set()
     for s, e, name in mentions:
-        if is_country_level(name) and re.search(r"(?:n|ish|['’]s)$", text[s:e]):
+        if is_country_level(name) and re.search(r"(?:n|ish|['’ʼ]s)$", text[s:e]):
             continue  # "the South Korean spy agency": an adjective, not a speaker
         after = text[e : min(hi, e + 40)]
         before = text[max(lo, s - 40) : s]
         cue = _PREFIX_CUE.search(before)
         after = text[e : min(hi, e + 130)]
         verb = re.match(
-            r"(?:\s+(?:service|agency|ministry|office|also|previously|earlier|has|have|had|"
+            r"(?:\s+(?:service|agency|ministry|office|also|previously|earlier|has|have|had|itself|"
+            r"themselves|officially|publicly|formally|"
             r"on\s+\w+|last\s+\w+|in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b",
             after,
         ) or re.match(  # "X, on his third trip to Pyongyang, said": past an aside
@@ -525,7 +623,7 @@ def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
         return None  # "in what analysts say is a breach": a clause, not a speaker
     if _NOT_SPEAKER.match(phrase.strip()):
         return None
-    possessive = re.fullmatch(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’]s", phrase.strip())
+    possessive = re.fullmatch(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’ʼ]s", phrase.strip())
     if possessive:  # "By CSIS's estimate": the owner of the estimate
         name_s = s + text[s:e].find(possessive.group(1))
         return (name_s, name_s + len(possessive.group(1)))

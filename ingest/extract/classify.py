@@ -124,7 +124,13 @@ _OF_THEM_THERE = re.compile(
 # "with 3,000 more sent": an elided noun, then a deployment verb
 _MORE_SENT = re.compile(
     r"\s+(?:more|additional|extra)\s+(?:(?:were|have\s+been|had\s+been|are\s+being|being)\s+)?"
-    r"(?:sent|deployed|dispatched|added|arrived)\b",
+    r"(?:(?:recently|newly|already|reportedly)\s+)?(?:sent|deployed|dispatched|added|arrived)\b",
+    re.I,
+)
+# "and 300 more sustained injuries", "with another 50 more killed": an elided noun, then harm
+_MORE_HURT = re.compile(
+    r"\s+(?:more|others)\s+(?:(?:were|have\s+been|had\s+been|have|had)\s+)?(?:killed|wounded|"
+    r"injured|captured|died|(?:sustained|suffered)\s+(?:[\w-]+\s+)?injuries)\b",
     re.I,
 )
 # "3 million rounds Russia fired": what Russia used, not what it received
@@ -197,6 +203,11 @@ def _classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind |
                 "count:more-sent",
                 more.end(),
             )
+        hurt = _MORE_HURT.match(text, q.end, hi)
+        if hurt is not None and _PEOPLE.search(text, max(0, lo - 300), q.start):
+            # "40 had died and 300 more sustained injuries": the same people, elided
+            sub = CASUALTY.search(hurt.group(0)).lastgroup
+            return Kind("casualties", sub, "troops", "", "count:more-hurt", hurt.end())
         of_them = _OF_THEM_THERE.match(text, q.end, hi)
         if of_them is not None and _PEOPLE.search(text, max(0, lo - 300), q.start):
             # "roughly 8,000 of them are now in the Kursk region"

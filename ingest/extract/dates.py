@@ -162,15 +162,25 @@ def find_dates(text: str, lo: int, hi: int, published: dt.date | None) -> list[D
 
 
 def claim_date(
-    dates: list[DateMention], anchor: int | None, published: dt.date | None, window: int = 40
+    dates: list[DateMention],
+    anchor: int | None,
+    published: dt.date | None,
+    window: int = 40,
+    text: str | None = None,
 ) -> dt.date | None:
-    """When the claim was made: the date phrase nearest the reporting verb, else publication."""
+    """When the claim was made: the date phrase nearest the reporting verb, else publication.
+
+    With `text`, a date inside quoted speech (a quotation mark between it and the verb) is what
+    the speaker talks about, not when they spoke."""
     if anchor is None:
         return published
     near = [
         d
         for d in dates
-        if not d.since and not d.vague and min(abs(d.start - anchor), abs(d.end - anchor)) <= window
+        if not d.since
+        and not d.vague
+        and min(abs(d.start - anchor), abs(d.end - anchor)) <= window
+        and not (text and _QUOTE_MARK.search(text, min(anchor, d.end), max(anchor, d.start)))
     ]
     if not near:
         return published
@@ -178,6 +188,9 @@ def claim_date(
     if published and best.date > published:
         return published
     return best.date
+
+
+_QUOTE_MARK = re.compile(r"[“”\"]")
 
 
 def period_start(dates: list[DateMention], lo: int, hi: int) -> dt.date | None:

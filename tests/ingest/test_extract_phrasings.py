@@ -82,7 +82,10 @@ def test_losses_later_in_the_sentence_do_not_turn_a_deployment_into_casualties()
     kinds = {(m.category, m.subtype) for m in found}
     assert ("troop_deployment", "deployed") in kinds
     assert ("troop_deployment", "withdrawn") in kinds
-    assert not [m for m in found if m.category == "casualties"]
+    # the 7,000 is never a casualty figure; "after heavy losses" is itself a casualty claim
+    # without a number (the eval set's annotation rule, round 6)
+    casualties = [m for m in found if m.category == "casualties"]
+    assert [(m.subtype, m.best, m.low) for m in casualties] == [("killed_or_wounded", None, None)]
 
 
 @pytest.mark.parametrize(
