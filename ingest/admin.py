@@ -47,6 +47,12 @@ class ArticleSourceForm(forms.Form):
     outlet = forms.CharField(required=False, max_length=200, help_text="Outlet name")
     published = forms.DateField(required=False, help_text="YYYY-MM-DD")
 
+    def clean_url(self):
+        url = self.cleaned_data.get("url", "")
+        if url and (reason := services.url_refusal(url)):
+            raise forms.ValidationError(f"This URL cannot be fetched: {reason}")
+        return url
+
     def clean(self):
         data = super().clean()
         if bool(data.get("url")) == bool(data.get("text", "").strip()):

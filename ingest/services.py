@@ -74,6 +74,16 @@ def article_for_url(url: str) -> Article | None:
     return by_url.union(by_alias, all=True).order_by("pk").first()
 
 
+def url_refusal(url: str) -> str:
+    """Why this URL cannot be ingested (not http/https, no host, impossible port…), or ''
+    when it can. The API and the admin form answer with this reason instead of failing."""
+    try:
+        canonical_url(url)
+    except InvalidURL as exc:
+        return str(exc)
+    return ""
+
+
 def feeds_due(now: dt.datetime | None = None) -> list[Feed]:
     now = now or timezone.now()
     return [feed for feed in Feed.objects.filter(enabled=True) if feed.is_due(now)]

@@ -125,6 +125,11 @@ class PendingFirst(admin.SimpleListFilter):
         return queryset
 
 
+PENDING_FIRST = Case(
+    When(status=Claim.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+)
+
+
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin):
     list_display = (
@@ -205,13 +210,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        # Annotate before ordering: the review queue puts pending claims first.
+        # The review queue puts pending claims first (get_ordering).
         qs = self.model._default_manager.get_queryset().annotate(
-            queue=Case(
-                When(status=Claim.Status.PENDING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
             source_total=Count("sources", distinct=True),
         )
         if not user_sees_unreviewed(request.user):
@@ -220,7 +220,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
         return qs.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        return ("queue", "-claim_date", "-id")
+        # An expression, not the "queue" annotation: other admins order their claim choices
+        # (ClaimSource, ClaimRelation forms) by this on a plain, unannotated queryset.
+        return (PENDING_FIRST.asc(), "-claim_date", "-id")
 
     def _hide_unreviewed(self, request, object_id) -> None:
         # The history pages look claims up by id, not through get_queryset: same rule here.

@@ -26,6 +26,7 @@ from django.http import QueryDict
 
 from tracker import trust, vocab
 from tracker.cache import cached, queryset_key
+from tracker.disclosure import public_history_fields
 from tracker.forms import ClaimFilterForm
 from tracker.models import Claim, ClaimRelation, ClaimSource, figure_text
 from tracker.selectors import claims_matching, claims_visible_to, user_sees_unreviewed
@@ -321,23 +322,26 @@ def related_claims(claim: Claim, visible: QuerySet[Claim]) -> list[dict]:
 
 
 def claim_history(claim: Claim) -> list[dict]:
-    """The claim's change history, oldest first: who changed which fields, when."""
-    records = list(claim.history.select_related("history_user").order_by("history_date"))
+    """The claim's public change history, oldest first: which public fields changed, when."""
+    records = list(claim.history.order_by("history_date"))
+    shown = public_history_fields()
     out = []
     previous = None
     for record in records:
         changes = []
         if previous is not None:
             delta = record.diff_against(previous)
+            # Public fields only (tracker.disclosure): notes and reviewers stay in the admin.
             changes = [
                 {"field": c.field, "old": c.old, "new": c.new}
                 for c in delta.changes
-                if c.field not in ("updated_at",)
+                if c.field in shown
             ]
         out.append(
             {
                 "date": record.history_date,
-                "user": record.history_user,
+                # Readers learn that an editor made the change, never which one.
+                "by_editor": record.history_user_id is not None,
                 "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
                 "changes": changes,
             }

@@ -312,6 +312,10 @@ class Claim(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        # -0.0 + 0.0 is 0.0: a figure of "minus zero" is stored and shown as 0.
+        self.low, self.best, self.high = (
+            None if v is None else v + 0.0 for v in (self.low, self.best, self.high)
+        )
         self.confidence = trust.confidence_for(self.reliability, int(self.credibility))
         self.norm_unit, factor = vocab.normalise_unit(self.unit)
         self.norm_low = None if self.low is None else self.low * factor
@@ -334,6 +338,7 @@ class Claim(models.Model):
 
 
 def _num(value: float) -> str:
+    value = float(value) + 0.0  # never "-0"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
 
 

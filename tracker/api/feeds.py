@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from tracker.api.views import _claims_with_sources
 from tracker.models import Claim
 from tracker.selectors import claims_visible_to
+from tracker.untrusted import for_xml
 
 FEED_SIZE = 50
 
@@ -31,21 +32,25 @@ class ApprovedClaimsFeed(Feed):
 
     def item_title(self, claim: Claim) -> str:
         who = claim.claimant.name if claim.claimant_id else "Press report"
-        return f"{who}: {claim.get_subtype_display()} — {claim.figure_display}"
+        # Article text may hold characters XML cannot carry: one ingested page must not
+        # take the feed down.
+        return for_xml(f"{who}: {claim.get_subtype_display()} — {claim.figure_display}")
 
     def item_description(self, claim: Claim) -> str:
         # Atom carries this as type="html": escape article text so readers show it as text.
         sources = format_html_join(
             "", "<li>“{}” — {}</li>", ((s.quote, s.article.title) for s in claim.sources.all())
         )
-        return format_html(
-            "<p>{} ({}), said {}; confidence {} ({}).</p><ul>{}</ul>",
-            claim.figure_display,
-            claim.get_category_display(),
-            claim.claim_date.isoformat(),
-            claim.confidence,
-            claim.grade,
-            sources,
+        return for_xml(
+            format_html(
+                "<p>{} ({}), said {}; confidence {} ({}).</p><ul>{}</ul>",
+                claim.figure_display,
+                claim.get_category_display(),
+                claim.claim_date.isoformat(),
+                claim.confidence,
+                claim.grade,
+                sources,
+            )
         )
 
     def item_link(self, claim: Claim) -> str:
@@ -58,4 +63,4 @@ class ApprovedClaimsFeed(Feed):
         return claim.updated_at
 
     def item_categories(self, claim: Claim):
-        return [claim.category, claim.subtype]
+        return [for_xml(claim.category), for_xml(claim.subtype)]

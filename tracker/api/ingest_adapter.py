@@ -77,6 +77,9 @@ def _article_submit(
     submitted_by: AbstractBaseUser | None = None,
 ) -> Article:
     if url:
+        url_refusal = _ingest_service("url_refusal")
+        if url_refusal is not None and (reason := url_refusal(url)):
+            raise IngestRefused(reason)
         ingest_url = _ingest_service("article_enqueue_url", "article_ingest_url")
         if ingest_url is not None:
             return _article_of(ingest_url(url=url, submitted_by=submitted_by))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from tracker import services, trust, vocab
+from tracker.disclosure import PUBLIC_CLAIM_FIELDS
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource, Outlet
 
 
@@ -63,21 +64,20 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = [
-            "id", "category", "subtype", "low", "best", "high", "qualifier", "unit", "figure",
-            "has_number", "norm_unit", "norm_low", "norm_best", "norm_high", "measure",
-            "claim_date", "period_start", "period_end", "claimant", "location", "weapon_system",
-            "summary", "reliability", "credibility", "confidence", "trust", "status", "origin",
-            "reviewed_at", "created_at", "updated_at", "sources",
-        ]  # fmt: skip
+        # The public fields (tracker.disclosure, shared with the claim page) and derived ones.
+        fields = [*PUBLIC_CLAIM_FIELDS, "figure", "has_number", "trust", "sources"]
         read_only_fields = fields
+
+
+QUOTE_OFFSET_MAX = 2_147_483_647
 
 
 class ClaimSourceWriteSerializer(serializers.Serializer):
     article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
     quote = serializers.CharField(max_length=5000)
-    quote_start = serializers.IntegerField(min_value=0, required=False)
-    quote_end = serializers.IntegerField(min_value=0, required=False)
+    # Offsets are characters into an article: bounded by the column (PositiveIntegerField).
+    quote_start = serializers.IntegerField(min_value=0, max_value=QUOTE_OFFSET_MAX, required=False)
+    quote_end = serializers.IntegerField(min_value=0, max_value=QUOTE_OFFSET_MAX, required=False)
 
     def validate(self, attrs):
         start, end = attrs.get("quote_start"), attrs.get("quote_end")
