@@ -253,6 +253,10 @@ INGEST_FETCH_TIMEOUT = float(env_int("INGEST_FETCH_TIMEOUT", 20))
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 5 * 1024 * 1024)
 INGEST_MAX_REDIRECTS = env_int("INGEST_MAX_REDIRECTS", 5)
 INGEST_MAX_RETRIES = env_int("INGEST_MAX_RETRIES", 6)
+# What one article may cost the extractor on a worker: past these, extraction stops and the
+# article is marked "too long, review by hand" (ingest/extract/budget.py).
+EXTRACT_TIME_BUDGET_SECONDS = env_int("EXTRACT_TIME_BUDGET_SECONDS", 5)
+EXTRACT_MAX_CHARS = env_int("EXTRACT_MAX_CHARS", 300_000)
 INGEST_USER_AGENT = env_str("INGEST_USER_AGENT", "NKRuClaimsTracker/1.0 (news research crawler)")
 
 # --- Security: strict by default, relaxed only for local DEBUG runs ---

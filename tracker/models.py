@@ -112,6 +112,8 @@ class Article(models.Model):
         PROCESSED = "processed", "Processed"
         IRRELEVANT = "irrelevant", "Irrelevant"
         FAILED = "failed", "Failed"
+        # Processed in part: the extraction budget ran out (ingest/extract/budget.py).
+        TOO_LONG = "too_long", "Too long, review by hand"
 
     url = models.URLField(max_length=2000, unique=True, null=True, blank=True)
     outlet = models.ForeignKey(

@@ -130,10 +130,13 @@ def test_ingest_of_a_url_answers_202_with_a_status_url(editor_api, editor):
     assert status["status"] == body["status"]
 
 
-def test_ingest_of_a_text_answers_202(editor_api):
+def test_ingest_of_a_text_answers_202_and_a_worker_processes_it(
+    editor_api, django_capture_on_commit_callbacks
+):
     text = "The Joint Chiefs of Staff said about 1,100 North Korean soldiers were killed."
-    response = editor_api.post("/api/v1/articles/ingest", {"text": text}, format="json")
-    assert response.status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_api.post("/api/v1/articles/ingest", {"text": text}, format="json")
+    assert response.status_code == 202 and response.json()["status"] == "queued"
     assert Article.objects.get(pk=response.json()["article_id"]).text == text
 
 

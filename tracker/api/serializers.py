@@ -183,10 +183,23 @@ class ArticleDetailSerializer(ArticleSerializer):
         fields = ArticleSerializer.Meta.fields + ["text"]
 
 
+ARTICLE_FILE_MAX_BYTES = 5 * 1024 * 1024
+
+
 class ArticleIngestSerializer(serializers.Serializer):
     url = serializers.URLField(required=False, max_length=2000, allow_blank=True)
     text = serializers.CharField(required=False, allow_blank=True, max_length=2_000_000)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    file = serializers.FileField(
+        required=False,
+        help_text="A .txt (optional url/outlet/published/title header lines) or .html file, "
+        "sent as multipart/form-data; at most 5 MB.",
+    )
+
+    def validate_file(self, upload):
+        if upload is not None and upload.size > ARTICLE_FILE_MAX_BYTES:
+            raise serializers.ValidationError("The file is larger than 5 MB.")
+        return upload
 
     def validate_url(self, url: str) -> str:
         if url and not url.lower().startswith(("http://", "https://")):
@@ -195,9 +208,9 @@ class ArticleIngestSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         url, text = attrs.get("url", ""), attrs.get("text", "").strip()
-        if bool(url) == bool(text):
+        if sum(map(bool, (url, text, attrs.get("file")))) != 1:
             raise serializers.ValidationError(
-                {"non_field_errors": ["Give either a url or a text, not both."]}
+                {"non_field_errors": ["Give one of a url, a text or a file."]}
             )
         return attrs
 
