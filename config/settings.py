@@ -256,7 +256,7 @@ INGEST_MAX_RETRIES = env_int("INGEST_MAX_RETRIES", 6)
 # What one article may cost the extractor on a worker: past these, extraction stops and the
 # article is marked "too long, review by hand" (ingest/extract/budget.py).
 EXTRACT_TIME_BUDGET_SECONDS = env_int("EXTRACT_TIME_BUDGET_SECONDS", 5)
-EXTRACT_MAX_CHARS = env_int("EXTRACT_MAX_CHARS", 300_000)
+EXTRACT_MAX_CHARS = env_int("EXTRACT_MAX_CHARS", 100_000)
 INGEST_USER_AGENT = env_str("INGEST_USER_AGENT", "NKRuClaimsTracker/1.0 (news research crawler)")
 
 # --- Security: strict by default, relaxed only for local DEBUG runs ---

@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import services
+from tracker import (
+    admin_autocomplete,  # noqa: F401 - autocompletes survive bogus ids
+    services,
+)
 from tracker.models import (
     Article,
     Claim,

@@ -21,7 +21,7 @@ MAX_SENTENCE_CHARS = 3_000
 @dataclass
 class Budget:
     seconds: float
-    max_chars: int = 300_000
+    max_chars: int = 100_000
     max_sentence_chars: int = MAX_SENTENCE_CHARS
     max_mentions: int = 500
     clock: object = time.monotonic
