@@ -49,6 +49,11 @@ class FeedUnparseable(FetchError):
     """The feed body is not RSS/Atom that yields entries."""
 
 
+def without_nul(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: a fetched or uploaded body loses it before storing."""
+    return text.replace("\x00", "")
+
+
 # --- Looking things up ---------------------------------------------------------------------
 
 
@@ -149,7 +154,7 @@ def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> 
         else:
             article_record_failure(article=article, reason=str(exc))
         raise
-    body = {"raw": fetched.text(), "status": Status.FETCHED, "error": ""}
+    body = {"raw": without_nul(fetched.text()), "status": Status.FETCHED, "error": ""}
     if article is None:
         outlet = outlet_for_url(canon)
         try:
@@ -301,8 +306,8 @@ def article_ingest_text(
         outlet = Outlet.objects.filter(name__iexact=outlet_name).first() or outlet
     published_at = dt.datetime.combine(published, dt.time(), dt.UTC) if published else None
     fields = {
-        "raw": text,
-        "title": title[:500],
+        "raw": without_nul(text),
+        "title": without_nul(title)[:500],
         "outlet": outlet,
         "published_at": published_at,
         "submitted_by": submitted_by,
@@ -466,8 +471,8 @@ def article_enqueue_text(
     if outlet_name and (outlet is None or outlet.name == outlet.domain):
         outlet = Outlet.objects.filter(name__iexact=outlet_name).first() or outlet
     fields = {
-        "raw": text,
-        "title": title[:500],
+        "raw": without_nul(text),
+        "title": without_nul(title)[:500],
         "outlet": outlet,
         "published_at": dt.datetime.combine(published, dt.time(), dt.UTC) if published else None,
         "submitted_by": submitted_by,

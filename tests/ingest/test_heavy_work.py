@@ -117,3 +117,12 @@ def test_the_budget_stops_between_sentences_once_spent():
     now[0] = 2.0
     assert budget.skips(0, 100) and budget.exceeded
     assert budget.summary() == "too long, review by hand: extraction stopped after 1 s"
+
+
+def test_an_uploaded_file_with_nul_bytes_is_stored_without_them(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.article_enqueue_file(
+            name="odd.txt", content=b"North Korea sent\x00 troops to Russia, officials said."
+        )
+    article = Article.objects.get(pk=result.article.pk)
+    assert "\x00" not in article.raw and "sent troops" in article.raw

@@ -66,7 +66,7 @@ def test_the_review_queue_still_lists_pending_claims_first(editor_client):
 def test_the_feed_answers_when_a_quote_or_title_holds_control_characters(client):
     article = ArticleFactory(title="Border\x0cnews\x1b[31m today")
     claim = ClaimFactory()
-    ClaimSourceFactory(claim=claim, article=article, quote="about\x0c 1,100\x00 troops\x1b")
+    ClaimSourceFactory(claim=claim, article=article, quote="about\x0c 1,100\x08 troops\x1b")
     response = client.get("/feeds/claims.atom")
     assert response.status_code == 200
     xml.dom.minidom.parseString(response.content)  # well-formed
