@@ -23,7 +23,7 @@ class Budget:
     seconds: float
     max_chars: int = 100_000
     max_sentence_chars: int = MAX_SENTENCE_CHARS
-    max_mentions: int = 500
+    max_mentions: int = 200
     clock: object = time.monotonic
     reasons: list[str] = field(default_factory=list)
     _deadline: float | None = None
