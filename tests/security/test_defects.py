@@ -189,3 +189,27 @@ def test_pasted_text_that_mentions_a_body_tag_is_read_as_text():
     assert looks_like_html("<!doctype html><html><body><p>Hello there.</p></body></html>")
     assert looks_like_html("<p>One paragraph</p><p>and another</p>")
     assert not looks_like_html("<3 the troops said 5 < 7 and 9 > 2")
+
+
+# Found by tests/security/test_fuzz_forms.py ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, field",
+    [("/admin/tracker/claimsource/add/", "claim"), ("/admin/tracker/claim/add/", "claimant")],
+)
+@pytest.mark.parametrize("bogus", ["x\x9e", "1e309", "9223372036854775808"])
+def test_an_autocomplete_field_given_a_bogus_id_shows_a_form_error(
+    superuser_client, url, field, bogus
+):
+    response = superuser_client.post(url, {field: bogus})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+
+
+def test_a_permission_id_past_the_column_is_a_form_error(superuser_client):
+    response = superuser_client.post(
+        "/admin/auth/group/add/", {"name": "g", "permissions": ["9223372036854775808"]}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["permissions"]
