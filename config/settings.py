@@ -229,6 +229,12 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON with a depth limit (issue 12), then DRF's form parsers as before.
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -257,6 +263,10 @@ INGEST_FETCH_TIMEOUT = float(env_int("INGEST_FETCH_TIMEOUT", 20))
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 5 * 1024 * 1024)
 INGEST_MAX_REDIRECTS = env_int("INGEST_MAX_REDIRECTS", 5)
 INGEST_MAX_RETRIES = env_int("INGEST_MAX_RETRIES", 6)
+# What one article may cost the extractor on a worker: past these, extraction stops and the
+# article is marked "too long, review by hand" (ingest/extract/budget.py).
+EXTRACT_TIME_BUDGET_SECONDS = env_int("EXTRACT_TIME_BUDGET_SECONDS", 5)
+EXTRACT_MAX_CHARS = env_int("EXTRACT_MAX_CHARS", 100_000)
 INGEST_USER_AGENT = env_str("INGEST_USER_AGENT", "NKRuClaimsTracker/1.0 (news research crawler)")
 # The same claimant's same figure reported this many days apart is still one claim (tracker.merge).
 CLAIM_MERGE_WINDOW_DAYS = env_int("CLAIM_MERGE_WINDOW_DAYS", 30)

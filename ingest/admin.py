@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from ingest import services
+from ingest import progress, services
 from ingest.models import ArticleAlias, Feed
 from tracker.admin import ArticleAdmin
 from tracker.models import Article
@@ -38,6 +40,9 @@ class ArticleAliasAdmin(admin.ModelAdmin):
     raw_id_fields = ("article",)
 
 
+FILE_MAX_BYTES = 5 * 1024 * 1024
+
+
 class ArticleSourceForm(forms.Form):
     url = forms.URLField(
         required=False, max_length=2000, label="Article URL", assume_scheme="https"
@@ -46,17 +51,42 @@ class ArticleSourceForm(forms.Form):
     title = forms.CharField(required=False, max_length=500)
     outlet = forms.CharField(required=False, max_length=200, help_text="Outlet name")
     published = forms.DateField(required=False, help_text="YYYY-MM-DD")
+    file = forms.FileField(
+        required=False, label="…or upload a file", help_text=".txt or .html, at most 5 MB"
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if Path(upload.name).suffix.lower() not in services.TEXT_FILE_SUFFIXES:
+            raise forms.ValidationError("Upload a .txt, .html or .htm file.")
+        if upload.size > FILE_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        return upload
+
+    def clean_url(self):
+        url = self.cleaned_data.get("url", "")
+        if url and (reason := services.url_refusal(url)):
+            raise forms.ValidationError(f"This URL cannot be fetched: {reason}")
+        return url
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("url")) == bool(data.get("text", "").strip()):
-            raise forms.ValidationError("Give either a URL to fetch or a pasted text.")
+        given = (data.get("url"), data.get("text", "").strip(), data.get("file"))
+        if sum(map(bool, given)) != 1 and not self.errors:
+            raise forms.ValidationError("Give one of a URL to fetch, a pasted text or a file.")
         return data
 
 
 class IngestArticleAdmin(ArticleAdmin):
     actions = [*(ArticleAdmin.actions or []), "reprocess"]
     change_list_template = "admin/ingest/article_change_list.html"
+    readonly_fields = (*ArticleAdmin.readonly_fields, "progress")
+
+    @admin.display(description="progress")
+    def progress(self, obj):
+        return progress.article_progress(obj) if obj.pk else "—"
 
     @admin.action(description="Re-process (fetch again if nothing was fetched)")
     def reprocess(self, request, queryset):
@@ -77,7 +107,8 @@ class IngestArticleAdmin(ArticleAdmin):
     def add_from_source_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ArticleSourceForm(request.POST if request.method == "POST" else None)
+        posted = request.method == "POST"
+        form = ArticleSourceForm(*((request.POST, request.FILES) if posted else (None, None)))
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
             if data["url"]:
@@ -88,15 +119,22 @@ class IngestArticleAdmin(ArticleAdmin):
                     "once it is processed (reload).",
                 )
                 return redirect(reverse("admin:tracker_article_change", args=[article.pk]))
-            result = services.article_ingest_text(
-                text=data["text"],
-                title=data["title"],
-                outlet_name=data["outlet"],
-                published=data["published"],
-                submitted_by=request.user,
-            )
+            # Heavy work leaves the request: the text is stored queued, a worker processes it.
+            if data["file"] is not None:
+                result = services.article_enqueue_file(
+                    name=data["file"].name, content=data["file"].read(), submitted_by=request.user
+                )
+            else:
+                result = services.article_enqueue_text(
+                    text=data["text"],
+                    title=data["title"],
+                    outlet_name=data["outlet"],
+                    published=data["published"],
+                    submitted_by=request.user,
+                )
             level = messages.ERROR if result.outcome == "failed" else messages.SUCCESS
-            self.message_user(request, f"Article {result.outcome}. {result.reason}".strip(), level)
+            said = progress.article_progress(result.article) if result.article else ""
+            self.message_user(request, f"Article {result.outcome}. {result.reason or said}", level)
             if result.article is not None and result.outcome != "failed":
                 return redirect(reverse("admin:tracker_article_change", args=[result.article.pk]))
             return redirect(reverse("admin:tracker_article_changelist"))

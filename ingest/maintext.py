@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import trafilatura
 
@@ -26,9 +27,46 @@ class MainText:
     language: str = ""
 
 
+_HTML_ELEMENTS = frozenset(
+    "html head body title meta link script style p div span a b i em strong br hr img ul ol li "
+    "table tr td th thead tbody h1 h2 h3 h4 h5 h6 article section header footer nav main "
+    "aside figure figcaption blockquote pre code time small sup sub form input button".split()
+)
+_SNIFF_CHARS = 65_536
+
+
+class _TagCounter(HTMLParser):
+    """Counts start and end tags of real HTML elements; everything else is text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.starts = self.ends = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.starts += tag in _HTML_ELEMENTS
+
+    def handle_startendtag(self, tag, attrs):
+        self.starts += tag in _HTML_ELEMENTS
+
+    def handle_endtag(self, tag):
+        self.ends += tag in _HTML_ELEMENTS
+
+
 def looks_like_html(raw: str) -> bool:
-    head = raw.lstrip()[:512].lower()
-    return head.startswith("<") or "<html" in head or "<body" in head
+    """Is this body HTML? A document that opens as one (doctype, <html>), or text in which a
+    parser finds real element tags: a closing tag, or several opening ones. A pasted text that
+    mentions "<body of evidence>" or "5 < 7" stays text."""
+    head = raw.lstrip("\ufeff \t\r\n")[:_SNIFF_CHARS]
+    opening = head[:64].lower()
+    if opening.startswith(("<!doctype html", "<html", "<?xml")):
+        return True
+    counter = _TagCounter()
+    try:
+        counter.feed(head)
+        counter.close()
+    except (AssertionError, ValueError):  # markup the parser gives up on is not a page
+        return False
+    return counter.ends >= 1 or counter.starts >= 3
 
 
 def tidy(text: str) -> str:

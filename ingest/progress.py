@@ -31,5 +31,22 @@ def ingest_each(
     return counts
 
 
+_STAGES = {
+    "queued": "Queued: waiting for a worker to process it.",
+    "fetched": "Fetched: waiting for a worker to extract its claims.",
+    "processed": "Processed: its claims wait for review.",
+    "irrelevant": "Processed: not about North Korea and Russia, no claims proposed.",
+}
+
+
+def article_progress(article) -> str:
+    """Where an article is in the pipeline, in one sentence for the admin (reload to follow)."""
+    if article.status in _STAGES:
+        return _STAGES[article.status]
+    if article.status == "too_long":  # the error already says "too long, review by hand: …"
+        return f"Processed in part, {article.error}" if article.error else "Too long."
+    return f"{article.get_status_display()}: {article.error}".rstrip(": ")
+
+
 def summary(counts: Counter) -> str:
     return ", ".join(f"{counts[o]} {o}" for o in OUTCOMES)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ingest.aliases import claimant_aliases
 from ingest.extract import Mention, extract_mentions
+from ingest.extract.budget import Budget
 from ingest.extract.claimants import OFFICIALS
 from tracker import vocab
 from tracker.merge import Figure, claimant_is_established
@@ -19,13 +20,18 @@ from tracker.services import claim_credibility_refresh, claim_propose
 _NAME_MAX = Claimant._meta.get_field("name").max_length
 
 
-def article_propose_claims(*, article: Article) -> int:
+def article_propose_claims(*, article: Article, budget: Budget | None = None) -> int:
     """Extract claim mentions from `article.text` and propose each as a pending claim (or as
     another source of the claim that already says the same). Idempotent: a second run adds
-    nothing. Returns how many claims were created or gained a source from this article."""
+    nothing. Returns how many claims were created or gained a source from this article.
+    A `budget` bounds the extraction's cost (ingest.extract.budget)."""
     published = article.published_at.date() if article.published_at else None
-    mentions = extract_mentions(article.text or "", published=published, aliases=claimant_aliases())
+    text = budget.clip(article.text or "") if budget else (article.text or "")
+    mentions = extract_mentions(
+        text, published=published, aliases=claimant_aliases(), budget=budget
+    )
     mentions = [m for m in mentions if vocab.subtype_is_valid(m.category, m.subtype)]
+    mentions = budget.cap(mentions) if budget else mentions
     if not mentions:
         return 0
     claimants: dict[str | None, Claimant | None] = {}  # one lookup per name per article

@@ -17,14 +17,14 @@ from django.utils import timezone
 from ingest import claims
 from ingest.dedupe import InvalidURL, canonical_url, content_hash, url_domain
 from ingest.fetch import FetchError, fetch
-from ingest.maintext import Unparseable, main_text
+from ingest.maintext import Unparseable, looks_like_html, main_text
 from ingest.models import ArticleAlias, Feed
 from ingest.relevance import relevance_check
 from ingest.textfile import parse_text_file
 from tracker.models import Article, Outlet
 
 Status = Article.Status
-DONE = (Status.PROCESSED, Status.IRRELEVANT)
+DONE = (Status.PROCESSED, Status.IRRELEVANT, Status.TOO_LONG)
 
 
 @dataclass
@@ -47,6 +47,11 @@ class FeedPollResult:
 
 class FeedUnparseable(FetchError):
     """The feed body is not RSS/Atom that yields entries."""
+
+
+def without_nul(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: a fetched or uploaded body loses it before storing."""
+    return text.replace("\x00", "")
 
 
 # --- Looking things up ---------------------------------------------------------------------
@@ -72,6 +77,16 @@ def article_for_url(url: str) -> Article | None:
     by_url = Article.objects.filter(url=canon).order_by()
     by_alias = Article.objects.filter(aliases__url=canon).order_by()
     return by_url.union(by_alias, all=True).order_by("pk").first()
+
+
+def url_refusal(url: str) -> str:
+    """Why this URL cannot be ingested (not http/https, no host, impossible port…), or ''
+    when it can. The API and the admin form answer with this reason instead of failing."""
+    try:
+        canonical_url(url)
+    except InvalidURL as exc:
+        return str(exc)
+    return ""
 
 
 def feeds_due(now: dt.datetime | None = None) -> list[Feed]:
@@ -139,7 +154,7 @@ def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> 
         else:
             article_record_failure(article=article, reason=str(exc))
         raise
-    body = {"raw": fetched.text(), "status": Status.FETCHED, "error": ""}
+    body = {"raw": without_nul(fetched.text()), "status": Status.FETCHED, "error": ""}
     if article is None:
         outlet = outlet_for_url(canon)
         try:
@@ -183,7 +198,7 @@ _PROCESSED_FIELDS = [
 
 @dataclass
 class ProcessResult:
-    outcome: str  # processed · irrelevant · duplicate · failed
+    outcome: str  # processed · irrelevant · duplicate · failed · too_long
     article: Article
     claims: int = 0
 
@@ -221,6 +236,7 @@ def article_process(*, article: Article) -> ProcessResult:
             # The same text under another URL is refused by the unique content hash, which
             # rolls the block back (no query to look for it first: duplicates are rare).
             locked.save(update_fields=_PROCESSED_FIELDS)
+            # Bounded: past its budget the article is marked too long (status too_long).
             n_claims = claims.article_extract_claims(article=locked) if verdict.relevant else 0
     except IntegrityError:
         # Another URL with the same text is stored: merge into it.
@@ -236,7 +252,12 @@ def article_process(*, article: Article) -> ProcessResult:
 
 # --- The synchronous entry points (commands, admin) --------------------------------------------
 
-_OUTCOME = {"processed": "new", "irrelevant": "irrelevant", "duplicate": "duplicate"}
+_OUTCOME = {
+    "processed": "new",
+    "irrelevant": "irrelevant",
+    "duplicate": "duplicate",
+    "too_long": "new",
+}
 
 
 def article_ingest_url(*, url: str, submitted_by: AbstractBaseUser | None = None) -> IngestResult:
@@ -285,8 +306,8 @@ def article_ingest_text(
         outlet = Outlet.objects.filter(name__iexact=outlet_name).first() or outlet
     published_at = dt.datetime.combine(published, dt.time(), dt.UTC) if published else None
     fields = {
-        "raw": text,
-        "title": title[:500],
+        "raw": without_nul(text),
+        "title": without_nul(title)[:500],
         "outlet": outlet,
         "published_at": published_at,
         "submitted_by": submitted_by,
@@ -308,7 +329,7 @@ def article_ingest_file(
 ) -> IngestResult:
     """A .txt file (optional url/outlet/published/title header) or an .html file."""
     suffix = path.suffix.lower()
-    if suffix not in {".txt", ".html", ".htm"}:
+    if suffix not in TEXT_FILE_SUFFIXES:
         return IngestResult("failed", None, f"unsupported file type {suffix or '(none)'}")
     try:
         content = path.read_text(encoding="utf-8", errors="replace")
@@ -416,6 +437,79 @@ def article_enqueue_url(*, url: str, submitted_by: AbstractBaseUser | None = Non
     if article.status in (Article.Status.QUEUED, Article.Status.FAILED):
         transaction.on_commit(functools.partial(fetch_article.delay, article.url))
     return article
+
+
+def article_enqueue_text(
+    *,
+    text: str,
+    title: str = "",
+    url: str = "",
+    outlet_name: str = "",
+    published: dt.date | None = None,
+    submitted_by: AbstractBaseUser | None = None,
+) -> IngestResult:
+    """Store a pasted or uploaded text (plain or HTML) queued, and process it on a worker once
+    the transaction commits: the request only writes one row. Outcome queued, duplicate (the
+    same URL, or the same plain text, is stored already) or failed (a bad URL)."""
+    from ingest.tasks import process_article
+
+    canon = ""
+    if url:
+        try:
+            canon = canonical_url(url)
+        except InvalidURL as exc:
+            return IngestResult("failed", None, f"invalid URL: {exc}")
+        existing = article_for_url(canon)
+        if existing is not None and existing.status in DONE:
+            return IngestResult("duplicate", existing)
+    if not looks_like_html(text):  # a plain text's hash is known now; HTML's after extraction
+        digest = content_hash(text)
+        same = Article.objects.filter(content_hash=digest).first() if digest else None
+        if same is not None:
+            return IngestResult("duplicate", same)
+    outlet = outlet_for_url(canon) if canon else None
+    if outlet_name and (outlet is None or outlet.name == outlet.domain):
+        outlet = Outlet.objects.filter(name__iexact=outlet_name).first() or outlet
+    fields = {
+        "raw": without_nul(text),
+        "title": without_nul(title)[:500],
+        "outlet": outlet,
+        "published_at": dt.datetime.combine(published, dt.time(), dt.UTC) if published else None,
+        "submitted_by": submitted_by,
+        "status": Status.QUEUED,
+        "error": "",
+    }
+    if canon:
+        article, _ = Article.objects.update_or_create(url=canon, defaults=fields)
+    else:
+        article = Article.objects.create(**fields)
+    transaction.on_commit(functools.partial(process_article.delay, article.pk))
+    return IngestResult("queued", article)
+
+
+TEXT_FILE_SUFFIXES = {".txt", ".html", ".htm"}
+
+
+def article_enqueue_file(
+    *, name: str, content: bytes, submitted_by: AbstractBaseUser | None = None
+) -> IngestResult:
+    """An uploaded .txt (optional url/outlet/published/title header) or .html file, queued
+    like a pasted text."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in TEXT_FILE_SUFFIXES:
+        return IngestResult("failed", None, f"unsupported file type {suffix or '(none)'}")
+    text = content.decode("utf-8", errors="replace")
+    if suffix != ".txt":
+        return article_enqueue_text(text=text, submitted_by=submitted_by)
+    parsed = parse_text_file(text)
+    return article_enqueue_text(
+        text=parsed.body,
+        title=parsed.title,
+        url=parsed.url,
+        outlet_name=parsed.outlet,
+        published=parsed.published,
+        submitted_by=submitted_by,
+    )
 
 
 def article_enqueue_reprocess(*, article: Article) -> None:

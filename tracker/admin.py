@@ -12,7 +12,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import history, services
+from tracker import (
+    admin_autocomplete,  # noqa: F401 - autocompletes survive bogus ids
+    history,
+    services,
+)
 from tracker.admin_desk import ClaimAdminForm, ClaimSourceInline, ReviewDeskMixin
 from tracker.credibility import credibility_assess
 from tracker.models import (
@@ -191,6 +195,11 @@ class PendingFirst(admin.SimpleListFilter):
         return queryset
 
 
+PENDING_FIRST = Case(
+    When(status=Claim.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+)
+
+
 @admin.register(Claim)
 class ClaimAdmin(ReviewDeskMixin, LabelledHistoryAdmin):
     form = ClaimAdminForm
@@ -278,14 +287,8 @@ class ClaimAdmin(ReviewDeskMixin, LabelledHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        # Annotate before ordering: the review queue puts pending claims first.
-        qs = self.model._default_manager.get_queryset().annotate(
-            queue=Case(
-                When(status=Claim.Status.PENDING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
+        # The review queue puts pending claims first (get_ordering).
+        qs = self.model._default_manager.get_queryset()
         # The review queue ("next") needs the list's order, not its display columns.
         if not getattr(request, "desk_queue", False) or "o" in request.GET:
             qs = qs.annotate(
@@ -306,7 +309,9 @@ class ClaimAdmin(ReviewDeskMixin, LabelledHistoryAdmin):
         return qs.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        return ("queue", "-claim_date", "-id")
+        # An expression, not the "queue" annotation: other admins order their claim choices
+        # (ClaimSource, ClaimRelation forms) by this on a plain, unannotated queryset.
+        return (PENDING_FIRST.asc(), "-claim_date", "-id")
 
     def _hide_unreviewed(self, request, object_id) -> None:
         # The history pages look claims up by id, not through get_queryset: same rule here.

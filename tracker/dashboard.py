@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from tracker import history, trust, vocab
 from tracker.cache import cached, queryset_key
+from tracker.disclosure import public_history_fields
 from tracker.forms import ClaimFilterForm
 from tracker.models import Claim, ClaimRelation, ClaimSource, figure_text
 from tracker.selectors import claims_matching, claims_visible_to, user_sees_unreviewed
@@ -436,20 +437,25 @@ def related_claims(claim: Claim, visible: QuerySet[Claim]) -> list[dict]:
 
 
 def claim_history(claim: Claim) -> list[dict]:
-    """The claim's change history, oldest first: who changed which fields, when."""
-    records = list(claim.history.select_related("history_user").order_by("history_date"))
+    """The claim's public change history, oldest first: which public fields changed, when."""
+    records = list(claim.history.order_by("history_date"))
+    shown = public_history_fields()
     out = []
     previous = None
     for record in records:
         changes = []
         if previous is not None:
             delta = record.diff_against(previous, foreign_keys_are_objs=True)
-            # Field labels and names ("Reviewed by: — → editor"), not "reviewed_by: — → 1".
-            changes = history.change_rows(Claim, delta.changes)
+            # Public fields only (tracker.disclosure): notes and reviewers stay in the admin;
+            # field labels and names ("Best estimate: 1,000 → 1,100"), not column names.
+            changes = [
+                row for row in history.change_rows(Claim, delta.changes) if row["field"] in shown
+            ]
         out.append(
             {
                 "date": record.history_date,
-                "user": record.history_user,
+                # Readers learn that an editor made the change, never which one.
+                "by_editor": record.history_user_id is not None,
                 "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
                 "changes": changes,
             }

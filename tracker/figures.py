@@ -10,7 +10,6 @@ HTML in hover labels. Each chart keeps to a few thousand points (the server thin
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 import textwrap
 
@@ -18,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from tracker import trust, vocab
+from tracker.untrusted import for_plot
 
 MAX_POINTS_PER_CHART = 3000
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
@@ -32,8 +32,8 @@ HEADLINE_COLOUR = "#14213d"
 
 
 def esc(value) -> str:
-    """Text from the database made inert for plotly's HTML-ish labels."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text from the database made inert for plotly's HTML-ish labels (tracker.untrusted)."""
+    return for_plot(value)
 
 
 def _quote_lines(quote: str | None, width: int = 64, limit: int = 280) -> str:
@@ -308,7 +308,8 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
 
     _base_layout(fig, title=title or f"Running total — {series_title(series)}", height=height)
     fig.update_xaxes(title_text="Date the claim was made")
-    fig.update_yaxes(title_text=f"{_unit_label(series).capitalize()} (number)", rangemode="tozero")
+    y_title = esc(f"{_unit_label(series).capitalize()} (number)")  # the unit is claim text
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
     _pad_single_date(fig)
     if not fig.data:
         _empty(fig)
@@ -394,8 +395,11 @@ def _pad_single_date(fig: go.Figure) -> None:
     dates = {x for trace in fig.data for x in (trace.x or ()) if x}
     if len(dates) == 1:
         day = dt.date.fromisoformat(next(iter(dates)))
-        pad = dt.timedelta(days=30)
-        fig.update_xaxes(range=[(day - pad).isoformat(), (day + pad).isoformat()])
+        # Clamped: a claim dated 0001-01-01 or 9999-12-31 has no month on one side.
+        start = max(dt.date.min.toordinal(), day.toordinal() - 30)
+        end = min(dt.date.max.toordinal(), day.toordinal() + 30)
+        fig.update_xaxes(range=[dt.date.fromordinal(start).isoformat(),
+                                dt.date.fromordinal(end).isoformat()])  # fmt: skip
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -424,6 +428,7 @@ def sparkline(series: dict) -> go.Figure:
     else:
         points = thin(series["increments"]["combined"], 200)
         xs, ys = [p["date"] for p in points], [p["running_total"] for p in points]
+    # The unit goes into text, not into the hovertemplate, where "%{…}" would be a template.
     unit = esc(series["unit"])
     fig = go.Figure(
         go.Scatter(
@@ -434,7 +439,8 @@ def sparkline(series: dict) -> go.Figure:
             fill="tozeroy",
             fillcolor="rgba(11,92,173,0.10)",
             name=esc(series_title(series)),
-            hovertemplate=f"%{{x|%d %b %Y}}: %{{y:,.0f}} {unit}<extra></extra>",
+            text=[unit] * len(xs),
+            hovertemplate="%{x|%d %b %Y}: %{y:,.0f} %{text}<extra></extra>",
         )
     )
     fig.update_layout(

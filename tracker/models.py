@@ -128,6 +128,8 @@ class Article(models.Model):
         PROCESSED = "processed", "Processed"
         IRRELEVANT = "irrelevant", "Irrelevant"
         FAILED = "failed", "Failed"
+        # Processed in part: the extraction budget ran out (ingest/extract/budget.py).
+        TOO_LONG = "too_long", "Too long, review by hand"
 
     url = models.URLField(max_length=2000, unique=True, null=True, blank=True)
     outlet = models.ForeignKey(
@@ -368,6 +370,10 @@ class Claim(models.Model):
     def derive_fields(self) -> None:
         """Set what is computed from other fields: confidence (from the grade) and the figures in
         the normalised unit. Every save does; an import's raw save calls it itself."""
+        # -0.0 + 0.0 is 0.0: a figure of "minus zero" is stored and shown as 0.
+        self.low, self.best, self.high = (
+            None if v is None else v + 0.0 for v in (self.low, self.best, self.high)
+        )
         self.confidence = trust.confidence_for(self.reliability, int(self.credibility))
         self.norm_unit, factor = vocab.normalise_unit(self.unit)
         self.norm_low = None if self.low is None else self.low * factor
@@ -389,6 +395,7 @@ class Claim(models.Model):
 
 
 def _num(value: float) -> str:
+    value = float(value) + 0.0  # never "-0"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
 
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, replace
 
 from . import learned
 from .assertions import find_assertions
+from .budget import Budget
 from .claimants import (
     ANONYMOUS_GROUP,
     INSTITUTION,
@@ -102,19 +103,24 @@ def extract_mentions(
     *,
     published: dt.date | str | None = None,
     aliases: ClaimantResolver | dict[str, str] | list[tuple[str, str]] | None = None,
+    budget: Budget | None = None,
 ) -> list[Mention]:
     """All claim mentions in an article body.
 
     `published` resolves relative dates ("said Monday"); `aliases` is the claimant alias table
     (alias -> canonical name, merged over the defaults) or a prepared ClaimantResolver.
-    Offsets (quote_start, quote_end) index into `text`.
+    Offsets (quote_start, quote_end) index into `text`. With a `budget`, sentences are
+    skipped once it is spent or when too long (budget.reasons says which).
     """
     published = _as_date(published)
     resolver = resolver_for(aliases)
     sentences = split_sentences(text)
     all_mentions = resolver.mentions(text)
     attributions = [
-        find_attributions(text, s.start, s.end, resolver, None, all_mentions) for s in sentences
+        []
+        if budget is not None and budget.skips(s.start, s.end)
+        else find_attributions(text, s.start, s.end, resolver, None, all_mentions)
+        for s in sentences
     ]
     dominant, country = _dominant(attributions)
     if country:  # role phrases ("a military official") speak for the article's side
@@ -128,6 +134,8 @@ def extract_mentions(
     carried: _Speaker | None = None
     recent: list[str] = []  # claimants named so far, latest first
     for i, sent in enumerate(sentences):
+        if budget is not None and budget.skips(sent.start, sent.end):
+            continue
         if carried and (i == 0 or sentences[i - 1].paragraph != sent.paragraph):
             carried = None
         dates = find_dates(text, sent.start, sent.end, published)

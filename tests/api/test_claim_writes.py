@@ -132,11 +132,19 @@ def test_ingest_of_a_url_answers_202_with_a_status_url(editor_api, editor):
     assert status["status"] == body["status"]
 
 
-def test_ingest_of_a_text_answers_202(editor_api):
+def test_ingest_of_a_text_answers_202_and_leaves_the_work_to_a_worker(
+    editor_api, django_capture_on_commit_callbacks
+):
+    from ingest import services
+
     text = "The Joint Chiefs of Staff said about 1,100 North Korean soldiers were killed."
-    response = editor_api.post("/api/v1/articles/ingest", {"text": text}, format="json")
-    assert response.status_code == 202
-    assert Article.objects.get(pk=response.json()["article_id"]).text == text
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = editor_api.post("/api/v1/articles/ingest", {"text": text}, format="json")
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    assert len(queued) == 1  # process_article, once the request's transaction commits
+    article = Article.objects.get(pk=response.json()["article_id"])
+    services.article_process(article=article)  # what the worker does
+    assert Article.objects.get(pk=article.pk).text == text
 
 
 def test_ingest_refuses_other_schemes_and_empty_submissions(editor_api):

@@ -46,20 +46,53 @@ def test_the_add_form_fetches_a_url(site, superuser_client, django_capture_on_co
     assert Article.objects.get(url=url).status == Article.Status.PROCESSED
 
 
-def test_the_add_form_stores_pasted_text(superuser, superuser_client):
+def test_the_add_form_queues_pasted_text_for_a_worker(
+    superuser, superuser_client, django_capture_on_commit_callbacks
+):
     text = "\n\n".join(relevant_paragraphs(4))
-    response = superuser_client.post(
-        reverse(ADD_URL), {"text": text, "title": "Pasted", "published": "2025-01-13"}
-    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = superuser_client.post(
+            reverse(ADD_URL), {"text": text, "title": "Pasted", "published": "2025-01-13"}
+        )
     article = Article.objects.get()
     assert response.url == reverse("admin:tracker_article_change", args=[article.pk])
     assert article.title == "Pasted" and article.submitted_by == superuser
-    assert article.status == Article.Status.PROCESSED and article.url is None
+    assert article.status == Article.Status.QUEUED and article.url is None
+    assert len(queued) == 1
+    page = superuser_client.get(response.url).content.decode()
+    assert "Queued: waiting for a worker" in page  # the article's page shows its progress
+    queued[0]()  # the worker's turn (eager here)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PROCESSED
+    page = superuser_client.get(response.url).content.decode()
+    assert "Processed: its claims wait for review." in page
+
+
+def test_the_add_form_queues_an_uploaded_file(superuser_client, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = "title: Uploaded\npublished: 2025-01-13\n\n" + "\n\n".join(relevant_paragraphs(3))
+    upload = SimpleUploadedFile("report.txt", body.encode(), content_type="text/plain")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client.post(reverse(ADD_URL), {"file": upload})
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.title == "Uploaded" and article.status == Article.Status.PROCESSED
+
+
+def test_the_add_form_refuses_other_file_types(superuser_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4", content_type="application/pdf")
+    response = superuser_client.post(reverse(ADD_URL), {"file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not Article.objects.exists()
 
 
 def test_the_add_form_wants_a_url_or_a_text(superuser_client):
     response = superuser_client.post(reverse(ADD_URL), {})
-    assert "Give either a URL to fetch or a pasted text." in response.content.decode()
+    assert "Give one of a URL to fetch, a pasted text or a file." in response.content.decode()
     page = superuser_client.get(reverse("admin:tracker_article_changelist")).content.decode()
     assert reverse(ADD_URL) in page
 

@@ -14,6 +14,7 @@ from tracker.api.views import _claims_with_sources
 from tracker.headlines import headline_changes_visible_to
 from tracker.models import HeadlineChange
 from tracker.selectors import claims_visible_to
+from tracker.untrusted import for_xml
 
 FEED_SIZE = 50
 
@@ -47,7 +48,9 @@ class ApprovedClaimsFeed(Feed):
             )
         claim = item
         who = claim.claimant.name if claim.claimant_id else "Press report"
-        return f"{who}: {claim.get_subtype_display()} — {claim.figure_display}"
+        # Article text may hold characters XML cannot carry: one ingested page must not
+        # take the feed down.
+        return for_xml(f"{who}: {claim.get_subtype_display()} — {claim.figure_display}")
 
     def item_description(self, item) -> str:
         if isinstance(item, HeadlineChange):
@@ -67,14 +70,16 @@ class ApprovedClaimsFeed(Feed):
         sources = format_html_join(
             "", "<li>“{}” — {}</li>", ((s.quote, s.article.title) for s in claim.sources.all())
         )
-        return format_html(
-            "<p>{} ({}), said {}; confidence {} ({}).</p><ul>{}</ul>",
-            claim.figure_display,
-            claim.get_category_display(),
-            claim.claim_date.isoformat(),
-            claim.confidence,
-            claim.grade,
-            sources,
+        return for_xml(
+            format_html(
+                "<p>{} ({}), said {}; confidence {} ({}).</p><ul>{}</ul>",
+                claim.figure_display,
+                claim.get_category_display(),
+                claim.claim_date.isoformat(),
+                claim.confidence,
+                claim.grade,
+                sources,
+            )
         )
 
     def item_link(self, item) -> str:
@@ -95,8 +100,8 @@ class ApprovedClaimsFeed(Feed):
 
     def item_categories(self, item):
         if isinstance(item, HeadlineChange):
-            return [item.category, item.subtype, "headline-change"]
-        return [item.category, item.subtype]
+            return [for_xml(item.category), for_xml(item.subtype), "headline-change"]
+        return [for_xml(item.category), for_xml(item.subtype)]
 
 
 def _series_name(change: HeadlineChange) -> str:

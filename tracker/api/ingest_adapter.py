@@ -5,7 +5,9 @@ exception: it imports `ingest.services` lazily, inside the call, so nothing in `
 `ingest` when Django loads. It uses, when present:
 - `article_enqueue_url(url=, submitted_by=) -> Article` (register queued, fetch on a worker after
   commit) — else `article_ingest_url(url=, submitted_by=)`;
-- `article_ingest_text(text=, title=, submitted_by=)`;
+- `article_enqueue_text(text=, title=, submitted_by=)` (store queued, process on a worker after
+  commit) — else `article_ingest_text(...)`; `article_enqueue_file(name=, content=,
+  submitted_by=)` for an uploaded .txt/.html file;
 either returning an Article or a result with `.article` (and `.reason` when it failed). Until the
 ingest services exist, the article is stored queued for the pipeline to pick up.
 """
@@ -74,9 +76,13 @@ def _article_submit(
     url: str = "",
     text: str = "",
     title: str = "",
+    file=None,
     submitted_by: AbstractBaseUser | None = None,
 ) -> Article:
     if url:
+        url_refusal = _ingest_service("url_refusal")
+        if url_refusal is not None and (reason := url_refusal(url)):
+            raise IngestRefused(reason)
         ingest_url = _ingest_service("article_enqueue_url", "article_ingest_url")
         if ingest_url is not None:
             return _article_of(ingest_url(url=url, submitted_by=submitted_by))
@@ -84,7 +90,15 @@ def _article_submit(
             url=url, defaults={"submitted_by": submitted_by, "status": Article.Status.QUEUED}
         )
         return article
-    ingest_text = _ingest_service("article_ingest_text")
+    if file is not None:
+        enqueue_file = _ingest_service("article_enqueue_file")
+        if enqueue_file is None:
+            raise IngestRefused("File ingest is not available.")
+        return _article_of(
+            enqueue_file(name=file.name, content=file.read(), submitted_by=submitted_by)
+        )
+    # Heavy work leaves the request: a text is stored queued and processed on a worker.
+    ingest_text = _ingest_service("article_enqueue_text", "article_ingest_text")
     if ingest_text is not None:
         return _article_of(ingest_text(text=text, title=title, submitted_by=submitted_by))
     return Article.objects.create(

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker import services, trust, vocab
+from tracker.disclosure import PUBLIC_CLAIM_FIELDS
 from tracker.models import (
     Article,
     Claim,
@@ -77,21 +78,20 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = [
-            "id", "category", "subtype", "low", "best", "high", "qualifier", "unit", "figure",
-            "has_number", "norm_unit", "norm_low", "norm_best", "norm_high", "measure",
-            "claim_date", "period_start", "period_end", "claimant", "location", "weapon_system",
-            "summary", "reliability", "credibility", "confidence", "trust", "status", "origin",
-            "reviewed_at", "created_at", "updated_at", "sources",
-        ]  # fmt: skip
+        # The public fields (tracker.disclosure, shared with the claim page) and derived ones.
+        fields = [*PUBLIC_CLAIM_FIELDS, "figure", "has_number", "trust", "sources"]
         read_only_fields = fields
+
+
+QUOTE_OFFSET_MAX = 2_147_483_647
 
 
 class ClaimSourceWriteSerializer(serializers.Serializer):
     article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
     quote = serializers.CharField(max_length=5000)
-    quote_start = serializers.IntegerField(min_value=0, required=False)
-    quote_end = serializers.IntegerField(min_value=0, required=False)
+    # Offsets are characters into an article: bounded by the column (PositiveIntegerField).
+    quote_start = serializers.IntegerField(min_value=0, max_value=QUOTE_OFFSET_MAX, required=False)
+    quote_end = serializers.IntegerField(min_value=0, max_value=QUOTE_OFFSET_MAX, required=False)
 
     def validate(self, attrs):
         start, end = attrs.get("quote_start"), attrs.get("quote_end")
@@ -283,10 +283,23 @@ class ArticleDetailSerializer(ArticleSerializer):
         return ArticleClaimSerializer(self._claims(article), many=True, context=self.context).data
 
 
+ARTICLE_FILE_MAX_BYTES = 5 * 1024 * 1024
+
+
 class ArticleIngestSerializer(serializers.Serializer):
     url = serializers.URLField(required=False, max_length=2000, allow_blank=True)
     text = serializers.CharField(required=False, allow_blank=True, max_length=2_000_000)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    file = serializers.FileField(
+        required=False,
+        help_text="A .txt (optional url/outlet/published/title header lines) or .html file, "
+        "sent as multipart/form-data; at most 5 MB.",
+    )
+
+    def validate_file(self, upload):
+        if upload is not None and upload.size > ARTICLE_FILE_MAX_BYTES:
+            raise serializers.ValidationError("The file is larger than 5 MB.")
+        return upload
 
     def validate_url(self, url: str) -> str:
         if url and not url.lower().startswith(("http://", "https://")):
@@ -295,9 +308,9 @@ class ArticleIngestSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         url, text = attrs.get("url", ""), attrs.get("text", "").strip()
-        if bool(url) == bool(text):
+        if sum(map(bool, (url, text, attrs.get("file")))) != 1:
             raise serializers.ValidationError(
-                {"non_field_errors": ["Give either a url or a text, not both."]}
+                {"non_field_errors": ["Give one of a url, a text or a file."]}
             )
         return attrs
 
