@@ -243,7 +243,10 @@ def trust_key(point: dict) -> tuple:
 
 @functools.lru_cache(maxsize=65536)
 def _shift(day: str, days: int) -> str:
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+    try:
+        return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+    except OverflowError:  # past 9999-12-31 or before 0001-01-01: the calendar's own edge
+        return (dt.date.max if days > 0 else dt.date.min).isoformat()
 
 
 # A claimant's latest estimate in the sweep: (trust key, point, claimant id, claimant name,
