@@ -181,9 +181,16 @@ def _headline_text(series: dict) -> str:
     latest = series.get("latest_headline")
     if latest and latest.get("value") is not None:
         bound = {"lower": "at least ", "upper": "up to "}.get(latest.get("bound") or "", "")
+        freshness = (
+            f"stale: {latest.get('age_days')} days old on {latest.get('as_of')}"
+            if latest.get("stale")
+            else f"current on {latest.get('as_of')}"
+        )
         parts.append(
             f"{bound}{latest['value']:,.0f} {series.get('unit') or ''}".rstrip()
-            + f" — {latest.get('claimant')}, {latest.get('date')} (claim #{latest.get('claim_id')})"
+            + f" — {latest.get('claimant')}, said {latest.get('claim_date')}"
+            + f" (claim #{latest.get('claim_id')}; headline since {latest.get('date')}; "
+            + f"{freshness})"
         )
     total = (series.get("increments") or {}).get("total")
     if total:
