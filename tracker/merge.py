@@ -318,10 +318,10 @@ def claims_corroborated(claim: Claim) -> list[Claim]:
     category, subtype and normalised unit, figures that agree (`figures_agree`, a vague amount
     never), the same weapon system and stated period where both give one, another claimant
     (both named: the same claimant's repeat is a merge, an unattributed figure shows nothing),
-    and claim dates at most CLAIM_MERGE_WINDOW_DAYS apart. One batch told by two claimants is
-    one event; the series counts it once through the `corroborates` relation. Figures that
-    merely coincide can still be two events: the relation says who proposed it, and an editor
-    removes it where the texts show two batches."""
+    claim dates at most CLAIM_MERGE_WINDOW_DAYS apart, and no article in common. One batch
+    told by two claimants is one event; the series counts it once through the `corroborates`
+    relation. Figures that merely coincide can still be two events: the relation says who
+    proposed it, and an editor removes it where the texts show two batches."""
     figure = Figure.of(claim)
     if claim.measure != "increment" or claim.claimant_id is None or figure.precision < 2:
         return []
@@ -338,7 +338,11 @@ def claims_corroborated(claim: Claim) -> list[Claim]:
         )
         .exclude(claimant_id=claim.claimant_id)
         .exclude(status=Claim.Status.REJECTED)
+        # Within one article the writer tells whether two claimants' figures are one batch
+        # ("separately, … said 2,000 too"): those pairs are left for a reader.
+        .exclude(sources__article__in=claim.sources.values("article_id"))
         .order_by("pk")
+        .distinct()
     )
     return [
         other

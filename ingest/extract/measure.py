@@ -38,6 +38,12 @@ _PERFECT = re.compile(
     r"\b(?:have|has)\s+(?:\w+ly\s+|also\s+|already\s+)?(?:been\s+)?(?:\w+ed|sent|given|built)\b",
     re.IGNORECASE,
 )
+# "containers that can hold almost 5 million shells": the figure is what the shipments hold
+_CAPACITY = re.compile(
+    r"\b(?:that|which)\s+(?:can|could|may|might|would)\s+(?:\w+\s+)?(?:hold|contain|carry)\s+"
+    r"(?:[\w-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
 _RUNNING_KINDS = {
     "killed",
     "wounded",
@@ -163,6 +169,9 @@ def measure_with_reason(subtype: str, clause: str, counted: str = "") -> tuple[s
     cum = _CUMULATIVE.search(clause)
     if cum:
         return "cumulative", cum.group(0).lower()
+    capacity = _CAPACITY.search(before)
+    if capacity:  # "containers that could hold 5 million shells": what was shipped so far
+        return "cumulative", f"a capacity estimate ({capacity.group(0).strip().lower()})"
     event = _ONE_EVENT.search(own) or period
     if event:
         return "increment", event.group(0).lower()
