@@ -21,7 +21,7 @@ from tracker.merge import (
     figures_agree,
     same_speaker_here,
 )
-from tracker.models import Article, Claim, ClaimSource
+from tracker.models import Article, Claim, ClaimRelation, ClaimSource
 from tracker.series import SeriesQuery, series_build
 from tracker.services import claims_approve
 
@@ -56,6 +56,7 @@ class EvalReport:
     duplicates: list[DuplicatePair] = field(default_factory=list)
     near_duplicates: list[DuplicatePair] = field(default_factory=list)
     headlines: list[tuple[str, str]] = field(default_factory=list)
+    corroborations: list[ClaimRelation] = field(default_factory=list)
 
     @property
     def duplicate_claims(self) -> int:
@@ -133,6 +134,11 @@ def evaluate_files(*, paths: Iterable[Path], force: bool = False) -> EvalReport:
     report.duplicates = claim_duplicate_pairs(claims)
     report.near_duplicates = near_duplicate_pairs(claims)
     report.headlines = main_headlines()
+    report.corroborations = list(
+        ClaimRelation.objects.filter(
+            kind=ClaimRelation.Kind.CORROBORATES, from_claim__in=claims, to_claim__in=claims
+        ).select_related("from_claim__claimant", "to_claim__claimant")
+    )
     return report
 
 
@@ -181,9 +187,16 @@ def _headline_text(series: dict) -> str:
     latest = series.get("latest_headline")
     if latest and latest.get("value") is not None:
         bound = {"lower": "at least ", "upper": "up to "}.get(latest.get("bound") or "", "")
+        freshness = (
+            f"stale: {latest.get('age_days')} days old on {latest.get('as_of')}"
+            if latest.get("stale")
+            else f"current on {latest.get('as_of')}"
+        )
         parts.append(
             f"{bound}{latest['value']:,.0f} {series.get('unit') or ''}".rstrip()
-            + f" — {latest.get('claimant')}, {latest.get('date')} (claim #{latest.get('claim_id')})"
+            + f" — {latest.get('claimant')}, said {latest.get('claim_date')}"
+            + f" (claim #{latest.get('claim_id')}; headline since {latest.get('date')}; "
+            + f"{freshness})"
         )
     total = (series.get("increments") or {}).get("total")
     if total:
@@ -208,6 +221,16 @@ def report_lines(report: EvalReport) -> list[str]:
         f"or from two registered claimants): {len(report.near_duplicates)}"
     )
     lines += _pair_lines(report.near_duplicates)
+    lines.append(
+        "corroborations (one event told by two claimants, counted once in increments): "
+        f"{len(report.corroborations)}"
+    )
+    for relation in report.corroborations:
+        lines.append(f"  #{relation.from_claim_id} corroborates #{relation.to_claim_id}")
+        lines += [
+            f"    #{claim.pk} {_claim_line(claim)}"
+            for claim in (relation.from_claim, relation.to_claim)
+        ]
     lines.append("headlines:")
     lines += [f"  {series}: {text}" for series, text in report.headlines]
     lines += [f"failed: {failure}" for failure in report.failures]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -13,9 +14,9 @@ from ingest.extract import Mention, extract_mentions
 from ingest.extract.budget import Budget
 from ingest.extract.claimants import OFFICIALS
 from tracker import vocab
-from tracker.merge import Figure, claimant_is_established
-from tracker.models import Article, Claimant, ClaimSource
-from tracker.services import claim_credibility_refresh, claim_propose
+from tracker.merge import Figure, claimant_is_established, claims_corroborated, merge_window_days
+from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
+from tracker.services import claim_credibility_refresh, claim_propose, claim_relation_add
 
 _NAME_MAX = Claimant._meta.get_field("name").max_length
 
@@ -31,6 +32,7 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
         text, published=published, aliases=claimant_aliases(), budget=budget
     )
     mentions = [m for m in mentions if vocab.subtype_is_valid(m.category, m.subtype)]
+    mentions = mentions_without_totals(mentions, text)
     mentions = budget.cap(mentions) if budget else mentions
     if not mentions:
         return 0
@@ -54,6 +56,7 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
         for m in mentions
     ]
     changed = 0
+    touched: dict[int, Claim] = {}
     # Two passes: mentions that restate a known claim join it first, so the article's own
     # restatements of it ("at least 100" / "100") find it rather than a claim made from them.
     new: list[dict] = []
@@ -63,11 +66,93 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
             new.append(candidate)
         elif _record(sources, article, claim, candidate):
             changed += 1
+            touched[claim.pk] = claim
     for candidate in new:
         claim, created = _propose(article, candidate, create=True)
         if claim is not None and (_record(sources, article, claim, candidate) or created):
             changed += 1
+            touched[claim.pk] = claim
+    for claim in touched.values():
+        claim_propose_corroborations(claim=claim)
     return changed
+
+
+def claim_propose_corroborations(*, claim: Claim) -> list[ClaimRelation]:
+    """Propose `claim corroborates other` for each earlier increment that tells the same event
+    from another claimant (`tracker.merge.claims_corroborated`), so the series count that
+    batch once. Proposed once per pair; an editor can remove a relation that is wrong."""
+    made = []
+    for other in claims_corroborated(claim):
+        if ClaimRelation.objects.filter(
+            from_claim=other, to_claim=claim, kind=ClaimRelation.Kind.CORROBORATES
+        ).exists():
+            continue
+        made.append(
+            claim_relation_add(
+                from_claim=claim,
+                to_claim=other,
+                kind=ClaimRelation.Kind.CORROBORATES,
+                note=(
+                    "Proposed by the pipeline: the same figure for the same series from "
+                    f"another claimant within {merge_window_days()} days."
+                ),
+            )
+        )
+    return made
+
+
+# "6,000 personnel, including 1,000 engineers and 5,000 builders": what follows breaks it down
+_BREAKDOWN = re.compile(
+    r"^[\s,;:(–-]*(?:including|comprising|consisting\s+of|of\s+whom|made\s+up\s+of|"
+    r"among\s+them)\b",
+    re.IGNORECASE,
+)
+
+
+def _amount(mention: Mention) -> float | None:
+    """A mention's figure: best, else the midpoint of low–high, else None."""
+    if mention.best is not None:
+        return float(mention.best)
+    if mention.low is not None and mention.high is not None:
+        return (mention.low + mention.high) / 2
+    return None
+
+
+def mentions_without_totals(mentions: list[Mention], text: str) -> list[Mention]:
+    """The mentions to propose, without an increment that the same sentence breaks down into
+    parts ("N in all, including A … and B …", A + B = N): the parts are the batches, the total
+    would count them twice. The parts are increments of the same category, at least two,
+    printed right after the total behind a breakdown word (`_BREAKDOWN`), adding up to it
+    (within 2%)."""
+    increments = sorted(
+        (m for m in mentions if m.measure == "increment" and _amount(m)),
+        key=lambda m: m.quote_start,
+    )
+    totals = set()
+    for whole in increments:
+        after = [
+            m
+            for m in increments
+            if m.category == whole.category and m.quote_start >= whole.quote_end
+        ]
+        if len(after) < 2 or after[0].quote_start - whole.quote_end > 40:
+            continue
+        gap = text[whole.quote_end : after[0].quote_start]
+        if "." in gap or not _BREAKDOWN.search(gap + after[0].quote):
+            continue
+        # the parts: the mentions that follow one another after the total, within a sentence
+        parts = [after[0]]
+        for m in after[1:]:
+            if (
+                m.quote_start > parts[-1].quote_end + 60
+                or "." in text[parts[-1].quote_end : m.quote_start]
+            ):
+                break
+            parts.append(m)
+        amount = _amount(whole)
+        if len(parts) >= 2 and abs(sum(_amount(m) for m in parts) - amount) <= 0.02 * amount:
+            totals.add(id(whole))
+    return [m for m in mentions if id(m) not in totals]
 
 
 def _propose(article: Article, candidate: dict, *, create: bool):

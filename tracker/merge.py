@@ -11,6 +11,9 @@ normalised unit, their figures agree, and either
       them is only a guessed name (below); or
   (b) they have the same claimant (not empty) and claim dates at most
       CLAIM_MERGE_WINDOW_DAYS apart (another outlet reporting the same figure later).
+Within one article, a casualty figure filed as "killed" (or "wounded") and the same figure filed
+as "killed or wounded" are one claim too (`subtypes_restating`): a headline shortens "killed or
+wounded" to "killed"; the merged claim keeps the subtype of its more precise figure.
 Figures agree when low/best/high are equal, or when one is a bound that the other restates:
 "more than 1,000" restates "about 1,100" (the estimate lies above the bound and within
 RESTATE_FACTOR of it); a vague amount ("thousands") restates nothing.
@@ -101,6 +104,22 @@ def figures_agree(a: Figure, b: Figure) -> bool:
     return _restates(a, b) or _restates(b, a)
 
 
+# Subtypes that a headline uses loosely for one another, within one article only.
+_LOOSE_SUBTYPES = {
+    "casualties": ({"killed", "killed_or_wounded"}, {"wounded", "killed_or_wounded"}),
+}
+
+
+def subtypes_restating(category: str, subtype: str) -> set[str]:
+    """The subtypes a figure of (`category`, `subtype`) in the same article may restate: its
+    own, and for casualties "killed" / "wounded" with "killed or wounded"."""
+    found = {subtype}
+    for family in _LOOSE_SUBTYPES.get(category, ()):
+        if subtype in family:
+            found |= family
+    return found
+
+
 def _norm_unit(unit: str) -> str:
     return vocab.normalise_unit(unit)[0]
 
@@ -169,7 +188,12 @@ def claim_find_same(
     found: list[Claim] = []
     if article is not None and article.pk is not None:
         # (a) in this article: same claimant, one side unattributed or a guessed name.
-        here = same_series.filter(sources__article=article).select_related("claimant")
+        here = Claim.objects.filter(
+            category=category,
+            subtype__in=subtypes_restating(category, subtype),
+            norm_unit=_norm_unit(unit),
+            sources__article=article,
+        ).select_related("claimant")
         found += [c for c in here.distinct() if same_speaker_here(claimant, c.claimant)]
     if claimant is not None:
         # (b) the same claimant, anywhere, within the window.
@@ -193,6 +217,7 @@ def claim_find_same(
     ]
     matches.sort(
         key=lambda c: (
+            c.subtype != subtype,
             Figure.of(c).numbers != figure.numbers,
             c.claimant_id != (claimant.pk if claimant else None),
             c.pk,
@@ -220,6 +245,8 @@ def merged_fields(*, claim: Claim, candidate: dict) -> dict:
     )
     if new.precision > Figure.of(claim).precision:
         changes.update(low=new.low, best=new.best, high=new.high, qualifier=new.qualifier)
+        if candidate.get("subtype") and candidate["subtype"] != claim.subtype:
+            changes["subtype"] = candidate["subtype"]  # the precise figure says what it counts
     return changes
 
 
@@ -246,7 +273,9 @@ def claim_duplicate_pairs(claims: QuerySet[Claim] | None = None) -> list[Duplica
     window = merge_window_days()
     groups: dict[tuple, list[Claim]] = defaultdict(list)
     for claim in rows:
-        groups[(claim.category, claim.subtype, claim.norm_unit)].append(claim)
+        # Subtypes that may restate one another share a group (`_duplicate_reason` decides).
+        loose = len(subtypes_restating(claim.category, claim.subtype)) > 1
+        groups[(claim.category, "" if loose else claim.subtype, claim.norm_unit)].append(claim)
     pairs: list[DuplicatePair] = []
     for group in groups.values():
         for i, a in enumerate(group):
@@ -267,7 +296,11 @@ def _duplicate_reason(a: Claim, b: Claim, articles: dict, window: int) -> str:
     ):
         return ""
     if articles[a.pk] & articles[b.pk] and same_speaker_here(a.claimant, b.claimant):
-        return "same article"
+        if b.subtype in subtypes_restating(a.category, a.subtype):
+            return "same article"
+        return ""
+    if a.subtype != b.subtype:
+        return ""
     if (
         a.claimant_id is not None
         and a.claimant_id == b.claimant_id
@@ -275,3 +308,52 @@ def _duplicate_reason(a: Claim, b: Claim, articles: dict, window: int) -> str:
     ):
         return f"same claimant within {window} days"
     return ""
+
+
+# --- Corroboration: the same event told by two claimants ----------------------------------------
+
+
+def claims_corroborated(claim: Claim) -> list[Claim]:
+    """The earlier-stored increment claims that `claim` (an increment) corroborates: same
+    category, subtype and normalised unit, figures that agree (`figures_agree`, a vague amount
+    never), the same weapon system and stated period where both give one, another claimant
+    (both named: the same claimant's repeat is a merge, an unattributed figure shows nothing),
+    claim dates at most CLAIM_MERGE_WINDOW_DAYS apart, and no article in common. One batch
+    told by two claimants is one event; the series counts it once through the `corroborates`
+    relation. Figures that merely coincide can still be two events: the relation says who
+    proposed it, and an editor removes it where the texts show two batches."""
+    figure = Figure.of(claim)
+    if claim.measure != "increment" or claim.claimant_id is None or figure.precision < 2:
+        return []
+    window = dt.timedelta(days=merge_window_days())
+    others = (
+        Claim.objects.filter(
+            category=claim.category,
+            subtype=claim.subtype,
+            norm_unit=claim.norm_unit,
+            measure="increment",
+            claimant__isnull=False,
+            claim_date__range=(claim.claim_date - window, claim.claim_date + window),
+            pk__lt=claim.pk,
+        )
+        .exclude(claimant_id=claim.claimant_id)
+        .exclude(status=Claim.Status.REJECTED)
+        # Within one article the writer tells whether two claimants' figures are one batch
+        # ("separately, … said 2,000 too"): those pairs are left for a reader.
+        .exclude(sources__article__in=claim.sources.values("article_id"))
+        .order_by("pk")
+        .distinct()
+    )
+    return [
+        other
+        for other in others
+        if Figure.of(other).precision >= 2
+        and figures_agree(figure, Figure.of(other))
+        and _weapons_agree(claim.weapon_system, other.weapon_system)
+        and _periods_agree(
+            "increment",
+            "increment",
+            (claim.period_start, claim.period_end),
+            (other.period_start, other.period_end),
+        )
+    ]

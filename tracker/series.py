@@ -9,8 +9,9 @@ rule in plain words, `HEADLINE_RULE` below is that text):
   trusted; a bound gives way to an estimate of the same trust that it agrees with;
 - the band at a date spans the claimants' fresh estimates;
 - increment claims: summed over period_end (or claim_date) into running totals per claimant and
-  combined; a range counts its midpoint; in the combined line an event counts once, through the
-  claim merge and `corroborates` relations only (`_repeats`), never by equal date and figure;
+  combined; a range counts its midpoint, a vague amount ("thousands") nothing; in the combined
+  line an event counts once, through the claim merge and `corroborates` relations only
+  (`_repeats`), never by equal date and figure;
 - only approved claims count unless the caller asks for pending ones too (pending points carry
   `status`); claims superseded by another counted claim drop out;
 - dense series are aggregated so a chart never gets more than SERIES_MAX_POINTS points
@@ -502,7 +503,8 @@ def _running(combined: list[dict]) -> float:
 def _increments(qs: QuerySet[Claim]) -> dict:
     when = Coalesce("period_end", "claim_date")
     value = _increment_value()
-    qs = qs.filter(measure="increment")
+    # A vague amount ("millions of shells") is no count of an event: it adds nothing.
+    qs = qs.filter(measure="increment").exclude(qualifier="vague")
     if connection.vendor == "postgresql":
         claims = qs.count()
         if claims > MAX_POINTS:

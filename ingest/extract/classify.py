@@ -113,6 +113,12 @@ _RUSSIA_LAUNCHED = re.compile(
     r"(?:launched|fired|used|sent)\s+(?:(?:[\w,.-]+\s+){1,3}?drones\s+and\s+)?" + _HEDGE_WORDS,
     re.I,
 )
+# "200 missiles and drones were launched by Russia": the passive of the same raid
+_LAUNCHED_BY_RUSSIA = re.compile(
+    r"\s*(?:(?:and|or)\s+(?:[\w-]+\s+){0,2}?)?(?:were|was|have\s+been|had\s+been)\s+"
+    r"(?:\w+ly\s+)?(?:launched|fired)\s+(?:[^.;]{0,40}?\s)?by\s+(?:Russia|Moscow|Russian)\b",
+    re.I,
+)
 # "Russia launched 72 drones and two missiles": a raid, the missiles too are not a delivery
 _RAID = re.compile(r"\bdrones\s+and\s+$", re.I)
 # "8,000 of them are now in Kursk": part of a force already named, and where it is
@@ -172,6 +178,8 @@ def classify(text: str, q: Quantity, lo: int, hi: int, prev_end: int) -> Kind | 
         if _LOSSES_LIST.search(text, lo, q.start) or _NK_FIRED.search(text, back, q.start):
             return None  # equipment lost in battle, or North Korea's own launches
         raid = _RUSSIA_LAUNCHED.search(text, back, q.start)
+        if _LAUNCHED_BY_RUSSIA.match(text, kind.end, hi):
+            return None  # "... were launched by Russia": Russia's own raid
         if _DOWNED_BEFORE.search(text, back, q.start) or (
             raid and (kind.subtype == "drones" or _RAID.search(raid.group(0)))
         ):

@@ -450,9 +450,13 @@ def _sentence_mentions(
         subtype, sub_why = kind.subtype, ""
         if kind.category == "troop_deployment":
             subtype, sub_why = troop_subtype(
-                kind.subtype, text[sent.start : sent.end], clause, text[q.start : kind.end]
+                kind.subtype,
+                text[sent.start : sent.end],
+                clause,
+                text[q.start : kind.end],
+                q.qualifier,
             )
-        measure, why = measure_with_reason(subtype, clause)
+        measure, why = measure_with_reason(subtype, clause, text[q.start : max(kind.end, q.end)])
         found.append(
             Mention(
                 kind.category,

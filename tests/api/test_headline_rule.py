@@ -251,6 +251,17 @@ def test_an_increment_range_counts_its_midpoint_with_its_band(anon_api):
     assert (point["value"], point["low"], point["high"]) == (2000, 1800, 2200)
 
 
+def test_a_vague_increment_adds_nothing(anon_api):
+    # 1 Nov: exactly 500; 2 Nov: "thousands of containers" (stored as 1,000, vague). The vague
+    # amount names no figure: the total is 500, not 1,500.
+    ClaimFactory(claim_date=D(2024, 11, 1), best=500, **{**SHIPMENT, "qualifier": "exact"})
+    ClaimFactory(claim_date=D(2024, 11, 2), best=None, low=1000,
+                 **{**SHIPMENT, "qualifier": "vague"})  # fmt: skip
+    increments = anon_api.get(CONTAINERS).json()["increments"]
+    assert increments["total"] == 500
+    assert [p["value"] for p in increments["combined"]] == [500]
+
+
 # --- Pending marks --------------------------------------------------------------------------
 
 

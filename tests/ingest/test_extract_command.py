@@ -129,7 +129,7 @@ def test_it_extracts_the_main_text_of_html_pages(tmp_path):
         encoding="utf-8",
     )
     [row] = json.loads(_run(str(page), "--json"))
-    assert (row["subtype"], row["best"]) == ("deployed", 10000)
+    assert (row["subtype"], row["best"]) == ("sent_total", 10000)  # "has sent": so far
     assert row["claimant"] == "US Department of Defense"
     assert row["claim_date"] == "2024-11-04"
 

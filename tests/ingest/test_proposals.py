@@ -88,3 +88,36 @@ def test_an_article_without_claims_proposes_nothing(db):
     article = ArticleFactory(text="Seoul was mild on Monday.", published_at=PUBLISHED)
     assert article_propose_claims(article=article) == 0
     assert not Claim.objects.exists()
+
+
+def test_one_batch_reported_by_two_claimants_is_proposed_as_a_corroboration_and_counted_once(jcs):
+    from tracker.models import ClaimRelation
+    from tracker.series import SeriesQuery, series_build
+
+    ClaimantFactory(name="Ukraine Defence Intelligence (GUR)", short_name="GUR")
+    first = ArticleFactory(
+        text="Another 3,000 North Korean troops arrived in Russia, the JCS said on Monday.",
+        published_at=dt.datetime(2025, 3, 4, 9, 0, tzinfo=dt.UTC),
+    )
+    later = ArticleFactory(
+        text="Another 3,000 North Korean troops arrived in Russia, the GUR said on Thursday.",
+        published_at=dt.datetime(2025, 3, 14, 9, 0, tzinfo=dt.UTC),
+    )
+    article_propose_claims(article=first)
+    article_propose_claims(article=later)
+    jcs_batch, gur_batch = Claim.objects.filter(subtype="additional_deployment").order_by("pk")
+    assert jcs_batch.claimant != gur_batch.claimant  # two claims, one event
+    [relation] = ClaimRelation.objects.all()
+    assert (relation.from_claim, relation.kind, relation.to_claim) == (
+        gur_batch,
+        "corroborates",
+        jcs_batch,
+    )
+    assert "Proposed by the pipeline" in relation.note
+    article_propose_claims(article=later)  # again: nothing new
+    assert ClaimRelation.objects.count() == 1
+    series = series_build(
+        SeriesQuery("troop_deployment", "additional_deployment", include_pending=True)
+    )
+    # 3,000 + 3,000 told of one batch: the combined line counts 3,000
+    assert series["increments"]["total"] == 3000

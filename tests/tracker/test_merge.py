@@ -10,7 +10,13 @@ import pytest
 
 from tests.factories import ArticleFactory, ClaimantFactory, UserFactory
 from tracker import services
-from tracker.merge import Figure, claim_duplicate_pairs, claimant_is_established, figures_agree
+from tracker.merge import (
+    Figure,
+    claim_duplicate_pairs,
+    claimant_is_established,
+    claims_corroborated,
+    figures_agree,
+)
 from tracker.models import Claim, Claimant, ClaimSource
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +300,81 @@ def test_duplicate_pairs_finds_what_the_merge_would_have_merged(settings):
     [pair] = claim_duplicate_pairs()
     assert {pair.first, pair.second} == {first, restated}
     assert pair.reason == "same claimant within 30 days"
+
+
+def test_a_headline_saying_killed_for_the_bodys_killed_or_wounded_is_one_claim():
+    # Headline "more than 1,000 killed", body "about 1,100 killed or wounded", same claimant:
+    # the headline shortened the body (1,000 <= 1,100 <= 1,250), so it is its second source
+    # and the claim keeps the body's subtype and figure.
+    jcs = ClaimantFactory(name="Joint Chiefs")
+    article = ArticleFactory(
+        text="More than 1,000 killed. About 1,100 killed or wounded, JCS said."
+    )
+    body, _ = services.claim_propose(article=article, candidate=_candidate(jcs, "About 1,100"))
+    headline, created = services.claim_propose(
+        article=article,
+        candidate=_candidate(jcs, "More than 1,000 killed", subtype="killed", **MORE_THAN_1000),
+    )
+    assert not created and headline == body
+    claim = Claim.objects.get()
+    assert (claim.subtype, claim.best, claim.sources.count()) == ("killed_or_wounded", 1100, 2)
+
+
+def test_a_headline_proposed_first_takes_the_bodys_subtype_with_its_figure():
+    jcs = ClaimantFactory(name="Joint Chiefs")
+    article = ArticleFactory(
+        text="More than 1,000 killed. About 1,100 killed or wounded, JCS said."
+    )
+    services.claim_propose(
+        article=article,
+        candidate=_candidate(jcs, "More than 1,000 killed", subtype="killed", **MORE_THAN_1000),
+    )
+    services.claim_propose(article=article, candidate=_candidate(jcs, "About 1,100"))
+    claim = Claim.objects.get()
+    assert (claim.subtype, claim.best, claim.qualifier) == (
+        "killed_or_wounded",
+        1100,
+        "approximately",
+    )
+
+
+def test_killed_and_killed_or_wounded_stay_apart_across_articles_and_killed_never_joins_wounded():
+    jcs = ClaimantFactory(name="Joint Chiefs")
+    services.claim_propose(article=_article(), candidate=_candidate(jcs, "about 1,100"))
+    # another article, same claimant and day: only the same subtype merges across articles
+    _, created = services.claim_propose(
+        article=_article(), candidate=_candidate(jcs, "some 1,100", subtype="killed")
+    )
+    assert created
+    # in one article, "wounded" does not restate "killed"
+    article = ArticleFactory(text="About 1,100 killed, and about 1,100 wounded, JCS said.")
+    services.claim_propose(
+        article=article, candidate=_candidate(jcs, "About 1,100 killed", subtype="killed")
+    )
+    _, created = services.claim_propose(
+        article=article, candidate=_candidate(jcs, "about 1,100 wounded", subtype="wounded")
+    )
+    assert created
+
+
+def _batch(claimant, day, best=3000.0, qualifier="exact", **fields):
+    return services.claim_create(
+        claimant=claimant, category="troop_deployment", subtype="additional_deployment",
+        best=best, qualifier=qualifier, unit="troops", measure="increment", claim_date=day,
+        **fields,
+    )  # fmt: skip
+
+
+def test_one_batch_told_by_two_claimants_within_the_window_is_a_corroboration(settings):
+    settings.CLAIM_MERGE_WINDOW_DAYS = 30
+    jcs, monitors, press = ClaimantFactory(), ClaimantFactory(), ClaimantFactory()
+    first = _batch(jcs, DAY)  # 3,000 sent, JCS, 15 January
+    # 20 days later another claimant gives 3,000: the same batch (20 <= 30)
+    later = _batch(monitors, DAY + dt.timedelta(days=20))
+    assert claims_corroborated(later) == [first]
+    # 60 days after the first (40 after the second): outside the window, a batch of its own
+    assert claims_corroborated(_batch(press, DAY + dt.timedelta(days=60))) == []
+    # another figure (2,000), or a vague amount ("thousands"): nothing
+    assert claims_corroborated(_batch(press, DAY, best=2000.0)) == []
+    vague = _batch(press, DAY, best=None, low=3000.0, qualifier="vague")
+    assert claims_corroborated(vague) == []
