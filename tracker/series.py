@@ -6,7 +6,8 @@ rule in plain words, `HEADLINE_RULE` below is that text):
   of low–high, else the single bound, flagged as a bound), with a low–high band;
 - the headline at a date follows `HEADLINE_RULE` (`trust_key`, `_headline`, `_agreeing`): each
   claimant's latest estimate; fresh ones (at most `freshness_days` old) first; the most
-  trusted; a bound gives way to an estimate of the same trust that it agrees with;
+  trusted (with none current: the most recent, then the most trusted); a bound gives way to an
+  estimate of the same trust that it agrees with;
 - the band at a date spans the claimants' fresh estimates;
 - increment claims: summed over period_end (or claim_date) into running totals per claimant and
   combined; a range counts its midpoint, a vague amount ("thousands") nothing; in the combined
@@ -45,8 +46,9 @@ HEADLINE_RULE = [
     "On any date, take each claimant's latest estimate as of that date.",
     "An estimate is current while it is at most {days} days old; older estimates leave the "
     "range across claimants, and one of them can be the headline only while no claimant has a "
-    "current estimate (the card then says how old it is).",
-    "Among the current estimates (or, if there are none, all of them) the headline is the most "
+    "current estimate or a more recent one (the card then says how old it is).",
+    "Among the current estimates (or, if there are none, the most recent ones) the headline is "
+    "the most "
     "trusted: highest confidence label first, then the better source reliability letter (A "
     "best), then the better credibility number (1 best), then the most recent claim date.",
     "If that estimate is only a bound (\u201cmore than 1,000\u201d, \u201cup to 500\u201d), "
@@ -358,10 +360,13 @@ def _headline(
             holder = top
             if top[POINT]["bound"] is not None:
                 holder = _agreeing(top, [latest[k] for k in lows])
-        else:  # nothing current: the most trusted of all, marked stale
+        else:  # nothing current: the most recent estimates (then the most trusted), stale
             stale = True
             pool = list(latest.values())
-            holder = _agreeing(max(pool, key=itemgetter(KEY)), pool)
+            newest = max(entry[POINT]["date"] for entry in pool)
+            recent = [entry for entry in pool if entry[POINT]["date"] == newest]
+            # A bound still gives way to any old estimate it agrees with (same or better trust).
+            holder = _agreeing(max(recent, key=itemgetter(KEY)), pool)
         best = holder[POINT]
         last = headline[-1] if headline else None
         if (

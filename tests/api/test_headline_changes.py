@@ -29,10 +29,10 @@ def approve(editor, django_capture_on_commit_callbacks):
 @pytest.fixture
 def history(approve, editor):
     # Pending claims, approved one by one (all in December, judged as of today: every one is
-    # stale by now, so the most trusted holds the headline):
+    # stale by now, so the most recent holds the headline, a bound giving way as ever):
     #   1. JCS (B2) about 1,100            -> headline none -> 1,100 (JCS)
     #   2. UK MoD (B2) more than 1,000     -> stays 1,100 (an agreeing bound): no entry
-    #   3. NIS (A1) about 4,700            -> 1,100 -> 4,700 (NIS, more trusted)
+    #   3. NIS (A1) about 4,700            -> 1,100 -> 4,700 (NIS, the most recent)
     jcs, mod, nis = (ClaimantFactory(name=n) for n in ("JCS", "UK MoD", "NIS"))
     pending = {"status": "pending", "reliability": "B", "credibility": 2}
     about = ClaimFactory(claimant=jcs, claim_date=D(2024, 12, 23), best=1100, **pending)

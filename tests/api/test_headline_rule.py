@@ -124,7 +124,7 @@ def test_the_methodology_worked_example(anon_api):
     #  10 Dec 2024  Z (C3) about 3,000        -> 1,100; band 1,000–3,000 from 3 claimants
     #  31 May 2025  X 181 days old            -> Y's "more than 1,000" (Z agrees, less trusted)
     #   4 Jun 2025  Y 181 days old            -> 3,000 (Z)
-    #   9 Jun 2025  Z 181 days old, none current -> 1,100 (X), stale, 190 days old
+    #   9 Jun 2025  Z 181 days old, none current -> 3,000 (Z, the most recent), stale, 181 days
     #   1 Jul 2025  Z about 3,500             -> 3,500 (Z)
     x, y, z = (ClaimantFactory(name=n) for n in "XYZ")
     cx = ClaimFactory(claimant=x, claim_date=D(2024, 12, 1), best=1100, **B2)
@@ -138,7 +138,7 @@ def test_the_methodology_worked_example(anon_api):
         ("2024-12-01", 1100, cx.pk, False, 0),
         ("2025-05-31", 1000, cy.pk, False, 177),
         ("2025-06-04", 3000, cz.pk, False, 176),
-        ("2025-06-09", 1100, cx.pk, True, 190),
+        ("2025-06-09", 3000, cz.pk, True, 181),
         ("2025-07-01", 3500, cz2.pk, False, 0),
     ]
     band = {b["date"]: (b["min"], b["max"], b["claimants"]) for b in series["cumulative"]["band"]}
@@ -306,4 +306,4 @@ def test_the_methodology_page_prints_the_rule_the_code_follows(client):
     for line in HEADLINE_RULE:
         assert escape(line.format(days=180)) in html
     assert "A worked example" in html
-    assert "marked stale: 190 days old" in html
+    assert "marked stale: 181 days old" in html

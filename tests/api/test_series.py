@@ -144,8 +144,9 @@ def _reference_headline(claims, *, window=180, until=None):
     """The headline rule (tracker.series.HEADLINE_RULE) written the slow, obvious way: on every
     claim date and every day an estimate goes stale (up to `until`), every claimant's latest
     estimate so far (one per day: the later claim); the current ones (at most `window` days
-    old), else all; the most trusted (confidence, reliability, credibility, date); a bound gives
-    way to the most trusted estimate of the same or better trust that it agrees with."""
+    old), else the most recent; the most trusted (confidence, reliability, credibility, date);
+    a bound gives way to the most trusted estimate of the same or better trust that it agrees
+    with (among the current ones, else among all)."""
     from tracker import trust
     from tracker.series import RELIABILITY_RANK, point_value
 
@@ -168,8 +169,9 @@ def _reference_headline(claims, *, window=180, until=None):
             if c.claim_date <= day:
                 latest[c.claimant_id] = c
         fresh = [c for c in latest.values() if (day - c.claim_date).days <= window]
+        newest = max(c.claim_date for c in latest.values())
         pool = fresh or list(latest.values())
-        top = max(pool, key=key)
+        top = max(fresh or [c for c in pool if c.claim_date == newest], key=key)
         value, bound = point_value(top.low, top.best, top.high)
         if bound:
             agreeing = []
