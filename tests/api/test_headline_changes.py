@@ -160,6 +160,20 @@ def test_changes_endpoint_filters_by_since_and_series_and_paginates(anon_api, hi
     assert len(page["results"]) == 1 and page["next"]
 
 
+def test_since_takes_any_iso_offset_and_the_calendars_edges(anon_api, history):
+    # 2 changes, both recorded today. "+23:03" is valid ISO 8601 that PostgreSQL refuses as
+    # an offset: compared in UTC. 0001-01-01T00:00+05:00 is before year 1 in UTC (everything
+    # is after it); 9999-12-31T23:00-05:00 is past year 9999 in UTC (nothing is).
+    for since, count in [
+        ("4495-04-24T19:32:36+23:03", 0),
+        ("2000-01-01T00:00:00+23:03", 2),
+        ("0001-01-01T00:00:00+05:00", 2),
+        ("9999-12-31T23:00:00-05:00", 0),
+    ]:
+        response = anon_api.get(CHANGES, {"since": since})
+        assert (response.status_code, response.json()["count"]) == (200, count), since
+
+
 @pytest.mark.parametrize(
     "params", [{"since": "yesterday"}, {"since": "2025-13-45T00:00"}, {"snice": "2025-01-01"}]
 )

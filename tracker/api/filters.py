@@ -3,6 +3,8 @@ such as `categroy=casualties` must not silently return every claim."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
@@ -197,8 +199,23 @@ class ClaimRelationFilter(django_filters.FilterSet):
         return queryset.filter(Q(from_claim_id=value) | Q(to_claim_id=value))
 
 
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    """At or after an ISO date-time, compared in UTC: PostgreSQL refuses offsets such as
+    +23:03 that ISO 8601 allows. A moment past the calendar's edge in UTC matches everything
+    (year 1) or nothing (year 9999)."""
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        try:
+            value = value.astimezone(dt.UTC)
+        except OverflowError:
+            return qs.none() if value.year == dt.MAXYEAR else qs
+        return super().filter(qs, value)
+
+
 class HeadlineChangeFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(
+    since = SinceFilter(
         field_name="changed_at",
         lookup_expr="gte",
         help_text="Changes recorded at or after this ISO 8601 date-time (e.g. "
