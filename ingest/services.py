@@ -29,7 +29,8 @@ DONE = (Status.PROCESSED, Status.IRRELEVANT, Status.TOO_LONG)
 
 @dataclass
 class IngestResult:
-    """What became of one URL, file or text: new · duplicate · irrelevant · failed · queued."""
+    """What became of one URL, file or text: new · duplicate · irrelevant · failed · queued
+    (· stored, inside this module only)."""
 
     outcome: str
     article: Article | None = None
@@ -291,7 +292,39 @@ def article_ingest_text(
     published: dt.date | None = None,
     submitted_by: AbstractBaseUser | None = None,
 ) -> IngestResult:
-    """Store a text (plain or HTML) that was not fetched: a file or a pasted article."""
+    """Store a text (plain or HTML) that was not fetched, a file or a pasted article, and
+    process it in this process (commands, tests; the API and admin queue it instead)."""
+    stored = _article_store_text(
+        text=text,
+        title=title,
+        url=url,
+        outlet_name=outlet_name,
+        published=published,
+        submitted_by=submitted_by,
+        status=Status.FETCHED,
+    )
+    if stored.outcome != "stored":
+        return stored
+    result = article_process(article=stored.article)
+    if result.outcome == "failed":
+        return IngestResult("failed", result.article, result.article.error)
+    return IngestResult(_OUTCOME[result.outcome], result.article)
+
+
+def _article_store_text(
+    *,
+    text: str,
+    title: str,
+    url: str,
+    outlet_name: str,
+    published: dt.date | None,
+    submitted_by: AbstractBaseUser | None,
+    status: str,
+    known_text_is_duplicate: bool = False,
+) -> IngestResult:
+    """Store a text that was not fetched with `status`: outcome "stored", or "duplicate" (the
+    URL is stored and done already; with `known_text_is_duplicate`, also the same plain text)
+    or "failed" (a bad URL)."""
     canon = ""
     if url:
         try:
@@ -301,27 +334,29 @@ def article_ingest_text(
         existing = article_for_url(canon)
         if existing is not None and existing.status in DONE:
             return IngestResult("duplicate", existing)
+    if known_text_is_duplicate and not looks_like_html(text):
+        # A plain text's hash is known now; HTML's only after extraction.
+        digest = content_hash(text)
+        same = Article.objects.filter(content_hash=digest).first() if digest else None
+        if same is not None:
+            return IngestResult("duplicate", same)
     outlet = outlet_for_url(canon) if canon else None
     if outlet_name and (outlet is None or outlet.name == outlet.domain):
         outlet = Outlet.objects.filter(name__iexact=outlet_name).first() or outlet
-    published_at = dt.datetime.combine(published, dt.time(), dt.UTC) if published else None
     fields = {
         "raw": without_nul(text),
         "title": without_nul(title)[:500],
         "outlet": outlet,
-        "published_at": published_at,
+        "published_at": dt.datetime.combine(published, dt.time(), dt.UTC) if published else None,
         "submitted_by": submitted_by,
-        "status": Status.FETCHED,
+        "status": status,
         "error": "",
     }
     if canon:
         article, _ = Article.objects.update_or_create(url=canon, defaults=fields)
     else:
         article = Article.objects.create(**fields)
-    result = article_process(article=article)
-    if result.outcome == "failed":
-        return IngestResult("failed", result.article, result.article.error)
-    return IngestResult(_OUTCOME[result.outcome], result.article)
+    return IngestResult("stored", article)
 
 
 def article_ingest_file(
@@ -453,38 +488,20 @@ def article_enqueue_text(
     same URL, or the same plain text, is stored already) or failed (a bad URL)."""
     from ingest.tasks import process_article
 
-    canon = ""
-    if url:
-        try:
-            canon = canonical_url(url)
-        except InvalidURL as exc:
-            return IngestResult("failed", None, f"invalid URL: {exc}")
-        existing = article_for_url(canon)
-        if existing is not None and existing.status in DONE:
-            return IngestResult("duplicate", existing)
-    if not looks_like_html(text):  # a plain text's hash is known now; HTML's after extraction
-        digest = content_hash(text)
-        same = Article.objects.filter(content_hash=digest).first() if digest else None
-        if same is not None:
-            return IngestResult("duplicate", same)
-    outlet = outlet_for_url(canon) if canon else None
-    if outlet_name and (outlet is None or outlet.name == outlet.domain):
-        outlet = Outlet.objects.filter(name__iexact=outlet_name).first() or outlet
-    fields = {
-        "raw": without_nul(text),
-        "title": without_nul(title)[:500],
-        "outlet": outlet,
-        "published_at": dt.datetime.combine(published, dt.time(), dt.UTC) if published else None,
-        "submitted_by": submitted_by,
-        "status": Status.QUEUED,
-        "error": "",
-    }
-    if canon:
-        article, _ = Article.objects.update_or_create(url=canon, defaults=fields)
-    else:
-        article = Article.objects.create(**fields)
-    transaction.on_commit(functools.partial(process_article.delay, article.pk))
-    return IngestResult("queued", article)
+    stored = _article_store_text(
+        text=text,
+        title=title,
+        url=url,
+        outlet_name=outlet_name,
+        published=published,
+        submitted_by=submitted_by,
+        status=Status.QUEUED,
+        known_text_is_duplicate=True,
+    )
+    if stored.outcome != "stored":
+        return stored
+    transaction.on_commit(functools.partial(process_article.delay, stored.article.pk))
+    return IngestResult("queued", stored.article)
 
 
 TEXT_FILE_SUFFIXES = {".txt", ".html", ".htm"}
