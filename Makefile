@@ -52,7 +52,7 @@ serve-prod: install
 bench: install-dev
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-# Extraction scores on the shared dev set (../shared/eval, read in place): score.py's plain
+# Extraction scores on the real dev articles (EVAL_DIR, read in place, never by make test): plain
 # figures, then the leave-articles-out ones, after the duplicate count (eval-dupes, below).
 # Fails when a command crashes, and when duplicates exceed 1 per 20 articles.
 EVAL_DIR ?= ../shared/eval

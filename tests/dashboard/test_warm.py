@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 import tracker.cache
 import tracker.warm
 from tests.factories import ClaimFactory
+from tests.services import requires
 from tracker import tasks
 from tracker.cache import bump_data_version
 from tracker.warm import LOCK_KEY, dashboard_warm, enqueue_warm
@@ -175,7 +176,7 @@ def _drain(queue) -> int:
         drained += 1
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs the Redis broker")
+@requires(bool(os.environ.get("REDIS_URL")), "needs the Redis broker")
 def test_with_redis_the_warm_reaches_the_broker_with_its_countdown_and_expiry(db, settings):
     settings.DASHBOARD_WARM_ON_CHANGE = True
     eager = current_app.conf.task_always_eager

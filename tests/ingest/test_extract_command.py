@@ -33,7 +33,7 @@ def _run(*args) -> str:
 
 
 def _score(gold: Path, pred: list[dict], tmp_path: Path) -> dict:
-    """Our own scorer (the same matching as ../shared/eval/score.py, which only `make eval`
+    """Our own scorer (the same matching as the eval set's score.py, which only `make eval`
     reads), in score.py's JSON shape."""
     texts = {
         p.name: p.read_text(encoding="utf-8") for p in (gold.parent / "articles").glob("*.txt")

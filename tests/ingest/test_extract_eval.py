@@ -1,7 +1,8 @@
 """Regression: the extractor against our own hand-annotated gold.
 
-The shared eval set (../shared/eval) is read only by `make eval` (manage.py eval_extraction);
-the suite scores our own texts with our scorer, which matches as score.py does.
+The real-article eval set (EVAL_DIR, outside the repository) is read only by `make eval`
+(manage.py eval_extraction); the suite scores our own texts with our scorer, which matches as
+score.py does.
 """
 
 import json

@@ -11,8 +11,9 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import pytest
 from django.db import connection
+
+from tests.services import require_now
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,12 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def require_broker_and_server_database() -> None:
     """Worker tests need Redis and a database another process can open (PostgreSQL).
     In CI both are there, so a missing one is a failure, not a skip."""
-    if os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL"):
-        return
-    message = "worker tests need REDIS_URL and DATABASE_URL (PostgreSQL)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    require_now(
+        bool(os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")),
+        "worker tests need REDIS_URL and DATABASE_URL (PostgreSQL)",
+    )
 
 
 def worker_database_url() -> str:

@@ -16,11 +16,10 @@ from django.core.cache import cache
 
 from tests.factories import ClaimSourceFactory
 from tests.security.conftest import ROLES
+from tests.services import requires
 
 REDIS_SERVER = shutil.which("redis-server")
-pytestmark = pytest.mark.skipif(
-    REDIS_SERVER is None and not os.environ.get("CI"), reason="redis-server is not installed"
-)
+pytestmark = requires(REDIS_SERVER is not None, "redis-server is not installed")
 
 
 def _free_port() -> int:
@@ -203,9 +202,9 @@ def _restart_postgresql() -> None:
     raise RuntimeError("PostgreSQL did not come back")
 
 
-@pytest.mark.skipif(
-    os.environ.get("HARDEN_RESTART_PG") != "1" or not os.environ.get("DATABASE_URL"),
-    reason="restarts the shared PostgreSQL: set HARDEN_RESTART_PG=1 (and DATABASE_URL)",
+@requires(
+    os.environ.get("HARDEN_RESTART_PG") == "1" and bool(os.environ.get("DATABASE_URL")),
+    "restarts the shared PostgreSQL: set HARDEN_RESTART_PG=1 (and DATABASE_URL)",
 )
 def test_the_site_recovers_after_a_postgresql_restart(client_for, transactional_db):
     from django.db import close_old_connections
