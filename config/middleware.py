@@ -11,3 +11,18 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class VersionHeaderMiddleware:
+    """Adds X-Tracker-Version (tracker.__version__) to every response, so API clients can tell
+    which release answered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from tracker import __version__
+
+        response = self.get_response(request)
+        response.headers.setdefault("X-Tracker-Version", __version__)
+        return response

@@ -501,34 +501,3 @@ def claims_sorted(claims: QuerySet[Claim], sort: str) -> tuple[QuerySet[Claim], 
         expr = F(field.removeprefix("-"))
         order.append(expr.desc(nulls_last=True) if flip else expr.asc(nulls_last=True))
     return claims.order_by(*order), sort
-
-
-CSV_COLUMNS = [
-    "id", "claim_date", "category", "subtype", "low", "best", "high", "qualifier", "unit",
-    "measure", "claimant", "reliability", "credibility", "confidence", "status",
-    "weapon_system", "location", "summary", "source_url", "quote", "url",
-]  # fmt: skip
-
-
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def claims_csv_rows(claims: QuerySet[Claim]):
-    """The CSV header and one row per claim (first source's URL and quote), streamed."""
-    yield CSV_COLUMNS
-    rows = (
-        claims.annotate(source_url=_first_source("article__url"), quote=_first_source("quote"))
-        .values_list(
-            "id", "claim_date", "category", "subtype", "low", "best", "high", "qualifier",
-            "unit", "measure", "claimant__name", "reliability", "credibility", "confidence",
-            "status", "weapon_system", "location", "summary", "source_url", "quote",
-        )
-        .iterator(chunk_size=2000)
-    )  # fmt: skip
-    for row in rows:
-        yield [_csv_cell(v) for v in row] + [f"/claims/{row[0]}/"]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tracker import credibility, dashboard, figures, trust, vocab
+from tracker import credibility, csvexport, dashboard, figures, trust, vocab
+from tracker.citation import citation_text
 from tracker.models import Article, Claimant, ClaimSource
 from tracker.selectors import claimants_in_registry, claims_visible_to
 from tracker.series import HEADLINE_RULE, freshness_days
@@ -26,9 +27,14 @@ def _with_sources(qs):
     )
 
 
-def _chart(chart_id: str, fig, *, caption: str = "", table: str = "", static: bool = False):
-    """What a page needs to draw a figure: the figure as data plus its caption and table link."""
+def _chart(
+    chart_id: str, fig, *, csv: str, caption: str = "", table: str = "", static: bool = False
+):
+    """What a page needs to draw a figure: the figure as data plus its caption, table link and
+    the link to its numbers as CSV (`csv`: the chart's series or claims under the page's
+    filters)."""
     return {
+        "csv": csv,
         "id": chart_id,
         "data_id": f"{chart_id}-data",
         "figure": fig.to_plotly_json(),
@@ -57,7 +63,11 @@ def overview(request):
         cards = dashboard.overview_cards(scope)
         for card in cards:
             series = card.pop("series")
-            card["chart"] = _chart(f"spark-{card['subtype']}", figures.sparkline(series))
+            card["chart"] = _chart(
+                f"spark-{card['subtype']}",
+                figures.sparkline(series),
+                csv=_series_csv(scope, card["category"], card["subtype"]),
+            )
         return cards, dashboard.arms_highlights(scope)
 
     cards, arms = scope.cached("overview", build)
@@ -85,6 +95,7 @@ def timeline(request):
         chart = _chart(
             "timeline",
             figures.timeline_figure(rows),
+            csv=f"{reverse('claim-csv')}?{scope.query_string}",
             caption=caption,
             table=f"/claims/?{scope.query_string}",
         )
@@ -99,10 +110,7 @@ def timeline(request):
 @require_GET
 def totals(request):
     scope = dashboard.scope_for(request)
-    category = scope.filters.get("category") or "casualties"
-    subtype = scope.filters.get("subtype") or (
-        "killed_or_wounded" if category == "casualties" else next(iter(vocab.SUBTYPES[category]))
-    )
+    category, subtype = _series_chosen(scope)
 
     def build():
         series = scope.series(category, subtype)
@@ -113,6 +121,7 @@ def totals(request):
             "chart": _chart(
                 "totals",
                 figures.totals_figure(series),
+                csv=_series_csv(scope, category, subtype),
                 caption=scope.caption,
                 table="#totals-table",
             ),
@@ -151,6 +160,16 @@ def totals(request):
     )
 
 
+def _series_chosen(scope: dashboard.Scope) -> tuple[str, str]:
+    """The series the filters name; casualties killed or wounded, or the category's first
+    subtype, when they name none."""
+    category = scope.filters.get("category") or "casualties"
+    subtype = scope.filters.get("subtype") or (
+        "killed_or_wounded" if category == "casualties" else next(iter(vocab.SUBTYPES[category]))
+    )
+    return category, subtype
+
+
 def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
     def build():
         panels = []
@@ -169,6 +188,7 @@ def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
                     "chart": _chart(
                         f"panel-{subtype}",
                         figures.panel_figure(series, title=f"{title} ({unit or 'count'})"),
+                        csv=_series_csv(scope, category, subtype),
                         caption=scope.caption,
                         table=f"/totals/?{_series_qs(scope, category, subtype)}#totals-table",
                     ),
@@ -185,6 +205,19 @@ def _series_qs(scope: dashboard.Scope, category: str, subtype: str) -> str:
     return dashboard.filter_query_string(params)
 
 
+def _series_csv(scope: dashboard.Scope, category: str, subtype: str) -> str:
+    return f"{reverse('series-csv')}?{_series_qs(scope, category, subtype)}"
+
+
+def _arms_claims_csv(scope: dashboard.Scope) -> str:
+    """The claims behind the weapons chart: the page's filters, arms transfers only."""
+    params = scope.form.data.copy() if scope.form.is_bound else QueryDict(mutable=True)
+    params["category"] = "arms_transfer"
+    if params.get("subtype") not in vocab.SUBTYPES["arms_transfer"]:
+        params.pop("subtype", None)
+    return f"{reverse('claim-csv')}?{dashboard.filter_query_string(params)}"
+
+
 @require_GET
 def arms(request):
     scope = dashboard.scope_for(request)
@@ -195,6 +228,7 @@ def arms(request):
             _chart(
                 "weapons",
                 figures.weapons_figure(dashboard.weapon_points(scope.base)),
+                csv=_arms_claims_csv(scope),
                 caption=scope.caption,
                 table="#weapons-table",
             ),
@@ -245,21 +279,32 @@ def claim_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
+@require_GET
+def claim_csv(request):
+    """The claims CSV (tracker.csvexport) of the claim browser's selection and order."""
+    scope = dashboard.scope_for(request)
+    claims, _ = dashboard.claims_sorted(scope.claims, request.GET.get("sort", ""))
+    return csvexport.claims_csv_response(request=request, claims=claims)
 
 
 @require_GET
-def claim_csv(request):
+def series_csv(request):
+    """The series CSV (tracker.csvexport) of the series the filters name, as its chart draws it."""
     scope = dashboard.scope_for(request)
-    claims, _ = dashboard.claims_sorted(scope.claims, request.GET.get("sort", ""))
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in dashboard.claims_csv_rows(claims)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+    series = scope.series(*_series_chosen(scope))
+    return csvexport.series_csv_response(request=request, series=series)
+
+
+@require_GET
+def claim_csv_cite(request):
+    """The citation sidecar of a CSV: plain text naming the tracker, its version, the CSV's
+    address (`url`, a path on this site; else /claims.csv) and today's date as the access date."""
+    path = request.GET.get("url", "")
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        path = reverse("claim-csv")
+    text = citation_text(url=request.build_absolute_uri(path), accessed=timezone.localdate())
+    response = HttpResponse(text + "\n", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="claims.csv.cite"'
     return response
 
 
@@ -328,6 +373,9 @@ def methodology(request):
         request,
         "tracker/methodology.html",
         scope,
+        citation=citation_text(
+            url=request.build_absolute_uri(reverse("overview")), accessed=timezone.localdate()
+        ),
         headline_rule=[line.format(days=freshness_days()) for line in HEADLINE_RULE],
         freshness_days=freshness_days(),
         reliability=trust.RELIABILITY.items(),

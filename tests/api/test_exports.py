@@ -16,7 +16,7 @@ from tests.factories import (
     OutletFactory,
 )
 from tracker import exchange
-from tracker.api.renderers import CLAIM_COLUMNS
+from tracker.csvexport import CLAIM_COLUMNS
 from tracker.models import (
     Article,
     Claim,
@@ -33,8 +33,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def _csv_rows(response):
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(body)))
 
 
 def test_csv_has_one_row_per_claim_with_sources_joined(anon_api):
@@ -45,7 +46,7 @@ def test_csv_has_one_row_per_claim_with_sources_joined(anon_api):
     ClaimFactory(status="pending")
     response = anon_api.get("/api/v1/claims/?format=csv")
     rows = _csv_rows(response)
-    assert list(rows[0]) == CLAIM_COLUMNS
+    assert list(rows[0]) == list(CLAIM_COLUMNS)
     [row] = rows
     assert row["id"] == str(claim.pk) and row["claimant"] == "JCS" and row["best"] == "1100"
     assert row["source_count"] == "2"

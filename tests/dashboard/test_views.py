@@ -228,8 +228,9 @@ def test_csv_has_the_same_selection_as_the_browser(client, demo):
     query = "category=casualties&min_confidence=high"
     listing = client.get(f"/claims/?{query}")
     export = client.get(f"/claims.csv?{query}")
-    assert export["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert export["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert {int(r["id"]) for r in rows} == {c.pk for c in listing.context["page"].object_list}
     assert all(r["confidence"] == "high" for r in rows)
 

@@ -23,7 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker import services
+from tracker import csvexport, services
 from tracker.api import filters, ingest_adapter
 from tracker.api import serializers as api
 from tracker.api.permissions import (
@@ -31,12 +31,7 @@ from tracker.api.permissions import (
     CanSubmitArticles,
     ModelPermissionsOrReadOnly,
 )
-from tracker.api.renderers import (
-    ClaimCSVRenderer,
-    JSONLinesRenderer,
-    SeriesJSONRenderer,
-    claims_csv_lines,
-)
+from tracker.api.renderers import ClaimCSVRenderer, JSONLinesRenderer, SeriesJSONRenderer
 from tracker.api.series_schema import SeriesSerializer
 from tracker.exchange import dump_lines
 from tracker.headlines import headline_changes_visible_to
@@ -73,8 +68,8 @@ _FOUR_EYES = OpenApiResponse(description="Four eyes: another editor must approve
     list=extend_schema(
         summary="List claims",
         description="Approved claims for anonymous callers and analysts; editors see all. "
-        "Add ?format=csv for a CSV of every matching claim (one row per claim, sources "
-        "joined with ' | ').",
+        "Add ?format=csv for a CSV of every matching claim: the same file as the dashboard's "
+        "/claims.csv (one row per claim, sources joined with ' | '; columns in docs/api.md).",
     ),
     retrieve=extend_schema(summary="One claim with its sources"),
     create=extend_schema(
@@ -122,10 +117,8 @@ class ClaimViewSet(
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
-            claims = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
-            response = StreamingHttpResponse(claims_csv_lines(claims), content_type="text/csv")
-            response["Content-Disposition"] = 'attachment; filename="claims.csv"'
-            return response
+            claims = self.filter_queryset(self.get_queryset())
+            return csvexport.claims_csv_response(request=request, claims=claims)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
@@ -250,18 +243,24 @@ class SeriesView(APIView):
     """Timelines and running totals of one (category, subtype): the same function that draws
     the dashboard charts (tracker.series.series_build), cached until the data changes."""
 
-    renderer_classes = [SeriesJSONRenderer]
+    renderer_classes = [SeriesJSONRenderer, ClaimCSVRenderer]
     permission_classes: list = []
 
     @extend_schema(
         summary="Series: per-claimant steps, headline running total, increments summed",
+        description="Add ?format=csv for the series as CSV: one row per point of each line "
+        "(columns in docs/api.md).",
         parameters=[
             api.SeriesQuerySerializer,
             OpenApiParameter(
                 "claimant", OpenApiTypes.INT, many=True, explode=True, description="Claimant id"
             ),
         ],
-        responses={200: SeriesSerializer, **_ERRORS},
+        responses={
+            (200, "application/json"): SeriesSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+            **_ERRORS,
+        },
     )
     def get(self, request):
         params = request.query_params
@@ -285,7 +284,10 @@ class SeriesView(APIView):
             freshness_days=values.get("freshness_days"),
             as_of=values.get("as_of"),
         )
-        return Response(cached_series(series_query, base=claims_visible_to(request.user)))
+        series = cached_series(series_query, base=claims_visible_to(request.user))
+        if request.accepted_renderer.format == "csv":
+            return csvexport.series_csv_response(request=request, series=series)
+        return Response(series)
 
 
 @extend_schema_view(

@@ -25,3 +25,11 @@ def http_url(value) -> str:
     except ValueError:
         return ""
     return text if scheme in ("http", "https") else ""
+
+
+@register.simple_tag
+def tracker_version() -> str:
+    """The release number (tracker.__version__), for the footer."""
+    from tracker import __version__
+
+    return __version__
