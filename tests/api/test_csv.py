@@ -278,5 +278,14 @@ def test_dashboard_series_csv_is_the_api_series_csv(client, anon_api, series_cla
     assert frame["value"].dtype.kind == "f" or frame["value"].dtype.kind == "i"
 
 
+def test_dashboard_series_csv_shows_pending_points_to_editors_only(
+    client, editor_client, series_claims
+):
+    anonymous = _body(client.get(f"/series.csv?{SERIES}&pending=on")).decode()
+    assert "4242" not in anonymous
+    rows = _rows(editor_client.get(f"/series.csv?{SERIES}&pending=on"))
+    assert any(r["value"] == "4242" and r["status"] == "pending" for r in rows)
+
+
 def test_series_csv_errors_are_400(anon_api):
     assert anon_api.get("/api/v1/series/?category=nope&format=csv").status_code == 400

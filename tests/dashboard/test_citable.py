@@ -72,7 +72,9 @@ def test_version_in_footer_header_and_schema(client):
 
 def test_methodology_cites_title_version_address_and_access_date(client):
     html = client.get("/methodology/").content.decode()
-    [citation] = re.findall(r'<blockquote class="citation" id="citation-text">(.*?)</blockquote>', html)
+    [citation] = re.findall(
+        r'<blockquote class="citation" id="citation-text">(.*?)</blockquote>', html
+    )
     assert "NK–Russia claims tracker" in citation
     assert f"version {__version__}" in citation
     assert "http://testserver/" in citation
