@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint install install-dev migrate demo worker beat serve-prod bench eval eval-dupes clean
+.PHONY: run test lint install install-dev migrate demo worker beat serve-prod bench eval eval-dupes clean \
+	plotly-bundle
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +27,14 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
-run: demo
+# Static files as production serves them (hashed names, .gz and .br copies): collected again
+# only when a file under static/ or the installed packages change.
+STATIC_STAMP := var/.collectstatic-done
+$(STATIC_STAMP): $(VENV)/.installed $(shell find static -type f)
+	$(PY) manage.py collectstatic --noinput -v0
+	mkdir -p var && touch $@
+
+run: demo $(STATIC_STAMP)
 	@echo "Serving the tracker on http://$(HOST):$(PORT)/  (admin: /admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -75,5 +83,10 @@ eval-dupes: install
 	$(EVAL_DUPES_ENV) $(PY) manage.py migrate --noinput -v0
 	$(EVAL_DUPES_ENV) $(PY) manage.py eval_ingest --max-per-20 1 $(EVAL_DIR)/dev/articles/*.txt
 
+# The partial plotly.js bundle and base maps under static/vendor/, from pinned npm packages
+# (needs npm; the committed files serve without it). See README.
+plotly-bundle:
+	tools/build_plotly.sh
+
 clean:
-	rm -rf var/tracker.sqlite3 var/staticfiles
+	rm -rf var/tracker.sqlite3 var/staticfiles $(STATIC_STAMP)

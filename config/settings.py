@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from config.env import env_bool, env_int, env_list, env_str
 from tracker import __version__ as TRACKER_VERSION
@@ -201,25 +202,18 @@ REVIEW_FOUR_EYES = env_bool("REVIEW_FOUR_EYES", default=True)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# plotly.js is served from the copy the pinned plotly package ships: no CDN, versions in step.
-STATICFILES_FINDERS = [
-    "django.contrib.staticfiles.finders.FileSystemFinder",
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "config.staticfinders.PlotlyFinder",
-]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Hashed names, .gz and .br copies from collectstatic (`make run` and the image run it), served
+# by WhiteNoise for a year under runserver as under gunicorn (config/staticstorage.py). The
+# tests render templates without collectstatic: tests/conftest.py swaps in the plain storage.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "config.staticstorage.StaticStorage"},
 }
+# Source maps are fetched by developer tools only: not worth compressing (halves collectstatic).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # --- REST framework ---
 REST_FRAMEWORK = {

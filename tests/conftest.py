@@ -8,6 +8,17 @@ from django.test import Client
 from tests.factories import UserFactory
 
 
+def pytest_configure(config):
+    """Templates name static files without a collectstatic run: the plain storage, not the
+    hashed manifest one (tests/dashboard/test_page_weight.py checks that one on a real server)."""
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", is_staff=True, groups=["Editors"])

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  // Geo subplots read their base maps from our static files, never from plotly's CDN.
+  var script = document.currentScript;
+  var topojsonURL = script ? script.getAttribute("data-topojson-url") : null;
+
   // Only same-origin relative paths such as /claims/12/ may be opened from a chart.
   function safeClaimUrl(value) {
     return typeof value === "string" && /^\/[A-Za-z0-9_\-\/]*$/.test(value) && value.indexOf("//") !== 0
@@ -36,6 +40,7 @@
 
   function drawAll() {
     if (!window.Plotly) return;
+    if (topojsonURL) window.Plotly.setPlotConfig({ topojsonURL: topojsonURL });
     var charts = document.querySelectorAll(".chart[data-figure]");
     for (var i = 0; i < charts.length; i++) draw(charts[i]);
   }
