@@ -6,7 +6,7 @@ import csv
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -44,6 +44,7 @@ def _page(request, template: str, scope: dashboard.Scope, **context):
         scope=scope,
         form=scope.form,
         filter_qs=scope.query_string,
+        series_qs=scope.series_query_string,
         confidence_legend=dashboard.confidence_legend(),
     )
     return render(request, template, context)
@@ -99,10 +100,7 @@ def timeline(request):
 @require_GET
 def totals(request):
     scope = dashboard.scope_for(request)
-    category = scope.filters.get("category") or "casualties"
-    subtype = scope.filters.get("subtype") or (
-        "killed_or_wounded" if category == "casualties" else next(iter(vocab.SUBTYPES[category]))
-    )
+    category, subtype = dashboard.series_picked(scope)
 
     def build():
         series = scope.series(category, subtype)
@@ -253,6 +251,11 @@ class _Echo:
 @require_GET
 def claim_csv(request):
     scope = dashboard.scope_for(request)
+    if scope.form.errors:
+        # A download cannot show the error beside the field: refuse rather than widen it.
+        return HttpResponseBadRequest(
+            dashboard.filter_errors_text(scope.form.errors), content_type="text/plain"
+        )
     claims, _ = dashboard.claims_sorted(scope.claims, request.GET.get("sort", ""))
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
