@@ -63,8 +63,8 @@ class Scope:
     @property
     def more_fields(self) -> list:
         hidden = {*MAIN_FILTERS, "include_pending"}
-        if not self.can_include_pending:
-            hidden.add("status")
+        if not self.can_include_pending and not self.form["status"].errors:
+            hidden.add("status")  # editors' filter; shown to anyone whose value is wrong
         return [field for field in self.form if field.name not in hidden]
 
     @property
