@@ -108,7 +108,8 @@ EDITOR_CASES = {
 
 
 def test_every_public_filter_parameter_and_alias_has_a_parity_case():
-    named = {part.split("=")[0] for case in CASES.values() for part in case(_FakeWorld()).split("&")}
+    queries = [case(_FakeWorld()) for case in CASES.values()]
+    named = {part.split("=")[0] for query in queries for part in query.split("&")}
     assert set(filter_names()) <= named
     assert set(ALIASES) <= named
 
@@ -175,7 +176,8 @@ def test_the_old_names_are_aliases(anon_api, client, world):
     new = api_ids(anon_api, "date_from=2024-11-20&date_to=2025-01-13")
     old = api_ids(anon_api, "claim_date_after=2024-11-20&claim_date_before=2025-01-13")
     assert new == old == {world["claims"][k].pk for k in ("killed", "kw", "launchers")}
-    assert page_ids(client, "claim_date_after=2024-11-20") == page_ids(client, "date_from=2024-11-20")
+    old_page = page_ids(client, "claim_date_after=2024-11-20")
+    assert old_page == page_ids(client, "date_from=2024-11-20")
 
 
 def test_a_name_and_its_alias_that_disagree_are_refused(anon_api, client, world):

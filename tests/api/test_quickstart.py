@@ -43,9 +43,7 @@ def published(transactional_db):
     return wanted
 
 
-def test_the_python_quickstart_prints_every_matching_claim_and_the_headline(
-    live_server, published
-):
+def test_the_python_quickstart_prints_every_matching_claim_and_the_headline(live_server, published):
     output = run(snippets()["python"], live_server.url).splitlines()
     claims = [line for line in output if " | " in line]
     assert len(claims) == MATCHING
