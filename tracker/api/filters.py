@@ -13,7 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 from tracker import vocab
-from tracker.filtering import MAX_ID, ClaimFilterSet
+from tracker.filtering import MAX_ID, ClaimFilterSet, canonical_query
 from tracker.models import Article, Claimant, ClaimRelation, HeadlineChange, Outlet
 
 # Parameters every list understands besides its filters.
@@ -152,10 +152,20 @@ class HeadlineChangeFilter(django_filters.FilterSet):
         help_text="Changes recorded at or after this ISO 8601 date-time (e.g. "
         "2025-01-31T00:00:00Z); a malformed value is a 400.",
     )
-    category = django_filters.ChoiceFilter(choices=_choices(vocab.CATEGORIES))
-    subtype = django_filters.ChoiceFilter(choices=vocab.subtype_choices())
+    # The claim filters' names and forms: several values, comma-separated or repeated.
+    category = django_filters.MultipleChoiceFilter(
+        choices=_choices(vocab.CATEGORIES), help_text="Categories; several allowed."
+    )
+    subtype = django_filters.MultipleChoiceFilter(
+        choices=vocab.subtype_choices(), help_text="Subtypes; several allowed."
+    )
     unit = django_filters.CharFilter()
 
     class Meta:
         model = HeadlineChange
         fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data, _ = canonical_query(data)
+        super().__init__(data, *args, **kwargs)
