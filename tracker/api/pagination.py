@@ -11,6 +11,9 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    page_size_query_description = (
+        "Results per page: 1–200 (default 50); anything else is a 400 naming page_size."
+    )
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
