@@ -28,9 +28,9 @@ from django.utils import timezone
 from tracker import history, trust, vocab
 from tracker.cache import cached, queryset_key
 from tracker.disclosure import public_history_fields
-from tracker.forms import ClaimFilterForm
-from tracker.models import Claim, ClaimRelation, ClaimSource, figure_text
-from tracker.selectors import claims_matching, claims_visible_to, user_sees_unreviewed
+from tracker.filtering import ClaimFilterSet, canonical_query, category_of, filter_names
+from tracker.models import Claim, Claimant, ClaimRelation, ClaimSource, figure_text
+from tracker.selectors import claims_visible_to, user_sees_unreviewed
 from tracker.series import SeriesQuery, cached_series
 
 TIMELINE_LIMIT = 1500  # points per chart: the browser stays fast whatever the table size
@@ -39,10 +39,11 @@ WEAPONS_LIMIT = 1500
 
 @dataclass
 class Scope:
-    """The claims one request may see, narrowed by the filters in its query string."""
+    """The claims one request may see, narrowed by the filters in its query string (the shared
+    filter language, tracker.filtering)."""
 
-    form: ClaimFilterForm
-    filters: dict
+    filterset: ClaimFilterSet
+    filters: dict  # the valid filter values
     include_pending: bool
     can_include_pending: bool
     base: QuerySet[Claim]  # visible and filtered, every category
@@ -50,17 +51,45 @@ class Scope:
     query_string: str  # the filters only, for links that carry them across pages
     caption: str  # the filters in words, for chart captions
 
+    @property
+    def form(self):
+        return self.filterset.form
+
+    @property
+    def main_fields(self) -> list:
+        """The filter fields shown in the bar (the others under "More filters")."""
+        return [self.form[name] for name in MAIN_FILTERS]
+
+    @property
+    def more_fields(self) -> list:
+        hidden = {*MAIN_FILTERS, "include_pending"}
+        if not self.can_include_pending and not self.form["status"].errors:
+            hidden.add("status")  # editors' filter; shown to anyone whose value is wrong
+        return [field for field in self.form if field.name not in hidden]
+
+    @property
+    def more_open(self) -> bool:
+        return any(
+            field.errors or field.value() not in (None, "", []) for field in self.more_fields
+        )
+
+    @property
+    def series_query_string(self) -> str:
+        """The filters but category and subtype, for links that name a series."""
+        return filter_query_string(self.form.data, skip=("category", "subtype"))
+
     def series(self, category: str, subtype: str) -> dict:
         """`series_build` for one series under this scope's filters and visibility."""
-        claimant = self.filters.get("claimant")
         query = SeriesQuery(
             category=category,
             subtype=subtype,
-            claimant_ids=(claimant.pk,) if claimant else (),
+            claimant_ids=tuple(self.filters.get("claimant", ())),
             min_confidence=self.filters.get("min_confidence") or None,
             include_pending=self.include_pending,
             date_from=self.filters.get("date_from"),
             date_to=self.filters.get("date_to"),
+            location=self.filters.get("location", ""),
+            weapon_system=self.filters.get("weapon_system", ""),
         )
         return cached_series(query, base=self.base)
 
@@ -75,64 +104,102 @@ class Scope:
 
 
 def scope_for(request) -> Scope:
-    """Read the filter form from the query string and apply visibility and filters."""
-    form = ClaimFilterForm(request.GET or None)
-    filters = form.filters()
+    """Read the filters from the query string (names, values and aliases as on the API) and
+    apply visibility and filters. Pages show approved claims unless an editor asks for
+    pending ones (include_pending, alias pending) or for a status; invalid filters are shown
+    beside their field and left out."""
+    filterset = ClaimFilterSet(request.GET or None, queryset=Claim.objects.none(), request=request)
+    filters = filterset.cleaned()
     can_pending = user_sees_unreviewed(request.user)
-    include_pending = bool(can_pending and form.is_bound and form.cleaned_data.get("pending"))
-    visible = claims_visible_to(request.user, include_unreviewed=include_pending)
-    if include_pending:
-        # Editors asked for pending claims, not for rejected ones.
-        visible = visible.exclude(status=Claim.Status.REJECTED)
-    narrowing = {k: v for k, v in filters.items() if k not in ("category", "subtype")}
-    base = claims_matching(visible, **narrowing)
-    claims = claims_matching(
-        base, category=filters.get("category") or "", subtype=filters.get("subtype") or ""
+    include_pending = can_pending and bool(
+        filters.get("include_pending") or Claim.Status.PENDING in filters.get("status", [])
     )
+    visible = claims_visible_to(request.user, include_unreviewed=filterset.wants_unreviewed())
+    base = filterset.apply(visible, skip=SERIES_FILTERS)
+    claims = filterset.apply(base, only=SERIES_FILTERS)
     return Scope(
-        form=form,
+        filterset=filterset,
         filters=filters,
         include_pending=include_pending,
         can_include_pending=can_pending,
         base=base,
         claims=claims,
-        query_string=filter_query_string(request.GET),
-        caption=filters_caption(filters, include_pending),
+        query_string=filter_query_string(filterset.form.data),
+        caption=filters_caption(filters, include_pending, errors=bool(filterset.form.errors)),
     )
 
 
-def filter_query_string(params: QueryDict) -> str:
-    """The filter parameters of a query string (no page or sort), URL-encoded."""
+def series_picked(scope: Scope) -> tuple[str, str]:
+    """The (category, subtype) a series page draws: the first subtype asked for, else the
+    first category's main series, else casualties killed or wounded."""
+    subtypes = scope.filters.get("subtype") or []
+    if subtypes:
+        return category_of(subtypes[0]), subtypes[0]
+    category = (scope.filters.get("category") or ["casualties"])[0]
+    if category == "casualties":
+        return category, "killed_or_wounded"
+    return category, next(iter(vocab.SUBTYPES[category]))
+
+
+def filter_errors_text(errors) -> str:
+    """Filter errors as plain text lines, `name: message` (for the CSV's 400)."""
+    lines = [f"{name}: {message}" for name, messages in errors.items() for message in messages]
+    return "\n".join(lines) + "\n"
+
+
+MAIN_FILTERS = ("category", "subtype", "claimant", "min_confidence", "date_from", "date_to", "q")
+# The filters that pick a series; the others narrow every series.
+SERIES_FILTERS = ("category", "subtype")
+
+
+def filter_query_string(params: QueryDict, *, skip=()) -> str:
+    """The filter parameters of a query string (no page or sort), URL-encoded, several values
+    comma-separated: `category=casualties&claimant=2,6`."""
+    canonical, _ = canonical_query(params)
     kept = QueryDict(mutable=True)
-    for name in (*ClaimFilterForm.FIELDS, "pending"):
-        value = params.get(name)
-        if value:
-            kept[name] = value
-    return kept.urlencode()
+    for name in filter_names():
+        values = [v for v in canonical.getlist(name) if v]
+        if values and name not in skip:
+            kept[name] = ",".join(values)
+    return kept.urlencode(safe=",")
 
 
-def filters_caption(filters: dict, include_pending: bool) -> str:
+def filters_caption(filters: dict, include_pending: bool, *, errors: bool = False) -> str:
     """The filters in words: 'Casualties · claimant JCS · from 2024-11-01'."""
     parts = []
     if filters.get("subtype"):
         parts.append(
-            f"{vocab.CATEGORIES[filters['category']]}: "
-            f"{vocab.SUBTYPES[filters['category']][filters['subtype']]}"
+            ", ".join(
+                f"{vocab.CATEGORIES[category_of(s)]}: {vocab.SUBTYPES[category_of(s)][s]}"
+                for s in filters["subtype"]
+            )
         )
     elif filters.get("category"):
-        parts.append(vocab.CATEGORIES[filters["category"]])
+        parts.append(", ".join(vocab.CATEGORIES[c] for c in filters["category"]))
     if filters.get("claimant"):
-        parts.append(f"claimant {filters['claimant'].label}")
+        names = Claimant.objects.filter(pk__in=filters["claimant"]).order_by("name")
+        labels = [c.label for c in names] or ["(none known)"]
+        parts.append(f"claimant {' or '.join(labels)}")
     if filters.get("min_confidence"):
         parts.append(f"confidence {filters['min_confidence']} or better")
+    if filters.get("confidence"):
+        parts.append(f"confidence {' or '.join(filters['confidence'])}")
     if filters.get("date_from"):
         parts.append(f"from {filters['date_from'].isoformat()}")
     if filters.get("date_to"):
         parts.append(f"to {filters['date_to'].isoformat()}")
     if filters.get("q"):
         parts.append(f"text “{filters['q']}”")
+    for name in ("measure", "weapon_system", "location", "outlet", "article", "status"):
+        if name in filters:
+            value = filters[name]
+            shown = ", ".join(str(v) for v in value) if isinstance(value, list) else value
+            parts.append(f"{name.replace('_', ' ')} {shown}")
+    if "has_number" in filters:
+        parts.append("with a number" if filters["has_number"] else "without a number")
     status = "approved and pending claims" if include_pending else "approved claims"
-    return f"Filters: {' · '.join(parts)} — {status}" if parts else f"All {status}"
+    caption = f"Filters: {' · '.join(parts)} — {status}" if parts else f"All {status}"
+    return caption + (" (filters with errors left out)" if errors else "")
 
 
 # --- Overview -------------------------------------------------------------------------------

@@ -26,49 +26,6 @@ def claims_visible_to(user, *, include_unreviewed: bool = True) -> QuerySet[Clai
     return qs.filter(status=Claim.Status.APPROVED)
 
 
-def claims_matching(
-    qs: QuerySet[Claim],
-    *,
-    category: str = "",
-    subtype: str = "",
-    claimant=None,
-    min_confidence: str = "",
-    date_from=None,
-    date_to=None,
-    q: str = "",
-) -> QuerySet[Claim]:
-    """Narrow visible claims (`qs`, from claims_visible_to) by the dashboard's filters: category,
-    subtype, claimant, minimum confidence, claim date range and a text search over the summary,
-    weapon system, location and source quotes."""
-    # Imported here to keep this additive edit clear of the module's shared import block.
-    from django.db.models import Exists, OuterRef, Q
-
-    from tracker import trust
-    from tracker.models import ClaimSource
-
-    if category:
-        qs = qs.filter(category=category)
-    if subtype:
-        qs = qs.filter(subtype=subtype)
-    if claimant is not None:
-        qs = qs.filter(claimant=claimant)
-    if min_confidence:
-        qs = qs.filter(confidence__in=trust.confidence_at_least(min_confidence))
-    if date_from:
-        qs = qs.filter(claim_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(claim_date__lte=date_to)
-    if q:
-        quoted = ClaimSource.objects.filter(claim=OuterRef("pk"), quote__icontains=q)
-        qs = qs.filter(
-            Q(summary__icontains=q)
-            | Q(weapon_system__icontains=q)
-            | Q(location__icontains=q)
-            | Exists(quoted)
-        )
-    return qs
-
-
 def claimants_in_registry() -> QuerySet[Claimant]:
     """The registry's claimants (migration 0006_claimant_registry), by country then name."""
     return Claimant.objects.filter(registry=True).order_by("country", "name")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +50,7 @@ def _page(request, template: str, scope: dashboard.Scope, **context):
         scope=scope,
         form=scope.form,
         filter_qs=scope.query_string,
+        series_qs=scope.series_query_string,
         confidence_legend=dashboard.confidence_legend(),
     )
     return render(request, template, context)
@@ -110,7 +111,7 @@ def timeline(request):
 @require_GET
 def totals(request):
     scope = dashboard.scope_for(request)
-    category, subtype = _series_chosen(scope)
+    category, subtype = dashboard.series_picked(scope)
 
     def build():
         series = scope.series(category, subtype)
@@ -158,16 +159,6 @@ def totals(request):
         subtype=subtype,
         changes=dashboard.headline_changes(scope, request.user, category=category, subtype=subtype),
     )
-
-
-def _series_chosen(scope: dashboard.Scope) -> tuple[str, str]:
-    """The series the filters name; casualties killed or wounded, or the category's first
-    subtype, when they name none."""
-    category = scope.filters.get("category") or "casualties"
-    subtype = scope.filters.get("subtype") or (
-        "killed_or_wounded" if category == "casualties" else next(iter(vocab.SUBTYPES[category]))
-    )
-    return category, subtype
 
 
 def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
@@ -279,10 +270,19 @@ def claim_list(request):
     )
 
 
+def _filter_errors(scope: dashboard.Scope) -> HttpResponseBadRequest:
+    # A download cannot show the error beside the field: refuse rather than widen it.
+    return HttpResponseBadRequest(
+        dashboard.filter_errors_text(scope.form.errors), content_type="text/plain; charset=utf-8"
+    )
+
+
 @require_GET
 def claim_csv(request):
     """The claims CSV (tracker.csvexport) of the claim browser's selection and order."""
     scope = dashboard.scope_for(request)
+    if scope.form.errors:
+        return _filter_errors(scope)
     claims, _ = dashboard.claims_sorted(scope.claims, request.GET.get("sort", ""))
     return csvexport.claims_csv_response(request=request, claims=claims)
 
@@ -291,7 +291,9 @@ def claim_csv(request):
 def series_csv(request):
     """The series CSV (tracker.csvexport) of the series the filters name, as its chart draws it."""
     scope = dashboard.scope_for(request)
-    series = scope.series(*_series_chosen(scope))
+    if scope.form.errors:
+        return _filter_errors(scope)
+    series = scope.series(*dashboard.series_picked(scope))
     return csvexport.series_csv_response(request=request, series=series)
 
 

@@ -156,13 +156,18 @@ def test_default_order_is_newest_claim_first(anon_api, claims):
     assert [r["claim_date"] for r in rows] == ["2025-01-13", "2024-11-20", "2024-10-01"]
 
 
-def test_pagination_pages_and_caps_the_page_size(anon_api):
+def test_pagination_pages_and_refuses_page_sizes_outside_the_cap(anon_api):
     ClaimFactory.create_batch(205)
     first = anon_api.get("/api/v1/claims/?page_size=2").json()
     assert first["count"] == 205 and len(first["results"]) == 2 and "page=2" in first["next"]
     second = anon_api.get(first["next"]).json()
     assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
-    assert len(anon_api.get("/api/v1/claims/?page_size=1000").json()["results"]) == 200
+    assert len(anon_api.get("/api/v1/claims/?page_size=200").json()["results"]) == 200
+    # Outside 1–200 is a 400 naming page_size, never a silent fallback to 50 rows.
+    for bad in ("0", "-1", "201", "1000", "ten", "1.5"):
+        refused = anon_api.get(f"/api/v1/claims/?page_size={bad}")
+        assert refused.status_code == 400, bad
+        assert "from 1 to 200" in refused.json()["page_size"][0]
     assert len(anon_api.get("/api/v1/claims/").json()["results"]) == 50
     assert anon_api.get("/api/v1/claims/?page=99").status_code == 404
 

@@ -156,6 +156,11 @@ def test_changes_endpoint_filters_by_since_and_series_and_paginates(anon_api, hi
     assert anon_api.get(CHANGES, {"since": "2025-01-01"}).json()["count"] == 2
     assert anon_api.get(CHANGES, {"category": "arms_transfer"}).json()["count"] == 0
     assert anon_api.get(CHANGES, {"subtype": "killed_or_wounded"}).json()["count"] == 2
+    # Several values, as on the claim filters: commas or repeats.
+    assert anon_api.get(CHANGES, {"category": "arms_transfer,casualties"}).json()["count"] == 2
+    both = anon_api.get(CHANGES + "?subtype=killed&subtype=killed_or_wounded").json()
+    assert both["count"] == 2
+    assert anon_api.get(CHANGES, {"category": "weather"}).status_code == 400
     page = anon_api.get(CHANGES, {"page_size": 1}).json()
     assert len(page["results"]) == 1 and page["next"]
 

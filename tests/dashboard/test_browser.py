@@ -162,3 +162,26 @@ def test_editors_toggle_pending_claims_and_see_them_marked(editor_tab, live_demo
     # The hostile quote is drawn as text, never as markup.
     assert page.locator("#timeline img").count() == 0
     assert editor_tab.errors == []
+
+
+def test_several_claimants_survive_the_form_and_a_bad_value_shows_beside_its_field(tab, live_demo):
+    jcs, gur = live_demo.claimants["jcs"].pk, live_demo.claimants["gur"].pk
+    page = tab.open(f"/claims/?claimant={jcs},{gur}&date_from=soon")
+    claimant = page.locator("select[name=claimant]")
+    assert claimant.get_attribute("multiple") is not None
+    assert sorted(claimant.evaluate("s => [...s.selectedOptions].map(o => +o.value)")) == sorted(
+        [jcs, gur]
+    )
+    error = page.locator("label.f-date_from .field-error")
+    assert error.is_visible() and "valid date" in error.inner_text()
+    tab.shot("claims-filter-error")
+    page.fill("input[name=date_from]", "2024-01-01")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url(re.compile(r"date_from=2024-01-01"))
+    assert page.locator(".field-error").count() == 0
+    names = {
+        c.short_name or c.name for c in (live_demo.claimants["jcs"], live_demo.claimants["gur"])
+    }
+    shown = set(page.locator("table.claims tbody tr td:nth-child(4)").all_inner_texts())
+    assert shown and shown <= names, shown
+    assert tab.errors == []

@@ -7,25 +7,15 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
-from tracker import trust, vocab
-from tracker.models import (
-    Article,
-    Claim,
-    Claimant,
-    ClaimRelation,
-    ClaimSource,
-    HeadlineChange,
-    Outlet,
-)
-from tracker.search import claims_matching
-from tracker.selectors import user_sees_unreviewed
+from tracker import vocab
+from tracker.filtering import MAX_ID, ClaimFilterSet, canonical_query
+from tracker.models import Article, Claimant, ClaimRelation, HeadlineChange, Outlet
 
-MAX_ID = 2**63 - 1
 # Parameters every list understands besides its filters.
 COMMON_PARAMETERS = {"page", "page_size", "format", "ordering"}
 
@@ -38,6 +28,7 @@ class StrictFilterBackend(DjangoFilterBackend):
         known = set(COMMON_PARAMETERS)
         if filterset_class is not None:
             known |= set(filterset_class.base_filters)
+            known |= set(getattr(filterset_class, "aliases", {}))
             for name, flt in filterset_class.base_filters.items():
                 if isinstance(flt, django_filters.DateFromToRangeFilter):
                     known |= {f"{name}_after", f"{name}_before"}
@@ -62,10 +53,6 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class IdInFilter(django_filters.BaseInFilter, IdFilter):
-    pass
-
-
 class ClaimOrdering(django_filters.OrderingFilter):
     """Ordering with a stable tie-break (id), and claims without a figure last either way."""
 
@@ -83,73 +70,17 @@ class ClaimOrdering(django_filters.OrderingFilter):
         return qs.order_by(*terms, "-id")
 
 
-class ClaimFilter(django_filters.FilterSet):
-    category = django_filters.ChoiceFilter(choices=_choices(vocab.CATEGORIES))
-    subtype = django_filters.ChoiceFilter(
-        choices=vocab.subtype_choices(),
-        help_text=vocab.subtype_help(),
-    )
-    claimant = IdInFilter(field_name="claimant_id", help_text="Claimant ids, comma-separated.")
-    outlet = IdFilter(method="filter_outlet", help_text="Outlet id.")
-    article = IdFilter(method="filter_article", help_text="Article id.")
-    status = django_filters.ChoiceFilter(
-        choices=Claim.Status.choices,
-        method="filter_status",
-        help_text="Editors only: other callers only ever see approved claims.",
-    )
-    min_confidence = django_filters.ChoiceFilter(
-        choices=_choices(trust.CONFIDENCE_LEVELS),
-        method="filter_min_confidence",
-        help_text="Claims at this confidence or above (low < moderate < high).",
-    )
-    claim_date = django_filters.DateFromToRangeFilter(
-        help_text="claim_date_after / claim_date_before (inclusive, YYYY-MM-DD)."
-    )
-    measure = django_filters.ChoiceFilter(
-        choices=_choices(vocab.MEASURES),
-        help_text="cumulative (a running figure as of a date) or increment (one event or "
-        "batch). additional_deployment is always an increment; deployed and sent_total are "
-        "always cumulative.",
-    )
-    has_number = django_filters.BooleanFilter(method="filter_has_number")
-    weapon_system = django_filters.CharFilter(lookup_expr="icontains")
-    location = django_filters.CharFilter(lookup_expr="icontains")
-    q = django_filters.CharFilter(
-        method="filter_q", help_text="Full-text search over source quotes, titles and summary."
-    )
+class ClaimFilter(ClaimFilterSet):
+    """The shared claim filter language (tracker.filtering) plus the API's ordering."""
+
     ordering = ClaimOrdering(
         fields=(("claim_date", "claim_date"), ("value", "value"), ("id", "id")),
         help_text="claim_date, value (best, else low, else high; claims without a number "
         "last) or id; prefix with - for descending.",
     )
 
-    class Meta:
-        model = Claim
-        fields: list[str] = []
-
-    def filter_outlet(self, queryset, name, value):
-        sources = ClaimSource.objects.filter(claim=OuterRef("pk"), article__outlet_id=value)
-        return queryset.filter(Exists(sources))
-
-    def filter_article(self, queryset, name, value):
-        sources = ClaimSource.objects.filter(claim=OuterRef("pk"), article_id=value)
-        return queryset.filter(Exists(sources))
-
-    def filter_status(self, queryset, name, value):
-        request = self.request
-        if not user_sees_unreviewed(getattr(request, "user", None)) and value != "approved":
-            return queryset.none()
-        return queryset.filter(status=value)
-
-    def filter_min_confidence(self, queryset, name, value):
-        return queryset.filter(confidence__in=trust.confidence_at_least(value))
-
-    def filter_has_number(self, queryset, name, value):
-        numbered = Q(low__isnull=False) | Q(best__isnull=False) | Q(high__isnull=False)
-        return queryset.filter(numbered) if value else queryset.exclude(numbered)
-
-    def filter_q(self, queryset, name, value):
-        return claims_matching(queryset, value)
+    class Meta(ClaimFilterSet.Meta):
+        pass
 
 
 class ClaimantFilter(django_filters.FilterSet):
@@ -221,10 +152,20 @@ class HeadlineChangeFilter(django_filters.FilterSet):
         help_text="Changes recorded at or after this ISO 8601 date-time (e.g. "
         "2025-01-31T00:00:00Z); a malformed value is a 400.",
     )
-    category = django_filters.ChoiceFilter(choices=_choices(vocab.CATEGORIES))
-    subtype = django_filters.ChoiceFilter(choices=vocab.subtype_choices())
+    # The claim filters' names and forms: several values, comma-separated or repeated.
+    category = django_filters.MultipleChoiceFilter(
+        choices=_choices(vocab.CATEGORIES), help_text="Categories; several allowed."
+    )
+    subtype = django_filters.MultipleChoiceFilter(
+        choices=vocab.subtype_choices(), help_text="Subtypes; several allowed."
+    )
     unit = django_filters.CharFilter()
 
     class Meta:
         model = HeadlineChange
         fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data, _ = canonical_query(data)
+        super().__init__(data, *args, **kwargs)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker import services, trust, vocab
+from tracker import services, vocab
 from tracker.disclosure import PUBLIC_CLAIM_FIELDS
 from tracker.models import (
     Article,
@@ -331,7 +331,8 @@ class ClaimRelationSerializer(serializers.ModelSerializer):
 
 
 class SeriesQuerySerializer(serializers.Serializer):
-    """Query parameters of /api/v1/series/."""
+    """The series' own query parameters of /api/v1/series/ (one series: a category and a
+    subtype); the claim filters are the shared language (tracker.filtering)."""
 
     category = serializers.ChoiceField(choices=list(vocab.CATEGORIES))
     subtype = serializers.ChoiceField(
@@ -339,17 +340,6 @@ class SeriesQuerySerializer(serializers.Serializer):
         help_text=vocab.subtype_help(),
     )
     unit = serializers.CharField(required=False, max_length=30)
-    claimant = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False
-    )
-    min_confidence = serializers.ChoiceField(choices=list(trust.CONFIDENCE_RANK), required=False)
-    include_pending = serializers.BooleanField(
-        required=False, default=False, help_text="Editors only; ignored for everyone else."
-    )
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-    location = serializers.CharField(required=False, max_length=200)
-    weapon_system = serializers.CharField(required=False, max_length=120)
     freshness_days = serializers.IntegerField(
         required=False,
         min_value=1,

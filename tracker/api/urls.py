@@ -4,6 +4,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter, DynamicRoute
 
 from tracker.api import views
+from tracker.api.root import ApiRoot
+from tracker.api.vocabulary import VocabularyView
 
 
 class Router(DefaultRouter):
@@ -21,6 +23,7 @@ class Router(DefaultRouter):
 
 app_name = "api"
 router = Router()
+router.include_root_view = False  # tracker.api.root lists every endpoint, not only these
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("claimants", views.ClaimantViewSet, basename="claimant")
 router.register("outlets", views.OutletViewSet, basename="outlet")
@@ -28,6 +31,8 @@ router.register("articles", views.ArticleViewSet, basename="article")
 router.register("relations", views.ClaimRelationViewSet, basename="relation")
 
 urlpatterns = [
+    path("", ApiRoot.as_view(), name="api-root"),
+    path("vocabulary/", VocabularyView.as_view(), name="vocabulary"),
     path("series/", views.SeriesView.as_view(), name="series"),
     path("series/changes/", views.HeadlineChangeList.as_view(), name="series-changes"),
     path("export.jsonl", views.ExportView.as_view(), name="export"),

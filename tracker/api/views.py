@@ -10,7 +10,6 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -18,14 +17,14 @@ from drf_spectacular.utils import (
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker import csvexport, services
-from tracker.api import filters, ingest_adapter
+from tracker.api import filter_params, filters, ingest_adapter
 from tracker.api import serializers as api
+from tracker.api.pagination import Pagination
 from tracker.api.permissions import (
     CanReviewClaims,
     CanSubmitArticles,
@@ -36,14 +35,8 @@ from tracker.api.series_schema import SeriesSerializer
 from tracker.exchange import dump_lines
 from tracker.headlines import headline_changes_visible_to
 from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet
-from tracker.selectors import claims_visible_to, user_sees_unreviewed
-from tracker.series import SeriesQuery, cached_series
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+from tracker.selectors import claims_visible_to
+from tracker.series import cached_series
 
 
 class ApiMixin:
@@ -70,6 +63,7 @@ _FOUR_EYES = OpenApiResponse(description="Four eyes: another editor must approve
         description="Approved claims for anonymous callers and analysts; editors see all. "
         "Add ?format=csv for a CSV of every matching claim: the same file as the dashboard's "
         "/claims.csv (one row per claim, sources joined with ' | '; columns in docs/api.md).",
+        parameters=filter_params.alias_parameters(),
     ),
     retrieve=extend_schema(summary="One claim with its sources"),
     create=extend_schema(
@@ -248,14 +242,10 @@ class SeriesView(APIView):
 
     @extend_schema(
         summary="Series: per-claimant steps, headline running total, increments summed",
-        description="Add ?format=csv for the series as CSV: one row per point of each line "
-        "(columns in docs/api.md).",
-        parameters=[
-            api.SeriesQuerySerializer,
-            OpenApiParameter(
-                "claimant", OpenApiTypes.INT, many=True, explode=True, description="Claimant id"
-            ),
-        ],
+        description="Takes the claim filters of /api/v1/claims/ (the same names, values and "
+        "aliases) besides category and subtype, which name the one series. Add ?format=csv for "
+        "the series as CSV: one row per point of each line (columns in docs/api.md).",
+        parameters=[api.SeriesQuerySerializer, *filter_params.series_filter_parameters()],
         responses={
             (200, "application/json"): SeriesSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
@@ -263,28 +253,8 @@ class SeriesView(APIView):
         },
     )
     def get(self, request):
-        params = request.query_params
-        data = {key: params.get(key) for key in params if key != "claimant"}
-        if "claimant" in params:
-            data["claimant"] = params.getlist("claimant")
-        query = api.SeriesQuerySerializer(data=data)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
-        series_query = SeriesQuery(
-            category=values["category"],
-            subtype=values["subtype"],
-            unit=values.get("unit"),
-            claimant_ids=tuple(values.get("claimant", ())),
-            min_confidence=values.get("min_confidence"),
-            include_pending=values["include_pending"] and user_sees_unreviewed(request.user),
-            date_from=values.get("date_from"),
-            date_to=values.get("date_to"),
-            location=values.get("location", ""),
-            weapon_system=values.get("weapon_system", ""),
-            freshness_days=values.get("freshness_days"),
-            as_of=values.get("as_of"),
-        )
-        series = cached_series(series_query, base=claims_visible_to(request.user))
+        query, claims = filter_params.series_query_for(request)
+        series = cached_series(query, base=claims)
         if request.accepted_renderer.format == "csv":
             return csvexport.series_csv_response(request=request, series=series)
         return Response(series)
