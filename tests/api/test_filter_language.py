@@ -131,7 +131,7 @@ def page_ids(client, query: str) -> set[int]:
 def csv_ids(client, query: str, path: str = "/claims.csv") -> set[int]:
     response = client.get(f"{path}?{query}")
     assert response.status_code == 200, response.content
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     return {int(row["id"]) for row in csv.DictReader(io.StringIO(body))}
 
 
