@@ -163,6 +163,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Dataset releases (tracker.releases): written under RELEASES_ROOT, one beat run per
 # RELEASE_SCHEDULE (five cron fields, UTC; default 03:00 on the 1st of each month; "off": none).
 RELEASES_ROOT = Path(env_str("RELEASES_ROOT", str(VAR_DIR / "releases")))
+# The public address the citation in a release's manifest names (e.g. https://tracker.example).
+RELEASE_SITE_URL = env_str("RELEASE_SITE_URL", "")
 RELEASE_SCHEDULE = env_str("RELEASE_SCHEDULE", "0 3 1 * *")
 if RELEASE_SCHEDULE.strip().lower() != "off":
     from celery.schedules import crontab
@@ -175,8 +177,9 @@ if RELEASE_SCHEDULE.strip().lower() != "off":
     try:
         CELERY_BEAT_SCHEDULE["dataset-release"] = {
             "task": "tracker.tasks.release_dataset",
-            "schedule": crontab(*_cron[:2], day_of_month=_cron[2], month_of_year=_cron[3],
-                                day_of_week=_cron[4]),
+            "schedule": crontab(
+                *_cron[:2], day_of_month=_cron[2], month_of_year=_cron[3], day_of_week=_cron[4]
+            ),
             "options": {"expires": 3600},
         }
     except ValueError as exc:

@@ -115,6 +115,8 @@ def _superseding(ids: list[int]) -> dict[int, list[int]]:
 
 
 def _last_entries(ids: list[int]) -> dict[int, PublicChange]:
+    if not ids:
+        return {}
     latest = (
         PublicChange.objects.filter(claim_id__in=ids)
         .values("claim_id")
@@ -160,19 +162,17 @@ def public_changes_record(
         ids, pending = pending[:CHUNK], pending[CHUNK:]
         seen.update(ids)
         status = dict(Claim.objects.filter(pk__in=ids).values_list("pk", "status"))
+        # Only claims public now, or public at their last entry, can have a public change: a
+        # pending claim's edits (most writes, from ingest) stop here, without the lock.
+        others = [i for i in ids if status.get(i) != Claim.Status.APPROVED]
+        was_public = {i for i, e in _last_entries(others).items() if e.snapshot is not None}
+        ids = [i for i in ids if status.get(i) == Claim.Status.APPROVED or i in was_public]
+        if not ids:
+            continue
         if not locked:
             _lock_log()
             locked = True
-        last = _last_entries(ids)
-        # Only claims public now, or public at their last entry, can have a public change.
-        ids = [
-            i
-            for i in ids
-            if status.get(i) == Claim.Status.APPROVED
-            or (i in last and last[i].snapshot is not None)
-        ]
-        if not ids:
-            continue
+        last = _last_entries(ids)  # read under the lock: no other writer is between
         claims = list(public_claims().filter(pk__in=ids).order_by("pk"))
         snapshots = dict(zip([c.pk for c in claims], claim_public_json(claims), strict=True))
         superseding = _superseding([c.pk for c in claims])

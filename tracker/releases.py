@@ -16,8 +16,6 @@ import csv
 import hashlib
 import io
 import json
-import logging
-import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -36,7 +34,10 @@ SERIES_COLUMNS = [
     "claimant",
 ]  # fmt: skip
 CHUNK = 1000
-log = logging.getLogger(__name__)
+
+
+class ReleaseRefused(Exception):
+    """The release cannot be written where asked."""
 
 
 def releases_root() -> Path:
@@ -46,16 +47,17 @@ def releases_root() -> Path:
 def release_citation(release: Release, *, site: str = "") -> str:
     """How to cite a release: one line, with its number, date and where to download it."""
     title = getattr(settings, "RELEASE_CITATION_TITLE", "NK–Russia military cooperation claims")
+    site = site or getattr(settings, "RELEASE_SITE_URL", "")
     where = f"{site.rstrip('/')}/releases/#release-{release.number}" if site else "/releases/"
     return (
-        f"{title} tracker, dataset release {release.number} "
-        f"({release.date.isoformat()}). {where}"
+        f"{title} tracker, dataset release {release.number} ({release.date.isoformat()}). {where}"
     )
 
 
 def release_file(release: Release, name: str) -> Path | None:
     """The path of one of the release's files (None for a name the manifest does not list)."""
-    if name != "manifest.json" and name not in {f["name"] for f in release.manifest.get("files", [])}:
+    listed = {f["name"] for f in release.manifest.get("files", [])} | {"manifest.json"}
+    if name not in listed:
         return None
     return Path(release.directory) / name
 
@@ -244,9 +246,7 @@ def notes_markdown(*, number: int, date, notes: dict, previous: Release | None) 
             for n in notes["superseded"]
         ],
     )
-    section(
-        "Claims retracted", [f"- {n['label']} — {n['reason']}" for n in notes["retracted"]]
-    )
+    section("Claims retracted", [f"- {n['label']} — {n['reason']}" for n in notes["retracted"]])
     section(
         "Headlines that moved",
         [
@@ -273,9 +273,10 @@ def release_create(*, out: Path | str | None = None) -> Release:
     date = timezone.localdate(now)
     directory = Path(out or releases_root()).resolve() / str(number)
     if directory.exists():
-        # Left by a run that failed before its row was saved: no release owns it.
-        log.warning("Replacing %s, left by a release that was not recorded", directory)
-        shutil.rmtree(directory)
+        # Never overwritten: another database's release, or a failed run, to look at by hand.
+        raise ReleaseRefused(
+            f"{directory} already exists: move it away or write elsewhere (--out)."
+        )
     directory.mkdir(parents=True)
     upto = PublicChange.objects.aggregate(last=Max("seq"))["last"] or 0
     claims = _write_claims(directory)

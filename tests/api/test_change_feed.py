@@ -71,7 +71,7 @@ def history(clock, editor, reviewer):
     # Day 2: C approved; A corrected (figure and summary).
     clock.advance(days=1)
     services.claim_approve(claim=c, reviewer=reviewer)
-    services.claim_update(claim=a, editor=editor, best=1150, summary="Revised", confirm_figures=True)
+    services.claim_update(claim=a, editor=editor, best=1150, summary="Revised")
     # Day 3: the same NIS statement printed by a second outlet is merged into B.
     clock.advance(days=1)
     candidate = {

@@ -120,9 +120,7 @@ class PublicChangesFeed(Feed):
 
     feed_type = Atom1Feed
     title = "NK–Russia claims tracker: public changes"
-    subtitle = (
-        "Every public change of a claim: approved, corrected, merged, superseded, retracted."
-    )
+    subtitle = "Every public change of a claim: approved, corrected, merged, superseded, retracted."
 
     def __call__(self, request, *args, **kwargs):
         value = request.GET.get("since", "")
@@ -151,13 +149,14 @@ class PublicChangesFeed(Feed):
     def item_description(self, item: PublicChange) -> str:
         snapshot = item.snapshot or {}
         claimant = (snapshot.get("claimant") or {}).get("name") or "Press report"
+        fields = ", ".join(item.changed_fields)
         return for_xml(
             format_html(
                 "<p>Change {}: claim #{} {}. {}{}{}</p>",
                 item.seq,
                 item.claim_id,
                 item.kind,
-                f"Fields changed: {', '.join(item.changed_fields)}. " if item.changed_fields else "",
+                f"Fields changed: {fields}. " if fields else "",
                 f"Reason: {item.reason} " if item.reason else "",
                 f"{claimant}: {snapshot['figure']}" if snapshot else "",
             )

@@ -4,44 +4,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0008_article_status_too_long'),
+        ("tracker", "0008_article_status_too_long"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(unique=True)),
-                ('date', models.DateField()),
-                ('created_at', models.DateTimeField()),
-                ('last_change_seq', models.BigIntegerField(default=0, help_text='The last change-log entry (PublicChange.seq) it includes.')),
-                ('manifest', models.JSONField(default=dict)),
-                ('notes', models.TextField(blank=True)),
-                ('directory', models.CharField(max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(unique=True)),
+                ("date", models.DateField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "last_change_seq",
+                    models.BigIntegerField(
+                        default=0,
+                        help_text="The last change-log entry (PublicChange.seq) it includes.",
+                    ),
+                ),
+                ("manifest", models.JSONField(default=dict)),
+                ("notes", models.TextField(blank=True)),
+                ("directory", models.CharField(max_length=500)),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='PublicChange',
+            name="PublicChange",
             fields=[
-                ('seq', models.BigAutoField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('kind', models.CharField(choices=[('approved', 'approved'), ('corrected', 'corrected'), ('merged', 'merged'), ('superseded', 'superseded'), ('retracted', 'retracted')], max_length=12)),
-                ('claim_id', models.BigIntegerField()),
-                ('changed_fields', models.JSONField(blank=True, default=list)),
-                ('snapshot', models.JSONField(blank=True, null=True)),
-                ('superseded_by', models.JSONField(blank=True, default=list)),
-                ('related_claim_id', models.BigIntegerField(blank=True, null=True)),
-                ('reason', models.CharField(blank=True, max_length=500)),
+                ("seq", models.BigAutoField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("approved", "approved"),
+                            ("corrected", "corrected"),
+                            ("merged", "merged"),
+                            ("superseded", "superseded"),
+                            ("retracted", "retracted"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("claim_id", models.BigIntegerField()),
+                ("changed_fields", models.JSONField(blank=True, default=list)),
+                ("snapshot", models.JSONField(blank=True, null=True)),
+                ("superseded_by", models.JSONField(blank=True, default=list)),
+                ("related_claim_id", models.BigIntegerField(blank=True, null=True)),
+                ("reason", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['claim_id', '-seq'], name='publicchange_claim_idx')],
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(fields=["claim_id", "-seq"], name="publicchange_claim_idx")
+                ],
             },
         ),
     ]

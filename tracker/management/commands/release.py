@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from tracker.releases import release_create
+from tracker.releases import ReleaseRefused, release_create
 
 
 class Command(BaseCommand):
@@ -17,7 +17,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, out=None, **options):
-        release = release_create(out=out)
+        try:
+            release = release_create(out=out)
+        except ReleaseRefused as exc:
+            raise CommandError(str(exc)) from exc
         counts = release.manifest["counts"]
         self.stdout.write(
             f"Release {release.number} ({release.date.isoformat()}): {counts['claims']} claims, "
