@@ -350,7 +350,7 @@ def parse_since(value: str) -> Q:
     datetime (the entries at or after it; a date or a naive time is UTC). ValueError with a
     message a caller can show when it is neither."""
     value = (value or "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         seq = int(value)
         return Q(seq__gt=seq) if seq < 2**63 else Q(pk__in=[])  # past any bigint: nothing
     # A '+' in a query string arrives as a space: "…T10:00:00 02:00".

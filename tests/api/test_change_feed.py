@@ -2,6 +2,7 @@
 own transaction; replaying /api/v1/changes/ into an empty store gives exactly the public dataset
 of /api/v1/claims/."""
 
+import base64
 import datetime as dt
 from unittest import mock
 
@@ -207,7 +208,14 @@ def test_since_resumes_after_a_sequence_number_or_from_a_time(anon_api, history)
 
 @pytest.mark.parametrize(
     "params",
-    [{"since": "yesterday"}, {"since": "2025-13-45"}, {"cursor": "not-a-cursor"}, {"snice": "1"}],
+    [
+        {"since": "yesterday"},
+        {"since": "2025-13-45"},
+        {"since": "²"},
+        {"cursor": "not-a-cursor"},
+        {"cursor": base64.b64encode(b"p=abc").decode()},
+        {"snice": "1"},
+    ],
 )
 def test_a_bad_since_or_cursor_is_a_400_naming_the_field(anon_api, params):
     response = anon_api.get(CHANGES, params)

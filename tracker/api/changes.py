@@ -54,6 +54,7 @@ class PublicChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+BAD_CURSOR = "Not a cursor this feed gave out."
 KNOWN_PARAMETERS = {"since", "cursor", "page_size", "format"}
 
 
@@ -65,9 +66,16 @@ class ChangeCursor(CursorPagination):
 
     def decode_cursor(self, request):
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound as exc:
-            raise ValidationError({"cursor": ["Not a cursor this feed gave out."]}) from exc
+            raise ValidationError({"cursor": [BAD_CURSOR]}) from exc
+        position = cursor.position if cursor is not None else None
+        # A forged cursor may carry any text as the position: only a seq is one.
+        if position is not None and not (
+            position.isascii() and position.isdigit() and int(position) < 2**63
+        ):
+            raise ValidationError({"cursor": [BAD_CURSOR]})
+        return cursor
 
 
 def _since(request):
