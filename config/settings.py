@@ -163,6 +163,30 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 55},
     },
 }
+# Dataset releases (tracker.releases): written under RELEASES_ROOT, one beat run per
+# RELEASE_SCHEDULE (five cron fields, UTC; default 03:00 on the 1st of each month; "off": none).
+RELEASES_ROOT = Path(env_str("RELEASES_ROOT", str(VAR_DIR / "releases")))
+# The public address the citation in a release's manifest names (e.g. https://tracker.example).
+RELEASE_SITE_URL = env_str("RELEASE_SITE_URL", "")
+RELEASE_SCHEDULE = env_str("RELEASE_SCHEDULE", "0 3 1 * *")
+if RELEASE_SCHEDULE.strip().lower() != "off":
+    from celery.schedules import crontab
+
+    _cron = RELEASE_SCHEDULE.split()
+    if len(_cron) != 5:
+        raise ImproperlyConfigured(
+            "RELEASE_SCHEDULE must be five cron fields (minute hour day month weekday) or off"
+        )
+    try:
+        CELERY_BEAT_SCHEDULE["dataset-release"] = {
+            "task": "tracker.tasks.release_dataset",
+            "schedule": crontab(
+                *_cron[:2], day_of_month=_cron[2], month_of_year=_cron[3], day_of_week=_cron[4]
+            ),
+            "options": {"expires": 3600},
+        }
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"RELEASE_SCHEDULE: {exc}") from exc
 DASHBOARD_WARM_DEBOUNCE_SECONDS = env_int("DASHBOARD_WARM_DEBOUNCE_SECONDS", 5)
 DASHBOARD_WARM_ON_CHANGE = env_bool("DASHBOARD_WARM_ON_CHANGE", default=True)
 # Series: an estimate older than this many days leaves the current band and holds the headline

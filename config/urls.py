@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from tracker.api.changes import PublicChangesFeed
 from tracker.api.feeds import ApprovedClaimsFeed
 
 urlpatterns = [
@@ -10,5 +11,6 @@ urlpatterns = [
     # Split view: the init script is a separate file, so the page runs under our CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="api-docs"),
     path("feeds/claims.atom", ApprovedClaimsFeed(), name="feed-claims"),
+    path("feeds/changes.atom", PublicChangesFeed(), name="feed-changes"),
     path("", include("tracker.urls")),
 ]

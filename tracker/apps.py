@@ -7,8 +7,9 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claims tracker"
 
     def ready(self):
-        from tracker import headlines
+        from tracker import changes, headlines
         from tracker.cache import connect_signals
 
         connect_signals()
         headlines.connect_signals()
+        changes.connect_signals()  # after headlines: it reads the status headlines saw before

@@ -550,3 +550,65 @@ class HeadlineChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}.{self.subtype}: {self.old_value} → {self.new_value}"
+
+
+class PublicChange(models.Model):
+    """One change of what the public sees of a claim, in commit order (`seq`): the change feed
+    (/api/v1/changes/, /feeds/changes.atom) and release notes read it. Written by
+    `tracker.changes.public_changes_record` only, in the transaction of the change. `snapshot`
+    is the claim as the API gives it to anonymous callers after the change (null once it is no
+    longer public); replaying the entries in `seq` order rebuilds the public dataset."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", "approved"
+        CORRECTED = "corrected", "corrected"
+        MERGED = "merged", "merged"
+        SUPERSEDED = "superseded", "superseded"
+        RETRACTED = "retracted", "retracted"
+
+    seq = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # A plain id, not a foreign key: the entry outlives a deleted claim.
+    claim_id = models.BigIntegerField()
+    changed_fields = models.JSONField(default=list, blank=True)
+    snapshot = models.JSONField(null=True, blank=True)
+    superseded_by = models.JSONField(default=list, blank=True)
+    related_claim_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["claim_id", "-seq"], name="publicchange_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind} claim {self.claim_id}"
+
+
+class Release(models.Model):
+    """A numbered, dated dataset release (tracker.releases): its files live in `directory`,
+    listed with their SHA-256 in `manifest`. Immutable once written."""
+
+    number = models.PositiveIntegerField(unique=True)
+    date = models.DateField()
+    created_at = models.DateTimeField()
+    last_change_seq = models.BigIntegerField(
+        default=0, help_text="The last change-log entry (PublicChange.seq) it includes."
+    )
+    manifest = models.JSONField(default=dict)
+    notes = models.TextField(blank=True)
+    directory = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"Release {self.number} ({self.date.isoformat()})"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('release-list')}#release-{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and Release.objects.filter(pk=self.pk).exists():
+            raise ValidationError("A release is immutable: make a new release instead.")
+        super().save(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tracker import credibility, quotes
+from tracker.changes import MERGED, changes_batch, public_change_touch
 from tracker.merge import claim_find_same, merged_fields
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 
@@ -82,6 +83,7 @@ def _require_figures_confirmed(claim: Claim, sources: list[dict], confirmed: boo
 
 
 @transaction.atomic
+@changes_batch()
 def claim_create(
     *,
     created_by: AbstractBaseUser | None = None,
@@ -188,6 +190,7 @@ def _save_review(claim: Claim, *, status: str, reviewer, note: str) -> None:
 
 
 @transaction.atomic
+@changes_batch()
 def claim_approve(
     *,
     claim: Claim,
@@ -226,6 +229,7 @@ def claim_approve(
 
 
 @transaction.atomic
+@changes_batch()
 def claim_reject(*, claim: Claim, reviewer: AbstractBaseUser, reason: str) -> Claim:
     """Reject one claim with a reason (one of REJECT_REASONS or free text), kept on the claim
     and in its history."""
@@ -241,6 +245,7 @@ def claim_reject(*, claim: Claim, reviewer: AbstractBaseUser, reason: str) -> Cl
 
 
 @transaction.atomic
+@changes_batch()
 def claims_approve(
     *,
     claims: QuerySet[Claim],
@@ -264,6 +269,7 @@ def claims_approve(
 
 
 @transaction.atomic
+@changes_batch()
 def claims_reject(*, claims: QuerySet[Claim], reviewer: AbstractBaseUser, reason: str) -> int:
     """Reject claims with one reason, recording the reviewer and time. Returns how many."""
     reason = (reason or "").strip()
@@ -277,6 +283,8 @@ def claims_reject(*, claims: QuerySet[Claim], reviewer: AbstractBaseUser, reason
     return rejected
 
 
+@transaction.atomic
+@changes_batch()
 def claim_save_from_form(
     *, claim: Claim, editor: AbstractBaseUser, changed: Iterable[str]
 ) -> Claim:
@@ -298,6 +306,8 @@ def claim_save_from_form(
     return claim
 
 
+@transaction.atomic
+@changes_batch()
 def claim_mark_edited(*, claim: Claim, editor: AbstractBaseUser) -> None:
     """Record that `editor` changed the claim's sources by hand (four eyes)."""
     if claim.edited_by_id != editor.pk:
@@ -307,6 +317,7 @@ def claim_mark_edited(*, claim: Claim, editor: AbstractBaseUser) -> None:
 
 
 @transaction.atomic
+@changes_batch()
 def claim_propose(
     *, article: Article, candidate: dict, create: bool = True
 ) -> tuple[Claim | None, bool]:
@@ -339,6 +350,7 @@ def claim_propose(
     )
     source = {"article": article, "quote": quote, "quote_start": start, "quote_end": end}
     if same is not None:
+        public_change_touch(same.pk, hint=MERGED)  # an approved claim logs it as merged
         if changes := merged_fields(claim=same, candidate=candidate):
             if "claimant" in changes:
                 changes["reliability"] = default_reliability(changes["claimant"], article)
@@ -364,6 +376,8 @@ def claim_next_pending(*, after: Claim | None = None) -> Claim | None:
     return qs.first()
 
 
+@transaction.atomic
+@changes_batch()
 def claim_relation_add(
     *, from_claim: Claim, to_claim: Claim, kind: str, note: str = "", created_by=None
 ) -> ClaimRelation:
@@ -380,6 +394,7 @@ def claim_relation_add(
 
 
 @transaction.atomic
+@changes_batch()
 def claim_update(
     *,
     claim: Claim,

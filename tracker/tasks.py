@@ -17,3 +17,12 @@ def warm_dashboard() -> dict:
     released first, so a change made while this runs enqueues the next warm."""
     release_warm_lock()
     return dashboard_warm()
+
+
+@shared_task(acks_late=False, soft_time_limit=1800, time_limit=1900, ignore_result=True)
+def release_dataset() -> int:
+    """Write the next dataset release (beat: RELEASE_SCHEDULE, monthly by default). Not
+    acknowledged late: a redelivery would write a second release."""
+    from tracker.releases import release_create
+
+    return release_create().number

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker import views
+from tracker import release_views, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -16,4 +16,10 @@ urlpatterns = [
     path("claimants/<int:pk>/", views.claimant_detail, name="claimant-detail"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path("methodology/", views.methodology, name="methodology"),
+    path("releases/", release_views.release_list, name="release-list"),
+    path(
+        "releases/<int:number>/<str:name>",
+        release_views.release_download,
+        name="release-download",
+    ),
 ]

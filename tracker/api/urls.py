@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter, DynamicRoute
 
-from tracker.api import views
+from tracker.api import changes, releases, views
 from tracker.api.root import ApiRoot
 from tracker.api.vocabulary import VocabularyView
 
@@ -35,6 +35,8 @@ urlpatterns = [
     path("vocabulary/", VocabularyView.as_view(), name="vocabulary"),
     path("series/", views.SeriesView.as_view(), name="series"),
     path("series/changes/", views.HeadlineChangeList.as_view(), name="series-changes"),
+    path("changes/", changes.PublicChangeList.as_view(), name="changes"),
+    path("releases/", releases.ReleaseList.as_view(), name="releases"),
     path("export.jsonl", views.ExportView.as_view(), name="export"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     *router.urls,
