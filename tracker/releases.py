@@ -2,8 +2,8 @@
 
 `release_create` writes, into RELEASES_ROOT/<number>/ (or another directory):
   claims.jsonl   one approved claim per line, its public JSON (as GET /api/v1/claims/<id>/)
-  claims.csv     the claims CSV of the API (one row per claim, sources joined)
-  series.csv     the headline steps and increment running totals of every public series
+  claims.csv     the claims CSV (tracker.csvexport: the same file as /claims.csv and the API's)
+  series.csv     every public series in the series CSV's columns, one after the other
   NOTES.md       what changed since the previous release, from the public change log
   manifest.json  counts, and the size and SHA-256 of every other file
 and a `Release` row. The manage.py command `release`, the monthly beat task and tests call it;
@@ -12,7 +12,6 @@ the page /releases/ and /api/v1/releases/ list them.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -21,18 +20,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
-from tracker import vocab
-from tracker.api.renderers import claims_csv_lines as claims_csv  # the one claims CSV call
+from tracker import csvexport, vocab
 from tracker.changes import _lock_log, claim_public_json, public_claims
 from tracker.models import Claim, HeadlineChange, PublicChange, Release
 
 FILES = ("claims.jsonl", "claims.csv", "series.csv", "NOTES.md")
-SERIES_COLUMNS = [
-    "category", "subtype", "unit", "line", "date", "value", "low", "high", "claim_id",
-    "claimant",
-]  # fmt: skip
 CHUNK = 1000
 
 
@@ -73,17 +68,22 @@ def _write_claims(directory: Path) -> int:
                 out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
                 count += 1
     with (directory / "claims.csv").open("w", encoding="utf-8", newline="") as out:
-        for line in claims_csv(public_claims().order_by("pk").iterator(chunk_size=CHUNK)):
-            out.write(line)
+        claims = csvexport.claims_for_csv(public_claims().order_by("pk"))
+        rows = (csvexport.claim_row(c, claim_url_prefix=_claim_url_prefix()) for c in claims)
+        out.writelines(csvexport.csv_lines(csvexport.CLAIM_COLUMNS, rows))
     return count
 
 
+def _claim_url_prefix() -> str:
+    site = getattr(settings, "RELEASE_SITE_URL", "").rstrip("/")
+    return f"{site}{reverse('claim-list')}"
+
+
 def series_csv_rows():
-    """The header, then for every public series (approved claims, no filters, main unit) its
-    headline steps and its increments' combined running total, one row per date."""
+    """Every public series (approved claims, no filters, its main unit) as rows of the series
+    CSV (tracker.csvexport.series_rows), one series after the other."""
     from tracker.series import SeriesQuery, series_build
 
-    yield SERIES_COLUMNS
     pairs = (
         Claim.objects.filter(status=Claim.Status.APPROVED)
         .values_list("category", "subtype")
@@ -91,29 +91,16 @@ def series_csv_rows():
         .order_by("category", "subtype")
     )
     for category, subtype in pairs:
-        if not vocab.subtype_is_valid(category, subtype):
-            continue
-        series = series_build(SeriesQuery(category=category, subtype=subtype))
-        unit = series["unit"]
-        for step in series["cumulative"]["headline"]:
-            yield [
-                category, subtype, unit, "headline", step["date"], step["value"], step["low"],
-                step["high"], step["claim_id"], step["claimant"] or "",
-            ]  # fmt: skip
-        for point in series["increments"].get("combined", []):
-            yield [
-                category, subtype, unit, "increments_running_total", point["date"],
-                point["running_total"], point.get("running_low"), point.get("running_high"),
-                "", "",
-            ]  # fmt: skip
+        if vocab.subtype_is_valid(category, subtype):
+            series = series_build(SeriesQuery(category=category, subtype=subtype))
+            yield from csvexport.series_rows(series, claim_url_prefix=_claim_url_prefix())
 
 
 def _write_series(directory: Path) -> int:
     rows = 0
     with (directory / "series.csv").open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        for row in series_csv_rows():
-            writer.writerow(["" if v is None else v for v in row])
+        for line in csvexport.csv_lines(csvexport.SERIES_COLUMNS, series_csv_rows()):
+            out.write(line)
             rows += 1
     return rows - 1
 
