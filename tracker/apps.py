@@ -7,8 +7,9 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claims tracker"
 
     def ready(self):
-        from tracker import headlines
+        from tracker import headlines, series_state
         from tracker.cache import connect_signals
 
         connect_signals()
+        series_state.connect_signals()
         headlines.connect_signals()

@@ -31,7 +31,7 @@ from tracker.disclosure import public_history_fields
 from tracker.forms import ClaimFilterForm
 from tracker.models import Claim, ClaimRelation, ClaimSource, figure_text
 from tracker.selectors import claims_matching, claims_visible_to, user_sees_unreviewed
-from tracker.series import SeriesQuery, cached_series
+from tracker.series import SeriesQuery, cached_headline, cached_series
 
 TIMELINE_LIMIT = 1500  # points per chart: the browser stays fast whatever the table size
 WEAPONS_LIMIT = 1500
@@ -50,8 +50,7 @@ class Scope:
     query_string: str  # the filters only, for links that carry them across pages
     caption: str  # the filters in words, for chart captions
 
-    def series(self, category: str, subtype: str) -> dict:
-        """`series_build` for one series under this scope's filters and visibility."""
+    def _query(self, category: str, subtype: str) -> tuple[SeriesQuery, QuerySet[Claim] | None]:
         claimant = self.filters.get("claimant")
         query = SeriesQuery(
             category=category,
@@ -62,7 +61,20 @@ class Scope:
             date_from=self.filters.get("date_from"),
             date_to=self.filters.get("date_to"),
         )
-        return cached_series(query, base=self.base)
+        # With no filter and no pending claims the scope sees what everyone sees: the series
+        # counts every approved claim (base None), the default series tracker.series_state keeps.
+        narrowed = any(v for k, v in self.filters.items() if k not in ("category", "subtype"))
+        return query, (None if not narrowed and not self.include_pending else self.base)
+
+    def series(self, category: str, subtype: str) -> dict:
+        """`series_build` for one series under this scope's filters and visibility."""
+        query, base = self._query(category, subtype)
+        return cached_series(query, base=base)
+
+    def headline(self, category: str, subtype: str) -> dict:
+        """`series_headline` (what a card draws) for one series, like `series`."""
+        query, base = self._query(category, subtype)
+        return cached_headline(query, base=base)
 
     def cached(self, name: str, build):
         """`build()` cached per page part, filters and visibility until the claims data changes
@@ -207,7 +219,7 @@ def card_for(
     """One headline card: the headline figure with its claimant, grade, confidence, quote and
     dates, the spread of current estimates (or the summed increments); and, for the troop card,
     a second series' headline beside it."""
-    series = scope.series(category, subtype)
+    series = scope.headline(category, subtype)
     card = {
         "title": title,
         "label": label,
@@ -236,7 +248,7 @@ def card_for(
             basis="reported events summed, each event once",
         )
     if beside:
-        other = scope.series(category, beside[0])
+        other = scope.headline(category, beside[0])
         card["beside"] = {"subtype": beside[0], "label": beside[1], "value": None}
         if other["latest_headline"]:
             card["beside"].update(_headline_card(other), unit=other["unit"])

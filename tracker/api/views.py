@@ -285,7 +285,10 @@ class SeriesView(APIView):
             freshness_days=values.get("freshness_days"),
             as_of=values.get("as_of"),
         )
-        return Response(cached_series(series_query, base=claims_visible_to(request.user)))
+        # Without pending claims every caller sees the same approved claims: base None, the
+        # default series that tracker.series_state keeps when no filter narrows it.
+        base = claims_visible_to(request.user) if series_query.include_pending else None
+        return Response(cached_series(series_query, base=base))
 
 
 @extend_schema_view(
