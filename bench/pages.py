@@ -180,12 +180,70 @@ def measure(runs: int) -> tuple[list[tuple[str, float, float, float, int]], dict
     return results, warming
 
 
+SERIES_API = "/api/v1/series/?category=casualties&subtype=killed_or_wounded"
+
+
+def after_approval(approvals: int, *, state: bool = True) -> tuple[dict, list[float]]:
+    """Per path (the pages and the series API): the first request after an approval and a warm
+    one, over `approvals` approvals of random pending claims of the casualties series (each path
+    gets its own approvals, so every "first" follows a change); and each approval's time.
+    state=False reads every series from the claims (tracker.series_state unused): as before."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from tracker import series_state, services
+    from tracker.models import Claim
+
+    if not state:
+        series_state.built = lambda: None  # every read computes from the claims
+    reviewer, _ = get_user_model().objects.get_or_create(
+        username="bench-reviewer", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    paths = [*PAGES, SERIES_API]
+    rng = random.Random(3)
+    pending = list(
+        Claim.objects.filter(
+            status="pending", category="casualties", subtype="killed_or_wounded"
+        ).values_list("pk", flat=True)[:5000]
+    )
+    rng.shuffle(pending)
+    first: dict[str, list[float]] = {p: [] for p in paths}
+    warm: dict[str, list[float]] = {p: [] for p in paths}
+    approving = []
+    for path in paths:
+        _get_ms(client, path)
+    for k in range(approvals * len(paths)):
+        path = paths[k % len(paths)]
+        claim = Claim.objects.get(pk=pending.pop())
+        t0 = time.perf_counter()
+        services.claim_approve(claim=claim, reviewer=reviewer, grade_confirmed=True)
+        approving.append((time.perf_counter() - t0) * 1000)
+        first[path].append(_get_ms(client, path)[0])
+        warm[path].append(_get_ms(client, path)[0])
+    return {p: (first[p], warm[p]) for p in paths}, approving
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
         "--reuse", action="store_true", help="keep the claims if the database holds exactly N"
+    )
+    parser.add_argument(
+        "--after-approval",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time the first request after each of N approvals per path against a warm one",
+    )
+    parser.add_argument(
+        "--no-state", action="store_true", help="with --after-approval: without the series state"
     )
     args = parser.parse_args()
     ensure_database()
@@ -199,11 +257,30 @@ def main() -> None:
         f"{'size KB':>8}"
     )
     for n in (int(s) for s in args.sizes.split(",")):
+        seconds_loaded = 0.0
         if args.reuse and _count() == n:
             print(f"# reusing the {n:,} claims in the database", flush=True)
         else:
-            seconds = generate(n)
-            print(f"# generated {n:,} claims in {seconds:.1f} s", flush=True)
+            seconds_loaded = generate(n)
+            print(f"# generated {n:,} claims in {seconds_loaded:.1f} s", flush=True)
+        if seconds_loaded:
+            call_command("rebuild_series_state")  # COPY bypasses the signals that keep it
+        if args.after_approval:
+            per_path, approving = after_approval(args.after_approval, state=not args.no_state)
+            print(f"# after an approval (load average {os.getloadavg()[0]:.1f}):")
+            for path, (first, warm) in per_path.items():
+                print(
+                    f"#   {path:<60} first median {statistics.median(first):6.0f} ms, p95 "
+                    f"{_p95(first):6.0f} ms; warm median {statistics.median(warm):5.0f} ms, "
+                    f"p95 {_p95(warm):5.0f} ms; ratio {_p95(first) / _p95(warm):4.1f}x",
+                    flush=True,
+                )
+            print(
+                f"#   the approvals: median {statistics.median(approving):.0f} ms, p95 "
+                f"{_p95(approving):.0f} ms",
+                flush=True,
+            )
+            continue
         results, warming = measure(args.runs)
         for path, cold, warmed, ms, size in results:
             flag = "" if max(warmed, ms) <= 300 and size <= 1_000_000 else "  (over target)"

@@ -639,3 +639,44 @@ class SeriesChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}.{self.subtype} ({self.unit}) #{self.claimant_id} {self.day}"
+
+
+class SeriesCount(models.Model):
+    """How many claims a default public series counts for one claimant, day and measure (any
+    unit's claims, approved, with numbers, not superseded); summed by `SeriesTotal`."""
+
+    category = models.CharField(max_length=30)
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    claimant_id = models.BigIntegerField(null=True)
+    day = models.DateField()
+    measure = models.CharField(max_length=20, blank=True)
+    claims = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["category", "subtype", "unit", "claimant_id", "day"],
+                name="series_count_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype} ({self.unit}) {self.day} {self.measure}"
+
+
+class SeriesTotal(models.Model):
+    """How many claims a default public series counts per unit and measure: its main unit (the
+    most used) and whether it has increments, without counting the claims."""
+
+    category = models.CharField(max_length=30)
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    measure = models.CharField(max_length=20, blank=True)
+    claims = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["category", "subtype"], name="series_total_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype} ({self.unit}) {self.measure}: {self.claims}"

@@ -716,7 +716,7 @@ def series_build(
     from tracker import series_state
 
     qs = series_claims(query, base)
-    unit, units = (query.unit, [query.unit]) if query.unit is not None else _main_unit(qs)
+    unit, units = _units(query, base, qs, state)
     if unit is not None:
         qs = qs.filter(norm_unit=unit)
     window = freshness_days(query)
@@ -724,8 +724,37 @@ def series_build(
     cumulative = _state(query, base, unit, window, as_of, state, series_state.cumulative)
     if cumulative is None:
         cumulative = _cumulative(qs, window=window, as_of=as_of, dense=dense)
-    increments = _increments(qs)
+        increments = _increments(qs)
+    else:
+        increments = _state_increments(qs, (query.category, query.subtype, unit))
     return _finish(query, unit, units, as_of, window, cumulative, increments)
+
+
+def _no_increments() -> dict:
+    return {"claimants": [], "combined": [], "total": 0.0}  # `_increments` of no claims
+
+
+def _state_increments(qs: QuerySet[Claim], key: tuple) -> dict:
+    """`_increments`, with no query at all when the state counts no increment claim."""
+    from tracker import series_state
+
+    if series_state.has_increments(key):
+        return _increments(qs)
+    return _no_increments()
+
+
+def _units(query: SeriesQuery, base, qs: QuerySet[Claim], state: bool | None) -> tuple:
+    """The series' unit and every unit seen: the query's, else the most used (`_main_unit`;
+    a default public series reads the state's totals)."""
+    if query.unit is not None:
+        return query.unit, [query.unit]
+    if state is not False and is_default(query, base):
+        from tracker import series_state
+
+        found = series_state.units(query.category, query.subtype)
+        if found is not None:
+            return found
+    return _main_unit(qs)
 
 
 def series_headline(
@@ -738,16 +767,18 @@ def series_headline(
     from tracker import series_state
 
     qs = series_claims(query, base)
-    unit, units = (query.unit, [query.unit]) if query.unit is not None else _main_unit(qs)
+    unit, units = _units(query, base, qs, state)
     window = freshness_days(query)
     as_of = query.as_of or query.date_to or timezone.localdate()
     cumulative = _state(query, base, unit, window, as_of, state, series_state.headline)
     if cumulative is None:
         return series_build(query, base=base, state=state)
     if cumulative["headline"]:
-        increments = {"claimants": [], "combined": [], "total": 0.0}
+        increments = _no_increments()  # a card with a headline draws it alone
     else:
-        increments = _increments(qs.filter(norm_unit=unit))
+        increments = _state_increments(
+            qs.filter(norm_unit=unit), (query.category, query.subtype, unit)
+        )
     return _finish(query, unit, units, as_of, window, cumulative, increments)
 
 

@@ -32,10 +32,18 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Value
+from django.db.models import Count, F, Max, Q, Sum, Value
 
 from tracker import series as S
-from tracker.models import Claim, ClaimRelation, SeriesChange, SeriesDay, SeriesEstimate
+from tracker.models import (
+    Claim,
+    ClaimRelation,
+    SeriesChange,
+    SeriesCount,
+    SeriesDay,
+    SeriesEstimate,
+    SeriesTotal,
+)
 
 _local = threading.local()
 
@@ -188,14 +196,49 @@ def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
     ):
         key = (category, subtype, unit)
         who = Q(claimant_id=claimant_id) if claimant_id is not None else Q(claimant__isnull=True)
-        rows, claims = S.cumulative_rows(_counted(key).filter(who, claim_date=day))
-        SeriesEstimate.objects.filter(**_of(key), day=day).filter(
+        mine = (
             Q(claimant_id=claimant_id) if claimant_id is not None else Q(claimant_id__isnull=True)
-        ).delete()
+        )
+        rows, claims = S.cumulative_rows(_counted(key).filter(who, claim_date=day))
+        SeriesEstimate.objects.filter(mine, **_of(key), day=day).delete()
         if rows:
             _estimate(key, rows[-1], claims).save()
         since[key] = min(day, since.get(key, day))
+        _recount(key, claimant_id, day, who, mine)
     return since
+
+
+def _measures(key: Key):
+    """Every claim the default public series of `key` counts, of any measure."""
+    return S.series_claims(S.SeriesQuery(category=key[0], subtype=key[1], unit=key[2]))
+
+
+def _recount(key: Key, claimant_id, day: dt.date, who: Q, mine: Q) -> None:
+    """Count a (series, claimant, day)'s claims per measure again; move the totals by the
+    difference."""
+    counts = dict(
+        _measures(key)
+        .filter(who, claim_date=day)
+        .order_by()
+        .values("measure")
+        .annotate(n=Count("id"))
+        .values_list("measure", "n")
+    )
+    stored = SeriesCount.objects.filter(mine, **_of(key), day=day)
+    old = dict(stored.values_list("measure", "claims"))
+    if old == counts:
+        return
+    stored.delete()
+    SeriesCount.objects.bulk_create(
+        SeriesCount(**_of(key), claimant_id=claimant_id, day=day, measure=m, claims=n)
+        for m, n in counts.items()
+    )
+    for measure in set(old) | set(counts):
+        delta = counts.get(measure, 0) - old.get(measure, 0)
+        if delta and not SeriesTotal.objects.filter(**_of(key), measure=measure).update(
+            claims=F("claims") + delta
+        ):
+            SeriesTotal.objects.create(**_of(key), measure=measure, claims=delta)
 
 
 def mark(key_days: Iterable[KeyDay]) -> None:
@@ -275,13 +318,32 @@ def built() -> int | None:
 def rebuild() -> dict:
     """Recompute the whole state from the claims (the same functions as every read); returns
     {"series", "estimates", "days"} counted."""
-    SeriesChange.objects.all().delete()
-    SeriesEstimate.objects.all().delete()
-    SeriesDay.objects.all().delete()
-    approved = Claim.objects.filter(status=Claim.Status.APPROVED, measure="cumulative")
+    for model in (SeriesChange, SeriesEstimate, SeriesDay, SeriesCount, SeriesTotal):
+        model.objects.all().delete()
+    approved = Claim.objects.filter(status=Claim.Status.APPROVED)
     keys = sorted(set(approved.values_list("category", "subtype", "norm_unit").distinct()))
     estimates = 0
     for key in keys:
+        counts = list(
+            _measures(key)
+            .order_by()
+            .values("claimant_id", "claim_date", "measure")
+            .annotate(n=Count("id"))
+            .values_list("claimant_id", "claim_date", "measure", "n")
+        )
+        SeriesCount.objects.bulk_create(
+            [
+                SeriesCount(**_of(key), claimant_id=who, day=day, measure=m, claims=n)
+                for who, day, m, n in counts
+            ],
+            batch_size=5000,
+        )
+        totals: dict[str, int] = {}
+        for _, _, measure, n in counts:
+            totals[measure] = totals.get(measure, 0) + n
+        SeriesTotal.objects.bulk_create(
+            SeriesTotal(**_of(key), measure=m, claims=n) for m, n in totals.items()
+        )
         qs = _counted(key)
         rows, _ = S.cumulative_rows(qs)
         counts = {
@@ -394,6 +456,28 @@ def connect_signals() -> None:
 
 
 # --- Reading ---------------------------------------------------------------------------------
+
+
+def units(category: str, subtype: str) -> tuple[str | None, list[str]] | None:
+    """`series._main_unit` of a default public series from the totals (None: not built)."""
+    flush()
+    if built() is None:
+        return None
+    counts = dict(
+        SeriesTotal.objects.filter(category=category, subtype=subtype, claims__gt=0)
+        .values("unit")
+        .annotate(n=Sum("claims"))
+        .values_list("unit", "n")
+    )
+    units_ = sorted(counts)
+    if not units_:
+        return None, []
+    return max(units_, key=lambda u: counts[u]), units_
+
+
+def has_increments(key: Key) -> bool:
+    """Whether the default public series `key` counts any increment claim."""
+    return SeriesTotal.objects.filter(**_of(key), measure="increment", claims__gt=0).exists()
 
 
 def _usable(key: Key, window: int, as_of: dt.date) -> bool:

@@ -428,9 +428,9 @@ def headline_change_record(
     HeadlineChange, or None. The recorded claim is the one holding the public headline, so it
     is always an approved claim."""
     from tracker.models import HeadlineChange
-    from tracker.series import SeriesQuery, series_build
+    from tracker.series import SeriesQuery, series_headline
 
-    series = series_build(SeriesQuery(category=category, subtype=subtype))
+    series = series_headline(SeriesQuery(category=category, subtype=subtype))
     current = series["latest_headline"]
     new_value = current["value"] if current else None
     last = (

@@ -16,7 +16,15 @@ from django.db import connection
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
 from tests.services import requires
 from tracker import series_state, services
-from tracker.models import Claim, ClaimRelation, SeriesChange, SeriesDay, SeriesEstimate
+from tracker.models import (
+    Claim,
+    ClaimRelation,
+    SeriesChange,
+    SeriesCount,
+    SeriesDay,
+    SeriesEstimate,
+    SeriesTotal,
+)
 from tracker.series import SeriesQuery, series_build, series_headline
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +114,7 @@ def test_the_dense_and_sparse_paths_give_the_same_series(seed):
             assert series_build(query, state=True) == sparse
 
 
-def _snapshot() -> tuple[list, list]:
+def _snapshot() -> tuple[list, ...]:
     estimates = sorted(
         SeriesEstimate.objects.values_list(
             "category", "subtype", "unit", "claimant_id", "day", "claim_id", "low", "best",
@@ -122,7 +130,19 @@ def _snapshot() -> tuple[list, list]:
         ),
         key=repr,
     )  # fmt: skip
-    return estimates, days
+    counts = sorted(
+        SeriesCount.objects.values_list(
+            "category", "subtype", "unit", "claimant_id", "day", "measure", "claims"
+        ),
+        key=repr,
+    )
+    totals = sorted(
+        SeriesTotal.objects.exclude(claims=0).values_list(
+            "category", "subtype", "unit", "measure", "claims"
+        ),
+        key=repr,
+    )
+    return estimates, days, counts, totals
 
 
 def _random_change(rng: random.Random, claims: list[Claim], claimants: list, editor) -> None:
