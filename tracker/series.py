@@ -221,7 +221,27 @@ def claimant_lines(rows: list[tuple]) -> tuple[list[dict], list[tuple[dict, tupl
         day = iso.get(claim_date)
         if day is None:
             day = iso[claim_date] = claim_date.isoformat()
-        point = _point(row, day)
+        # `_point`, inlined: at tens of thousands of rows the per-row cost is what counts.
+        claim_id, _, low, best, high, qualifier, status, confidence, reliability, credibility, _ = (
+            row
+        )
+        if best is not None:
+            value, bound = best, None
+        else:
+            value, bound = point_value(low, best, high)
+        point = {
+            "date": day,
+            "value": value,
+            "low": low,
+            "high": high,
+            "bound": bound,
+            "qualifier": qualifier,
+            "claim_id": claim_id,
+            "status": status,
+            "confidence": confidence,
+            "reliability": reliability,
+            "credibility": credibility,
+        }
         line["points"].append(point)  # one row per claimant and day (`cumulative_rows`)
         events.append((point, (key, line["claimant"])))
     return list(lines.values()), events

@@ -46,6 +46,7 @@ from tracker.models import (
 )
 
 _local = threading.local()
+APPROVED = Claim.Status.APPROVED.value
 
 # (category, subtype, unit) of a series, and a (series, claimant id, day) that a change touched.
 Key = tuple[str, str, str]
@@ -182,7 +183,7 @@ def _step(row: tuple, names: dict | None = None) -> dict:
         "confidence": confidence,
         "reliability": reliability,
         "credibility": credibility,
-        "status": Claim.Status.APPROVED,
+        "status": APPROVED,
         "stale": stale,
         "age_days": age_days,
     }
