@@ -1,20 +1,24 @@
-"""The default public series kept up to date as claims change, so that reading one costs no more
-after a change than before it (issue 16, "no cold cliff").
+"""The default public series kept up to date as claims change, so that the first read after a
+change reads no claim (issue 16, "no cold cliff").
 
-Two tables, both derived from the claims by tracker.series' own functions, never by a second
-copy of its rules:
+Tables derived from the claims by tracker.series' own functions, never by a second copy of its
+rules:
 - `SeriesEstimate`: each claimant's estimate per series (category, subtype, unit) and day — the
   rows `series.cumulative_rows` keeps (the day's last approved cumulative claim, not superseded);
 - `SeriesDay`: the headline steps and the band of current estimates, swept by `series._headline`
   with no end date (a read up to `as_of` takes the days up to it: the sweep of a day depends only
   on the days before it).
 
-`refresh` recomputes the estimates of the (series, claimant, day)s a change touched and sweeps
-the series again from the earliest of those days (`series._headline` resumed there), inside the
-caller's transaction: the services call it through the model signals (tracker.headlines'
-neighbours below), so every write path that saves models keeps the state; writes that bypass
-signals (COPY, raw SQL, queryset.update()) must run `manage.py rebuild_series_state`.
-`rebuild` recomputes everything; it runs after `migrate` when no state was built yet.
+Signals on Claim and ClaimRelation record which (series, claimant, day)s a save or delete touched
+(`mark`, one insert into `SeriesChange`); `flush` recomputes those estimates and the counts per
+measure (`SeriesCount`, summed into `SeriesTotal`: the main unit and whether there are
+increments), and sweeps each touched series again from its earliest touched day
+(`series._headline` resumed there). The services (tracker.services: create, approve, reject,
+bulk reviews, update, propose/merge, relations) flush as they finish, inside their transaction,
+so the state is current when the change commits; reads flush too, for changes made by other
+paths (the admin's relation deletes, factories in tests). Writes that bypass signals (COPY, raw
+SQL, queryset.update()) must run `manage.py rebuild_series_state`. `rebuild` recomputes
+everything; it runs after `migrate` when no state was built yet.
 
 Series reads (`series.series_build`) use the state only for the default public series (approved
 claims, no filters, the state's freshness window, no claim dated after `as_of`); any other
