@@ -102,7 +102,7 @@ def generate(n: int, seed: int = 7) -> float:
             "category, subtype, low, best, high, qualifier, unit, norm_unit, norm_low, "
             "norm_best, norm_high, measure, claim_date, claimant_id, location, weapon_system, "
             "summary, reliability, credibility, confidence, status, origin, rule, notes, "
-            "created_at, updated_at"
+            "review_note, created_at, updated_at"
         )
         with cur.copy(f"COPY tracker_claim ({cols}) FROM STDIN") as copy:
             for _ in range(n):
@@ -126,7 +126,7 @@ def generate(n: int, seed: int = 7) -> float:
                     *_scaled((low, best, high), factor),
                     measure, day, claimant, "",
                     rng.choice(WEAPONS) if cat == "arms_transfer" else "", "", rel, cred,
-                    trust.confidence_for(rel, cred), status, "extracted", "", "", now, now,
+                    trust.confidence_for(rel, cred), status, "extracted", "", "", "", now, now,
                 ))  # fmt: skip
         with cur.copy("COPY tracker_claimsource (claim_id, article_id, quote, quote_start, "
                       "quote_end, created_at) FROM STDIN") as copy:  # fmt: skip
@@ -151,9 +151,10 @@ def _scaled(values, factor):
 
 
 def _get_ms(client, path) -> tuple[float, object]:
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), time.process_time()
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
+    _get_ms.cpu_ms = (time.process_time() - cpu) * 1000  # this process' CPU: the server's work
     return (time.perf_counter() - t0) * 1000, response
 
 
@@ -180,12 +181,74 @@ def measure(runs: int) -> tuple[list[tuple[str, float, float, float, int]], dict
     return results, warming
 
 
+SERIES_API = "/api/v1/series/?category=casualties&subtype=killed_or_wounded"
+
+
+def after_approval(approvals: int, *, state: bool = True) -> tuple[dict, list[float]]:
+    """Per path (the pages and the series API): the first request after an approval and a warm
+    one, over `approvals` approvals of random pending claims of the casualties series (each path
+    gets its own approvals, so every "first" follows a change); and each approval's time.
+    state=False reads every series from the claims (tracker.series_state unused): as before."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from tracker import series_state, services
+    from tracker.models import Claim
+
+    if not state:
+        series_state.built = lambda: None  # every read computes from the claims
+    reviewer, _ = get_user_model().objects.get_or_create(
+        username="bench-reviewer", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    paths = [*PAGES, SERIES_API]
+    rng = random.Random(3)
+    pending = list(
+        Claim.objects.filter(
+            status="pending", category="casualties", subtype="killed_or_wounded"
+        ).values_list("pk", flat=True)[:5000]
+    )
+    rng.shuffle(pending)
+    first: dict[str, list[float]] = {p: [] for p in paths}
+    warm: dict[str, list[float]] = {p: [] for p in paths}
+    first_cpu: dict[str, list[float]] = {p: [] for p in paths}
+    warm_cpu: dict[str, list[float]] = {p: [] for p in paths}
+    approving = []
+    for path in paths:
+        _get_ms(client, path)
+    for k in range(approvals * len(paths)):
+        path = paths[k % len(paths)]
+        claim = Claim.objects.get(pk=pending.pop())
+        t0 = time.perf_counter()
+        services.claim_approve(claim=claim, reviewer=reviewer, grade_confirmed=True)
+        approving.append((time.perf_counter() - t0) * 1000)
+        first[path].append(_get_ms(client, path)[0])
+        first_cpu[path].append(_get_ms.cpu_ms)
+        warm[path].append(_get_ms(client, path)[0])
+        warm_cpu[path].append(_get_ms.cpu_ms)
+    return {p: (first[p], warm[p], first_cpu[p], warm_cpu[p]) for p in paths}, approving
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
         "--reuse", action="store_true", help="keep the claims if the database holds exactly N"
+    )
+    parser.add_argument(
+        "--after-approval",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time the first request after each of N approvals per path against a warm one",
+    )
+    parser.add_argument(
+        "--no-state", action="store_true", help="with --after-approval: without the series state"
     )
     args = parser.parse_args()
     ensure_database()
@@ -199,11 +262,33 @@ def main() -> None:
         f"{'size KB':>8}"
     )
     for n in (int(s) for s in args.sizes.split(",")):
+        seconds_loaded = 0.0
         if args.reuse and _count() == n:
             print(f"# reusing the {n:,} claims in the database", flush=True)
         else:
-            seconds = generate(n)
-            print(f"# generated {n:,} claims in {seconds:.1f} s", flush=True)
+            seconds_loaded = generate(n)
+            print(f"# generated {n:,} claims in {seconds_loaded:.1f} s", flush=True)
+        if seconds_loaded:
+            call_command("rebuild_series_state")  # COPY bypasses the signals that keep it
+        if args.after_approval:
+            per_path, approving = after_approval(args.after_approval, state=not args.no_state)
+            print(f"# after an approval (load average {os.getloadavg()[0]:.1f}):")
+            for path, (first, warm, first_cpu, warm_cpu) in per_path.items():
+                print(
+                    f"#   {path[:24]:<24} first after an approval: median "
+                    f"{statistics.median(first):5.0f} ms, p95 {_p95(first):5.0f} ms (CPU p95 "
+                    f"{_p95(first_cpu):4.0f} ms); warm: median {statistics.median(warm):4.0f} "
+                    f"ms, p95 {_p95(warm):4.0f} ms (CPU p95 {_p95(warm_cpu):4.0f} ms); first/"
+                    f"warm {_p95(first) / _p95(warm):4.1f}x (CPU "
+                    f"{_p95(first_cpu) / _p95(warm_cpu):3.1f}x)",
+                    flush=True,
+                )
+            print(
+                f"#   the approvals: median {statistics.median(approving):.0f} ms, p95 "
+                f"{_p95(approving):.0f} ms",
+                flush=True,
+            )
+            continue
         results, warming = measure(args.runs)
         for path, cold, warmed, ms, size in results:
             flag = "" if max(warmed, ms) <= 300 and size <= 1_000_000 else "  (over target)"

@@ -7,9 +7,10 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claims tracker"
 
     def ready(self):
-        from tracker import changes, headlines
+        from tracker import changes, headlines, series_state
         from tracker.cache import connect_signals
 
         connect_signals()
+        series_state.connect_signals()
         headlines.connect_signals()
         changes.connect_signals()  # after headlines: it reads the status headlines saw before

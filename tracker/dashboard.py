@@ -31,7 +31,7 @@ from tracker.disclosure import public_history_fields
 from tracker.filtering import ClaimFilterSet, canonical_query, category_of, filter_names
 from tracker.models import Claim, Claimant, ClaimRelation, ClaimSource, figure_text
 from tracker.selectors import claims_visible_to, user_sees_unreviewed
-from tracker.series import SeriesQuery, cached_series
+from tracker.series import SeriesQuery, cached_headline, cached_series
 
 TIMELINE_LIMIT = 1500  # points per chart: the browser stays fast whatever the table size
 WEAPONS_LIMIT = 1500
@@ -78,8 +78,7 @@ class Scope:
         """The filters but category and subtype, for links that name a series."""
         return filter_query_string(self.form.data, skip=("category", "subtype"))
 
-    def series(self, category: str, subtype: str) -> dict:
-        """`series_build` for one series under this scope's filters and visibility."""
+    def _query(self, category: str, subtype: str) -> tuple[SeriesQuery, QuerySet[Claim] | None]:
         query = SeriesQuery(
             category=category,
             subtype=subtype,
@@ -91,7 +90,20 @@ class Scope:
             location=self.filters.get("location", ""),
             weapon_system=self.filters.get("weapon_system", ""),
         )
-        return cached_series(query, base=self.base)
+        # With no filter and no pending claims the scope sees what everyone sees: the series
+        # counts every approved claim (base None), the default series tracker.series_state keeps.
+        narrowed = any(v for k, v in self.filters.items() if k not in ("category", "subtype"))
+        return query, (None if not narrowed and not self.include_pending else self.base)
+
+    def series(self, category: str, subtype: str) -> dict:
+        """`series_build` for one series under this scope's filters and visibility."""
+        query, base = self._query(category, subtype)
+        return cached_series(query, base=base)
+
+    def headline(self, category: str, subtype: str) -> dict:
+        """`series_headline` (what a card draws) for one series, like `series`."""
+        query, base = self._query(category, subtype)
+        return cached_headline(query, base=base)
 
     def cached(self, name: str, build):
         """`build()` cached per page part, filters and visibility until the claims data changes
@@ -274,7 +286,7 @@ def card_for(
     """One headline card: the headline figure with its claimant, grade, confidence, quote and
     dates, the spread of current estimates (or the summed increments); and, for the troop card,
     a second series' headline beside it."""
-    series = scope.series(category, subtype)
+    series = scope.headline(category, subtype)
     card = {
         "title": title,
         "label": label,
@@ -303,7 +315,7 @@ def card_for(
             basis="reported events summed, each event once",
         )
     if beside:
-        other = scope.series(category, beside[0])
+        other = scope.headline(category, beside[0])
         card["beside"] = {"subtype": beside[0], "label": beside[1], "value": None}
         if other["latest_headline"]:
             card["beside"].update(_headline_card(other), unit=other["unit"])

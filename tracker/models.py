@@ -612,3 +612,133 @@ class Release(models.Model):
         if self.pk is not None and Release.objects.filter(pk=self.pk).exists():
             raise ValidationError("A release is immutable: make a new release instead.")
         super().save(*args, **kwargs)
+
+
+# --- Series state (tracker.series_state) ----------------------------------------------------
+# What the default public series (approved claims, no filters) read instead of every claim:
+# kept in the same transaction as each change to the claims, rebuilt by `rebuild_series_state`.
+# Derived data only: never edited, never shown by itself.
+
+
+class SeriesEstimate(models.Model):
+    """One claimant's estimate of one day in a series (category, subtype, unit): the last
+    approved cumulative claim that day (`series.cumulative_rows`), with how many it stands for."""
+
+    category = models.CharField(max_length=30)
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    claimant_id = models.BigIntegerField(null=True)  # no FK: derived rows, rebuilt at will
+    day = models.DateField()
+    claim_id = models.BigIntegerField()
+    low = models.FloatField(null=True)
+    best = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+    qualifier = models.CharField(max_length=20)
+    confidence = models.CharField(max_length=10)
+    reliability = models.CharField(max_length=1)
+    credibility = models.PositiveSmallIntegerField()
+    claims = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["category", "subtype", "unit", "day"], name="series_estimate_idx"),
+            models.Index(
+                fields=["category", "subtype", "unit", "claimant_id", "day"],
+                name="series_estimate_claimant_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype} ({self.unit}) #{self.claimant_id} {self.day}"
+
+
+class SeriesDay(models.Model):
+    """A day on which a series' headline or band changed (`series._headline`, swept with no end
+    date): the band of current estimates and, when the headline moved, its new step. Rows with
+    `category` "" mark that the state was built (`series_state.rebuild`)."""
+
+    category = models.CharField(max_length=30)
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    day = models.DateField()
+    window = models.PositiveIntegerField()  # the freshness window it was swept with
+    band_min = models.FloatField(null=True)
+    band_max = models.FloatField(null=True)
+    band_claimants = models.PositiveIntegerField(default=0)
+    step = models.BooleanField(default=False)  # the headline moved: the fields below
+    claim_id = models.BigIntegerField(null=True)
+    value = models.FloatField(null=True)
+    low = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+    bound = models.CharField(max_length=10, blank=True)
+    claim_date = models.DateField(null=True)
+    claimant_id = models.BigIntegerField(null=True)
+    confidence = models.CharField(max_length=10, blank=True)
+    reliability = models.CharField(max_length=1, blank=True)
+    credibility = models.PositiveSmallIntegerField(null=True)
+    stale = models.BooleanField(default=False)
+    age_days = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["category", "subtype", "unit", "day"], name="series_day_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype} ({self.unit}) {self.day}"
+
+
+class SeriesChange(models.Model):
+    """A (series, claimant, day) whose estimate a change may have moved, not yet brought into
+    the state: `series_state.flush` (at the end of each service call, or before the next read)
+    recomputes it and deletes the row."""
+
+    category = models.CharField(max_length=30)
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    claimant_id = models.BigIntegerField(null=True)
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype} ({self.unit}) #{self.claimant_id} {self.day}"
+
+
+class SeriesCount(models.Model):
+    """How many claims a default public series counts for one claimant, day and measure (any
+    unit's claims, approved, with numbers, not superseded); summed by `SeriesTotal`."""
+
+    category = models.CharField(max_length=30)
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    claimant_id = models.BigIntegerField(null=True)
+    day = models.DateField()
+    measure = models.CharField(max_length=20, blank=True)
+    claims = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["category", "subtype", "unit", "claimant_id", "day"],
+                name="series_count_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype} ({self.unit}) {self.day} {self.measure}"
+
+
+class SeriesTotal(models.Model):
+    """How many claims a default public series counts per unit and measure: its main unit (the
+    most used) and whether it has increments, without counting the claims."""
+
+    category = models.CharField(max_length=30)
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    measure = models.CharField(max_length=20, blank=True)
+    claims = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["category", "subtype"], name="series_total_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype} ({self.unit}) {self.measure}: {self.claims}"

@@ -152,13 +152,19 @@ def _claimant_names(ids: set) -> dict:
     }
 
 
-def _cumulative(qs: QuerySet[Claim], *, window: int, as_of: dt.date) -> dict:
-    # Tuples, not dicts: at tens of thousands of rows the per-row cost is what counts.
+def cumulative_rows(qs: QuerySet[Claim], *, dense: bool | None = None) -> tuple[list, int]:
+    """(rows, claims): the last claim (highest id) per claimant and day of the cumulative claims
+    in `qs`, as `_CUMULATIVE_COLUMNS` tuples in (claim date, id) order, and how many claims they
+    stand for. Only those rows can matter: a later claim the same day replaces the earlier one,
+    in the steps and in the headline's end-of-day state.
+
+    Two ways to the same rows: dense (PostgreSQL, the default there) keeps them with DISTINCT ON
+    and counts in the same pass; sparse (the default elsewhere) reads every claim and keeps them
+    in Python. tracker.series_state stores exactly these rows (`SeriesEstimate`)."""
     qs = qs.filter(measure="cumulative")
-    if connection.vendor == "postgresql":
-        # Only the last claim per claimant and day can matter (a later claim the same day
-        # replaces the earlier one, in the steps and in the headline's end-of-day state), so
-        # PostgreSQL keeps just those (DISTINCT ON) and counts them all in the same pass.
+    if dense is None:
+        dense = connection.vendor == "postgresql"
+    if dense:
         rows = list(
             qs.annotate(n=Window(Count("id")))
             .order_by("claimant_id", "claim_date", "-id")
@@ -166,31 +172,63 @@ def _cumulative(qs: QuerySet[Claim], *, window: int, as_of: dt.date) -> dict:
             .values_list(*_CUMULATIVE_COLUMNS, "n")
         )
         claims = rows[0][-1] if rows else 0
-        rows = sorted((row[:-1] for row in rows), key=itemgetter(1, 0))
-    else:
-        rows = list(qs.order_by("claim_date", "id").values_list(*_CUMULATIVE_COLUMNS))
-        claims = len(rows)
+        return sorted((row[:-1] for row in rows), key=itemgetter(1, 0)), claims
+    every = qs.order_by("claim_date", "id").values_list(*_CUMULATIVE_COLUMNS)
+    last: dict[tuple, tuple] = {}
+    claims = 0
+    for row in every:
+        last[row[-1], row[1]] = row  # id order: the day's last claim wins
+        claims += 1
+    return sorted(last.values(), key=itemgetter(1, 0)), claims
+
+
+def _point(row: tuple, day: str) -> dict:
+    """A claimant's step (and the headline sweep's point) from a `_CUMULATIVE_COLUMNS` row."""
+    claim_id, _, low, best, high, qualifier, status, confidence, reliability, credibility, _ = row
+    value, bound = point_value(low, best, high)
+    return {
+        "date": day,
+        "value": value,
+        "low": low,
+        "high": high,
+        "bound": bound,
+        "qualifier": qualifier,
+        "claim_id": claim_id,
+        "status": status,
+        "confidence": confidence,
+        "reliability": reliability,
+        "credibility": credibility,
+    }
+
+
+def claimant_lines(rows: list[tuple]) -> tuple[list[dict], list[tuple[dict, tuple]]]:
+    """Per-claimant step lines from `cumulative_rows`, and the events the headline sweeps."""
     names = _claimant_names({row[-1] for row in rows})
     lines: dict[int | None, dict] = {}
     events: list[tuple[dict, tuple]] = []
     iso: dict = {}
-    for (
-        claim_id, claim_date, low, best, high, qualifier, status, confidence, reliability,
-        credibility, key,
-    ) in rows:  # fmt: skip
-        value, bound = point_value(low, best, high)
+    for row in rows:
+        key, claim_date = row[-1], row[1]
         line = lines.get(key)
         if line is None:
             name, short_name = names.get(key, (None, None))
             line = lines[key] = {
                 "claimant_id": key,
-                "claimant": name or "Unattributed (press report)",
+                "claimant": name or UNATTRIBUTED,
                 "claimant_short": short_name or name or "Press",
                 "points": [],
             }
         day = iso.get(claim_date)
         if day is None:
             day = iso[claim_date] = claim_date.isoformat()
+        # `_point`, inlined: at tens of thousands of rows the per-row cost is what counts.
+        claim_id, _, low, best, high, qualifier, status, confidence, reliability, credibility, _ = (
+            row
+        )
+        if best is not None:
+            value, bound = best, None
+        else:
+            value, bound = point_value(low, best, high)
         point = {
             "date": day,
             "value": value,
@@ -204,17 +242,22 @@ def _cumulative(qs: QuerySet[Claim], *, window: int, as_of: dt.date) -> dict:
             "reliability": reliability,
             "credibility": credibility,
         }
-        points = line["points"]
-        # One point per claimant and day: a later claim the same day replaces the earlier one.
-        if points and points[-1]["date"] == day:
-            points[-1] = point
-        else:
-            points.append(point)
+        line["points"].append(point)  # one row per claimant and day (`cumulative_rows`)
         events.append((point, (key, line["claimant"])))
+    return list(lines.values()), events
 
+
+UNATTRIBUTED = "Unattributed (press report)"
+
+
+def _cumulative(
+    qs: QuerySet[Claim], *, window: int, as_of: dt.date, dense: bool | None = None
+) -> dict:
+    rows, claims = cumulative_rows(qs, dense=dense)
+    lines, events = claimant_lines(rows)
     headline, band = _headline(events, window=window, as_of=as_of)
     return {
-        "claimants": list(lines.values()),
+        "claimants": lines,
         "headline": headline,
         "band": band,
         "_claims": claims,  # read by `aggregate`, then removed
@@ -279,10 +322,27 @@ def _agreeing(top: tuple, pool) -> tuple:
     return max(agreeing, key=itemgetter(KEY)) if agreeing else top
 
 
+def _entry(point: dict, key, name, day: str) -> tuple:
+    """A claimant's latest estimate in the sweep (fields: KEY … HIGH below)."""
+    value, low, high = point["value"], point["low"], point["high"]
+    rank = _RANKS.get((point["confidence"], point["reliability"], point["credibility"]))
+    if rank is None:
+        rank = trust_rank(point)
+    low = value if low is None else min(low, value)
+    high = value if high is None else max(high, value)
+    # The first item is trust_key(point), built from the cached rank.
+    return ((*rank, day, point["claim_id"]), point, key, name, rank, day, low, high)
+
+
 def _headline(
-    events: list[tuple[dict, tuple]], *, window: int, as_of: dt.date
+    events: list[tuple[dict, tuple]],
+    *,
+    window: int,
+    as_of: dt.date | None,
+    resume: tuple[str, list[tuple], dict | None] | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Sweep the dates (claim dates, and the days estimates go stale, up to `as_of`): each
+    """Sweep the dates (claim dates, and the days estimates go stale, up to `as_of`; with
+    `as_of` None, until every estimate is stale): each
     claimant's latest estimate so far; the headline by `HEADLINE_RULE` and the band of the
     current estimates.
 
@@ -290,7 +350,12 @@ def _headline(
     (stale days come in claim-date order, so a second pointer walks them). The most trusted
     current estimate is kept as the sweep goes and looked for again among all claimants only
     when the one holding it is replaced or goes stale; the band reads dicts of the current
-    estimates' lows and highs."""
+    estimates' lows and highs.
+
+    `resume` = (day, each claimant's latest entry (`_entry`) before that day, the last headline
+    step before it) continues a sweep from that day, given only the events from it on: the
+    steps and band from that day on are those of a sweep from the start (tracker.series_state
+    relies on it, and tests/api/test_series_state.py checks it)."""
     latest: dict[int | None, tuple] = {}  # claimant -> its latest estimate (current or not)
     lows: dict[int | None, float] = {}  # claimants with a current estimate -> its low
     highs: dict[int | None, float] = {}
@@ -300,13 +365,27 @@ def _headline(
     made: list[tuple[str, list[tuple]]] = []
     headline: list[dict] = []
     band: list[dict] = []
-    last_day = as_of.isoformat()
+    last_day = None if as_of is None else as_of.isoformat()
     stale_after = window + 1
-    ranks = _RANKS
+    if resume is not None:
+        first, entries, last_step = resume
+        for entry in sorted(entries, key=itemgetter(DATE)):
+            latest[entry[CLAIMANT]] = entry
+            expiry = _shift(entry[DATE], stale_after)
+            if expiry >= first:  # still current on the first day (it goes stale that day or later)
+                lows[entry[CLAIMANT]], highs[entry[CLAIMANT]] = entry[LOW], entry[HIGH]
+                made.append((expiry, [entry]))
+        made.sort(key=itemgetter(0))
+        top = max((latest[k] for k in lows), key=itemgetter(KEY)) if lows else None
+        if last_step is not None:
+            headline.append(last_step)
+    seeded = len(headline)
     i, j, n = 0, 0, len(events)
     while True:
         next_event = events[i][0]["date"] if i < n else None
-        next_expiry = made[j][0] if j < len(made) and made[j][0] <= last_day else None
+        next_expiry = (
+            made[j][0] if j < len(made) and (last_day is None or made[j][0] <= last_day) else None
+        )
         if next_event is None:
             if next_expiry is None:
                 break
@@ -323,17 +402,10 @@ def _headline(
         if said:
             today: list[tuple] = []
             for key, (point, name) in said.items():
-                value, low, high = point["value"], point["low"], point["high"]
-                rank = ranks.get((point["confidence"], point["reliability"], point["credibility"]))
-                if rank is None:
-                    rank = trust_rank(point)
-                low = value if low is None else min(low, value)
-                high = value if high is None else max(high, value)
-                # The first item is trust_key(point), built from the cached rank.
-                entry = ((*rank, day, point["claim_id"]), point, key, name, rank, day, low, high)
+                entry = _entry(point, key, name, day)
                 previous = latest.get(key)
                 latest[key] = entry
-                lows[key], highs[key] = low, high
+                lows[key], highs[key] = entry[LOW], entry[HIGH]
                 today.append(entry)
                 if top is None or entry[0] > top[0]:
                     top = entry
@@ -405,7 +477,7 @@ def _headline(
             )
         else:
             band.append({"date": day, "min": holder[LOW], "max": holder[HIGH], "claimants": 0})
-    return headline, band
+    return headline[seeded:], band
 
 
 def _age(claim_day: str, day: str) -> int:
@@ -617,18 +689,120 @@ def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
     }
 
 
-def series_build(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
+def is_default(query: SeriesQuery, base: QuerySet[Claim] | None) -> bool:
+    """Whether the series is a default public one (approved claims, no filters, every claim
+    visible: `base` None), which tracker.series_state keeps up to date."""
+    return (
+        base is None
+        and not query.include_pending
+        and not query.claimant_ids
+        and not query.min_confidence
+        and query.date_from is None
+        and query.date_to is None
+        and not query.location
+        and not query.weapon_system
+        and not query.extra
+    )
+
+
+def _state(query, base, unit, window, as_of, state: bool | None, read):
+    """`read` from tracker.series_state when it may answer (None otherwise). `state`: None —
+    when it can; False — never; True — it must (ValueError otherwise; for tests)."""
+    if state is False or unit is None or not is_default(query, base):
+        if state:
+            raise ValueError("the series state answers only the default public series")
+        return None
+
+    found = read((query.category, query.subtype, unit), window=window, as_of=as_of)
+    if found is None and state:
+        raise ValueError("the series state cannot answer (not built, or another window)")
+    return found
+
+
+def series_build(
+    query: SeriesQuery,
+    *,
+    base: QuerySet[Claim] | None = None,
+    state: bool | None = None,
+    dense: bool | None = None,
+) -> dict:
     """The series as plain JSON-ready data: per-claimant steps with bands, the headline (by
     `HEADLINE_RULE`) and the band of current estimates, and increments summed. `base` carries
-    the caller's visibility."""
+    the caller's visibility (None: every claim).
+
+    A default public series (`is_default`) reads its steps, headline and band from
+    tracker.series_state, kept in step with every change; the same output as computing them
+    from the claims (`state=False`; `dense` picks the way to the rows, see `cumulative_rows`)."""
+    from tracker import series_state
+
     qs = series_claims(query, base)
-    unit, units = (query.unit, [query.unit]) if query.unit is not None else _main_unit(qs)
+    unit, units = _units(query, base, qs, state)
     if unit is not None:
         qs = qs.filter(norm_unit=unit)
     window = freshness_days(query)
     as_of = query.as_of or query.date_to or timezone.localdate()
-    cumulative = _cumulative(qs, window=window, as_of=as_of)
-    increments = _increments(qs)
+    cumulative = _state(query, base, unit, window, as_of, state, series_state.cumulative)
+    if cumulative is None:
+        cumulative = _cumulative(qs, window=window, as_of=as_of, dense=dense)
+        increments = _increments(qs)
+    else:
+        increments = _state_increments(qs, (query.category, query.subtype, unit))
+    return _finish(query, unit, units, as_of, window, cumulative, increments)
+
+
+def _no_increments() -> dict:
+    return {"claimants": [], "combined": [], "total": 0.0}  # `_increments` of no claims
+
+
+def _state_increments(qs: QuerySet[Claim], key: tuple) -> dict:
+    """`_increments`, with no query at all when the state counts no increment claim."""
+    from tracker import series_state
+
+    if series_state.has_increments(key):
+        return _increments(qs)
+    return _no_increments()
+
+
+def _units(query: SeriesQuery, base, qs: QuerySet[Claim], state: bool | None) -> tuple:
+    """The series' unit and every unit seen: the query's, else the most used (`_main_unit`;
+    a default public series reads the state's totals)."""
+    if query.unit is not None:
+        return query.unit, [query.unit]
+    if state is not False and is_default(query, base):
+        from tracker import series_state
+
+        found = series_state.units(query.category, query.subtype)
+        if found is not None:
+            return found
+    return _main_unit(qs)
+
+
+def series_headline(
+    query: SeriesQuery, *, base: QuerySet[Claim] | None = None, state: bool | None = None
+) -> dict:
+    """What an overview card draws, shaped like `series_build`'s output: the headline steps, the
+    band, `latest_headline` and `current_band`; for a default public series they come from
+    tracker.series_state without building the claimant lines (which stay empty), and the
+    increments are summed only when there is no headline. Any other series: `series_build`."""
+    from tracker import series_state
+
+    qs = series_claims(query, base)
+    unit, units = _units(query, base, qs, state)
+    window = freshness_days(query)
+    as_of = query.as_of or query.date_to or timezone.localdate()
+    cumulative = _state(query, base, unit, window, as_of, state, series_state.headline)
+    if cumulative is None:
+        return series_build(query, base=base, state=state)
+    if cumulative["headline"]:
+        increments = _no_increments()  # a card with a headline draws it alone
+    else:
+        increments = _state_increments(
+            qs.filter(norm_unit=unit), (query.category, query.subtype, unit)
+        )
+    return _finish(query, unit, units, as_of, window, cumulative, increments)
+
+
+def _finish(query, unit, units, as_of, window, cumulative, increments) -> dict:
     series = {
         "category": query.category,
         "subtype": query.subtype,
@@ -664,6 +838,15 @@ def cached_series(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) ->
     # Today is part of the key: estimates go stale as days pass, with no change to the data.
     key = (query, visible, timezone.localdate())
     return cached("series", key, lambda: series_build(query, base=base))
+
+
+def cached_headline(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
+    """`series_headline`, cached like `cached_series`."""
+    from tracker.cache import cached, queryset_key
+
+    visible = "all" if base is None else queryset_key(base)
+    key = (query, visible, timezone.localdate())
+    return cached("series-headline", key, lambda: series_headline(query, base=base))
 
 
 # --- Aggregation ----------------------------------------------------------------------------

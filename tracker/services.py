@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tracker import credibility, quotes
+from tracker import credibility, quotes, series_state
 from tracker.changes import MERGED, changes_batch, public_change_touch
 from tracker.merge import claim_find_same, merged_fields
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
@@ -84,6 +84,7 @@ def _require_figures_confirmed(claim: Claim, sources: list[dict], confirmed: boo
 
 @transaction.atomic
 @changes_batch()
+@series_state.flushed
 def claim_create(
     *,
     created_by: AbstractBaseUser | None = None,
@@ -191,6 +192,7 @@ def _save_review(claim: Claim, *, status: str, reviewer, note: str) -> None:
 
 @transaction.atomic
 @changes_batch()
+@series_state.flushed
 def claim_approve(
     *,
     claim: Claim,
@@ -230,6 +232,7 @@ def claim_approve(
 
 @transaction.atomic
 @changes_batch()
+@series_state.flushed
 def claim_reject(*, claim: Claim, reviewer: AbstractBaseUser, reason: str) -> Claim:
     """Reject one claim with a reason (one of REJECT_REASONS or free text), kept on the claim
     and in its history."""
@@ -257,14 +260,16 @@ def claims_approve(
     seeded demo data), recording the reviewer and time. Returns how many; the others stay."""
     approved = 0
     ids = list(claims.order_by().values_list("pk", flat=True))
-    # Saved one by one so each review lands in the claim's history with its reviewer.
-    for claim in Claim.objects.filter(pk__in=ids).select_for_update().order_by("pk"):
-        if four_eyes and four_eyes_on() and reviewer.pk in claim_authors(claim):
-            continue
-        if int(claim.credibility) == 6 and not grade_confirmed:
-            continue
-        _save_review(claim, status=Claim.Status.APPROVED, reviewer=reviewer, note="")
-        approved += 1
+    # Saved one by one so each review lands in the claim's history with its reviewer; the
+    # series state (kept through the signals) is brought up to date once, at the end.
+    with series_state.batch():
+        for claim in Claim.objects.filter(pk__in=ids).select_for_update().order_by("pk"):
+            if four_eyes and four_eyes_on() and reviewer.pk in claim_authors(claim):
+                continue
+            if int(claim.credibility) == 6 and not grade_confirmed:
+                continue
+            _save_review(claim, status=Claim.Status.APPROVED, reviewer=reviewer, note="")
+            approved += 1
     return approved
 
 
@@ -277,14 +282,16 @@ def claims_reject(*, claims: QuerySet[Claim], reviewer: AbstractBaseUser, reason
         raise ValidationError({"reason": "Say why the claims are rejected."})
     ids = list(claims.order_by().values_list("pk", flat=True))
     rejected = 0
-    for claim in Claim.objects.filter(pk__in=ids).select_for_update().order_by("pk"):
-        _save_review(claim, status=Claim.Status.REJECTED, reviewer=reviewer, note=reason)
-        rejected += 1
+    with series_state.batch():
+        for claim in Claim.objects.filter(pk__in=ids).select_for_update().order_by("pk"):
+            _save_review(claim, status=Claim.Status.REJECTED, reviewer=reviewer, note=reason)
+            rejected += 1
     return rejected
 
 
 @transaction.atomic
 @changes_batch()
+@series_state.flushed
 def claim_save_from_form(
     *, claim: Claim, editor: AbstractBaseUser, changed: Iterable[str]
 ) -> Claim:
@@ -318,6 +325,7 @@ def claim_mark_edited(*, claim: Claim, editor: AbstractBaseUser) -> None:
 
 @transaction.atomic
 @changes_batch()
+@series_state.flushed
 def claim_propose(
     *, article: Article, candidate: dict, create: bool = True
 ) -> tuple[Claim | None, bool]:
@@ -378,6 +386,7 @@ def claim_next_pending(*, after: Claim | None = None) -> Claim | None:
 
 @transaction.atomic
 @changes_batch()
+@series_state.flushed
 def claim_relation_add(
     *, from_claim: Claim, to_claim: Claim, kind: str, note: str = "", created_by=None
 ) -> ClaimRelation:
@@ -395,6 +404,7 @@ def claim_relation_add(
 
 @transaction.atomic
 @changes_batch()
+@series_state.flushed
 def claim_update(
     *,
     claim: Claim,
@@ -433,9 +443,9 @@ def headline_change_record(
     HeadlineChange, or None. The recorded claim is the one holding the public headline, so it
     is always an approved claim."""
     from tracker.models import HeadlineChange
-    from tracker.series import SeriesQuery, series_build
+    from tracker.series import SeriesQuery, series_headline
 
-    series = series_build(SeriesQuery(category=category, subtype=subtype))
+    series = series_headline(SeriesQuery(category=category, subtype=subtype))
     current = series["latest_headline"]
     new_value = current["value"] if current else None
     last = (

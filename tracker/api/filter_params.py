@@ -55,6 +55,10 @@ def series_query_for(request) -> tuple[SeriesQuery, object]:
         freshness_days=own_values.get("freshness_days"),
         as_of=own_values.get("as_of"),
     )
+    if not query.include_pending and not set(rest) - {"format"}:
+        # No filter and no pending claims: every caller sees the same approved claims, the
+        # default series that tracker.series_state keeps (base None).
+        return query, None
     return query, filterset.apply(claims_visible_to(request.user))
 
 

@@ -1,0 +1,250 @@
+"""One series implementation (issue 16, "no cold cliff"): the default public series read from the
+state kept by tracker.series_state give exactly what computing them from the claims gives (the
+sparse path everywhere; the dense PostgreSQL path too on PostgreSQL), on seeded random data;
+the state after any sequence of approvals, edits, rejections, merges and relation changes is
+the state a rebuild from scratch makes; and the headline an overview card reads from the state
+is series_build's headline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from django.db import connection
+
+from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
+from tests.services import requires
+from tracker import series_state, services
+from tracker.models import (
+    Claim,
+    ClaimRelation,
+    SeriesChange,
+    SeriesCount,
+    SeriesDay,
+    SeriesEstimate,
+    SeriesTotal,
+)
+from tracker.series import SeriesQuery, series_build, series_headline
+
+pytestmark = pytest.mark.django_db
+ON_POSTGRES = connection.vendor == "postgresql"
+START = dt.date(2024, 1, 1)
+SERIES = [("casualties", "killed_or_wounded"), ("casualties", "killed")]
+
+
+@pytest.fixture(autouse=True)
+def _two_eyes(settings):
+    settings.REVIEW_FOUR_EYES = False  # the random reviews are one editor's
+
+
+def _figure(rng: random.Random) -> dict:
+    x = float(rng.randrange(1, 40) * 100)
+    return rng.choice(
+        [
+            {"best": x, "low": None, "high": None, "qualifier": "approximately"},
+            {"best": None, "low": x, "high": x + 500, "qualifier": "range"},
+            {"best": None, "low": x, "high": None, "qualifier": "at_least"},
+            {"best": None, "low": None, "high": x, "qualifier": "up_to"},
+        ]
+    )
+
+
+def _claim_fields(rng: random.Random, claimants: list) -> dict:
+    category, subtype = rng.choice(SERIES)
+    return {
+        "category": category,
+        "subtype": subtype,
+        "claimant": rng.choice(claimants),
+        # Few days, so claimants often speak the same day and estimates go stale in between.
+        "claim_date": START + dt.timedelta(days=rng.randrange(0, 400, 3)),
+        "reliability": rng.choice("ABCF"),
+        "credibility": rng.randrange(1, 6),
+        "measure": rng.choice(["cumulative"] * 5 + ["increment"]),
+        **_figure(rng),
+    }
+
+
+def _random_claims(seed: int, n: int = 120) -> list[Claim]:
+    rng = random.Random(seed)
+    claimants = [ClaimantFactory(name=f"R{seed}-{i}") for i in range(4)] + [None]
+    claims = []
+    for _ in range(n):
+        fields = _claim_fields(rng, claimants)
+        fields["status"] = rng.choice(["approved"] * 4 + ["pending", "rejected"])
+        claims.append(ClaimFactory(**fields))
+    for _ in range(n // 10):
+        a, b = rng.sample(claims, 2)
+        kind = rng.choice([ClaimRelation.Kind.SUPERSEDES, ClaimRelation.Kind.CORROBORATES])
+        ClaimRelation.objects.get_or_create(from_claim=a, to_claim=b, kind=kind)
+    return claims
+
+
+def _queries(freshness: int | None = None):
+    for category, subtype in SERIES:
+        for as_of in (None, dt.date(2024, 6, 1), dt.date(2025, 3, 1)):
+            yield SeriesQuery(category=category, subtype=subtype, as_of=as_of)
+
+
+def _without_state(query: SeriesQuery, **kwargs) -> dict:
+    return series_build(query, state=False, **kwargs)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_series_from_the_state_equal_series_from_the_claims(seed):
+    _random_claims(seed)
+    for query in _queries():
+        computed = _without_state(query)
+        if query.as_of is not None and query.as_of < dt.date(2025, 3, 1):
+            # Claims after as_of: the state cannot answer, and the build computes instead.
+            assert series_build(query) == computed
+            continue
+        assert series_build(query, state=True) == computed
+        assert computed["latest_headline"] is not None
+
+
+@requires(ON_POSTGRES, "needs PostgreSQL (CI): the dense path is PostgreSQL's DISTINCT ON")
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_dense_and_sparse_paths_give_the_same_series(seed):
+    _random_claims(seed)
+    for query in _queries():
+        sparse = _without_state(query, dense=False)
+        assert _without_state(query, dense=True) == sparse
+        if query.as_of is None:
+            assert series_build(query, state=True) == sparse
+
+
+def _snapshot() -> tuple[list, ...]:
+    estimates = sorted(
+        SeriesEstimate.objects.values_list(
+            "category", "subtype", "unit", "claimant_id", "day", "claim_id", "low", "best",
+            "high", "qualifier", "confidence", "reliability", "credibility", "claims",
+        ),
+        key=repr,
+    )  # fmt: skip
+    days = sorted(
+        SeriesDay.objects.exclude(category="").values_list(
+            "category", "subtype", "unit", "day", "window", "band_min", "band_max",
+            "band_claimants", "step", "claim_id", "value", "low", "high", "bound", "claim_date",
+            "claimant_id", "confidence", "reliability", "credibility", "stale", "age_days",
+        ),
+        key=repr,
+    )  # fmt: skip
+    counts = sorted(
+        SeriesCount.objects.values_list(
+            "category", "subtype", "unit", "claimant_id", "day", "measure", "claims"
+        ),
+        key=repr,
+    )
+    totals = sorted(
+        SeriesTotal.objects.exclude(claims=0).values_list(
+            "category", "subtype", "unit", "measure", "claims"
+        ),
+        key=repr,
+    )
+    return estimates, days, counts, totals
+
+
+def _random_change(rng: random.Random, claims: list[Claim], claimants: list, editor) -> None:
+    claim = Claim.objects.get(pk=rng.choice(claims).pk)
+    action = rng.choice(
+        ["approve", "approve", "edit", "edit", "reject", "merge", "supersede", "unrelate", "add"]
+    )
+    if action == "approve" and claim.status != "approved":
+        services.claim_approve(claim=claim, reviewer=editor)
+    elif action == "reject":
+        services.claim_reject(claim=claim, reviewer=editor, reason="Wrong figure or unit")
+    elif action == "edit":
+        fields = _claim_fields(rng, claimants)
+        fields.pop("measure")
+        fields = rng.choice(
+            [
+                {k: fields[k] for k in ("best", "low", "high", "qualifier")},
+                {"claim_date": fields["claim_date"]},
+                {"claimant": fields["claimant"]},
+                {"category": fields["category"], "subtype": fields["subtype"]},
+                {"credibility": fields["credibility"]},
+            ]
+        )
+        services.claim_update(claim=claim, editor=editor, **fields)
+    elif action == "merge":
+        # An article restating a pending claim merges into it; approving it then counts it.
+        pending = Claim.objects.filter(status="pending", pk__in=[c.pk for c in claims]).first()
+        if pending is not None:
+            services.claims_approve(
+                claims=Claim.objects.filter(pk=pending.pk), reviewer=editor, grade_confirmed=True
+            )
+    elif action == "supersede":
+        other = rng.choice(claims)
+        if other.pk != claim.pk:
+            services.claim_relation_add(
+                from_claim=claim, to_claim=other, kind=ClaimRelation.Kind.SUPERSEDES
+            )
+    elif action == "unrelate":
+        relation = ClaimRelation.objects.filter(kind="supersedes").order_by("?").first()
+        if relation is not None:
+            relation.delete()  # the admin's way: the signals record it, the next read flushes
+            series_state.flush()
+    elif action == "add":
+        fields = _claim_fields(rng, claimants)
+        article = ArticleFactory()
+        new, _ = services.claim_propose(
+            article=article,
+            candidate={**fields, "unit": "troops", "quote": article.text[:20]},
+        )
+        claims.append(new)
+
+
+def test_the_state_after_random_changes_equals_a_rebuild(editor):
+    rng = random.Random(8)
+    claims = _random_claims(8, n=60)
+    claimants = list({c.claimant for c in claims})
+    series_state.flush()
+    for step in range(60):
+        _random_change(rng, claims, claimants, editor)
+        if step % 10 == 9:
+            assert not SeriesChange.objects.exists()  # the services flushed in their transaction
+            kept = _snapshot()
+            series_state.rebuild()
+            assert _snapshot() == kept, f"after change {step}"
+    for query in _queries():
+        if query.as_of is None:
+            assert series_build(query, state=True) == _without_state(query)
+
+
+def test_a_card_reads_series_build_headline_from_the_state(editor):
+    claims = _random_claims(9)
+    for query in _queries():
+        if query.as_of is not None:
+            continue
+        card = series_headline(query, state=True)
+        full = _without_state(query)
+        assert card["latest_headline"] == full["latest_headline"]
+        assert card["current_band"] == full["current_band"]
+        assert card["cumulative"]["headline"] == full["cumulative"]["headline"]
+        assert card["unit"] == full["unit"]
+    # An approval moves the card at once (same transaction), with no rebuild.
+    newest = ClaimFactory(
+        claimant=claims[0].claimant, claim_date=dt.date(2025, 6, 1), credibility=1,
+        reliability="A", best=123456.0, qualifier="exact", status="pending",
+    )  # fmt: skip
+    services.claim_approve(claim=newest, reviewer=editor)
+    query = SeriesQuery(category=newest.category, subtype=newest.subtype)
+    card = series_headline(query, state=True)
+    assert card["latest_headline"] == _without_state(query)["latest_headline"], newest.pk
+    assert card["latest_headline"]["value"] == 123456.0
+    assert card["latest_headline"] == _without_state(query)["latest_headline"]
+
+
+def test_the_rebuild_command_and_a_series_before_any_build(capsys):
+    from django.core.management import call_command
+
+    _random_claims(10, n=30)
+    SeriesDay.objects.all().delete()  # as if the claims came in by COPY: no state yet
+    query = SeriesQuery(category="casualties", subtype="killed_or_wounded")
+    with pytest.raises(ValueError):
+        series_build(query, state=True)
+    assert series_build(query) == _without_state(query)  # computed from the claims meanwhile
+    call_command("rebuild_series_state")
+    assert "series state rebuilt" in capsys.readouterr().out
+    assert series_build(query, state=True) == _without_state(query)

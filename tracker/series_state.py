@@ -1,0 +1,541 @@
+"""The default public series kept up to date as claims change, so that the first read after a
+change reads no claim (issue 16, "no cold cliff").
+
+Tables derived from the claims by tracker.series' own functions, never by a second copy of its
+rules:
+- `SeriesEstimate`: each claimant's estimate per series (category, subtype, unit) and day — the
+  rows `series.cumulative_rows` keeps (the day's last approved cumulative claim, not superseded);
+- `SeriesDay`: the headline steps and the band of current estimates, swept by `series._headline`
+  with no end date (a read up to `as_of` takes the days up to it: the sweep of a day depends only
+  on the days before it).
+
+Signals on Claim and ClaimRelation record which (series, claimant, day)s a save or delete touched
+(`mark`, one insert into `SeriesChange`); `flush` recomputes those estimates and the counts per
+measure (`SeriesCount`, summed into `SeriesTotal`: the main unit and whether there are
+increments), and sweeps each touched series again from its earliest touched day
+(`series._headline` resumed there). The services (tracker.services: create, approve, reject,
+bulk reviews, update, propose/merge, relations) flush as they finish, inside their transaction,
+so the state is current when the change commits; reads flush too, for changes made by other
+paths (the admin's relation deletes, factories in tests). Writes that bypass signals (COPY, raw
+SQL, queryset.update()) must run `manage.py rebuild_series_state`. `rebuild` recomputes
+everything; it runs after `migrate` when no state was built yet.
+
+Series reads (`series.series_build`) use the state only for the default public series (approved
+claims, no filters, the state's freshness window, no claim dated after `as_of`); any other
+query computes from the claims as before. tests/api/test_series_state.py checks that the state
+after any sequence of changes equals a rebuild, and that series read from it equal series
+computed from the claims.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import threading
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+from django.db.models import Count, F, Max, Q, Sum, Value
+
+from tracker import series as S
+from tracker.models import (
+    Claim,
+    ClaimRelation,
+    SeriesChange,
+    SeriesCount,
+    SeriesDay,
+    SeriesEstimate,
+    SeriesTotal,
+)
+
+_local = threading.local()
+APPROVED = Claim.Status.APPROVED.value
+
+# (category, subtype, unit) of a series, and a (series, claimant id, day) that a change touched.
+Key = tuple[str, str, str]
+KeyDay = tuple[str, str, str, int | None, dt.date]
+
+_ESTIMATE_COLUMNS = (
+    "claim_id",
+    "day",
+    "low",
+    "best",
+    "high",
+    "qualifier",
+    "status",
+    "confidence",
+    "reliability",
+    "credibility",
+    "claimant_id",
+)  # fmt: skip  — series._CUMULATIVE_COLUMNS, read from the table
+_DAY_COLUMNS = (
+    "day", "band_min", "band_max", "band_claimants", "step", "claim_id", "value", "low", "high",
+    "bound", "claim_date", "claimant_id", "confidence", "reliability", "credibility", "stale",
+    "age_days",
+)  # fmt: skip
+
+
+def _of(key: Key) -> dict:
+    return {"category": key[0], "subtype": key[1], "unit": key[2]}
+
+
+def _counted(key: Key):
+    """The claims the default public series of `key` counts (`series.series_claims`)."""
+    query = S.SeriesQuery(category=key[0], subtype=key[1], unit=key[2])
+    return S.series_claims(query).filter(measure="cumulative")
+
+
+def _estimate(key: Key, row: tuple, claims: int) -> SeriesEstimate:
+    claim_id, day, low, best, high, qualifier, _, confidence, reliability, credibility, who = row
+    return SeriesEstimate(
+        **_of(key), claimant_id=who, day=day, claim_id=claim_id, low=low, best=best, high=high,
+        qualifier=qualifier, confidence=confidence, reliability=reliability,
+        credibility=credibility, claims=claims,
+    )  # fmt: skip
+
+
+def _window() -> int:
+    return S.freshness_days()
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+def _sweep(key: Key, since: dt.date | None) -> None:
+    """Sweep the series' headline and band again from `since` (None: from the start) and store
+    the days from it on."""
+    window = _window()
+    estimates = SeriesEstimate.objects.filter(**_of(key)).annotate(
+        status=Value(Claim.Status.APPROVED)
+    )
+    resume = None
+    if since is not None:
+        first = since.isoformat()
+        lasts = (
+            estimates.filter(day__lt=since)
+            .values("claimant_id")
+            .annotate(last=Max("day"))
+            .values_list("claimant_id", "last")
+        )
+        which = Q(pk__in=[])
+        for claimant_id, last in lasts:
+            which |= (
+                Q(claimant_id=claimant_id, day=last)
+                if claimant_id is not None
+                else Q(claimant_id__isnull=True, day=last)
+            )
+        entries = []
+        for row in estimates.filter(which).values_list(*_ESTIMATE_COLUMNS):
+            day = row[1].isoformat()
+            entries.append(S._entry(S._point(row, day), row[-1], None, day))
+        step = (
+            SeriesDay.objects.filter(**_of(key), step=True, day__lt=since)
+            .order_by("-day")
+            .values_list(*_DAY_COLUMNS)
+            .first()
+        )
+        resume = (first, entries, _step(step) if step else None)
+        estimates = estimates.filter(day__gte=since)
+    rows = list(estimates.order_by("day", "claim_id").values_list(*_ESTIMATE_COLUMNS))
+    events = []
+    for row in rows:
+        events.append((S._point(row, row[1].isoformat()), (row[-1], None)))
+    headline, band = S._headline(events, window=window, as_of=None, resume=resume)
+    days = SeriesDay.objects.filter(**_of(key))
+    (days if since is None else days.filter(day__gte=since)).delete()
+    steps = {step["date"]: step for step in headline}
+    SeriesDay.objects.bulk_create(
+        [_day(key, window, entry, steps.get(entry["date"])) for entry in band], batch_size=2000
+    )
+
+
+def _day(key: Key, window: int, band: dict, step: dict | None) -> SeriesDay:
+    day = SeriesDay(
+        **_of(key),
+        day=dt.date.fromisoformat(band["date"]),
+        window=window,
+        band_min=band["min"],
+        band_max=band["max"],
+        band_claimants=band["claimants"],
+    )
+    if step is not None:
+        day.step = True
+        for name in ("claim_id", "value", "low", "high", "claimant_id", "confidence"):
+            setattr(day, name, step[name])
+        day.reliability, day.credibility = step["reliability"], step["credibility"]
+        day.bound = step["bound"] or ""
+        day.claim_date = dt.date.fromisoformat(step["claim_date"])
+        day.stale, day.age_days = step["stale"], step["age_days"]
+    return day
+
+
+def _step(row: tuple, names: dict | None = None) -> dict:
+    """A headline step (as `series._headline` makes it) from a `SeriesDay` row."""
+    (day, _, _, _, _, claim_id, value, low, high, bound, claim_date, claimant_id, confidence,
+     reliability, credibility, stale, age_days) = row  # fmt: skip
+    return {
+        "date": day.isoformat(),
+        "value": value,
+        "low": low,
+        "high": high,
+        "bound": bound or None,
+        "claim_id": claim_id,
+        "claim_date": claim_date.isoformat(),
+        "claimant_id": claimant_id,
+        "claimant": None if names is None else (names.get(claimant_id) or S.UNATTRIBUTED),
+        "confidence": confidence,
+        "reliability": reliability,
+        "credibility": credibility,
+        "status": APPROVED,
+        "stale": stale,
+        "age_days": age_days,
+    }
+
+
+def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
+    """Recompute the estimates of these (series, claimant, day)s; the earliest day per series."""
+    since: dict[Key, dt.date] = {}
+    for category, subtype, unit, claimant_id, day in sorted(
+        set(key_days), key=lambda k: (k[:3], k[3] is None, k[3] or 0, k[4])
+    ):
+        key = (category, subtype, unit)
+        who = Q(claimant_id=claimant_id) if claimant_id is not None else Q(claimant__isnull=True)
+        mine = (
+            Q(claimant_id=claimant_id) if claimant_id is not None else Q(claimant_id__isnull=True)
+        )
+        rows, claims = S.cumulative_rows(_counted(key).filter(who, claim_date=day))
+        SeriesEstimate.objects.filter(mine, **_of(key), day=day).delete()
+        if rows:
+            _estimate(key, rows[-1], claims).save()
+        since[key] = min(day, since.get(key, day))
+        _recount(key, claimant_id, day, who, mine)
+    return since
+
+
+def _measures(key: Key):
+    """Every claim the default public series of `key` counts, of any measure."""
+    return S.series_claims(S.SeriesQuery(category=key[0], subtype=key[1], unit=key[2]))
+
+
+def _recount(key: Key, claimant_id, day: dt.date, who: Q, mine: Q) -> None:
+    """Count a (series, claimant, day)'s claims per measure again; move the totals by the
+    difference."""
+    counts = dict(
+        _measures(key)
+        .filter(who, claim_date=day)
+        .order_by()
+        .values("measure")
+        .annotate(n=Count("id"))
+        .values_list("measure", "n")
+    )
+    stored = SeriesCount.objects.filter(mine, **_of(key), day=day)
+    old = dict(stored.values_list("measure", "claims"))
+    if old == counts:
+        return
+    stored.delete()
+    SeriesCount.objects.bulk_create(
+        SeriesCount(**_of(key), claimant_id=claimant_id, day=day, measure=m, claims=n)
+        for m, n in counts.items()
+    )
+    for measure in set(old) | set(counts):
+        delta = counts.get(measure, 0) - old.get(measure, 0)
+        if delta and not SeriesTotal.objects.filter(**_of(key), measure=measure).update(
+            claims=F("claims") + delta
+        ):
+            SeriesTotal.objects.create(**_of(key), measure=measure, claims=delta)
+
+
+def mark(key_days: Iterable[KeyDay]) -> None:
+    """Record that changes touched these (series, claimant, day)s (one insert; inside `batch()`,
+    once at its end). `flush` brings them into the state."""
+    key_days = set(key_days)
+    if not key_days:
+        return
+    pending = getattr(_local, "pending", None)
+    if pending is not None:
+        pending.update(key_days)
+        return
+    SeriesChange.objects.bulk_create(
+        [
+            SeriesChange(category=c, subtype=s, unit=u, claimant_id=who, day=day)
+            for c, s, u, who, day in key_days
+        ]
+    )
+
+
+def flush() -> None:
+    """Bring the recorded changes (`mark`) into the state, in the current transaction: the
+    estimates of each touched (series, claimant, day), then each touched series swept again
+    from its earliest touched day. The services call it as they finish, so the state is current
+    when their transaction commits; reads call it too, for changes made by other paths. One
+    flush at a time (a lock on the state's marker row); nothing to do costs one query."""
+    if not SeriesChange.objects.exists():
+        return
+    with transaction.atomic():
+        if not SeriesDay.objects.select_for_update().filter(category="").exists():
+            return  # never built: series are computed from the claims until `rebuild`
+        changes = list(
+            SeriesChange.objects.values_list("pk", "category", "subtype", "unit", "claimant_id",
+                                             "day")
+        )  # fmt: skip
+        if not changes:
+            return
+        SeriesChange.objects.filter(pk__in=[c[0] for c in changes]).delete()
+        for key, since in _refresh_estimates(c[1:] for c in changes).items():
+            _sweep(key, since)
+
+
+def flushed(func):
+    """Decorate a service: `flush` once it has written (inside its transaction, when it has one)."""
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        result = func(*args, **kwargs)
+        flush()
+        return result
+
+    return run
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Collect the changes made inside, record them once at the end and flush (bulk reviews)."""
+    if getattr(_local, "pending", None) is not None:
+        yield  # an outer batch records them
+        return
+    _local.pending = set()
+    try:
+        yield
+        key_days = _local.pending
+    finally:
+        _local.pending = None
+    mark(key_days)
+    flush()
+
+
+def built() -> int | None:
+    """The freshness window the state was built with, or None if it was never built."""
+    return SeriesDay.objects.filter(category="").values_list("window", flat=True).first()
+
+
+@transaction.atomic
+def rebuild() -> dict:
+    """Recompute the whole state from the claims (the same functions as every read); returns
+    {"series", "estimates", "days"} counted."""
+    for model in (SeriesChange, SeriesEstimate, SeriesDay, SeriesCount, SeriesTotal):
+        model.objects.all().delete()
+    approved = Claim.objects.filter(status=Claim.Status.APPROVED)
+    keys = sorted(set(approved.values_list("category", "subtype", "norm_unit").distinct()))
+    estimates = 0
+    for key in keys:
+        counts = list(
+            _measures(key)
+            .order_by()
+            .values("claimant_id", "claim_date", "measure")
+            .annotate(n=Count("id"))
+            .values_list("claimant_id", "claim_date", "measure", "n")
+        )
+        SeriesCount.objects.bulk_create(
+            [
+                SeriesCount(**_of(key), claimant_id=who, day=day, measure=m, claims=n)
+                for who, day, m, n in counts
+            ],
+            batch_size=5000,
+        )
+        totals: dict[str, int] = {}
+        for _, _, measure, n in counts:
+            totals[measure] = totals.get(measure, 0) + n
+        SeriesTotal.objects.bulk_create(
+            SeriesTotal(**_of(key), measure=m, claims=n) for m, n in totals.items()
+        )
+        qs = _counted(key)
+        rows, _ = S.cumulative_rows(qs)
+        counts = {
+            (who, day): n
+            for who, day, n in qs.order_by()
+            .values("claimant_id", "claim_date")
+            .annotate(n=Count("id"))
+            .values_list("claimant_id", "claim_date", "n")
+        }
+        SeriesEstimate.objects.bulk_create(
+            [_estimate(key, row, counts[row[-1], row[1]]) for row in rows], batch_size=2000
+        )
+        estimates += len(rows)
+        _sweep(key, None)
+    window = _window()
+    SeriesDay.objects.create(category="", subtype="", unit="", day=dt.date.min, window=window)
+    return {
+        "series": len(keys),
+        "estimates": estimates,
+        "days": SeriesDay.objects.exclude(category="").count(),
+    }
+
+
+# --- What a change touches -------------------------------------------------------------------
+
+
+def _key_day(category, subtype, unit, claimant_id, day) -> KeyDay:
+    return (category, subtype, unit or "", claimant_id, day)
+
+
+def _superseded_by(claim_id: int) -> list[KeyDay]:
+    """The (series, claimant, day)s of the claims `claim_id` supersedes."""
+    return [
+        _key_day(*row)
+        for row in Claim.objects.filter(
+            pk__in=ClaimRelation.objects.filter(
+                kind=ClaimRelation.Kind.SUPERSEDES, from_claim_id=claim_id
+            ).values("to_claim_id")
+        ).values_list("category", "subtype", "norm_unit", "claimant_id", "claim_date")
+    ]
+
+
+_FIELDS = ("category", "subtype", "norm_unit", "claimant_id", "claim_date", "status", "measure")
+
+
+def on_claim_saving(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        instance._series_before = None
+        return
+    instance._series_before = Claim.objects.filter(pk=instance.pk).values_list(*_FIELDS).first()
+
+
+def on_claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    approved = Claim.Status.APPROVED
+    before = getattr(instance, "_series_before", None)
+    after = tuple(getattr(instance, name) for name in _FIELDS)
+    touched = []
+    was = before is not None and before[5] == approved
+    if was:
+        touched.append(_key_day(*before[:5]))
+    if instance.status == approved:
+        touched.append(_key_day(*after[:5]))
+    if was != (instance.status == approved):
+        touched += _superseded_by(instance.pk)  # its supersessions start or stop counting
+    mark(touched)
+
+
+def on_claim_deleted(sender, instance: Claim, **kwargs) -> None:
+    if instance.status == Claim.Status.APPROVED:
+        mark([_key_day(*(getattr(instance, name) for name in _FIELDS[:5]))])
+
+
+def on_relation_changed(sender, instance: ClaimRelation, raw: bool = False, **kwargs) -> None:
+    if raw or instance.kind != ClaimRelation.Kind.SUPERSEDES:
+        return
+    mark(
+        _key_day(*row)
+        for row in Claim.objects.filter(pk=instance.to_claim_id).values_list(*_FIELDS[:5])
+    )
+
+
+def on_migrated(sender, **kwargs) -> None:
+    """After `migrate`: build the state if it never was (existing data, a new database)."""
+    if sender.name != "tracker":
+        return
+    using = kwargs.get("using", "default")
+    if using != "default":
+        return
+    from django.db import connection
+
+    if SeriesDay._meta.db_table not in connection.introspection.table_names():
+        return
+    if built() is None:
+        rebuild()
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
+
+    pre_save.connect(on_claim_saving, sender=Claim, dispatch_uid="series-state-claim-saving")
+    post_save.connect(on_claim_saved, sender=Claim, dispatch_uid="series-state-claim-saved")
+    post_delete.connect(on_claim_deleted, sender=Claim, dispatch_uid="series-state-claim-deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            on_relation_changed, sender=ClaimRelation, dispatch_uid=f"series-state-rel-{signal}"
+        )
+    post_migrate.connect(on_migrated, dispatch_uid="series-state-migrated")
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def units(category: str, subtype: str) -> tuple[str | None, list[str]] | None:
+    """`series._main_unit` of a default public series from the totals (None: not built)."""
+    flush()
+    if built() is None:
+        return None
+    counts = dict(
+        SeriesTotal.objects.filter(category=category, subtype=subtype, claims__gt=0)
+        .values("unit")
+        .annotate(n=Sum("claims"))
+        .values_list("unit", "n")
+    )
+    units_ = sorted(counts)
+    if not units_:
+        return None, []
+    return max(units_, key=lambda u: counts[u]), units_
+
+
+def has_increments(key: Key) -> bool:
+    """Whether the default public series `key` counts any increment claim."""
+    return SeriesTotal.objects.filter(**_of(key), measure="increment", claims__gt=0).exists()
+
+
+def _usable(key: Key, window: int, as_of: dt.date) -> bool:
+    flush()
+    return (
+        built() == window and not SeriesEstimate.objects.filter(**_of(key), day__gt=as_of).exists()
+    )
+
+
+def _days(key: Key, as_of: dt.date) -> list[tuple]:
+    return list(
+        SeriesDay.objects.filter(**_of(key), day__lte=as_of)
+        .order_by("day")
+        .values_list(*_DAY_COLUMNS)
+    )
+
+
+def _headline_band(days: list[tuple], names: dict) -> tuple[list[dict], list[dict]]:
+    headline, band = [], []
+    for row in days:
+        day = row[0].isoformat()
+        band.append({"date": day, "min": row[1], "max": row[2], "claimants": row[3]})
+        if row[4]:
+            headline.append(_step(row, names))
+    return headline, band
+
+
+def cumulative(key: Key, *, window: int, as_of: dt.date) -> dict | None:
+    """`series._cumulative` of the default public series `key`, read from the state; None when
+    the state cannot answer (not built, another freshness window, claims after `as_of`)."""
+    if not _usable(key, window, as_of):
+        return None
+    rows = list(
+        SeriesEstimate.objects.filter(**_of(key))
+        .order_by("day", "claim_id")
+        .annotate(status=Value(Claim.Status.APPROVED))
+        .values_list(*_ESTIMATE_COLUMNS, "claims")
+    )
+    claims = sum(row[-1] for row in rows)
+    lines, _ = S.claimant_lines([row[:-1] for row in rows])
+    names = {line["claimant_id"]: line["claimant"] for line in lines}
+    headline, band = _headline_band(_days(key, as_of), names)
+    return {"claimants": lines, "headline": headline, "band": band, "_claims": claims}
+
+
+def headline(key: Key, *, window: int, as_of: dt.date) -> dict | None:
+    """The headline steps and band of the default public series `key` without its claimant
+    lines (what an overview card and its sparkline draw); None as for `cumulative`."""
+    if not _usable(key, window, as_of):
+        return None
+    days = _days(key, as_of)
+    names = {
+        pk: name for pk, (name, _) in S._claimant_names({row[11] for row in days if row[4]}).items()
+    }
+    headline_, band = _headline_band(days, names)
+    return {"claimants": [], "headline": headline_, "band": band, "_claims": 0}
