@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from ingest.aliases import claimant_aliases
+from ingest.aliases import claimant_resolver
 from ingest.extract import Mention, extract_mentions
 from ingest.extract.budget import Budget
 from ingest.extract.claimants import OFFICIALS
@@ -29,7 +29,7 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
     published = article.published_at.date() if article.published_at else None
     text = budget.clip(article.text or "") if budget else (article.text or "")
     mentions = extract_mentions(
-        text, published=published, aliases=claimant_aliases(), budget=budget
+        text, published=published, aliases=claimant_resolver(), budget=budget
     )
     mentions = [m for m in mentions if vocab.subtype_is_valid(m.category, m.subtype)]
     mentions = mentions_without_totals(mentions, text)
@@ -82,10 +82,17 @@ def claim_propose_corroborations(*, claim: Claim) -> list[ClaimRelation]:
     from another claimant (`tracker.merge.claims_corroborated`), so the series count that
     batch once. Proposed once per pair; an editor can remove a relation that is wrong."""
     made = []
-    for other in claims_corroborated(claim):
-        if ClaimRelation.objects.filter(
-            from_claim=other, to_claim=claim, kind=ClaimRelation.Kind.CORROBORATES
-        ).exists():
+    others = claims_corroborated(claim)
+    if not others:
+        return made
+    # One query for the pairs already related the other way round, not one per claim.
+    related = set(
+        ClaimRelation.objects.filter(
+            from_claim__in=others, to_claim=claim, kind=ClaimRelation.Kind.CORROBORATES
+        ).values_list("from_claim_id", flat=True)
+    )
+    for other in others:
+        if other.pk in related:
             continue
         made.append(
             claim_relation_add(

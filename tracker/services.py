@@ -106,8 +106,25 @@ def claim_create(
     claim.full_clean(validate_constraints=False)
     _require_figures_confirmed(claim, sources, confirm_figures)
     claim.save()
+    # A new claim has no sources yet: insert them, without get_or_create's lookup and savepoint
+    # per source (the same quote listed twice is still one source).
+    seen = set()
     for source in sources:
-        claim_source_add(claim=claim, **source)
+        quote, start, end = claim_source_check(
+            article=source["article"],
+            quote=source["quote"],
+            quote_start=source.get("quote_start"),
+            quote_end=source.get("quote_end"),
+        )
+        if (source["article"].pk, start, end) not in seen:
+            seen.add((source["article"].pk, start, end))
+            ClaimSource.objects.create(
+                claim=claim,
+                article=source["article"],
+                quote=quote,
+                quote_start=start,
+                quote_end=end,
+            )
     return claim
 
 
