@@ -763,12 +763,14 @@ def _factual(text: str, lo: int, at: int, guards: str) -> bool:
 
 # What each pattern's matches start with: a sentence without any of it skips the pattern.
 _PREFILTERS = [Prefilter(rx) for rx, *_ in _PATTERNS]
+_WEAPON_FILTER = Prefilter(WEAPON)
 
 
 def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
     """Claims without numbers in the sentence text[lo:hi]."""
-    out = _arms(text, lo, hi) + _russia_gives(text, lo, hi)
     sentence = Sentence(text[lo:hi])
+    out = _arms(text, lo, hi) if _WEAPON_FILTER.may_match(sentence) else []
+    out += _russia_gives(text, lo, hi)
     for (rx, cat, subtype, unit, rule, guard_words), prefilter in zip(
         _PATTERNS, _PREFILTERS, strict=True
     ):
