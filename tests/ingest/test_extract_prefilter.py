@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from ingest.extract import assertions
+from ingest.extract.lexicon import WEAPON
 from ingest.extract.prefilter import FOLDS_TO_ASCII, Prefilter, Sentence
 from ingest.extract.text import split_sentences
 
 HERE = Path(__file__).parent
+PATTERNS, FILTERS = assertions._PATTERNS, assertions._PREFILTERS
 ARTICLES = sorted(HERE.glob("extract_*/articles/*.txt"))
 
 
@@ -52,6 +54,8 @@ def test_no_pattern_that_matches_a_sentence_is_skipped(path):
     text = path.read_text(encoding="utf-8")
     for sent in split_sentences(text):
         sentence = Sentence(text[sent.start : sent.end])
-        for (rx, *_), prefilter in zip(assertions._PATTERNS, assertions._PREFILTERS, strict=True):
+        checks = [(pattern[0], f) for pattern, f in zip(PATTERNS, FILTERS, strict=True)]
+        checks.append((WEAPON, assertions._WEAPON_FILTER))
+        for rx, prefilter in checks:
             if rx.search(text, sent.start, sent.end):
                 assert prefilter.may_match(sentence), (rx.pattern[:60], sentence.lowered)
