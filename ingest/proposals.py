@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -57,6 +58,10 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
     ]
     changed = 0
     touched: dict[int, Claim] = {}
+    # Whether the first pass's claimant locks last until the second (they do inside
+    # services.article_process, which runs in one transaction).
+    one_transaction = transaction.get_connection().in_atomic_block
+    had_sources = bool(sources)
     # Two passes: mentions that restate a known claim join it first, so the article's own
     # restatements of it ("at least 100" / "100") find it rather than a claim made from them.
     new: list[dict] = []
@@ -68,7 +73,15 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
             changed += 1
             touched[claim.pk] = claim
     for candidate in new:
-        claim, created = _propose(article, candidate, create=True)
+        # Asked in the first pass already, under the claimant's lock (held to the end of this
+        # transaction): only what this article wrote since can match now, and every lookup is
+        # by category. A category the article has no claim of yet is asked again for nothing.
+        known_new = (
+            one_transaction
+            and not had_sources
+            and all(c.category != candidate["category"] for c in touched.values())
+        )
+        claim, created = _propose(article, candidate, create=True, known_new=known_new)
         if claim is not None and (_record(sources, article, claim, candidate) or created):
             changed += 1
             touched[claim.pk] = claim
@@ -162,9 +175,11 @@ def mentions_without_totals(mentions: list[Mention], text: str) -> list[Mention]
     return [m for m in mentions if id(m) not in totals]
 
 
-def _propose(article: Article, candidate: dict, *, create: bool):
+def _propose(article: Article, candidate: dict, *, create: bool, known_new: bool = False):
     try:
-        claim, created = claim_propose(article=article, candidate=candidate, create=create)
+        claim, created = claim_propose(
+            article=article, candidate=candidate, create=create, known_new=known_new
+        )
     except ValidationError:
         return None, False  # a candidate the claim model refuses is not worth an editor's time
     if claim is not None:
