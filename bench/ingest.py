@@ -179,7 +179,7 @@ def extraction_rates(pages: dict[str, bytes], paths: list[str], site: Site) -> t
     and of main-text + relevance + claim extraction (the pipeline's CPU work without I/O).
     One process on one core: per CPU second is per core, and other load on the machine
     does not count against it."""
-    from ingest.aliases import claimant_aliases
+    from ingest.aliases import claimant_resolver
     from ingest.extract import extract_mentions
     from ingest.maintext import main_text
     from ingest.relevance import relevance_check
@@ -192,7 +192,7 @@ def extraction_rates(pages: dict[str, bytes], paths: list[str], site: Site) -> t
     for p in paths:
         main = main_text(pages[p].decode(), url=site.url(p))
         relevance_check(title=main.title, text=main.text)
-        extract_mentions(main.text, published=None, aliases=claimant_aliases())
+        extract_mentions(main.text, published=None, aliases=claimant_resolver())
     work_rate = len(paths) / (time.process_time() - started)
     return text_rate, work_rate
 

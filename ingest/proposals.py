@@ -6,10 +6,11 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ingest.aliases import claimant_aliases
+from ingest.aliases import claimant_resolver
 from ingest.extract import Mention, extract_mentions
 from ingest.extract.budget import Budget
 from ingest.extract.claimants import OFFICIALS
@@ -29,7 +30,7 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
     published = article.published_at.date() if article.published_at else None
     text = budget.clip(article.text or "") if budget else (article.text or "")
     mentions = extract_mentions(
-        text, published=published, aliases=claimant_aliases(), budget=budget
+        text, published=published, aliases=claimant_resolver(), budget=budget
     )
     mentions = [m for m in mentions if vocab.subtype_is_valid(m.category, m.subtype)]
     mentions = mentions_without_totals(mentions, text)
@@ -57,6 +58,10 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
     ]
     changed = 0
     touched: dict[int, Claim] = {}
+    # Whether the first pass's claimant locks last until the second (they do inside
+    # services.article_process, which runs in one transaction).
+    one_transaction = transaction.get_connection().in_atomic_block
+    had_sources = bool(sources)
     # Two passes: mentions that restate a known claim join it first, so the article's own
     # restatements of it ("at least 100" / "100") find it rather than a claim made from them.
     new: list[dict] = []
@@ -68,7 +73,15 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
             changed += 1
             touched[claim.pk] = claim
     for candidate in new:
-        claim, created = _propose(article, candidate, create=True)
+        # Asked in the first pass already, under the claimant's lock (held to the end of this
+        # transaction): only what this article wrote since can match now, and every lookup is
+        # by category. A category the article has no claim of yet is asked again for nothing.
+        known_new = (
+            one_transaction
+            and not had_sources
+            and all(c.category != candidate["category"] for c in touched.values())
+        )
+        claim, created = _propose(article, candidate, create=True, known_new=known_new)
         if claim is not None and (_record(sources, article, claim, candidate) or created):
             changed += 1
             touched[claim.pk] = claim
@@ -82,10 +95,17 @@ def claim_propose_corroborations(*, claim: Claim) -> list[ClaimRelation]:
     from another claimant (`tracker.merge.claims_corroborated`), so the series count that
     batch once. Proposed once per pair; an editor can remove a relation that is wrong."""
     made = []
-    for other in claims_corroborated(claim):
-        if ClaimRelation.objects.filter(
-            from_claim=other, to_claim=claim, kind=ClaimRelation.Kind.CORROBORATES
-        ).exists():
+    others = claims_corroborated(claim)
+    if not others:
+        return made
+    # One query for the pairs already related the other way round, not one per claim.
+    related = set(
+        ClaimRelation.objects.filter(
+            from_claim__in=others, to_claim=claim, kind=ClaimRelation.Kind.CORROBORATES
+        ).values_list("from_claim_id", flat=True)
+    )
+    for other in others:
+        if other.pk in related:
             continue
         made.append(
             claim_relation_add(
@@ -155,9 +175,11 @@ def mentions_without_totals(mentions: list[Mention], text: str) -> list[Mention]
     return [m for m in mentions if id(m) not in totals]
 
 
-def _propose(article: Article, candidate: dict, *, create: bool):
+def _propose(article: Article, candidate: dict, *, create: bool, known_new: bool = False):
     try:
-        claim, created = claim_propose(article=article, candidate=candidate, create=create)
+        claim, created = claim_propose(
+            article=article, candidate=candidate, create=create, known_new=known_new
+        )
     except ValidationError:
         return None, False  # a candidate the claim model refuses is not worth an editor's time
     if claim is not None:

@@ -109,8 +109,25 @@ def claim_create(
     claim.full_clean(validate_constraints=False)
     _require_figures_confirmed(claim, sources, confirm_figures)
     claim.save()
+    # A new claim has no sources yet: insert them, without get_or_create's lookup and savepoint
+    # per source (the same quote listed twice is still one source).
+    seen = set()
     for source in sources:
-        claim_source_add(claim=claim, **source)
+        quote, start, end = claim_source_check(
+            article=source["article"],
+            quote=source["quote"],
+            quote_start=source.get("quote_start"),
+            quote_end=source.get("quote_end"),
+        )
+        if (source["article"].pk, start, end) not in seen:
+            seen.add((source["article"].pk, start, end))
+            ClaimSource.objects.create(
+                claim=claim,
+                article=source["article"],
+                quote=quote,
+                quote_start=start,
+                quote_end=end,
+            )
     return claim
 
 
@@ -327,34 +344,40 @@ def claim_mark_edited(*, claim: Claim, editor: AbstractBaseUser) -> None:
 @changes_batch()
 @series_state.flushed
 def claim_propose(
-    *, article: Article, candidate: dict, create: bool = True
+    *, article: Article, candidate: dict, create: bool = True, known_new: bool = False
 ) -> tuple[Claim | None, bool]:
     """Turn an extracted candidate into a pending claim, or merge it into the claim that already
     says the same (tracker.merge: adding the quote as another source; a claim still awaiting
     review takes the more precise figure and a missing claimant). Returns (claim, created);
-    with create=False, a candidate that restates no claim is left alone: (None, False)."""
+    with create=False, a candidate that restates no claim is left alone: (None, False).
+    `known_new`: the caller already asked, in this transaction and under the claimant's lock,
+    and nothing written since can match: create without asking again (ingest.proposals)."""
     candidate = dict(candidate)
     quote = candidate.pop("quote")
     start, end = candidate.pop("quote_start", None), candidate.pop("quote_end", None)
     claimant = candidate.get("claimant")
-    if claimant is not None:
+    if claimant is not None and not known_new:
         # Serialise proposals per claimant so two workers cannot create the same claim twice.
         Claimant.objects.select_for_update().filter(pk=claimant.pk).first()
-    same = claim_find_same(
-        article=article,
-        claimant=claimant,
-        category=candidate["category"],
-        subtype=candidate["subtype"],
-        unit=candidate.get("unit") or "",
-        low=candidate.get("low"),
-        best=candidate.get("best"),
-        high=candidate.get("high"),
-        qualifier=candidate.get("qualifier") or "",
-        claim_date=candidate["claim_date"],
-        measure=candidate.get("measure") or "",
-        period_start=candidate.get("period_start"),
-        period_end=candidate.get("period_end"),
-        weapon_system=candidate.get("weapon_system") or "",
+    same = (
+        None
+        if known_new
+        else claim_find_same(
+            article=article,
+            claimant=claimant,
+            category=candidate["category"],
+            subtype=candidate["subtype"],
+            unit=candidate.get("unit") or "",
+            low=candidate.get("low"),
+            best=candidate.get("best"),
+            high=candidate.get("high"),
+            qualifier=candidate.get("qualifier") or "",
+            claim_date=candidate["claim_date"],
+            measure=candidate.get("measure") or "",
+            period_start=candidate.get("period_start"),
+            period_end=candidate.get("period_end"),
+            weapon_system=candidate.get("weapon_system") or "",
+        )
     )
     source = {"article": article, "quote": quote, "quote_start": start, "quote_end": end}
     if same is not None:

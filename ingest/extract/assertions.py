@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import NOUN_CLASSES, WEAPON, weapon_system
+from .prefilter import Prefilter, Sentence
 from .text import clause_span, trim
 
 
@@ -760,10 +761,21 @@ def _factual(text: str, lo: int, at: int, guards: str) -> bool:
     return not ("intent" in guards and _INTENT.search(before))
 
 
+# What each pattern's matches start with: a sentence without any of it skips the pattern.
+_PREFILTERS = [Prefilter(rx) for rx, *_ in _PATTERNS]
+_WEAPON_FILTER = Prefilter(WEAPON)
+
+
 def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
     """Claims without numbers in the sentence text[lo:hi]."""
-    out = _arms(text, lo, hi) + _russia_gives(text, lo, hi)
-    for rx, cat, subtype, unit, rule, guard_words in _PATTERNS:
+    sentence = Sentence(text[lo:hi])
+    out = _arms(text, lo, hi) if _WEAPON_FILTER.may_match(sentence) else []
+    out += _russia_gives(text, lo, hi)
+    for (rx, cat, subtype, unit, rule, guard_words), prefilter in zip(
+        _PATTERNS, _PREFILTERS, strict=True
+    ):
+        if not prefilter.may_match(sentence):
+            continue  # cannot match here (ingest.extract.prefilter)
         guards = set(guard_words.split("+"))
         for m in rx.finditer(text, lo, hi):
             sub = subtype

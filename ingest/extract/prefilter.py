@@ -1,0 +1,155 @@
+"""A cheap test that lets a sentence skip a regex that cannot match in it.
+
+`find_assertions` tries some forty patterns on every sentence, and nearly all of them fail:
+Python's `re` cannot skip ahead for a pattern that starts with `\\b(?:word|word…)`, so each
+failure costs a walk over the whole sentence. `Prefilter(rx)` reads the pattern once and
+collects the few strings (its first letters, up to `LENGTH`) that every match must start
+with; `may_match(lowered)` asks whether one of them occurs in the sentence, which `str.__contains__`
+answers many times faster. The test is only ever a necessary condition: where it says no, the
+pattern has no match; where it says yes (or the pattern's start cannot be read), the pattern
+runs as before. Results are therefore the same with and without it.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # Python 3.11+
+    from re import _constants as C
+    from re import _parser as parser
+except ImportError:  # pragma: no cover
+    import sre_constants as C  # type: ignore[no-redef]
+    import sre_parse as parser  # type: ignore[no-redef]
+
+LENGTH = 4  # letters of each prefix: enough to tell most words apart
+_MAX_PREFIXES = 300  # more than this: the test would cost as much as the regex
+_MAX_CLASS = 12  # a character class of more letters ([a-z], \w) ends the prefix
+_STOP = (None, None)  # read no further: what follows is not a literal start
+
+# Characters outside ASCII that match an ASCII letter under re.IGNORECASE (dotted and dotless
+# i, long s, Kelvin sign; tests/ingest/test_extract_prefilter.py checks the list): lower()
+# does not map them to that letter, so a sentence holding one is not filtered.
+FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+_UNSAFE = re.compile("[" + FOLDS_TO_ASCII + "]")
+
+
+def unsafe(sentence: str) -> bool:
+    """Whether `sentence` holds a character lower() does not fold as re.IGNORECASE does."""
+    return not sentence.isascii() and _UNSAFE.search(sentence) is not None
+
+
+_WORD = re.compile(r"\w+")
+
+
+class Sentence:
+    """A sentence as the prefilters read it: its lower() and the starts (1 to LENGTH
+    characters) of its words. `usable` is False when lower() would mislead (see `unsafe`)."""
+
+    __slots__ = ("heads", "lowered", "usable")
+
+    def __init__(self, sentence: str) -> None:
+        self.usable = not unsafe(sentence)
+        self.lowered = sentence.lower()
+        self.heads = {
+            word[:k] for word in _WORD.findall(self.lowered) for k in range(1, LENGTH + 1)
+        }
+
+
+class Prefilter:
+    """The start strings of `rx` (lower case); `prefixes` is None when they cannot be read.
+    `at_word_start`: every match starts a word (the pattern opens with \\b and a letter),
+    so a prefix must begin one of the sentence's words, not just occur in it."""
+
+    def __init__(self, rx: re.Pattern) -> None:
+        parsed = parser.parse(rx.pattern, rx.flags)
+        self.prefixes = _prefixes(parsed)
+        self.at_word_start = bool(
+            self.prefixes
+            and _opens_at_boundary(parsed)
+            and all(_WORD.match(p) for p in self.prefixes)
+        )
+        if self.at_word_start:
+            # the word part of each prefix ("re-" -> "re"): what a word of the sentence starts with
+            self.prefixes = frozenset(_WORD.match(p).group(0) for p in self.prefixes)
+
+    def may_match(self, sentence: Sentence) -> bool:
+        """Whether `rx` may match in `sentence` (False only when it cannot)."""
+        if self.prefixes is None or not sentence.usable:
+            return True
+        if self.at_word_start:
+            return not sentence.heads.isdisjoint(self.prefixes)
+        return any(p in sentence.lowered for p in self.prefixes)
+
+
+def _opens_at_boundary(pattern) -> bool:
+    """Whether the pattern's first step that is not a lookaround is \\b."""
+    for op, av in pattern:
+        if op in (C.ASSERT, C.ASSERT_NOT):
+            continue
+        return op is C.AT and av is C.AT_BOUNDARY
+    return False
+
+
+def _class_chars(items) -> list[str] | None:
+    """The characters of a class [..], or None when it is negated, a category or too wide."""
+    chars: list[str] = []
+    for op, av in items:
+        if op is C.LITERAL:
+            chars.append(chr(av))
+        elif op is C.RANGE and av[1] - av[0] < _MAX_CLASS:
+            chars.extend(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None
+        if len(chars) > _MAX_CLASS:
+            return None
+    return chars
+
+
+def _prefixes(pattern) -> frozenset[str] | None:
+    """Every match of the parsed `pattern` starts with one of these strings (lower case, at
+    most LENGTH characters); None when a match may start with anything."""
+    found: set[str] = set()
+    todo: list[tuple[str, list]] = [("", list(pattern))]
+    while todo:
+        prefix, rest = todo.pop()
+        while True:
+            if len(prefix) >= LENGTH or not rest:
+                found.add(prefix[:LENGTH])
+                break
+            op, av = rest[0]
+            rest = rest[1:]
+            if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+                continue  # consumes nothing: skipping it only admits more
+            if op is C.LITERAL:
+                prefix += chr(av).lower()
+                continue
+            if op is C.SUBPATTERN:
+                rest = list(av[-1]) + rest
+                continue
+            if op is C.IN:
+                chars = _class_chars(av)
+                if chars is None:
+                    found.add(prefix)
+                    break
+                todo.extend((prefix + ch.lower(), rest) for ch in dict.fromkeys(chars))
+                break
+            if op is C.BRANCH:
+                todo.extend((prefix, list(alt) + rest) for alt in av[1])
+                break
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+                low, high, item = av
+                if low == 0:
+                    todo.append((prefix, rest))  # not taken at all
+                if high == 0:
+                    break
+                # taken once; then more of it or what follows: read no further
+                once_only = low == 1 and high == 1
+                todo.append((prefix, list(item) + (rest if once_only else [_STOP])))
+                break
+            found.add(prefix)  # anything else (any character, a category, a group reference)
+            break
+        if len(found) > _MAX_PREFIXES or "" in found:
+            return None
+    if any(not p.isascii() for p in found):
+        return None  # a non-ASCII letter may fold in ways lower() does not
+    return frozenset(found)

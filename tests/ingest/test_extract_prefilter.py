@@ -1,0 +1,61 @@
+"""The prefilter in front of the assertion patterns only skips a pattern that cannot match:
+extraction finds the same claims with it as without it."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.extract import assertions
+from ingest.extract.lexicon import WEAPON
+from ingest.extract.prefilter import FOLDS_TO_ASCII, Prefilter, Sentence
+from ingest.extract.text import split_sentences
+
+HERE = Path(__file__).parent
+PATTERNS, FILTERS = assertions._PATTERNS, assertions._PREFILTERS
+ARTICLES = sorted(HERE.glob("extract_*/articles/*.txt"))
+
+
+def test_the_characters_that_fold_to_ascii_letters_are_all_listed():
+    everything = "".join(
+        chr(c) for c in range(128, sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF
+    )
+    folding = {m.group(0) for m in re.finditer("[a-z]", everything, re.IGNORECASE)}
+    assert folding == set(FOLDS_TO_ASCII)
+
+
+def test_a_sentence_without_a_patterns_first_words_skips_it():
+    rx = re.compile(r"\b(?:sent|deployed)\s+(?:more\s+)?troops\b", re.IGNORECASE)
+    prefilter = Prefilter(rx)
+    assert not prefilter.may_match(Sentence("The talks ended without a statement."))
+    assert prefilter.may_match(Sentence("Pyongyang SENT more troops."))
+    # inside a word is not the start of one: \b must hold
+    assert not prefilter.may_match(Sentence("He resent the remark."))
+
+
+def test_a_letter_that_folds_unlike_lower_turns_the_filter_off():
+    rx = re.compile(r"\bsent\b", re.IGNORECASE)
+    sentence = "Pyongyang \u017fent troops."  # long s: matches "s" under IGNORECASE
+    assert rx.search(sentence)
+    assert Prefilter(rx).may_match(Sentence(sentence))
+
+
+def test_a_pattern_whose_start_cannot_be_read_always_runs():
+    prefilter = Prefilter(re.compile(r"\d+\s+troops"))
+    assert prefilter.prefixes is None
+    assert prefilter.may_match(Sentence("No figures here."))
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_no_pattern_that_matches_a_sentence_is_skipped(path):
+    text = path.read_text(encoding="utf-8")
+    for sent in split_sentences(text):
+        sentence = Sentence(text[sent.start : sent.end])
+        checks = [(pattern[0], f) for pattern, f in zip(PATTERNS, FILTERS, strict=True)]
+        checks.append((WEAPON, assertions._WEAPON_FILTER))
+        for rx, prefilter in checks:
+            if rx.search(text, sent.start, sent.end):
+                assert prefilter.may_match(sentence), (rx.pattern[:60], sentence.lowered)

@@ -1,0 +1,94 @@
+"""What processing one article costs the database, and the alias table kept per process:
+the query count is pinned so that per-row queries cannot creep back, and an alias an editor
+saves is used by the very next article."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from ingest import services
+from ingest.aliases import claimant_aliases, claimant_resolver
+from tests.factories import ClaimantFactory
+from tracker.models import Article, Claim, ClaimantAlias
+
+# Two claim-bearing sentences from registry claimants (installed by migration), as on the
+# pages of bench/ingest.py: the steady state of a worker, where every name is known.
+PAGE = (
+    "<html><head><title>Report {n}</title></head><body><article><h1>Report {n}</h1>"
+    "<p>South Korea's Joint Chiefs of Staff said about {killed} North Korean soldiers have been "
+    "killed or wounded fighting for Russia in the Kursk region.</p>"
+    "<p>Pyongyang has shipped more than {containers} containers of artillery shells to Russia, "
+    "the National Intelligence Service told lawmakers.</p>"
+    "<p>Officials said the report added that forces in the region faced pressure from drones "
+    "and artillery along the front line, according to a statement from the ministry.</p>"
+    "</article></body></html>"
+)
+
+# Queries to process one new relevant article that proposes two new claims, measured on
+# SQLite: the article lock and update, the article's sources, per claimant one lookup, per
+# mention the claimant lock and same-claim lookup once (a category new to the article is not
+# asked twice), the claim and source inserts with their history, and the credibility refresh.
+# Lower it when a change saves queries; never raise it to make a test pass.
+MAX_QUERIES_PER_ARTICLE = 39  # 52 before issue 16 part 5
+
+
+def _article(n: int) -> Article:
+    raw = PAGE.format(n=n, killed=1000 + 7 * n, containers=11 + 3 * n)
+    return Article.objects.create(url=f"https://example.org/r/{n}", raw=raw, status="fetched")
+
+
+def _alias_table_reads(queries) -> int:
+    return sum("alias_row" in q["sql"] for q in queries)  # the query of ingest.aliases
+
+
+@pytest.mark.django_db
+def test_processing_an_article_costs_a_fixed_number_of_queries():
+    services.article_process(article=_article(1))  # the first one reads the alias table
+    article = _article(2)
+    with CaptureQueriesContext(connection) as queries:
+        result = services.article_process(article=article)
+    assert (result.outcome, result.claims) == ("processed", 2)
+    assert Claim.objects.filter(sources__article=article).count() == 2
+    assert _alias_table_reads(queries) == 0  # kept from the first article
+    assert len(queries) <= MAX_QUERIES_PER_ARTICLE, "\n".join(
+        q["sql"][:120] for q in queries.captured_queries
+    )
+
+
+@pytest.mark.django_db
+def test_the_alias_table_is_read_once_until_an_alias_is_saved():
+    claimant_resolver()
+    with CaptureQueriesContext(connection) as queries:
+        claimant_resolver()
+        claimant_aliases()
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_an_alias_saved_is_used_by_the_next_article():
+    text = "About 300 North Korean soldiers were killed, the Gadget Bureau said on Monday."
+    claimant_resolver()  # cached before the save
+    bureau = ClaimantFactory(name="Korea Gadget Observation Bureau", reliability="C")
+    ClaimantAlias.objects.create(claimant=bureau, alias="Gadget Bureau")
+    assert claimant_aliases()["Gadget Bureau"] == bureau.name
+    [(start, end, name)] = [m for m in claimant_resolver().mentions(text) if m[2] == bureau.name]
+    assert text[start:end] == "Gadget Bureau"
+    ClaimantAlias.objects.filter(alias="Gadget Bureau").delete()
+    assert "Gadget Bureau" not in claimant_aliases()
+
+
+@pytest.mark.django_db
+def test_an_alias_rolled_back_is_not_kept():
+    claimant_resolver()
+    try:
+        with transaction.atomic():
+            bureau = ClaimantFactory(name="Korea Gadget Observation Bureau", reliability="C")
+            ClaimantAlias.objects.create(claimant=bureau, alias="Gadget Bureau")
+            assert "Gadget Bureau" in claimant_aliases()  # seen inside its transaction
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert "Gadget Bureau" not in claimant_aliases()
+    assert "Korea Gadget Observation Bureau" not in claimant_aliases()
