@@ -127,7 +127,7 @@ def load(claims: int, seed: int = 6) -> None:
             "category, subtype, low, best, high, qualifier, unit, norm_unit, norm_low, norm_best, "
             "norm_high, measure, claim_date, period_start, period_end, claimant_id, location, "
             "weapon_system, summary, reliability, credibility, confidence, status, origin, rule, "
-            "notes, reviewed_at, created_at, updated_at"
+            "notes, review_note, reviewed_at, created_at, updated_at"
         )
         with cur.copy(f"COPY tracker_claim ({cols}) FROM STDIN") as copy:
             for _ in range(claims):
@@ -150,7 +150,7 @@ def load(claims: int, seed: int = 6) -> None:
                     category, subtype, low, best, high, qualifier, unit, unit, low, best, high,
                     measure, day, None, None, rng.randrange(1, n_claimants + 1), "Kursk", "",
                     "", reliability, credibility, trust.confidence_for(reliability, credibility),
-                    status, "extracted", "", "", now if status != "pending" else None, now, now,
+                    status, "extracted", "", "", "", now if status != "pending" else None, now, now,
                 ])  # fmt: skip
         with cur.copy(
             "COPY tracker_claimsource (claim_id, article_id, quote, quote_start, quote_end, "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker import services
-from tracker.api import filters, ingest_adapter
+from tracker.api import fast, filters, ingest_adapter
 from tracker.api import serializers as api
 from tracker.api.permissions import (
     CanReviewClaims,
@@ -49,6 +49,18 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def page_data(self, results) -> dict:
+        """The body of a page: count, links and results (also the fast claims list's)."""
+        return {
+            "count": self.page.paginator.count,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": results,
+        }
+
+    def get_paginated_response(self, data):
+        return Response(self.page_data(data))
 
 
 class ApiMixin:
@@ -126,7 +138,39 @@ class ClaimViewSet(
             response = StreamingHttpResponse(claims_csv_lines(claims), content_type="text/csv")
             response["Content-Disposition"] = 'attachment; filename="claims.csv"'
             return response
-        return super().list(request, *args, **kwargs)
+        if not self._fast_json():
+            return super().list(request, *args, **kwargs)
+        # Rows, not model instances: the same JSON as ClaimSerializer (tracker.api.fast).
+        queryset = fast.claim_queryset(self.filter_queryset(claims_visible_to(request.user)))
+        rows = self.paginate_queryset(queryset)
+        if rows is None:
+            return self._json(fast.claim_dicts(list(queryset)))
+        return self._json(self.paginator.page_data(fast.claim_dicts(rows)))
+
+    def retrieve(self, request, *args, **kwargs):
+        if not self._fast_json():
+            return super().retrieve(request, *args, **kwargs)
+        # As get_object: the list's filters apply, then the id; 404 when not visible.
+        queryset = self.filter_queryset(claims_visible_to(request.user))
+        try:
+            rows = list(fast.claim_queryset(queryset.filter(pk=self.kwargs["pk"]))[:2])
+        except (TypeError, ValueError, DjangoValidationError):
+            rows = []
+        if len(rows) != 1:
+            raise Http404
+        return self._json(fast.claim_dicts(rows)[0])
+
+    def _fast_json(self) -> bool:
+        """Plain JSON (no indent asked for in the Accept header) takes the fast path."""
+        request = self.request
+        return (
+            type(request.accepted_renderer) is JSONRenderer
+            and "indent" not in request.accepted_media_type
+        )
+
+    @staticmethod
+    def _json(data) -> HttpResponse:
+        return HttpResponse(fast.dumps(data), content_type="application/json")
 
     @extend_schema(
         summary="Approve a claim (editors)",
