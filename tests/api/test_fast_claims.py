@@ -155,6 +155,8 @@ def _same_json(fast: bytes, slow: bytes) -> None:
 @pytest.mark.parametrize(
     "query",
     [
+        "",
+        "format=json",
         "page_size=2",
         "page_size=2&page=2",
         "page_size=3&page=last",
@@ -211,3 +213,25 @@ def test_plain_json_reads_do_not_build_serializers(anon_api, claims, monkeypatch
     assert anon_api.get(f"/api/v1/claims/{claims[0].pk}/").status_code == 200
     with pytest.raises(AssertionError, match="the serializer ran"):
         anon_api.get("/api/v1/claims/", HTTP_ACCEPT="application/json; indent=2")
+
+
+@pytest.mark.parametrize("page_size,counts", [(100, False), (7, False), (6, True), (2, True)])
+def test_a_first_page_that_holds_everything_needs_no_count_query(
+    editor_api, claims, page_size, counts
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        body = editor_api.get(f"/api/v1/claims/?page_size={page_size}").json()
+    assert body["count"] == 7
+    assert len(body["results"]) == min(page_size, 7)
+    assert (body["next"] is not None) == (page_size < 7)
+    assert any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries) == counts
+
+
+def test_later_pages_count_as_before(anon_api, claims):
+    body = anon_api.get("/api/v1/claims/?page_size=2&page=3").json()
+    assert body["count"] == 5
+    assert [len(body["results"]), body["next"]] == [1, None]
+    assert body["previous"].endswith("/api/v1/claims/?page=2&page_size=2")
