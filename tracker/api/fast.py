@@ -71,14 +71,29 @@ def _datetime_writer():
     return write
 
 
-def claim_rows(queryset: QuerySet) -> list[tuple]:
-    """The rows one page of claims needs, from a (filtered, ordered, sliced) claim queryset."""
-    return list(queryset.values_list(*CLAIM_VALUES))
-
-
 def claim_queryset(queryset: QuerySet) -> QuerySet:
     """The narrow form of a claim queryset: one tuple per claim, claimant joined."""
     return queryset.values_list(*CLAIM_VALUES)
+
+
+class ClaimRows:
+    """What a paginator needs of a claim queryset: slices are rows (claim_queryset), the count
+    is the plain queryset's. Counting the narrow form would keep its join to the claimant,
+    and PostgreSQL then plans the count several times dearer."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+        self.rows = claim_queryset(queryset)
+        self.ordered = queryset.ordered
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.rows[key]
 
 
 def sources_by_claim(claim_ids: Iterable[int], write_dt=None) -> dict[int, list[dict]]:

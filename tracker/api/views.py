@@ -161,10 +161,10 @@ class ClaimViewSet(
         if not self._fast_json():
             return super().list(request, *args, **kwargs)
         # Rows, not model instances: the same JSON as ClaimSerializer (tracker.api.fast).
-        queryset = fast.claim_queryset(self._fast_filtered())
-        rows = self.paginate_queryset(queryset)
+        claims = fast.ClaimRows(self._fast_filtered())
+        rows = self.paginate_queryset(claims)
         if rows is None:
-            return self._json(fast.claim_dicts(list(queryset)))
+            return self._json(fast.claim_dicts(list(claims.rows)))
         return self._json(self.paginator.page_data(fast.claim_dicts(rows)))
 
     def retrieve(self, request, *args, **kwargs):

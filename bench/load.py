@@ -1,0 +1,244 @@
+"""Throughput under 50 readers, beside its floor (issue 16): wrk against gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/load.py [--claims 1000000] [--seconds 15] [--connections 50]
+        [--threads 2] [--workers 2] [--only NAME ...] [--reload]
+
+Uses the PostgreSQL database `bench_load` (BENCH_DATABASE_URL to change; never the test
+database), filled once with bench/api.py's COPY loader (1,000,000 claims load in about 3
+minutes), and Redis database 7 (BENCH_REDIS_URL) as the shared cache, emptied at the start.
+Starts gunicorn (2 workers) on a free loopback port, runs `warm_dashboard`, then for each
+endpoint a 2 s warm-up and a measured `wrk -c50 -t2 -d<seconds>` (a Lua script spreads claim
+detail over 2,000 approved claims and reads wrk's latency percentiles). Prints requests/s, the
+share of the static-file floor (a file whitenoise serves from the same gunicorn), the CPU the
+gunicorn workers spent per request, p50/p99, errors (socket errors and non-2xx/3xx answers)
+and the load average of the machine during the run: on a shared machine the ratios to the
+floor say more than the absolute figures.
+
+wrk gets the CPU it needs from the same machine as the server (its 2 threads are event loops,
+far lighter than a Python load generator). The write-correctness check under load (locust,
+acknowledged writes exactly in the database) is bench/load_writes.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_load")
+sys.path.insert(0, str(ROOT))
+from bench import api as bench_api  # noqa: E402  (the COPY loader and server settings)
+
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+# name → path; None for the static file (found in the manifest). %(claim)s spreads over
+# approved claims.
+ENDPOINTS: dict[str, str | None] = {
+    "static file (floor)": None,
+    "/": "/",
+    "/timeline/": "/timeline/",
+    "/totals/": "/totals/",
+    "/arms/": "/arms/",
+    "/border/": "/border/",
+    "claims list, 2 filters": "/api/v1/claims/?category=casualties&min_confidence=moderate",
+    "claim detail": "/api/v1/claims/%(claim)s/",
+    "series": "/api/v1/series/?category=casualties&subtype=killed_or_wounded",
+}
+
+LUA = """
+local paths = {%(paths)s}
+local n = #paths
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% n) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%.0f %%.0f %%.0f %%d %%d\\n",
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99), latency.max, summary.bytes, e.timeout))
+end
+"""
+
+
+def _lua(paths: list[str], work: Path, name: str) -> Path:
+    script = work / f"{re.sub(r'[^a-z0-9]+', '-', name.lower())}.lua"
+    script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in paths)})
+    return script
+
+
+def _cpu_seconds(master: int) -> float:
+    """User + system CPU of the gunicorn workers (the master's children), from /proc."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid; utime and stime are fields 14 and 15 of stat
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(url: str, script: Path, seconds: float, connections: int, threads: int) -> dict:
+    out = subprocess.run(
+        [WRK, "-c", str(connections), "-t", str(threads), "-d", f"{int(seconds)}s",
+         "--timeout", "10s", "-s", str(script), url],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode:
+        raise SystemExit(f"wrk failed: {out.stdout}{out.stderr}")
+    out = out.stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    requests, micros, sock_errors, status_errors, p50, p99, worst, size, timeouts = map(
+        int, line.split()[1:]
+    )
+    return {
+        "requests": requests,
+        "rps": requests / (micros / 1e6),
+        "errors": sock_errors + status_errors,
+        "p50": p50 / 1000,
+        "p99": p99 / 1000,
+        "bytes": size / max(requests, 1),
+        "timeouts": timeouts,
+    }
+
+
+def static_path(static_root: Path) -> str:
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", nargs="*", help="endpoint names to run (the floor always runs)")
+    parser.add_argument("--reload", action="store_true")
+    args = parser.parse_args()
+
+    assert not bench_api.BENCH_URL.endswith("/test"), "never the test database"
+    bench_api.ensure_database()
+    if args.reload or bench_api.claim_count() != args.claims:
+        bench_api.load(args.claims)
+    env = {**os.environ, **bench_api.SERVER_ENV, "REDIS_URL": REDIS_URL}
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    static_root = Path(env["STATIC_ROOT"])
+    if not (static_root / "staticfiles.json").exists():
+        print("collectstatic (once)…", flush=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+    with psycopg.connect(bench_api.BENCH_URL) as conn:
+        approved = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM tracker_claim WHERE status = 'approved' "
+                "ORDER BY random() LIMIT 2000"
+            )
+        ]
+    random.shuffle(approved)
+
+    port = bench_api.PORT
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+         "--log-level", "warning", "--timeout", "60"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    master = server.pid
+    work = Path(tempfile.mkdtemp(prefix="wrk-"))
+    rows = []
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"{base}/api/v1/", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert server.poll() is None, "gunicorn did not start"
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", "warm_dashboard"], cwd=ROOT, env=env, check=True
+        )
+        print(f"warm_dashboard: {time.perf_counter() - t0:.1f}s", flush=True)
+        names = [n for n in ENDPOINTS if not args.only or n in args.only or ENDPOINTS[n] is None]
+        for name in names:
+            path = ENDPOINTS[name]
+            if path is None:
+                paths = [static_path(static_root)]
+            elif "%(claim)s" in path:
+                paths = [path % {"claim": c} for c in approved]
+            else:
+                paths = [path]
+            first = httpx.get(base + paths[0], timeout=120)
+            assert first.status_code == 200, (name, first.status_code)
+            script = _lua(paths, work, name)
+            run_wrk(base, script, 2, args.connections, args.threads)  # warm-up
+            load_before = os.getloadavg()[0]
+            cpu_before = _cpu_seconds(master)
+            result = run_wrk(base, script, args.seconds, args.connections, args.threads)
+            cpu = _cpu_seconds(master) - cpu_before
+            result.update(
+                name=name,
+                cpu_ms=cpu / max(result["requests"], 1) * 1000,
+                load=(load_before + os.getloadavg()[0]) / 2,
+            )
+            rows.append(result)
+            print(
+                f"  {name}: {result['rps']:.1f} req/s, p99 {result['p99']:.0f} ms",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+    floor = rows[0]["rps"]
+    print(
+        f"\n{bench_api.claim_count():,} claims · PostgreSQL + Redis · gunicorn "
+        f"{args.workers} workers · wrk -c{args.connections} -t{args.threads} "
+        f"-d{args.seconds:g}s · {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'endpoint':24} {'req/s':>8} {'floor':>7} {'CPU/req':>8} {'p50':>8} {'p99':>8} "
+        f"{'errors':>6} {'KB':>7} {'load':>5}"
+    )
+    for r in rows:
+        print(
+            f"{r['name']:24} {r['rps']:8.1f} {r['rps'] / floor:7.1%} {r['cpu_ms']:6.1f}ms "
+            f"{r['p50']:6.1f}ms {r['p99']:6.0f}ms {r['errors']:6d} {r['bytes'] / 1024:7.1f} "
+            f"{r['load']:5.1f}"
+        )
+    print(
+        "floor: the share of the static file's req/s; CPU/req: gunicorn workers' CPU per "
+        "request (PostgreSQL and Redis not counted); load: 1-minute load average."
+    )
+    return 1 if any(r["errors"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
