@@ -1,9 +1,12 @@
-"""Load test (issue 8): 50 concurrent clients for 60 s against gunicorn on PostgreSQL with
-100,000 claims, mixing dashboard pages and API reads with editor writes (token auth).
+"""Writes under load (issue 8): 50 concurrent clients for 60 s against gunicorn on PostgreSQL
+with 100,000 claims, mixing dashboard pages and API reads with editor writes (token auth), then
+a check that the database holds exactly the acknowledged writes. Read throughput is measured
+by bench/load.py (wrk), which leaves the server the CPU that locust would take.
 
-    .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--claims 100000] [--workers 4]
+    .venv/bin/python bench/load_writes.py [--users 50] [--seconds 60] [--claims 100000]
+        [--workers 4]
 
-Uses the PostgreSQL database `bench_load` (BENCH_DATABASE_URL to change; never the test
+Uses the PostgreSQL database `bench_load_writes` (BENCH_DATABASE_URL to change; never the test
 database), filled once with bench/api.py's COPY loader. Starts gunicorn on 127.0.0.1 and runs
 locust headless on loopback (this file is also the locustfile). Prints p50/p95/p99 and failures
 per request kind; then checks that the database holds exactly the acknowledged writes: every
@@ -160,7 +163,9 @@ def main() -> int:
     import psycopg
 
     root = Path(__file__).resolve().parent.parent
-    os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_load")
+    os.environ.setdefault(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_load_writes"
+    )
     sys.path.insert(0, str(root))
     from bench import api as bench_api  # the COPY loader and server settings
 
