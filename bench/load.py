@@ -94,10 +94,12 @@ def _cpu_seconds(master: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def run_wrk(url: str, script: Path, seconds: float, connections: int, threads: int) -> dict:
+def run_wrk(
+    url: str, script: Path, seconds: float, connections: int, threads: int, timeout: int
+) -> dict:
     out = subprocess.run(
         [WRK, "-c", str(connections), "-t", str(threads), "-d", f"{int(seconds)}s",
-         "--timeout", "10s", "-s", str(script), url],
+         "--timeout", f"{timeout}s", "-s", str(script), url],
         capture_output=True, text=True,
     )  # fmt: skip
     if out.returncode:
@@ -118,6 +120,24 @@ def run_wrk(url: str, script: Path, seconds: float, connections: int, threads: i
     }
 
 
+def _served(access_log: Path) -> int:
+    """Requests gunicorn has answered so far (lines of its access log)."""
+    try:
+        with access_log.open("rb") as log:
+            return sum(1 for _ in log)
+    except FileNotFoundError:
+        return 0
+
+
+def drain(url: str) -> float:
+    """Wait until gunicorn has answered every request still queued (wrk closes its
+    connections at the end of a run, but the sync workers still serve what was sent): one
+    request of the floor's path waits behind them. Returns the seconds waited."""
+    t0 = time.perf_counter()
+    httpx.get(url, timeout=600)
+    return time.perf_counter() - t0
+
+
 def static_path(static_root: Path) -> str:
     manifest = json.loads((static_root / "staticfiles.json").read_text())
     return "/static/" + manifest["paths"]["css/site.css"]
@@ -130,6 +150,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--timeout", type=int, default=30, help="wrk's request timeout, seconds (counted apart)"
+    )
     parser.add_argument("--only", nargs="*", help="endpoint names to run (the floor always runs)")
     parser.add_argument("--reload", action="store_true")
     args = parser.parse_args()
@@ -161,16 +184,18 @@ def main() -> int:
         ]
     random.shuffle(approved)
 
+    work = Path(tempfile.mkdtemp(prefix="wrk-"))
+    access_log = work / "access.log"
     port = bench_api.PORT
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--log-level", "warning", "--timeout", "60"],
+         "--log-level", "warning", "--timeout", "60",
+         "--access-logfile", str(access_log), "--access-logformat", "%(s)s %(D)s"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     master = server.pid
-    work = Path(tempfile.mkdtemp(prefix="wrk-"))
     rows = []
     try:
         for _ in range(300):
@@ -185,6 +210,7 @@ def main() -> int:
             [sys.executable, "manage.py", "warm_dashboard"], cwd=ROOT, env=env, check=True
         )
         print(f"warm_dashboard: {time.perf_counter() - t0:.1f}s", flush=True)
+        floor_url = base + static_path(static_root)
         names = [n for n in ENDPOINTS if not args.only or n in args.only or ENDPOINTS[n] is None]
         for name in names:
             path = ENDPOINTS[name]
@@ -197,14 +223,20 @@ def main() -> int:
             first = httpx.get(base + paths[0], timeout=120)
             assert first.status_code == 200, (name, first.status_code)
             script = _lua(paths, work, name)
-            run_wrk(base, script, 2, args.connections, args.threads)  # warm-up
+            wrk = (args.connections, args.threads, args.timeout)
+            run_wrk(base, script, 2, *wrk)  # warm-up
+            drain(floor_url)
             load_before = os.getloadavg()[0]
             cpu_before = _cpu_seconds(master)
-            result = run_wrk(base, script, args.seconds, args.connections, args.threads)
+            served_before = _served(access_log)
+            result = run_wrk(base, script, args.seconds, *wrk)
+            # The CPU of the requests wrk sent in the window, including those answered after it.
+            result["drain"] = drain(floor_url)
             cpu = _cpu_seconds(master) - cpu_before
+            served = _served(access_log) - served_before - 1  # less the drain's request
             result.update(
                 name=name,
-                cpu_ms=cpu / max(result["requests"], 1) * 1000,
+                cpu_ms=cpu / max(served, 1) * 1000,
                 load=(load_before + os.getloadavg()[0]) / 2,
             )
             rows.append(result)
@@ -225,17 +257,23 @@ def main() -> int:
     )
     print(
         f"{'endpoint':24} {'req/s':>8} {'floor':>7} {'CPU/req':>8} {'p50':>8} {'p99':>8} "
-        f"{'errors':>6} {'KB':>7} {'load':>5}"
+        f"{'errors':>6} {'timeouts':>8} {'KB':>7} {'load':>5}"
     )
     for r in rows:
+        done = r["requests"] > 0
+        p50 = f"{r['p50']:6.1f}ms" if done else "       —"
+        p99 = f"{r['p99']:6.0f}ms" if done else "       —"
         print(
             f"{r['name']:24} {r['rps']:8.1f} {r['rps'] / floor:7.1%} {r['cpu_ms']:6.1f}ms "
-            f"{r['p50']:6.1f}ms {r['p99']:6.0f}ms {r['errors']:6d} {r['bytes'] / 1024:7.1f} "
+            f"{p50} {p99} {r['errors']:6d} {r['timeouts']:8d} {r['bytes'] / 1024:7.1f} "
             f"{r['load']:5.1f}"
         )
     print(
         "floor: the share of the static file's req/s; CPU/req: gunicorn workers' CPU per "
-        "request (PostgreSQL and Redis not counted); load: 1-minute load average."
+        "request answered (from its access log; what was queued at the end of the window "
+        "included) (PostgreSQL and "
+        f"Redis not counted); timeouts: no answer within {args.timeout}s (in errors too); "
+        "load: 1-minute load average during the run."
     )
     return 1 if any(r["errors"] for r in rows) else 0
 
