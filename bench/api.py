@@ -291,7 +291,7 @@ def main() -> None:
             f"clients · {args.seconds:.0f}s each"
         )
         header = f"{'request':24} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6}"
-        print(header + f" {'SQL p50':>8} {'SQL p95':>8} {'HTTP/SQL':>8}  ({'ms'})")
+        print(header + f" {'SQL p50':>8} {'SQL p95':>8} {'HTTP/SQL':>8} {'load':>5}  (ms)")
         for name, path in requests.items():
             drive(lambda p=path: p % _values(approved), 2, args.concurrency)
             latencies, errors, wall = drive(
@@ -305,7 +305,7 @@ def main() -> None:
             print(
                 f"{name:24} {len(latencies) / wall:7.1f} {p50:7.1f} {pct(latencies, 95):7.1f} "
                 f"{pct(latencies, 99):7.1f} {errors:6d} {sql_p50:8.1f} {sql_p95:8.1f} "
-                f"{p50 / sql_p50:8.1f}x  ({len(captured[name])} queries)"
+                f"{p50 / sql_p50:8.1f}x {os.getloadavg()[0]:5.1f}  ({len(captured[name])} queries)"
             )
     finally:
         server.terminate()
