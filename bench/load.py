@@ -250,6 +250,11 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     floor = rows[0]["rps"]
+
+    def ceiling(r: dict) -> float:
+        """Requests/s the workers could serve if each had a CPU of its own."""
+        return args.workers * 1000 / max(r["cpu_ms"], 0.001)
+
     print(
         f"\n{bench_api.claim_count():,} claims · PostgreSQL + Redis · gunicorn "
         f"{args.workers} workers · wrk -c{args.connections} -t{args.threads} "
@@ -257,7 +262,7 @@ def main() -> int:
     )
     print(
         f"{'endpoint':24} {'req/s':>8} {'floor':>7} {'CPU/req':>8} {'p50':>8} {'p99':>8} "
-        f"{'errors':>6} {'timeouts':>8} {'KB':>7} {'load':>5}"
+        f"{'errors':>6} {'timeouts':>8} {'KB':>7} {'load':>5} {'CPU ceiling':>12}"
     )
     for r in rows:
         done = r["requests"] > 0
@@ -266,14 +271,16 @@ def main() -> int:
         print(
             f"{r['name']:24} {r['rps']:8.1f} {r['rps'] / floor:7.1%} {r['cpu_ms']:6.1f}ms "
             f"{p50} {p99} {r['errors']:6d} {r['timeouts']:8d} {r['bytes'] / 1024:7.1f} "
-            f"{r['load']:5.1f}"
+            f"{r['load']:5.1f} {ceiling(r):7.0f} {ceiling(r) / ceiling(rows[0]):4.0%}"
         )
     print(
         "floor: the share of the static file's req/s; CPU/req: gunicorn workers' CPU per "
         "request answered (from its access log; what was queued at the end of the window "
         "included) (PostgreSQL and "
         f"Redis not counted); timeouts: no answer within {args.timeout}s (in errors too); "
-        "load: 1-minute load average during the run."
+        "load: 1-minute load average during the run; CPU ceiling: workers × 1000 / CPU per "
+        "request, and its share of the floor's (what a machine with a core per worker would "
+        "allow, the database aside)."
     )
     return 1 if any(r["errors"] for r in rows) else 0
 
