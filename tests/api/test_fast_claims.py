@@ -235,3 +235,12 @@ def test_later_pages_count_as_before(anon_api, claims):
     assert body["count"] == 5
     assert [len(body["results"]), body["next"]] == [1, None]
     assert body["previous"].endswith("/api/v1/claims/?page=2&page_size=2")
+
+
+def test_datetimes_follow_the_current_time_zone_as_the_serializer_does(
+    anon_api, claims, settings
+):
+    settings.TIME_ZONE = "Asia/Seoul"
+    response = anon_api.get("/api/v1/claims/")
+    assert response.content == _expected_list(None, "", 5)
+    assert response.json()["results"][0]["created_at"].endswith("+09:00")
