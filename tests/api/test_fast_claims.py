@@ -237,9 +237,7 @@ def test_later_pages_count_as_before(anon_api, claims):
     assert body["previous"].endswith("/api/v1/claims/?page=2&page_size=2")
 
 
-def test_datetimes_follow_the_current_time_zone_as_the_serializer_does(
-    anon_api, claims, settings
-):
+def test_datetimes_follow_the_current_time_zone_as_the_serializer_does(anon_api, claims, settings):
     settings.TIME_ZONE = "Asia/Seoul"
     response = anon_api.get("/api/v1/claims/")
     assert response.content == _expected_list(None, "", 5)
