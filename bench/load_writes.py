@@ -26,10 +26,12 @@ from locust import HttpUser, between, events, task
 
 ACK_FILE = os.environ.get("LOAD_ACK_FILE", "")
 MARK = os.environ.get("LOAD_MARK", "load")
-TOKEN = os.environ.get("LOAD_TOKEN", "")
+# Two editors' tokens: under the four-eyes rule each approves what the other created.
+TOKENS = os.environ.get("LOAD_TOKEN", "").split(",")
 CLAIM_MAX = int(os.environ.get("LOAD_CLAIM_MAX", "1000"))
 CLAIMANT_MAX = int(os.environ.get("LOAD_CLAIMANT_MAX", "40"))
 ACKED: dict[str, list] = {"created": [], "approved": []}
+PENDING: dict[str, list[int]] = {}  # created and not yet approved, by the creator's token
 
 
 class Reader(HttpUser):
@@ -98,9 +100,12 @@ class Editor(HttpUser):
     weight = 1
     wait_time = between(0.5, 1.5)
 
+    started = 0
+
     def on_start(self):
-        self.client.headers["Authorization"] = f"Token {TOKEN}"
-        self.mine: list[int] = []
+        Editor.started += 1
+        self.token = TOKENS[Editor.started % len(TOKENS)]
+        self.client.headers["Authorization"] = f"Token {self.token}"
 
     @task(3)
     def create(self):
@@ -123,17 +128,21 @@ class Editor(HttpUser):
                 ACKED["created"].append(
                     {"id": data["id"], "summary": summary, "best": body["best"]}
                 )
-                self.mine.append(data["id"])
+                PENDING.setdefault(self.token, []).append(data["id"])
             else:
                 r.failure(f"{r.status_code} {r.text[:200]}")
 
     @task(1)
     def approve(self):
-        if not self.mine:
+        others = [ids for token, ids in PENDING.items() if token != self.token and ids]
+        if not others:
             return
-        claim_id = self.mine.pop(0)
+        claim_id = others[0].pop(0)
         with self.client.post(
-            f"/api/v1/claims/{claim_id}/approve", name="api approve claim", catch_response=True
+            f"/api/v1/claims/{claim_id}/approve",
+            json={"confirm_ungraded": True},  # created ungraded (credibility 6)
+            name="api approve claim",
+            catch_response=True,
         ) as r:
             if r.status_code == 200:
                 ACKED["approved"].append(claim_id)
@@ -192,9 +201,12 @@ def main() -> int:
         [sys.executable, "manage.py", "shell", "-c",
          "from django.contrib.auth.models import Group, User\n"
          "from rest_framework.authtoken.models import Token\n"
-         "u, _ = User.objects.get_or_create(username='load-editor', defaults={'is_staff': True})\n"
-         "u.groups.add(Group.objects.get(name='Editors'))\n"
-         "print(Token.objects.get_or_create(user=u)[0].key)"],
+         "keys = []\n"
+         "for name in ('load-editor', 'load-editor-2'):\n"
+         "    u, _ = User.objects.get_or_create(username=name, defaults={'is_staff': True})\n"
+         "    u.groups.add(Group.objects.get(name='Editors'))\n"
+         "    keys.append(Token.objects.get_or_create(user=u)[0].key)\n"
+         "print(','.join(keys))"],
         cwd=root, env=env, check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
     with psycopg.connect(url) as conn:
