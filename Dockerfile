@@ -20,4 +20,5 @@ RUN touch .venv/.installed \
 USER tracker
 
 EXPOSE 8000
-CMD ["make", "serve-prod", "HOST=0.0.0.0"]
+# Static files were collected above, at build: the container starts gunicorn alone.
+CMD ["make", "serve", "HOST=0.0.0.0"]

@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint install install-dev migrate demo worker beat serve-prod bench eval eval-dupes clean \
-	plotly-bundle
+.PHONY: run test lint install install-dev migrate demo worker beat serve-prod serve static bench eval \
+	eval-dupes clean plotly-bundle
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,8 +52,14 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=$${CELERY_BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}
 
-serve-prod: install
+serve-prod: static serve
+
+static: install
 	$(PY) manage.py collectstatic --noinput -v0
+
+# gunicorn alone, on static files collected before: the Docker image collects them at build,
+# so its web container starts with this target (no collectstatic at every start).
+serve: install
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
 

@@ -1,6 +1,7 @@
 """API latency at 1,000,000 claims (issue 6).
 
     .venv/bin/python bench/api.py [--claims 1000000] [--seconds 15] [--concurrency 2] [--reload]
+        [--only "claims list, 2 filters" "claim detail"]
 
 Creates the PostgreSQL database `bench_api` (BENCH_DATABASE_URL to change; never the test
 database), loads generated claims with COPY once (kept between runs; --reload to redo), starts
@@ -254,7 +255,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--only", nargs="*", choices=list(REQUESTS), help="request kinds to run")
     args = parser.parse_args()
+    requests = {k: v for k, v in REQUESTS.items() if not args.only or k in args.only}
 
     ensure_database()
     if args.reload or claim_count() != args.claims:
@@ -267,7 +270,7 @@ def main() -> None:
                 "ORDER BY random() LIMIT 5000"
             )
         ]
-    sample = {name: path % _values(approved) for name, path in REQUESTS.items()}
+    sample = {name: path % _values(approved) for name, path in requests.items()}
     captured = capture_sql(sample)
 
     server = subprocess.Popen(
@@ -288,8 +291,8 @@ def main() -> None:
             f"clients · {args.seconds:.0f}s each"
         )
         header = f"{'request':24} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6}"
-        print(header + f" {'SQL p50':>8} {'SQL p95':>8} {'HTTP/SQL':>8}  ({'ms'})")
-        for name, path in REQUESTS.items():
+        print(header + f" {'SQL p50':>8} {'SQL p95':>8} {'HTTP/SQL':>8} {'load':>5}  (ms)")
+        for name, path in requests.items():
             drive(lambda p=path: p % _values(approved), 2, args.concurrency)
             latencies, errors, wall = drive(
                 lambda p=path: p % _values(approved),
@@ -302,7 +305,7 @@ def main() -> None:
             print(
                 f"{name:24} {len(latencies) / wall:7.1f} {p50:7.1f} {pct(latencies, 95):7.1f} "
                 f"{pct(latencies, 99):7.1f} {errors:6d} {sql_p50:8.1f} {sql_p95:8.1f} "
-                f"{p50 / sql_p50:8.1f}x  ({len(captured[name])} queries)"
+                f"{p50 / sql_p50:8.1f}x {os.getloadavg()[0]:5.1f}  ({len(captured[name])} queries)"
             )
     finally:
         server.terminate()

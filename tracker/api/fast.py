@@ -1,0 +1,162 @@
+"""The claims list and detail as JSON without per-row Python objects (issue 16, part 4).
+
+The API's claim serializer (tracker.api.serializers.ClaimSerializer) stays the source of truth:
+the schema (drf-spectacular) and every write use it. Reads of many claims are the hot path, and
+building a serializer and a model instance per claim (and per source) cost about 1 ms a claim;
+here the same JSON is built from database rows (`values_list`) by plain functions and encoded
+by orjson. tests/api/test_fast_claims.py proves the output equals the serializer's, key for key
+and byte for byte, for claims of every kind.
+
+The field list comes from the serializer itself, so a field added to tracker.disclosure's
+PUBLIC_CLAIM_FIELDS (or to the serializer) without a matching rule here fails loudly at import
+rather than silently leaving the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import orjson
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tracker.models import ClaimSource, figure_text
+
+# The claim's own columns, in the serializer's order; the nested and derived fields follow.
+_NESTED_OR_DERIVED = ("claimant", "figure", "has_number", "trust", "sources")
+
+
+def _serializer_fields() -> list[str]:
+    from tracker.api.serializers import ClaimSerializer
+
+    return list(ClaimSerializer.Meta.fields)
+
+
+FIELDS: tuple[str, ...] = tuple(_serializer_fields())
+_COLUMNS: tuple[str, ...] = tuple(f for f in FIELDS if f not in _NESTED_OR_DERIVED)
+_UNHANDLED = set(FIELDS) - set(_COLUMNS) - set(_NESTED_OR_DERIVED)
+assert not _UNHANDLED, f"tracker.api.fast does not know how to read {_UNHANDLED}"
+
+# What one query reads per claim: its columns, then the claimant's three.
+CLAIM_VALUES: tuple[str, ...] = (*_COLUMNS, "claimant_id", "claimant__name", "claimant__short_name")
+_DATETIMES = frozenset({"reviewed_at", "created_at", "updated_at"})
+
+SOURCE_VALUES: tuple[str, ...] = (
+    "claim_id", "article_id", "article__title", "article__url", "article__published_at",
+    "article__outlet__name", "quote", "quote_start", "quote_end",
+)  # fmt: skip
+_SOURCE_KEYS = ("article_id", "title", "url", "published_at", "outlet", "quote")
+_SOURCE_KEYS += ("quote_start", "quote_end")
+
+_UTC = dt.UTC
+
+
+def _datetime_writer():
+    """How a datetime goes out: as DRF writes it (ISO 8601 in the current time zone, 'Z' for
+    UTC). In UTC orjson writes exactly that itself (OPT_UTC_Z), so values pass through."""
+    tz = timezone.get_current_timezone()
+    probe = dt.datetime(2000, 1, 1, tzinfo=_UTC)
+    if probe.astimezone(tz).utcoffset() == dt.timedelta(0) and tz.utcoffset(
+        dt.datetime(2000, 7, 1)
+    ) == dt.timedelta(0):
+        return None
+
+    def write(value):
+        if value is None:
+            return None
+        text = value.astimezone(tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return write
+
+
+def claim_queryset(queryset: QuerySet) -> QuerySet:
+    """The narrow form of a claim queryset: one tuple per claim, claimant joined."""
+    return queryset.values_list(*CLAIM_VALUES)
+
+
+class ClaimRows:
+    """What a paginator needs of a claim queryset: slices are rows (claim_queryset), the count
+    is the plain queryset's. Counting the narrow form would keep its join to the claimant,
+    and PostgreSQL then plans the count several times dearer."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+        self.rows = claim_queryset(queryset)
+        self.ordered = queryset.ordered
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.rows[key]
+
+
+def sources_by_claim(claim_ids: Iterable[int], write_dt=None) -> dict[int, list[dict]]:
+    """Every source of these claims, in the order the serializer lists them (one query)."""
+    ids = list(claim_ids)
+    grouped: dict[int, list[dict]] = {i: [] for i in ids}
+    if not ids:
+        return grouped
+    rows = ClaimSource.objects.filter(claim_id__in=ids).values_list(*SOURCE_VALUES)
+    for claim_id, *values in rows:
+        source = dict(zip(_SOURCE_KEYS, values, strict=True))
+        if write_dt is not None:
+            source["published_at"] = write_dt(source["published_at"])
+        grouped[claim_id].append(source)
+    return grouped
+
+
+_N = len(_COLUMNS)
+_IDX = {name: i for i, name in enumerate(_COLUMNS)}
+_I_ID = _IDX["id"]
+_I_LOW, _I_BEST, _I_HIGH = _IDX["low"], _IDX["best"], _IDX["high"]
+_I_QUALIFIER, _I_UNIT = _IDX["qualifier"], _IDX["unit"]
+_I_RELIABILITY, _I_CREDIBILITY = _IDX["reliability"], _IDX["credibility"]
+_I_CONFIDENCE, _I_SUGGESTED = _IDX["confidence"], _IDX["credibility_suggested"]
+_I_DATETIMES = tuple(_IDX[name] for name in _COLUMNS if name in _DATETIMES)
+
+
+def claim_dicts(rows: list[tuple]) -> list[dict]:
+    """Rows from claim_queryset → the dicts ClaimSerializer would give, sources included."""
+    write_dt = _datetime_writer()
+    sources = sources_by_claim((row[_I_ID] for row in rows), write_dt)
+    out = []
+    for row in rows:
+        claim = dict(zip(_COLUMNS, row[:_N], strict=True))
+        claimant_id = row[_N]
+        claim["claimant"] = (
+            None
+            if claimant_id is None
+            else {"id": claimant_id, "name": row[_N + 1], "short_name": row[_N + 2]}
+        )
+        if write_dt is not None:
+            for i in _I_DATETIMES:
+                claim[_COLUMNS[i]] = write_dt(row[i])
+        low, best, high = row[_I_LOW], row[_I_BEST], row[_I_HIGH]
+        reliability, credibility = row[_I_RELIABILITY], row[_I_CREDIBILITY]
+        claim["figure"] = figure_text(low, best, high, row[_I_QUALIFIER], row[_I_UNIT])
+        claim["has_number"] = low is not None or best is not None or high is not None
+        claim["trust"] = {
+            "reliability": reliability,
+            "credibility": credibility,
+            "confidence": row[_I_CONFIDENCE],
+            "grade": f"{reliability}{credibility}",
+            "credibility_suggested": row[_I_SUGGESTED],
+        }
+        claim["sources"] = sources[row[_I_ID]]
+        # The serializer's key order.
+        out.append({key: claim[key] for key in FIELDS})
+    return out
+
+
+def dumps(data) -> bytes:
+    """JSON bytes as DRF's JSONRenderer writes them (compact, UTF-8, U+2028/9 escaped)."""
+    body = orjson.dumps(data, option=orjson.OPT_UTC_Z)
+    if b"\xe2\x80\xa8" in body or b"\xe2\x80\xa9" in body:
+        body = body.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+    return body
