@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import URLPattern, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter, DynamicRoute
 
 from tracker.api import views
+from tracker.httpcache import api_category, cached_response, every_category
 
 
 class Router(DefaultRouter):
@@ -27,10 +28,27 @@ router.register("outlets", views.OutletViewSet, basename="outlet")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("relations", views.ClaimRelationViewSet, basename="relation")
 
+
+def _cached(patterns):
+    """The claims list and detail answer from their finished bytes until the claims they show
+    change (tracker.httpcache); writes pass through."""
+    depends = {"claim-list": api_category, "claim-detail": every_category}
+    return [
+        URLPattern(p.pattern, cached_response(depends[p.name], api=True)(p.callback), None, p.name)
+        if getattr(p, "name", None) in depends
+        else p
+        for p in patterns
+    ]
+
+
 urlpatterns = [
-    path("series/", views.SeriesView.as_view(), name="series"),
+    path(
+        "series/",
+        cached_response(api_category, api=True)(views.SeriesView.as_view()),
+        name="series",
+    ),
     path("series/changes/", views.HeadlineChangeList.as_view(), name="series-changes"),
     path("export.jsonl", views.ExportView.as_view(), name="export"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    *router.urls,
+    *_cached(router.urls),
 ]
