@@ -258,9 +258,7 @@ def on_claim_saved(sender, instance, created=False, raw=False, **kwargs) -> None
         return
     was, now = before is not None and _approved(before["status"]), _approved(instance.status)
     changed = (was != now) or (
-        was
-        and now
-        and any(before[name] != getattr(instance, name) for name in _public_attnames())
+        was and now and any(before[name] != getattr(instance, name) for name in _public_attnames())
     )
     categories = set()
     if changed:

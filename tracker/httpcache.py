@@ -200,7 +200,9 @@ def _answer(request, rep: dict, *, role: str, state: str, api: bool):
     # Revalidate each time (a 304 costs nothing); editors' answers stay out of shared caches.
     response["Cache-Control"] = "no-cache" if role == "public" else "private, no-cache"
     response["X-Tracker-Cache"] = state
-    patch_vary_headers(response, ("Cookie", "Accept-Encoding", *(("Authorization",) if api else ())))
+    patch_vary_headers(
+        response, ("Cookie", "Accept-Encoding", *(("Authorization",) if api else ()))
+    )
     return get_conditional_response(
         request, etag=rep["etag"], last_modified=int(rep["modified"]), response=response
     )
