@@ -154,6 +154,13 @@ def data_changed(*, categories: Iterable[str] = (), claimants: bool = False) -> 
         transaction.on_commit(_unreviewed_bump)
 
 
+def is_version_bump(callback) -> bool:
+    """Whether an on-commit callback is one of the version bumps above (for tests that check
+    which work a write leaves for after its commit)."""
+    bumps = (bump_data_version, _public_bump, _unreviewed_bump)
+    return getattr(callback, "func", callback) in bumps
+
+
 def cache_key(*parts) -> str:
     """A short key for any parts with a stable repr (strings, numbers, tuples, dataclasses)."""
     return hashlib.sha256(repr(parts).encode()).hexdigest()
