@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # gzip for HTML and JSON, never for a response carrying a CSRF token (tracker.httpcache).
+    "tracker.httpcache.CompressionMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.VersionHeaderMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

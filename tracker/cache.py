@@ -1,15 +1,33 @@
-"""A cache keyed by a data version: the dashboard's page parts and the API's series are cached
-until the claims data changes, and no longer.
+"""Caches keyed by data versions: the dashboard's page parts, the API's series and the finished
+bytes of pages and API responses (tracker.httpcache) are cached until the data they show
+changes, and no longer.
 
-Every save or delete of a Claim, ClaimSource, ClaimRelation, Claimant or ClaimantAlias bumps a
-counter kept in the cache (signals below, connected in TrackerConfig.ready); keys carry
-the counter, so the next request after an approval misses and rebuilds. Writes that bypass
-signals (raw SQL, COPY, queryset.update() on those models) must call `bump_data_version()`.
-Outlets and articles are left out (ingest saves them constantly; a page shows an outlet's name
-only beside a claim's quote): an outlet renamed shows once any claim data changes.
+Versions (counters kept in the cache; every key carries the ones its entry depends on):
+- one per category (`cat:casualties`, …): what the public sees of that category's claims —
+  approved claims, their sources and relations;
+- `global`: claimants and their aliases (names appear on every page and in every filter), and
+  every raw write (`bump_data_version()`);
+- `unreviewed`: anything an editor sees that the public does not (pending and rejected claims,
+  internal fields). Entries that include unreviewed claims (editors' views) carry it.
 
-With a shared cache (Redis) every process sees the bump at once. With the local-memory cache
-each process has its own counter, so entries there also expire after
+A save changes only what a reader could see differently (signals below, connected in
+TrackerConfig.ready; the claim's state before the save is read in pre_save):
+- a claim that neither was nor is approved (a pending claim from a feed, a pending claim
+  rejected) bumps only `unreviewed`;
+- an approved claim whose public fields are unchanged (an editor's note, the review note, who
+  reviewed) bumps only `unreviewed` (`updated_at` alone is not a change readers see);
+- an approval, an edit of an approved claim, a rejection or deletion of an approved claim, and a
+  source or relation of an approved claim bump the categories involved (old and new category;
+  for a claim, also the categories of claims related to it) and `unreviewed`;
+- a claimant or alias saved or deleted bumps `global`.
+Public bumps also enqueue a debounced warm of the default pages (tracker.warm); unreviewed-only
+bumps do not. Writes that bypass signals (raw SQL, COPY, queryset.update(), bulk_create on those
+models) must call `bump_data_version()`, which bumps `global` (so every entry). Outlets and
+articles are left out (ingest saves them constantly; a page shows an outlet's name only beside a
+claim's quote): an outlet renamed shows once the claims around it change.
+
+With a shared cache (Redis) every process sees a bump at once. With the local-memory cache
+each process has its own counters, so entries there also expire after
 DASHBOARD_SERIES_CACHE_SECONDS (default 60): other processes are stale for at most that long.
 
 The cache is an optimisation, never a dependency: if it fails (Redis down), callers get
@@ -18,23 +36,29 @@ The cache is an optimisation, never a dependency: if it fails (Redis down), call
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
+from tracker import vocab
+
 log = logging.getLogger(__name__)
 
-VERSION_KEY = "tracker:data-version"
+VERSION_PREFIX = "tracker:version:"
+GLOBAL = "global"
+UNREVIEWED = "unreviewed"
 SHARED_SECONDS = getattr(settings, "DATA_CACHE_SECONDS", 24 * 3600)
 LOCAL_SECONDS = getattr(settings, "DASHBOARD_SERIES_CACHE_SECONDS", 60)
 
 
-def _timeout() -> int:
+def timeout() -> int:
     return LOCAL_SECONDS if isinstance(cache, LocMemCache) else SHARED_SECONDS
 
 
@@ -44,50 +68,97 @@ def _fresh() -> int:
     return time.time_ns()
 
 
-def data_version() -> int | None:
-    """The current data version, or None when the cache is unavailable."""
+def version_names(categories: Iterable[str] | None = None, *, unreviewed: bool = False) -> list:
+    """The version names an entry depends on: `global`, the categories (None: every category)
+    and, for entries that include unreviewed claims, `unreviewed`."""
+    cats = vocab.CATEGORIES if categories is None else sorted(set(categories))
+    names = [GLOBAL, *(f"cat:{c}" for c in cats)]
+    if unreviewed:
+        names.append(UNREVIEWED)
+    return names
+
+
+def versions(categories: Iterable[str] | None = None, *, unreviewed: bool = False):
+    """The current versions (a tuple, one cache round trip), or None when the cache is
+    unavailable."""
+    keys = [VERSION_PREFIX + n for n in version_names(categories, unreviewed=unreviewed)]
     try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, _fresh(), None)
-            version = cache.get(VERSION_KEY)
-        return version
+        found = cache.get_many(keys)
+        missing = [k for k in keys if found.get(k) is None]
+        if missing:
+            for key in missing:
+                cache.add(key, _fresh(), None)
+            found.update(cache.get_many(missing))
+        values = tuple(found.get(k) for k in keys)
     except Exception:  # noqa: BLE001 — any cache failure means "serve uncached"
         log.warning("cache unavailable: serving uncached", exc_info=True)
         return None
+    return None if None in values else values
+
+
+def data_version():
+    """Every public version and the unreviewed one (a tuple), or None when the cache is
+    unavailable: changes whenever anything cached may have changed."""
+    return versions(None, unreviewed=True)
+
+
+def _bump(names: Iterable[str]) -> None:
+    for name in names:
+        key = VERSION_PREFIX + name
+        try:
+            try:
+                cache.incr(key)
+            except ValueError:  # no counter yet (or evicted)
+                cache.set(key, _fresh(), None)
+        except Exception:  # noqa: BLE001
+            log.warning("cache unavailable: could not bump version %s", name, exc_info=True)
 
 
 def bump_data_version() -> None:
-    """Invalidate every entry cached under the current version, and (with a broker) enqueue a
-    debounced warm of the dashboard's default pages once the transaction commits
+    """Invalidate every cached entry (for writes that bypass the signals), and (with a broker)
+    enqueue a debounced warm of the dashboard's default pages once the transaction commits
     (tracker.warm)."""
-    _bump()
+    _bump([GLOBAL])
+    _warm_soon()
+
+
+def _warm_soon() -> None:
     from tracker.warm import warm_soon
 
     warm_soon()
 
 
-def _bump() -> None:
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # no counter yet (or evicted)
-            cache.set(VERSION_KEY, _fresh(), None)
-    except Exception:  # noqa: BLE001
-        log.warning("cache unavailable: could not bump the data version", exc_info=True)
+def _public_bump(names: tuple[str, ...]) -> None:
+    _bump(names)
+    _warm_soon()
 
 
-def _bump_now_and_on_commit() -> None:
-    # Now, so this transaction's own later reads miss; after commit, so a request that read the
-    # old rows between the first bump and the commit cannot leave its result cached.
-    # The bump now does not warm: a warm before the commit would cache the old rows.
-    _bump()
-    transaction.on_commit(bump_data_version)
+def _unreviewed_bump() -> None:
+    _bump([UNREVIEWED])
 
 
-def on_data_changed(sender, **kwargs) -> None:
-    """Signal receiver (post_save / post_delete) for the models that series and pages read."""
-    _bump_now_and_on_commit()
+def data_changed(*, categories: Iterable[str] = (), claimants: bool = False) -> None:
+    """A write changed what readers see of `categories` (and of claimants, when `claimants`);
+    editors' views always change. Bumped now, so this transaction's own later reads miss, and
+    again after commit, so a request that read the old rows between the two cannot leave its
+    result cached. The bump now does not warm: a warm before the commit would cache the old
+    rows."""
+    names = tuple(f"cat:{c}" for c in sorted(set(categories)))
+    if claimants:
+        names = (GLOBAL, *names)
+    names = (*names, UNREVIEWED)
+    _bump(names)
+    if len(names) > 1:
+        transaction.on_commit(functools.partial(_public_bump, names))
+    else:
+        transaction.on_commit(_unreviewed_bump)
+
+
+def is_version_bump(callback) -> bool:
+    """Whether an on-commit callback is one of the version bumps above (for tests that check
+    which work a write leaves for after its commit)."""
+    bumps = (bump_data_version, _public_bump, _unreviewed_bump)
+    return getattr(callback, "func", callback) in bumps
 
 
 def cache_key(*parts) -> str:
@@ -95,14 +166,23 @@ def cache_key(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def cached(name: str, parts: tuple, build):
-    """`build()`, cached under (name, parts, data version) until the data changes.
+def cached(
+    name: str,
+    parts: tuple,
+    build,
+    *,
+    categories: Iterable[str] | None = None,
+    unreviewed: bool = False,
+):
+    """`build()`, cached under (name, parts, versions) until the data it reads changes: the
+    claims of `categories` (None: every category), claimants, and, when `unreviewed`, anything
+    an editor sees.
 
     Fails soft: a cache error or an unknown version means `build()` is returned uncached."""
-    version = data_version()
-    if version is None:
+    current = versions(categories, unreviewed=unreviewed)
+    if current is None:
         return build()
-    key = f"data:{name}:{version}:{cache_key(*parts)}"
+    key = f"data:{name}:{cache_key(current, *parts)}"
     try:
         hit = cache.get(key)
     except Exception:  # noqa: BLE001
@@ -112,7 +192,7 @@ def cached(name: str, parts: tuple, build):
         return hit
     value = build()
     try:
-        cache.set(key, value, _timeout())
+        cache.set(key, value, timeout())
     except Exception:  # noqa: BLE001
         log.warning("cache unavailable: result not stored", exc_info=True)
     return value
@@ -124,11 +204,124 @@ def queryset_key(qs) -> str:
     return f"{sql} {params!r}"
 
 
+# --- What a save changes ------------------------------------------------------------------------
+
+# `updated_at` moves with every save: alone, it is not a change readers see.
+_SILENT = frozenset({"updated_at"})
+
+
+def _public_attnames() -> list[str]:
+    from tracker.disclosure import PUBLIC_CLAIM_FIELDS
+    from tracker.models import Claim
+
+    return [
+        f.attname
+        for f in Claim._meta.concrete_fields
+        if f.name in PUBLIC_CLAIM_FIELDS and f.name not in _SILENT and not f.primary_key
+    ]
+
+
+def _approved(status) -> bool:
+    return status == "approved"
+
+
+def on_claim_saving(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    """Remember the claim's public state before this save (one query, edits only)."""
+    instance._cache_before = None
+    if instance.pk is None or raw:
+        return
+    from tracker.disclosure import PUBLIC_CLAIM_FIELDS
+
+    if update_fields is not None and not (set(update_fields) & set(PUBLIC_CLAIM_FIELDS) - _SILENT):
+        instance._cache_before = "internal"  # only internal fields: nothing public changes
+        return
+    from tracker.models import Claim
+
+    instance._cache_before = (
+        Claim.objects.filter(pk=instance.pk).values("status", *_public_attnames()).first()
+    )
+
+
+def _related_categories(claim_ids: list[int]) -> set[str]:
+    from django.db.models import Q
+
+    from tracker.models import Claim, ClaimRelation
+
+    related = ClaimRelation.objects.filter(
+        Q(from_claim_id__in=claim_ids) | Q(to_claim_id__in=claim_ids)
+    ).values_list("from_claim_id", "to_claim_id")
+    others = {pk for pair in related for pk in pair} - set(claim_ids)
+    if not others:
+        return set()
+    return set(
+        Claim.objects.filter(pk__in=others, status="approved").values_list("category", flat=True)
+    )
+
+
+def on_claim_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    before = instance.__dict__.pop("_cache_before", None)
+    if before == "internal":
+        data_changed()
+        return
+    was, now = before is not None and _approved(before["status"]), _approved(instance.status)
+    changed = (was != now) or (
+        was and now and any(before[name] != getattr(instance, name) for name in _public_attnames())
+    )
+    categories = set()
+    if changed:
+        if was:
+            categories.add(before["category"])
+        if now:
+            categories.add(instance.category)
+        categories |= _related_categories([instance.pk])
+    data_changed(categories=categories)
+
+
+def on_claim_deleted(sender, instance, **kwargs) -> None:
+    categories = set()
+    if _approved(instance.status):
+        categories = {instance.category} | _related_categories([instance.pk])
+    data_changed(categories=categories)
+
+
+def on_source_changed(sender, instance, **kwargs) -> None:
+    from tracker.models import Claim, ClaimSource
+
+    if ClaimSource.claim.is_cached(instance) and instance.claim is not None:
+        row = (instance.claim.status, instance.claim.category)
+    else:
+        row = Claim.objects.filter(pk=instance.claim_id).values_list("status", "category").first()
+    categories = {row[1]} if row and _approved(row[0]) else set()
+    data_changed(categories=categories)
+
+
+def on_relation_changed(sender, instance, **kwargs) -> None:
+    from tracker.models import Claim
+
+    rows = Claim.objects.filter(
+        pk__in=[instance.from_claim_id, instance.to_claim_id], status="approved"
+    ).values_list("category", flat=True)
+    data_changed(categories=set(rows))
+
+
+def on_claimant_changed(sender, **kwargs) -> None:
+    data_changed(claimants=True)
+
+
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
 
     from tracker.models import Claim, Claimant, ClaimantAlias, ClaimRelation, ClaimSource
 
-    for model in (Claim, ClaimSource, ClaimRelation, Claimant, ClaimantAlias):
+    pre_save.connect(on_claim_saving, sender=Claim, dispatch_uid="data-version-claim-saving")
+    post_save.connect(on_claim_saved, sender=Claim, dispatch_uid="data-version-claim-saved")
+    post_delete.connect(on_claim_deleted, sender=Claim, dispatch_uid="data-version-claim-deleted")
+    receivers = (
+        (ClaimSource, on_source_changed),
+        (ClaimRelation, on_relation_changed),
+        (Claimant, on_claimant_changed),
+        (ClaimantAlias, on_claimant_changed),
+    )
+    for model, receiver in receivers:
         for signal in (post_save, post_delete):
-            signal.connect(on_data_changed, sender=model, dispatch_uid=f"data-version-{model}")
+            signal.connect(receiver, sender=model, dispatch_uid=f"data-version-{model}-{signal}")

@@ -105,14 +105,28 @@ class Scope:
         query, base = self._query(category, subtype)
         return cached_headline(query, base=base)
 
-    def cached(self, name: str, build):
-        """`build()` cached per page part, filters and visibility until the claims data changes
-        (tracker.cache: a version bumped by every save or delete of the data behind the
-        pages), so an approval shows on the next request. Only the small result a page shows
-        is cached."""
+    @property
+    def categories(self) -> set[str] | None:
+        """The categories `claims` reads: the filtered one, or None for every category."""
+        chosen = self.filters.get("category")
+        return {chosen} if chosen else None
+
+    def cached(self, name: str, build, *, categories=None, unreviewed: bool = False):
+        """`build()` cached per page part, filters and visibility until the claims it reads
+        change (tracker.cache: versions per category, bumped by the saves a reader could see),
+        so an approval shows on the next request. `categories` are the categories the part
+        reads (None: every category); `unreviewed` marks
+        a part that shows editors something the public does not. Only the small result a page
+        shows is cached."""
         # Today is part of the key: estimates go stale as days pass (tracker.series).
         parts = (self.query_string, queryset_key(self.base), timezone.localdate())
-        return cached("dash:" + name, parts, build)
+        return cached(
+            "dash:" + name,
+            parts,
+            build,
+            categories=categories,
+            unreviewed=unreviewed or self.include_pending,
+        )
 
 
 def scope_for(request) -> Scope:
@@ -387,7 +401,12 @@ def headline_changes(scope: Scope, user, *, category: str = "", subtype: str = "
             )
         return out
 
-    return scope.cached(f"changes:{editor}:{category}:{subtype}:{limit}", build)
+    return scope.cached(
+        f"changes:{editor}:{category}:{subtype}:{limit}",
+        build,
+        categories={category} if category else None,
+        unreviewed=editor,
+    )
 
 
 def arms_highlights(scope: Scope) -> dict:

@@ -830,14 +830,21 @@ def _finish(query, unit, units, as_of, window, cumulative, increments) -> dict:
 
 
 def cached_series(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
-    """`series_build`, cached until the claims data changes (tracker.cache): the one entry point
+    """`series_build`, cached until its category's public claims change (tracker.cache; and
+    any unreviewed claim, when it includes pending ones): the one entry point
     that the dashboard and the API share. The key is the query and the visible claims' SQL."""
     from tracker.cache import cached, queryset_key
 
     visible = "all" if base is None else queryset_key(base)
     # Today is part of the key: estimates go stale as days pass, with no change to the data.
     key = (query, visible, timezone.localdate())
-    return cached("series", key, lambda: series_build(query, base=base))
+    return cached(
+        "series",
+        key,
+        lambda: series_build(query, base=base),
+        categories={query.category},
+        unreviewed=query.include_pending,
+    )
 
 
 def cached_headline(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:

@@ -480,10 +480,10 @@ def headline_change_record(
     old_value = last.new_value if last else None
     if old_value == new_value:
         return None
-    from tracker.cache import bump_data_version
+    from tracker.cache import data_changed
 
-    # Pages cache their "What changed" lists by data version: show this change next request.
-    transaction.on_commit(bump_data_version)
+    # Pages cache their "What changed" lists by category version: show this change next request.
+    data_changed(categories={category})
     return HeadlineChange.objects.create(
         category=category,
         subtype=subtype,

@@ -1,4 +1,6 @@
-"""Dashboard pages. Thin: read the filter scope, call selectors and figure builders, render."""
+"""Dashboard pages. Thin: read the filter scope, call selectors and figure builders, render.
+The pages readers load most answer from their finished bytes until their data changes
+(tracker.httpcache)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from tracker import credibility, csvexport, dashboard, figures, trust, vocab
 from tracker.citation import citation_text
+from tracker.httpcache import cached_response, filter_categories
 from tracker.models import Article, Claimant, ClaimSource
 from tracker.selectors import claimants_in_registry, claims_visible_to
 from tracker.series import HEADLINE_RULE, freshness_days
@@ -57,6 +60,7 @@ def _page(request, template: str, scope: dashboard.Scope, **context):
 
 
 @require_GET
+@cached_response()
 def overview(request):
     scope = dashboard.scope_for(request)
 
@@ -85,6 +89,7 @@ def overview(request):
 
 
 @require_GET
+@cached_response(filter_categories)
 def timeline(request):
     scope = dashboard.scope_for(request)
 
@@ -102,13 +107,18 @@ def timeline(request):
         )
         return chart, len(rows), truncated
 
-    chart, points, truncated = scope.cached("timeline", build)
+    chart, points, truncated = scope.cached("timeline", build, categories=scope.categories)
     return _page(
         request, "tracker/timeline.html", scope, chart=chart, points=points, truncated=truncated
     )
 
 
+def _totals_categories(request) -> set[str] | None:
+    return filter_categories(request, default="casualties")
+
+
 @require_GET
+@cached_response(_totals_categories)
 def totals(request):
     scope = dashboard.scope_for(request)
     category, subtype = dashboard.series_picked(scope)
@@ -152,7 +162,7 @@ def totals(request):
         request,
         "tracker/totals.html",
         scope,
-        **scope.cached(f"totals:{category}:{subtype}", build),
+        **scope.cached(f"totals:{category}:{subtype}", build, categories={category}),
         csv_qs=_series_qs(scope, category, subtype),
         series_choices=vocab.SUBTYPES[category].items(),
         category=category,
@@ -187,7 +197,7 @@ def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
             )
         return panels
 
-    return scope.cached(f"panels:{category}", build)
+    return scope.cached(f"panels:{category}", build, categories={category})
 
 
 def _series_qs(scope: dashboard.Scope, category: str, subtype: str) -> str:
@@ -210,6 +220,7 @@ def _arms_claims_csv(scope: dashboard.Scope) -> str:
 
 
 @require_GET
+@cached_response(lambda request: {"arms_transfer"})
 def arms(request):
     scope = dashboard.scope_for(request)
     weapons, chart = scope.cached(
@@ -224,6 +235,7 @@ def arms(request):
                 table="#weapons-table",
             ),
         ),
+        categories={"arms_transfer"},
     )
     return _page(
         request,
@@ -236,6 +248,7 @@ def arms(request):
 
 
 @require_GET
+@cached_response(lambda request: {"border_activity"})
 def border(request):
     scope = dashboard.scope_for(request)
     return _page(
@@ -247,6 +260,7 @@ def border(request):
 
 
 @require_GET
+@cached_response(filter_categories)
 def claim_list(request):
     scope = dashboard.scope_for(request)
     claims, sort = dashboard.claims_sorted(scope.claims, request.GET.get("sort", ""))
@@ -311,6 +325,7 @@ def claim_csv_cite(request):
 
 
 @require_GET
+@cached_response()
 def claim_detail(request, pk: int):
     visible = claims_visible_to(request.user)
     claim = get_object_or_404(_with_sources(visible), pk=pk)
@@ -333,6 +348,7 @@ def claim_detail(request, pk: int):
 
 
 @require_GET
+@cached_response()
 def claimant_detail(request, pk: int):
     claimant = get_object_or_404(Claimant, pk=pk)
     scope = dashboard.scope_for(request)

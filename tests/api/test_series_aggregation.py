@@ -201,4 +201,4 @@ def test_the_cache_is_shared_with_the_dashboard(client, editor_client):
     pending.save()
     page = client.get("/").content.decode()
     assert "5,678" in page
-    assert cache.get(data_cache.VERSION_KEY) is not None
+    assert cache.get(data_cache.VERSION_PREFIX + "cat:casualties") is not None

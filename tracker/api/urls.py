@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import URLPattern, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter, DynamicRoute
@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter, DynamicRoute
 from tracker.api import changes, releases, views
 from tracker.api.root import ApiRoot
 from tracker.api.vocabulary import VocabularyView
+from tracker.httpcache import api_category, cached_response, every_category
 
 
 class Router(DefaultRouter):
@@ -30,14 +31,31 @@ router.register("outlets", views.OutletViewSet, basename="outlet")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("relations", views.ClaimRelationViewSet, basename="relation")
 
+
+def _cached(patterns):
+    """The claims list and detail answer from their finished bytes until the claims they show
+    change (tracker.httpcache); writes pass through."""
+    depends = {"claim-list": api_category, "claim-detail": every_category}
+    return [
+        URLPattern(p.pattern, cached_response(depends[p.name], api=True)(p.callback), None, p.name)
+        if getattr(p, "name", None) in depends
+        else p
+        for p in patterns
+    ]
+
+
 urlpatterns = [
     path("", ApiRoot.as_view(), name="api-root"),
     path("vocabulary/", VocabularyView.as_view(), name="vocabulary"),
-    path("series/", views.SeriesView.as_view(), name="series"),
+    path(
+        "series/",
+        cached_response(api_category, api=True)(views.SeriesView.as_view()),
+        name="series",
+    ),
     path("series/changes/", views.HeadlineChangeList.as_view(), name="series-changes"),
     path("changes/", changes.PublicChangeList.as_view(), name="changes"),
     path("releases/", releases.ReleaseList.as_view(), name="releases"),
     path("export.jsonl", views.ExportView.as_view(), name="export"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    *router.urls,
+    *_cached(router.urls),
 ]

@@ -11,3 +11,17 @@ register = template.Library()
 def pending_claims(user) -> int | None:
     """Claims waiting for review, or None when `user` may not review."""
     return claims_pending_count(user)
+
+
+@register.simple_tag(takes_context=True)
+def user_nav(context) -> str:
+    """The editors' links in the navigation: rendered here, or left as a marker that
+    tracker.httpcache fills in per answer when the page is cached for every user of a role."""
+    from django.utils.safestring import mark_safe
+
+    from tracker.httpcache import DEFER_NAV, NAV_MARKER, user_nav_html
+
+    request = context.get("request")
+    if request is not None and getattr(request, DEFER_NAV, False):
+        return mark_safe(NAV_MARKER)  # noqa: S308 — a constant
+    return user_nav_html(context.get("user"))

@@ -1,0 +1,324 @@
+"""Finished responses, cached until the data they show changes: `cached_response` wraps a page or
+an API view so that, when nothing it depends on has changed, a GET is answered with the bytes of
+an earlier answer — no query, no template, no serializer — with `ETag` and `Last-Modified`, and
+`304 Not Modified` to `If-None-Match` / `If-Modified-Since`.
+
+The key: the path and the query string (parameters sorted), the viewer's role, the data
+versions the view depends on (tracker.cache: its categories — from `depends(request)` — and the
+global version; editors' views also the unreviewed one) and today's date (estimates go stale as
+days pass). Roles: anonymous visitors and analysts ("public") share entries — they see the same
+claims; editors ("editor": who may review, tracker.selectors.user_sees_unreviewed) have their
+own, since they see pending claims. For the API also the `Accept` header, and the caller is
+authenticated as DRF would (session or token); throttles are applied to answers from the cache.
+
+Nothing per user is cached: the one per-user part of a page, the editors' links in the
+navigation (base.html), is rendered as a marker in the cached page and filled in per answer
+(`user_nav_html`, a pure function of the user's role and staff flag; the editors' pending count
+is fixed per unreviewed version). A response that rendered a CSRF token, set a cookie, is not
+200, is streamed or is not HTML/JSON is never cached.
+
+Compression: each answer is stored once per encoding actually asked for (br, gzip, identity),
+so a warm read compresses nothing. Public answers carry no secret (no CSRF token, nothing per
+user: BREACH needs one), so their compressed bytes are cached. Editors' answers show unpublished
+claims beside a query string an attacker could choose; they are cached uncompressed and
+compressed per response by `CompressionMiddleware` (Django's GZipMiddleware, with its random
+padding against BREACH). Responses that carry a CSRF token (admin forms, login, the browsable
+API) are never compressed.
+
+Fails soft: with the cache unavailable the view runs as if this were not there.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import logging
+import re
+import time
+
+from django.middleware.gzip import GZipMiddleware
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, urlencode
+
+from tracker import cache as data_cache
+from tracker.selectors import user_sees_unreviewed
+
+try:  # optional: without it, gzip only
+    import brotli
+except ImportError:  # pragma: no cover
+    brotli = None
+
+log = logging.getLogger(__name__)
+
+NAV_MARKER = "<!--tracker:user-nav-->"
+_NAV = NAV_MARKER.encode()
+DEFER_NAV = "_tracker_defer_user_nav"  # request attribute: render the marker, not the links
+CACHEABLE_TYPES = ("text/html", "application/json")
+MIN_COMPRESS = 200  # bytes: smaller bodies go out as they are (as GZipMiddleware does)
+GZIP_LEVEL = 6
+BROTLI_QUALITY = 5  # near gzip's speed, smaller output; 11 would take a second per page
+_ACCEPTS = {"br": re.compile(r"\bbr\b"), "gzip": re.compile(r"\bgzip\b")}
+_DROP_HEADERS = {"content-length", "etag", "last-modified", "set-cookie", "content-encoding"}
+
+
+# --- What a view depends on ----------------------------------------------------------------------
+
+
+def requested_categories(params) -> set[str] | None:
+    """The categories a query string narrows to in the shared filter language
+    (tracker.filtering: several values, aliases; a subtype names its category): an empty set
+    when it names none, None when a category or subtype is not one we know (the page then
+    shows the error and leaves the filter out, so it may show anything)."""
+    from tracker import vocab
+    from tracker.filtering import canonical_query, category_of
+
+    params, _ = canonical_query(params)
+    chosen = set()
+    for category in params.getlist("category"):
+        if category not in vocab.CATEGORIES:
+            return None
+        chosen.add(category)
+    for subtype in params.getlist("subtype"):
+        category = category_of(subtype)
+        if not category:
+            return None
+        chosen.add(category)
+    return chosen
+
+
+def filter_categories(request, default: str | None = None) -> set[str] | None:
+    """The categories a dashboard page shows under the filters in its query string; None for
+    every category. `default`: the category the page shows when none is chosen, kept in the set
+    whatever is chosen (a filter the page leaves out for an error falls back to it)."""
+    chosen = requested_categories(request.GET)
+    if chosen is None:
+        return None
+    if not chosen:
+        return {default} if default else None
+    return chosen | {default} if default else chosen
+
+
+def every_category(request) -> None:
+    return None
+
+
+def api_category(request) -> set[str] | None:
+    """The categories an API list or series asks for; None for every category."""
+    return requested_categories(request.GET) or None
+
+
+# --- The per-user part of a page -----------------------------------------------------------------
+
+
+def user_nav_html(user) -> str:
+    """The editors' links in the navigation for `user` (empty for anyone not staff)."""
+    if not getattr(user, "is_staff", False):
+        return ""
+    return render_to_string("tracker/_user_nav.html", {"user": user})
+
+
+def _nav_variant(user) -> str:
+    return "staff" if getattr(user, "is_staff", False) else "-"
+
+
+# --- The decorator -------------------------------------------------------------------------------
+
+
+def _encoding(request, role: str) -> str:
+    if role != "public":
+        return ""  # editors: compressed per response (CompressionMiddleware)
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    if brotli is not None and _ACCEPTS["br"].search(accepted):
+        return "br"
+    if _ACCEPTS["gzip"].search(accepted):
+        return "gzip"
+    return ""
+
+
+def _compress(body: bytes, encoding: str) -> bytes:
+    if encoding == "gzip":
+        return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+    if encoding == "br":
+        return brotli.compress(body, quality=BROTLI_QUALITY)
+    return body
+
+
+def _query(request) -> str:
+    return urlencode(sorted(request.GET.lists()), doseq=True)
+
+
+def _cacheable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not _carries_csrf_token(request, response)
+        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in response.get("Cache-Control", "")
+        and response.get("Content-Type", "").split(";")[0].strip() in CACHEABLE_TYPES
+    )
+
+
+def _get(key: str):
+    try:
+        return data_cache.cache.get(key)
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable: serving uncached", exc_info=True)
+        return None
+
+
+def _set(key: str, value) -> None:
+    try:
+        data_cache.cache.set(key, value, data_cache.timeout())
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable: response not stored", exc_info=True)
+
+
+def _fill_nav(response, user) -> None:
+    """A response that is not cached gets its navigation links here."""
+    if not response.streaming and _NAV in response.content:
+        response.content = response.content.replace(_NAV, user_nav_html(user).encode())
+
+
+def _representation(raw: dict, user, nav: str, encoding: str) -> dict:
+    body = raw["body"]
+    if _NAV in body:
+        body = body.replace(_NAV, user_nav_html(user).encode())
+    if len(body) < MIN_COMPRESS:
+        encoding = ""
+    return {
+        "body": _compress(body, encoding),
+        "encoding": encoding,
+        "headers": raw["headers"],
+        "etag": f'W/"{raw["etag"]}-{nav}"',
+        "modified": raw["modified"],
+    }
+
+
+def _answer(request, rep: dict, *, role: str, state: str, api: bool):
+    from django.http import HttpResponse
+
+    response = HttpResponse(rep["body"])
+    for name, value in rep["headers"]:
+        response[name] = value
+    if rep["encoding"]:
+        response["Content-Encoding"] = rep["encoding"]
+    response["Content-Length"] = str(len(rep["body"]))
+    response["ETag"] = rep["etag"]
+    response["Last-Modified"] = http_date(rep["modified"])
+    # Revalidate each time (a 304 costs nothing); editors' answers stay out of shared caches.
+    response["Cache-Control"] = "no-cache" if role == "public" else "private, no-cache"
+    response["X-Tracker-Cache"] = state
+    patch_vary_headers(
+        response, ("Cookie", "Accept-Encoding", *(("Authorization",) if api else ()))
+    )
+    return get_conditional_response(
+        request, etag=rep["etag"], last_modified=int(rep["modified"]), response=response
+    )
+
+
+class _Api:
+    """The caller as DRF sees it (session or token), and the view's throttles."""
+
+    def __init__(self, view_func, request, args, kwargs):
+        view = view_func.cls(**getattr(view_func, "initkwargs", {}))
+        if hasattr(view_func, "actions"):
+            view.action_map = view_func.actions
+        view.args, view.kwargs, view.headers = args, kwargs, {}
+        self.view = view
+        self.request = view.initialize_request(request, *args, **kwargs)
+        view.request = self.request
+        self.user = self.request.user  # authenticates; raises on a bad token
+
+    def throttled(self) -> bool:
+        return any(not t.allow_request(self.request, self.view) for t in self.view.get_throttles())
+
+
+def cached_response(depends=every_category, *, api: bool = False):
+    """Cache the finished responses of a GET view until its data changes (module docstring).
+    `depends(request)` names the categories the response shows (None: every category); `api`
+    marks a DRF view (authenticated and throttled as DRF would)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "GET":
+                return view(request, *args, **kwargs)
+            caller = None
+            if api:
+                try:
+                    caller = _Api(view, request, args, kwargs)
+                except Exception:  # noqa: BLE001 — a refused caller: the view answers it
+                    return view(request, *args, **kwargs)
+                user = caller.user
+            else:
+                user = request.user
+            role = "editor" if user_sees_unreviewed(user) else "public"
+            current = data_cache.versions(depends(request), unreviewed=role == "editor")
+            if current is None:
+                return view(request, *args, **kwargs)
+            accept = request.META.get("HTTP_ACCEPT", "") if api else ""
+            base = "http:" + data_cache.cache_key(
+                role, request.path, _query(request), accept, current, timezone.localdate()
+            )
+            nav, encoding = _nav_variant(user) if not api else "-", _encoding(request, role)
+            rep_key = f"{base}:{nav}:{encoding}"
+            rep = _get(rep_key)
+            state = "hit"
+            if rep is None:
+                raw = _get(f"{base}:raw")
+                if raw is None:
+                    setattr(request, DEFER_NAV, True)
+                    response = view(request, *args, **kwargs)
+                    delattr(request, DEFER_NAV)
+                    if hasattr(response, "render") and not response.is_rendered:
+                        response.render()
+                    if not _cacheable(request, response):
+                        _fill_nav(response, user)
+                        return response
+                    raw = {
+                        "body": response.content,
+                        "headers": [
+                            (k, v) for k, v in response.items() if k.lower() not in _DROP_HEADERS
+                        ],
+                        "etag": hashlib.sha256(response.content).hexdigest()[:24],
+                        "modified": time.time(),
+                    }
+                    _set(f"{base}:raw", raw)
+                    caller = None  # the view ran: DRF throttled it already
+                    state = "miss"
+                rep = _representation(raw, user, nav, encoding)
+                _set(rep_key, rep)
+            if caller is not None and caller.throttled():
+                return view(request, *args, **kwargs)  # DRF answers 429 with Retry-After
+            return _answer(request, rep, role=role, state=state, api=api)
+
+        return wrapper
+
+    return decorator
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its random padding against BREACH), for HTML and JSON only,
+    and never for a response that carries a CSRF token (forms with a secret: admin, login, the
+    browsable API). Cached public answers arrive compressed already and pass through."""
+
+    def process_response(self, request, response):
+        kind = response.get("Content-Type", "").split(";")[0].strip()
+        if kind not in CACHEABLE_TYPES or _carries_csrf_token(request, response):
+            return response
+        return super().process_response(request, response)
+
+
+def _carries_csrf_token(request, response) -> bool:
+    """Whether the response rendered a CSRF token: `get_token` flags the request, and
+    CsrfViewMiddleware (inside this one) answers the flag by setting the cookie."""
+    from django.conf import settings
+
+    return bool(
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or settings.CSRF_COOKIE_NAME in response.cookies  # (cookie-based CSRF, as configured)
+    )
