@@ -853,7 +853,13 @@ def cached_headline(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) 
 
     visible = "all" if base is None else queryset_key(base)
     key = (query, visible, timezone.localdate())
-    return cached("series-headline", key, lambda: series_headline(query, base=base))
+    return cached(
+        "series-headline",
+        key,
+        lambda: series_headline(query, base=base),
+        categories={query.category},
+        unreviewed=query.include_pending,
+    )
 
 
 # --- Aggregation ----------------------------------------------------------------------------
