@@ -285,6 +285,11 @@ def on_source_changed(sender, instance: ClaimSource, origin=None, **kwargs) -> N
     # a correction per source on the way.
     if isinstance(origin, Claim) or getattr(origin, "model", None) is Claim:
         return
+    # A source of a claim that is not public changes nothing public (its public JSON is null
+    # before and after): no query when the claim object is at hand (ingest's new pending claims).
+    claim = instance._state.fields_cache.get("claim")
+    if claim is not None and claim.status != Claim.Status.APPROVED:
+        return
     public_change_touch(instance.claim_id)
 
 

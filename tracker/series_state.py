@@ -262,6 +262,7 @@ def mark(key_days: Iterable[KeyDay]) -> None:
             for c, s, u, who, day in key_days
         ]
     )
+    _local.marked = True
 
 
 def flush() -> None:
@@ -292,7 +293,12 @@ def flushed(func):
     @functools.wraps(func)
     def run(*args, **kwargs):
         result = func(*args, **kwargs)
-        flush()
+        if getattr(_local, "marked", False):
+            # Only when this thread recorded a change: a service that touched no public series
+            # (a pending claim proposed by ingest) costs no query. Changes recorded elsewhere
+            # are flushed by the next read.
+            _local.marked = False
+            flush()
         return result
 
     return run

@@ -31,7 +31,9 @@ PAGE = (
 # mention the claimant lock and same-claim lookup once (a category new to the article is not
 # asked twice), the claim and source inserts with their history, and the credibility refresh.
 # Lower it when a change saves queries; never raise it to make a test pass.
-MAX_QUERIES_PER_ARTICLE = 39  # 52 before issue 16 part 5
+# 52 before issue 16 part 5 (39 after it); +2 since the public change log (issue 18) reads an
+# article's shown fields before its save and the claims it shows when they changed.
+MAX_QUERIES_PER_ARTICLE = 41
 
 
 def _article(n: int) -> Article:
