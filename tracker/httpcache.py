@@ -302,15 +302,24 @@ def cached_response(depends=every_category, *, api: bool = False):
 
 
 class CompressionMiddleware(GZipMiddleware):
-    """Django's GZipMiddleware (with its random padding against BREACH), for HTML and JSON only,
-    and never for a response that carries a CSRF token (forms with a secret: admin, login, the
-    browsable API). Cached public answers arrive compressed already and pass through."""
+    """Django's GZipMiddleware (with its random padding against BREACH), for the text we send
+    (HTML, JSON, the schema, feeds, CSV), and never for a response that carries a CSRF token
+    (forms with a secret: admin, login, the browsable API). Cached public answers arrive
+    compressed already and pass through."""
 
     def process_response(self, request, response):
         kind = response.get("Content-Type", "").split(";")[0].strip()
-        if kind not in CACHEABLE_TYPES or _carries_csrf_token(request, response):
+        if not _compressible(kind) or _carries_csrf_token(request, response):
             return response
         return super().process_response(request, response)
+
+
+# Besides HTML and JSON: the OpenAPI schema (JSON or YAML), the Atom feeds and the CSV files.
+COMPRESSIBLE_TYPES = (*CACHEABLE_TYPES, "application/vnd.oai.openapi", "text/csv")
+
+
+def _compressible(kind: str) -> bool:
+    return kind in COMPRESSIBLE_TYPES or kind.endswith(("+json", "+xml"))
 
 
 def _carries_csrf_token(request, response) -> bool:

@@ -238,13 +238,7 @@ def test_the_api_docs_weigh_at_most_600_kb_first_and_60_kb_again(browser, gunico
     assert first["bytes"] <= FIRST_VISIT_BUDGET
     assert [url for url, size, _ in repeat["requests"] if size and "/static/" in url] == []
     schema = [(size, enc) for url, size, enc in repeat["requests"] if "/schema/" in url]
-    if repeat["bytes"] > REPEAT_VISIT_BUDGET and schema and not schema[0][1]:
-        # Compressing HTML and JSON responses is issue 16's (GZipMiddleware); until it lands,
-        # the schema JSON, sent again on every visit, travels uncompressed.
-        pytest.xfail(
-            f"repeat visit {repeat['bytes']:,} B, of which {schema[0][0]:,} B is the "
-            "uncompressed schema JSON (HTML/JSON compression: issue 16)"
-        )
+    assert schema and schema[0][1], "the schema JSON travels compressed"
     assert repeat["bytes"] <= REPEAT_VISIT_BUDGET
 
 
