@@ -45,6 +45,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 
 from tracker import vocab
@@ -199,8 +200,12 @@ def cached(
 
 
 def queryset_key(qs) -> str:
-    """The SQL (with parameters) of a queryset: what it selects, for cache keys."""
-    sql, params = qs.query.sql_with_params()
+    """The SQL (with parameters) of a queryset: what it selects, for cache keys. A queryset
+    that Django knows selects nothing (`pk__in=[]`, say) has no SQL: its key says so."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return f"empty {qs.model._meta.label}"
     return f"{sql} {params!r}"
 
 
