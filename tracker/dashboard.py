@@ -107,9 +107,11 @@ class Scope:
 
     @property
     def categories(self) -> set[str] | None:
-        """The categories `claims` reads: the filtered one, or None for every category."""
-        chosen = self.filters.get("category")
-        return {chosen} if chosen else None
+        """The categories `claims` reads: those the filters name (a subtype names its
+        category), or None for every category."""
+        chosen = set(self.filters.get("category") or ())
+        chosen |= {category_of(subtype) for subtype in self.filters.get("subtype") or ()}
+        return chosen or None
 
     def cached(self, name: str, build, *, categories=None, unreviewed: bool = False):
         """`build()` cached per page part, filters and visibility until the claims it reads
