@@ -1,18 +1,19 @@
 """Throughput under 50 readers, beside its floor (issue 16): wrk against gunicorn on PostgreSQL.
 
     .venv/bin/python bench/load.py [--claims 1000000] [--seconds 15] [--connections 50]
-        [--threads 2] [--workers 2] [--only NAME ...] [--reload]
+        [--threads 2] [--workers 2] [--encoding 'gzip, br'] [--only NAME ...] [--reload]
 
 Uses the PostgreSQL database `bench_load` (BENCH_DATABASE_URL to change; never the test
 database), filled once with bench/api.py's COPY loader (1,000,000 claims load in about 3
 minutes), and Redis database 7 (BENCH_REDIS_URL) as the shared cache, emptied at the start.
 Starts gunicorn (2 workers) on a free loopback port, runs `warm_dashboard`, then for each
 endpoint a 2 s warm-up and a measured `wrk -c50 -t2 -d<seconds>` (a Lua script spreads claim
-detail over 2,000 approved claims and reads wrk's latency percentiles). Prints requests/s, the
-share of the static-file floor (a file whitenoise serves from the same gunicorn), the CPU the
-gunicorn workers spent per request, p50/p99, errors (socket errors and non-2xx/3xx answers)
-and the load average of the machine during the run: on a shared machine the ratios to the
-floor say more than the absolute figures.
+detail over 2,000 approved claims and reads wrk's latency percentiles; every request asks for
+gzip or brotli, as a browser does: `--encoding ''` measures the uncompressed bytes). Prints
+requests/s, the share of the static-file floor (a file whitenoise serves from the same
+gunicorn), the CPU the gunicorn workers spent per request, p50/p99, errors (socket errors and
+non-2xx/3xx answers) and the load average of the machine during the run: on a shared machine
+the ratios to the floor say more than the absolute figures.
 
 wrk gets the CPU it needs from the same machine as the server (its 2 threads are event loops,
 far lighter than a Python load generator). The write-correctness check under load (locust,
@@ -59,6 +60,7 @@ ENDPOINTS: dict[str, str | None] = {
 }
 
 LUA = """
+%(headers)s
 local paths = {%(paths)s}
 local n = #paths
 local i = 0
@@ -75,9 +77,11 @@ end
 """
 
 
-def _lua(paths: list[str], work: Path, name: str) -> Path:
+def _lua(paths: list[str], work: Path, name: str, encoding: str) -> Path:
     script = work / f"{re.sub(r'[^a-z0-9]+', '-', name.lower())}.lua"
-    script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in paths)})
+    headers = f'wrk.headers["Accept-Encoding"] = {json.dumps(encoding)}' if encoding else ""
+    paths_lua = ", ".join(json.dumps(p) for p in paths)
+    script.write_text(LUA % {"paths": paths_lua, "headers": headers})
     return script
 
 
@@ -153,6 +157,12 @@ def main() -> int:
     parser.add_argument(
         "--timeout", type=int, default=30, help="wrk's request timeout, seconds (counted apart)"
     )
+    parser.add_argument(
+        "--encoding",
+        default="gzip, br",
+        help="Accept-Encoding sent with every request, as a browser does ('' for none: the "
+        "uncompressed bytes)",
+    )
     parser.add_argument("--only", nargs="*", help="endpoint names to run (the floor always runs)")
     parser.add_argument("--reload", action="store_true")
     args = parser.parse_args()
@@ -222,7 +232,7 @@ def main() -> int:
                 paths = [path]
             first = httpx.get(base + paths[0], timeout=120)
             assert first.status_code == 200, (name, first.status_code)
-            script = _lua(paths, work, name)
+            script = _lua(paths, work, name, args.encoding)
             wrk = (args.connections, args.threads, args.timeout)
             run_wrk(base, script, 2, *wrk)  # warm-up
             drain(floor_url)
@@ -258,7 +268,8 @@ def main() -> int:
     print(
         f"\n{bench_api.claim_count():,} claims · PostgreSQL + Redis · gunicorn "
         f"{args.workers} workers · wrk -c{args.connections} -t{args.threads} "
-        f"-d{args.seconds:g}s · {os.cpu_count()} CPUs"
+        f"-d{args.seconds:g}s · Accept-Encoding: {args.encoding or 'none'} · "
+        f"{os.cpu_count()} CPUs"
     )
     print(
         f"{'endpoint':24} {'req/s':>8} {'floor':>7} {'CPU/req':>8} {'p50':>8} {'p99':>8} "
