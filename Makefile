@@ -25,7 +25,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --release
 
 # Static files as production serves them (hashed names, .gz and .br copies): collected again
 # only when a file under static/ or the installed packages change.

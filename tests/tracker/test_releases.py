@@ -202,3 +202,13 @@ def test_an_existing_directory_is_never_overwritten(approved, tmp_path):
         call_command("release", "--out", str(tmp_path / "out"))
     assert (taken / "keep.txt").read_text() == "someone's file"
     assert not Release.objects.exists()
+
+
+def test_the_demo_shows_a_release_and_writes_it_once(client):
+    call_command("load_demo", "--release")
+    release = Release.objects.get()
+    assert release.manifest["counts"]["claims"] > 100
+    page = client.get("/releases/").content.decode()
+    assert f"release-{release.number}" in page and "claims.csv" in page
+    call_command("load_demo", "--release")  # make run again: the same release, no second one
+    assert Release.objects.get() == release

@@ -235,3 +235,21 @@ def demo_load() -> dict:
         "new_credentials": new_passwords,
         "credentials_file": str(path or credentials_path()),
     }
+
+
+def demo_release():
+    """The demo's dataset release: the latest one, or release 1 written now (tracker.releases)
+    when there is none. A folder left by an earlier database under RELEASES_ROOT is never
+    overwritten: the release then goes beside it, in a folder named with the time."""
+    from django.utils import timezone
+
+    from tracker.models import Release
+    from tracker.releases import ReleaseRefused, release_create, releases_root
+
+    latest = Release.objects.order_by("-number").first()
+    if latest is not None:
+        return latest
+    try:
+        return release_create()
+    except ReleaseRefused:
+        return release_create(out=releases_root() / f"demo-{timezone.now():%Y%m%d-%H%M%S}")
