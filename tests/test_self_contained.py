@@ -1,6 +1,6 @@
 """The suite needs nothing outside the repository: a clone of HEAD alone in an empty folder
-collects every test without opening anything beside it (the real eval set in ../shared is read
-only by `make eval`), and no file under tests/ names that folder."""
+collects every test without opening anything beside it (the real eval set, in the folder beside
+the checkout, is read only by `make eval`), and no file under tests/ names that folder."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ FORBIDDEN = re.compile(r"\.\./shared|EVAL_DIR|shared/eval")
 MAKE_EVAL = re.compile(r"make eval(-dupes)?\b")
 
 # Runs in the clone: pytest's collection under an audit hook that records every file or folder
-# opened or listed beside the clone, or in the real checkout's ../shared.
+# opened or listed beside the clone, or in the folder beside the real checkout that holds the
+# eval set.
 _COLLECT = """
 import json, os, sys
 beside, clone, shared = (os.path.realpath(p) for p in sys.argv[1:4])

@@ -53,7 +53,8 @@ except ImportError:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-NAV_MARKER = "<!--tracker:user-nav-->"
+NAV_NAME = "tracker:user-nav"
+NAV_MARKER = f"<!--{NAV_NAME}-->"  # what the template tag `user_nav` leaves for us to fill
 _NAV = NAV_MARKER.encode()
 DEFER_NAV = "_tracker_defer_user_nav"  # request attribute: render the marker, not the links
 CACHEABLE_TYPES = ("text/html", "application/json")
