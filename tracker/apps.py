@@ -7,9 +7,10 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claims tracker"
 
     def ready(self):
-        from tracker import changes, headlines, series_state
+        from tracker import before, changes, headlines, series_state
         from tracker.cache import connect_signals
 
+        before.connect_signals()  # first: the others read the row before the save through it
         connect_signals()
         series_state.connect_signals()
         headlines.connect_signals()

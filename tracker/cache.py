@@ -240,11 +240,9 @@ def on_claim_saving(sender, instance, update_fields=None, raw=False, **kwargs) -
     if update_fields is not None and not (set(update_fields) & set(PUBLIC_CLAIM_FIELDS) - _SILENT):
         instance._cache_before = "internal"  # only internal fields: nothing public changes
         return
-    from tracker.models import Claim
+    from tracker.before import row_before
 
-    instance._cache_before = (
-        Claim.objects.filter(pk=instance.pk).values("status", *_public_attnames()).first()
-    )
+    instance._cache_before = row_before(instance)
 
 
 def _related_categories(claim_ids: list[int]) -> set[str]:

@@ -17,6 +17,7 @@ import threading
 from django.db import transaction
 from django.db.models import QuerySet
 
+from tracker.before import row_before
 from tracker.models import Claim, ClaimRelation, HeadlineChange
 from tracker.selectors import user_sees_unreviewed
 
@@ -78,9 +79,8 @@ def on_claim_saving(sender, instance: Claim, **kwargs) -> None:
     if instance.pk is None:
         instance._headline_before = None
         return
-    instance._headline_before = (
-        Claim.objects.filter(pk=instance.pk).values_list("category", "subtype", "status").first()
-    )
+    row = row_before(instance)
+    instance._headline_before = row and (row["category"], row["subtype"], row["status"])
 
 
 def on_claim_saved(sender, instance: Claim, created: bool = False, **kwargs) -> None:

@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum, Value
 
 from tracker import series as S
+from tracker.before import row_before
 from tracker.models import (
     Claim,
     ClaimRelation,
@@ -404,7 +405,8 @@ def on_claim_saving(sender, instance: Claim, raw: bool = False, **kwargs) -> Non
     if raw or instance.pk is None:
         instance._series_before = None
         return
-    instance._series_before = Claim.objects.filter(pk=instance.pk).values_list(*_FIELDS).first()
+    row = row_before(instance)
+    instance._series_before = row and tuple(row[name] for name in _FIELDS)
 
 
 def on_claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
