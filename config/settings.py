@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # ?as_of=: the request reads the tables as they stood then (tracker.asof).
+    "config.middleware.AsOfMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

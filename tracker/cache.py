@@ -48,7 +48,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 
-from tracker import vocab
+from tracker import asof, vocab
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,8 @@ def cached(
     current = versions(categories, unreviewed=unreviewed)
     if current is None:
         return build()
-    key = f"data:{name}:{cache_key(current, *parts)}"
+    # As of a past moment (tracker.asof) the same parts read other rows: the moment is keyed.
+    key = f"data:{name}:{cache_key(current, asof.moment(), *parts)}"
     try:
         hit = cache.get(key)
     except Exception:  # noqa: BLE001

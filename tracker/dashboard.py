@@ -23,9 +23,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
-from django.utils import timezone
 
-from tracker import history, trust, vocab
+from tracker import asof, history, trust, vocab
 from tracker.cache import cached, queryset_key
 from tracker.disclosure import public_history_fields
 from tracker.filtering import ClaimFilterSet, canonical_query, category_of, filter_names
@@ -121,7 +120,7 @@ class Scope:
         a part that shows editors something the public does not. Only the small result a page
         shows is cached."""
         # Today is part of the key: estimates go stale as days pass (tracker.series).
-        parts = (self.query_string, queryset_key(self.base), timezone.localdate())
+        parts = (self.query_string, queryset_key(self.base), asof.moment(), asof.today())
         return cached(
             "dash:" + name,
             parts,
@@ -189,7 +188,9 @@ def filter_query_string(params: QueryDict, *, skip=()) -> str:
         values = [v for v in canonical.getlist(name) if v]
         if values and name not in skip:
             kept[name] = ",".join(values)
-    return kept.urlencode(safe=",")
+    if params.get(asof.PARAM) and asof.PARAM not in skip:
+        kept[asof.PARAM] = params[asof.PARAM]  # links keep showing the same moment
+    return kept.urlencode(safe=",:")
 
 
 def filters_caption(filters: dict, include_pending: bool, *, errors: bool = False) -> str:

@@ -77,6 +77,9 @@ class Claimant(models.Model):
     )
     description = models.TextField(blank=True)
 
+    # Its name and grade as they stood on any day: `?as_of=` (tracker.asof) reads it.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -113,6 +116,9 @@ class Outlet(models.Model):
         "default reliability", max_length=1, choices=Reliability.choices, default=Reliability.F
     )
     country = models.CharField(max_length=80, blank=True)
+
+    # Its grade as it stood on any day: `?as_of=` (tracker.asof) reads it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -30,9 +30,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from tracker import trust
+from tracker import asof, trust
 from tracker.models import Claim, Claimant, ClaimRelation
 
 RELIABILITY_RANK = {grade: 6 - i for i, grade in enumerate("ABCDEF")}  # A=6 … F=1
@@ -708,7 +707,7 @@ def is_default(query: SeriesQuery, base: QuerySet[Claim] | None) -> bool:
 def _state(query, base, unit, window, as_of, state: bool | None, read):
     """`read` from tracker.series_state when it may answer (None otherwise). `state`: None —
     when it can; False — never; True — it must (ValueError otherwise; for tests)."""
-    if state is False or unit is None or not is_default(query, base):
+    if state is False or unit is None or not is_default(query, base) or asof.active():
         if state:
             raise ValueError("the series state answers only the default public series")
         return None
@@ -740,7 +739,7 @@ def series_build(
     if unit is not None:
         qs = qs.filter(norm_unit=unit)
     window = freshness_days(query)
-    as_of = query.as_of or query.date_to or timezone.localdate()
+    as_of = query.as_of or query.date_to or asof.today()
     cumulative = _state(query, base, unit, window, as_of, state, series_state.cumulative)
     if cumulative is None:
         cumulative = _cumulative(qs, window=window, as_of=as_of, dense=dense)
@@ -789,7 +788,7 @@ def series_headline(
     qs = series_claims(query, base)
     unit, units = _units(query, base, qs, state)
     window = freshness_days(query)
-    as_of = query.as_of or query.date_to or timezone.localdate()
+    as_of = query.as_of or query.date_to or asof.today()
     cumulative = _state(query, base, unit, window, as_of, state, series_state.headline)
     if cumulative is None:
         return series_build(query, base=base, state=state)
@@ -837,7 +836,7 @@ def cached_series(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) ->
 
     visible = "all" if base is None else queryset_key(base)
     # Today is part of the key: estimates go stale as days pass, with no change to the data.
-    key = (query, visible, timezone.localdate())
+    key = (query, visible, asof.today())
     return cached(
         "series",
         key,
@@ -852,7 +851,7 @@ def cached_headline(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) 
     from tracker.cache import cached, queryset_key
 
     visible = "all" if base is None else queryset_key(base)
-    key = (query, visible, timezone.localdate())
+    key = (query, visible, asof.today())
     return cached(
         "series-headline",
         key,

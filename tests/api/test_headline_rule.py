@@ -36,7 +36,7 @@ def test_an_agreeing_bound_never_lowers_the_headline(anon_api):
     ClaimFactory(
         claimant=mod, claim_date=D(2024, 12, 27), best=None, low=1000, qualifier="more_than", **B2
     )
-    series = anon_api.get(SERIES + "&as_of=2025-01-10").json()
+    series = anon_api.get(SERIES + "&on=2025-01-10").json()
     assert _steps(series) == [("2024-12-23", 1100, about.pk)]
     assert series["latest_headline"]["value"] == 1100
     assert series["latest_headline"]["bound"] is None
@@ -53,7 +53,7 @@ def test_an_agreeing_upper_bound_keeps_the_estimate_below_it(anon_api):
     ClaimFactory(
         claimant=y, claim_date=D(2024, 12, 3), best=None, high=500, qualifier="up_to", **B2
     )
-    series = anon_api.get(SERIES + "&as_of=2024-12-31").json()
+    series = anon_api.get(SERIES + "&on=2024-12-31").json()
     assert _steps(series, "date", "value") == [("2024-12-01", 450)]
 
 
@@ -68,7 +68,7 @@ def test_a_bound_that_disagrees_or_a_less_trusted_estimate_does_not_hold(anon_ap
         claimant=y, claim_date=D(2024, 12, 5), best=None, low=2000, qualifier="more_than", **B2
     )
     ClaimFactory(claimant=z, claim_date=D(2024, 12, 6), best=2500, **C3)
-    series = anon_api.get(SERIES + "&as_of=2024-12-31").json()
+    series = anon_api.get(SERIES + "&on=2024-12-31").json()
     assert _steps(series, "date", "value", "bound") == [
         ("2024-12-01", 1100, None), ("2024-12-05", 2000, "lower")
     ]  # fmt: skip
@@ -91,7 +91,7 @@ def test_a_200_day_old_estimate_leaves_the_band_and_holds_only_while_nothing_is_
     a = ClaimantFactory(name="A")
     old = ClaimFactory(claimant=a, claim_date=D(2025, 1, 1), best=5000, reliability="A",
                        credibility=1)  # fmt: skip
-    alone = anon_api.get(SERIES + "&as_of=2025-07-20").json()
+    alone = anon_api.get(SERIES + "&on=2025-07-20").json()
     latest = alone["latest_headline"]
     assert (latest["value"], latest["claim_id"]) == (5000, old.pk)
     assert latest["stale"] is True and latest["age_days"] == 200
@@ -103,7 +103,7 @@ def test_a_200_day_old_estimate_leaves_the_band_and_holds_only_while_nothing_is_
 
     c = ClaimantFactory(name="C")
     fresh = ClaimFactory(claimant=c, claim_date=D(2025, 7, 10), best=7000, **C3)
-    series = anon_api.get(SERIES + "&as_of=2025-07-20").json()
+    series = anon_api.get(SERIES + "&on=2025-07-20").json()
     latest = series["latest_headline"]
     assert (latest["value"], latest["claim_id"], latest["stale"]) == (7000, fresh.pk, False)
     assert latest["age_days"] == 10
@@ -133,7 +133,7 @@ def test_the_methodology_worked_example(anon_api):
     )
     cz = ClaimFactory(claimant=z, claim_date=D(2024, 12, 10), best=3000, **C3)
     cz2 = ClaimFactory(claimant=z, claim_date=D(2025, 7, 1), best=3500, **C3)
-    series = anon_api.get(SERIES + "&as_of=2025-07-31").json()
+    series = anon_api.get(SERIES + "&on=2025-07-31").json()
     assert _steps(series, "date", "value", "claim_id", "stale", "age_days") == [
         ("2024-12-01", 1100, cx.pk, False, 0),
         ("2025-05-31", 1000, cy.pk, False, 177),
@@ -149,14 +149,14 @@ def test_the_methodology_worked_example(anon_api):
 def test_the_freshness_window_is_a_setting_and_a_per_series_parameter(anon_api, settings):
     # One claimant, 1 Jan 2025, as of 1 Mar 2025: 59 days old.
     ClaimFactory(claim_date=D(2025, 1, 1), best=800)
-    assert anon_api.get(SERIES + "&as_of=2025-03-01").json()["latest_headline"]["stale"] is False
-    stale = anon_api.get(SERIES + "&as_of=2025-03-01&freshness_days=30").json()
+    assert anon_api.get(SERIES + "&on=2025-03-01").json()["latest_headline"]["stale"] is False
+    stale = anon_api.get(SERIES + "&on=2025-03-01&freshness_days=30").json()
     assert stale["freshness_days"] == 30 and stale["latest_headline"]["stale"] is True
     settings.SERIES_FRESHNESS_DAYS = 45
     series = series_build(SeriesQuery("casualties", "killed_or_wounded", as_of=D(2025, 3, 1)))
     assert series["freshness_days"] == 45 and series["latest_headline"]["stale"] is True
     assert anon_api.get(SERIES + "&freshness_days=0").status_code == 400
-    assert anon_api.get(SERIES + "&as_of=someday").status_code == 400
+    assert anon_api.get(SERIES + "&on=someday").status_code == 400
 
 
 # --- Trust order ----------------------------------------------------------------------------
@@ -178,11 +178,11 @@ def test_trust_order_is_confidence_then_reliability_then_credibility_then_date(a
                  credibility=1)  # fmt: skip
     ClaimFactory(claimant=people["S"], claim_date=D(2024, 12, 4), best=3300, reliability="A",
                  credibility=3)  # fmt: skip
-    series = anon_api.get(SERIES + "&as_of=2024-12-04").json()
+    series = anon_api.get(SERIES + "&on=2024-12-04").json()
     assert _steps(series) == [("2024-12-01", 3000, p1.pk)]
     p2 = ClaimFactory(claimant=people["Q"], claim_date=D(2024, 12, 5), best=3400,
                       reliability="A", credibility=1)  # fmt: skip
-    series = anon_api.get(SERIES + "&as_of=2024-12-05").json()
+    series = anon_api.get(SERIES + "&on=2024-12-05").json()
     # Q's new A1 ties P's A1 on grade and is more recent.
     assert _steps(series)[-1] == ("2024-12-05", 3400, p2.pk)
     assert (
@@ -274,7 +274,7 @@ def test_pending_points_carry_their_status_and_a_mark_on_the_chart(anon_api, edi
     ClaimFactory(claimant=y, claim_date=D(2024, 12, 5), best=1400, reliability="A",
                  credibility=1, status="pending")  # fmt: skip
     ClaimFactory(claim_date=D(2024, 12, 2), best=300, measure="increment", status="pending")
-    url = SERIES + "&as_of=2024-12-31&include_pending=true"
+    url = SERIES + "&on=2024-12-31&include_pending=true"
     series = editor_api.get(url).json()
     assert _steps(series, "value", "status") == [(1100, "approved"), (1400, "pending")]
     assert series["latest_headline"]["status"] == "pending"

@@ -11,7 +11,7 @@ from tracker.series import SeriesQuery, series_build
 pytestmark = pytest.mark.django_db
 D = dt.date
 # Judged as of the end of January 2025: every estimate below is then current (fresh).
-CASUALTIES = "/api/v1/series/?category=casualties&subtype=killed_or_wounded&as_of=2025-01-31"
+CASUALTIES = "/api/v1/series/?category=casualties&subtype=killed_or_wounded&on=2025-01-31"
 
 
 @pytest.fixture
@@ -218,6 +218,6 @@ def test_headline_matches_the_rule_on_random_claims(anon_api, seed):
         )
     # A 60-day window over 300 days: estimates go stale and come back all through the series.
     url = "/api/v1/series/?category=casualties&subtype=killed_or_wounded"
-    series = anon_api.get(url + "&freshness_days=60&as_of=2026-01-31").json()
+    series = anon_api.get(url + "&freshness_days=60&on=2026-01-31").json()
     got = [(s["date"], s["value"], s["claim_id"]) for s in series["cumulative"]["headline"]]
     assert got == _reference_headline(claims, window=60, until=D(2026, 1, 31))

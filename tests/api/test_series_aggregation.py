@@ -134,7 +134,7 @@ def test_aggregated_bands_cover_every_daily_value(monkeypatch, dense, cap):
 
 def test_sparse_series_is_not_aggregated(anon_api):
     ClaimFactory(best=100, claim_date=D(2024, 12, 1))
-    series = anon_api.get(CASUALTIES + "&as_of=2025-01-31").json()
+    series = anon_api.get(CASUALTIES + "&on=2025-01-31").json()
     assert series["aggregated"] == {
         "bucket": "day",
         "max_points": series_module.MAX_POINTS,

@@ -14,7 +14,7 @@ from tracker.models import Claim
 from tracker.selectors import claims_visible_to
 from tracker.series import SeriesQuery
 
-SERIES_OWN = ("category", "subtype", "unit", "freshness_days", "as_of")
+SERIES_OWN = ("category", "subtype", "unit", "freshness_days", "on")
 ONE_SERIES = "A series is one category and one subtype."
 
 
@@ -24,7 +24,7 @@ def series_query_for(request) -> tuple[SeriesQuery, object]:
     params, conflicts = canonical_query(request.query_params)
     filters_known = set(ClaimFilterSet.base_filters) - {"category", "subtype"}
     errors: dict[str, list[str]] = {k: [v] for k, v in conflicts.items()}
-    for name in sorted(set(params) - set(SERIES_OWN) - filters_known - {"format"}):
+    for name in sorted(set(params) - set(SERIES_OWN) - filters_known - {"format", "as_of"}):
         errors[name] = ["Unknown parameter."]
     for name in ("category", "subtype"):
         if len(params.getlist(name)) > 1:
@@ -33,7 +33,7 @@ def series_query_for(request) -> tuple[SeriesQuery, object]:
     if not own.is_valid():
         errors = {**own.errors, **errors}
     rest = params.copy()
-    for name in SERIES_OWN:
+    for name in (*SERIES_OWN, "as_of"):
         rest.pop(name, None)
     filterset = ClaimFilterSet(rest, queryset=Claim.objects.none(), request=request)
     if not filterset.is_valid():
@@ -53,7 +53,7 @@ def series_query_for(request) -> tuple[SeriesQuery, object]:
         location=values.get("location", ""),
         weapon_system=values.get("weapon_system", ""),
         freshness_days=own_values.get("freshness_days"),
-        as_of=own_values.get("as_of"),
+        as_of=own_values.get("on"),
     )
     if not query.include_pending and not set(rest) - {"format"}:
         # No filter and no pending claims: every caller sees the same approved claims, the
@@ -98,6 +98,16 @@ def alias_parameters() -> list[OpenApiParameter]:
     ]
 
 
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.STR,
+    description="Answer as the tracker stood at that moment: YYYY-MM-DD (the end of that day) "
+    "or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM] (UTC when no offset). Claims as they then stood, with "
+    "their grades, sources and relations, and the headline the rule gave then. Not in the "
+    "future.",
+)
+
+
 def series_filter_parameters() -> list[OpenApiParameter]:
     """The shared claim filters the series endpoint takes (all but category and subtype,
     which name the series), then the aliases."""
@@ -105,4 +115,4 @@ def series_filter_parameters() -> list[OpenApiParameter]:
         _parameter(name, flt)
         for name, flt in ClaimFilterSet.base_filters.items()
         if name not in ("category", "subtype")
-    ] + alias_parameters()
+    ] + [*alias_parameters(), AS_OF]

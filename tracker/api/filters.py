@@ -17,7 +17,8 @@ from tracker.filtering import MAX_ID, ClaimFilterSet, canonical_query
 from tracker.models import Article, Claimant, ClaimRelation, HeadlineChange, Outlet
 
 # Parameters every list understands besides its filters.
-COMMON_PARAMETERS = {"page", "page_size", "format", "ordering"}
+# `as_of` is read by config.middleware.AsOfMiddleware (tracker.asof) before any view runs.
+COMMON_PARAMETERS = {"page", "page_size", "format", "ordering", "as_of"}
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -348,9 +348,10 @@ class SeriesQuerySerializer(serializers.Serializer):
         "180). Older estimates leave the band and hold the headline only while nothing "
         "fresher exists.",
     )
-    as_of = serializers.DateField(
+    on = serializers.DateField(
         required=False,
-        help_text="The date freshness is judged on (default: date_to, else today).",
+        help_text="The date freshness is judged on (default: date_to, else today — or the "
+        "as_of date), over the claims known at the time asked for (as_of, default now).",
     )
 
     def validate(self, attrs):

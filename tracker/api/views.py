@@ -63,9 +63,9 @@ _FOUR_EYES = OpenApiResponse(description="Four eyes: another editor must approve
         description="Approved claims for anonymous callers and analysts; editors see all. "
         "Add ?format=csv for a CSV of every matching claim: the same file as the dashboard's "
         "/claims.csv (one row per claim, sources joined with ' | '; columns in docs/api.md).",
-        parameters=filter_params.alias_parameters(),
+        parameters=[*filter_params.alias_parameters(), filter_params.AS_OF],
     ),
-    retrieve=extend_schema(summary="One claim with its sources"),
+    retrieve=extend_schema(summary="One claim with its sources", parameters=[filter_params.AS_OF]),
     create=extend_schema(
         summary="Create a claim (editors)",
         request=api.ClaimWriteSerializer,

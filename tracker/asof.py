@@ -1,0 +1,242 @@
+"""What the tracker showed at a past moment (`?as_of=`, issue 18): the same pages, API, series
+and CSV, read from the history instead of today's rows.
+
+Every edit of a claim, its sources and relations, a claimant and an outlet is kept by
+django-simple-history (a `Historical…` row per save, with its `history_date`). For a request
+that asks `?as_of=T`, the tables those models live in are *shadowed* for the length of the
+request by temporary tables of the same name holding the rows as they stood at T: the last
+history row of each object dated ≤ T, unless that row records its deletion. PostgreSQL and
+SQLite both look in the temporary schema first, so every query the request runs — the filter
+language, the series and its headline rule, the claim pages, the CSV — reads the past without
+knowing it: one implementation of every figure, now and then. The logs that grow with time
+(headline changes, the public change log, releases) are shadowed by their rows dated ≤ T.
+
+Rows that have no history at all (loaded in bulk, before their model kept history) are taken
+as they are now: claims, sources and relations from their `created_at` on, claimants and
+outlets always. The series state tables (tracker.series_state) describe today only: an as-of
+series is always computed from the (shadowed) claims.
+
+Each shadow table is created on the request's first query that reads its table (a response
+served from the cache costs nothing; a claims list does not copy the headline log) and dropped
+when the response is finished. Only GET and
+HEAD requests are served as of a past time; nothing is ever written to a shadow table.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+PARAM = "as_of"
+
+_at: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("as_of", default=None)
+
+# model label -> how its rows at T are found: "history" (with `created_at` fallback or not) or
+# a log's own timestamp column.
+_FROM_HISTORY = {
+    "tracker.Claim": "created_at",
+    "tracker.ClaimSource": "created_at",
+    "tracker.ClaimRelation": "created_at",
+    "tracker.Claimant": None,
+    "tracker.Outlet": None,
+}
+_LOGS = {
+    "tracker.HeadlineChange": "changed_at",
+    "tracker.PublicChange": "at",
+    "tracker.Release": "created_at",
+}
+
+_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+class AsOfError(ValueError):
+    """A value of `as_of` that names no moment the tracker can show."""
+
+
+def parse(text: str, *, now: dt.datetime | None = None) -> dt.datetime:
+    """The moment `text` names, as an aware datetime: a date means the end of that day, a time
+    without seconds the end of that minute (times in the site's time zone unless an offset is
+    given). A moment in the future is an error; so is a malformed value."""
+    text = (text or "").strip()
+    form = _FORM.match(text)
+    if not form:
+        raise AsOfError(f"'{text[:40]}' is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM).")
+    try:
+        if len(text) == 10:
+            day = parse_date(text)
+            moment = dt.datetime.combine(day, dt.time.max)
+        else:
+            moment = parse_datetime(text.replace(" ", "T"))
+            if moment is None:
+                raise ValueError(text)
+            if form.group(2) is None:  # no seconds given: the end of that minute
+                moment = moment.replace(second=59, microsecond=999999)
+    except ValueError as error:
+        raise AsOfError(f"'{text[:40]}' is not a real date or time.") from error
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    now = now or timezone.now()
+    if moment > now + dt.timedelta(minutes=1):
+        raise AsOfError("as_of is in the future: the tracker cannot show what it has not seen yet.")
+    return moment
+
+
+def moment() -> dt.datetime | None:
+    """The moment the current request is served as of (None: now)."""
+    return _at.get()
+
+
+def active() -> bool:
+    return _at.get() is not None
+
+
+def today() -> dt.date:
+    """Today's date — or, as of a past moment, that moment's date: the day estimates age to."""
+    at = _at.get()
+    return timezone.localdate(at) if at is not None else timezone.localdate()
+
+
+def label(at: dt.datetime) -> str:
+    """How a moment is printed: '1 March 2025' at the end of a day, else with its time."""
+    local = timezone.localtime(at)
+    if local.time() >= dt.time(23, 59, 59):
+        return f"{local.day} {local:%B %Y}"
+    return f"{local.day} {local:%B %Y, %H:%M} {local:%Z}".strip()
+
+
+def url_value(at: dt.datetime) -> str:
+    """`at` as an `as_of` value that names it again (to the second, UTC)."""
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pinned_path(request) -> str:
+    """The request's path and query with `as_of` set to the moment it shows (now, unless it
+    is already a past view): a link that reproduces exactly this view later."""
+    at = getattr(request, "as_of", None) or timezone.now()
+    params = request.GET.copy()
+    params[PARAM] = url_value(at)
+    return f"{request.path}?{params.urlencode(safe=',:')}"
+
+
+# --- The shadow tables --------------------------------------------------------------------------
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _columns(model) -> list[str]:
+    return [f.column for f in model._meta.local_concrete_fields]
+
+
+def _main_schema(cursor) -> str:
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT current_schema()")
+        return _quote(cursor.fetchone()[0])
+    return "main"
+
+
+def _history_sql(model, main: str, since: str | None) -> tuple[str, int]:
+    """SELECT of `model`'s rows as of the moment (one %s per moment in the SQL)."""
+    history = model.history.model
+    cols = ", ".join(_quote(c) for c in _columns(model))
+    table = f"{main}.{_quote(model._meta.db_table)}"
+    hist = f"{main}.{_quote(history._meta.db_table)}"
+    pk = _quote(model._meta.pk.column)
+    sql = (
+        f"SELECT {cols} FROM (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY h.{pk} "
+        f"ORDER BY h.history_date DESC, h.history_id DESC) AS as_of_rank FROM {hist} h "
+        f"WHERE h.history_date <= %s) x WHERE x.as_of_rank = 1 AND x.history_type <> '-' "
+        f"UNION ALL SELECT {cols} FROM {table} c WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {hist} h2 WHERE h2.{pk} = c.{pk})"
+    )
+    if since is None:
+        return sql, 1
+    return f"{sql} AND c.{_quote(since)} <= %s", 2
+
+
+def _log_sql(model, main: str, column: str) -> tuple[str, int]:
+    cols = ", ".join(_quote(c) for c in _columns(model))
+    table = f"{main}.{_quote(model._meta.db_table)}"
+    return f"SELECT {cols} FROM {table} WHERE {_quote(column)} <= %s", 1
+
+
+def _shadows():
+    for label_, since in _FROM_HISTORY.items():
+        model = apps.get_model(label_)
+        if hasattr(model, "history"):
+            yield model, lambda main, m=model, s=since: _history_sql(m, main, s)
+    for label_, column in _LOGS.items():
+        model = apps.get_model(label_)
+        yield model, lambda main, m=model, c=column: _log_sql(m, main, c)
+
+
+def _create(cursor, model, select, at: dt.datetime) -> str:
+    sql, moments = select(_main_schema(cursor))
+    name = _quote(model._meta.db_table)
+    cursor.execute(f"CREATE TEMP TABLE {name} AS {sql}", [at] * moments)
+    pk = _quote(model._meta.pk.column)
+    cursor.execute(f"CREATE INDEX {_quote('as_of_' + model._meta.db_table)} ON {name} ({pk})")
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {name}")
+    return name
+
+
+def _drop(cursor, made: list[str]) -> None:
+    temp = "pg_temp" if connection.vendor == "postgresql" else "temp"
+    for name in made:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}.{name}")
+
+
+def _tables() -> tuple[str, ...]:
+    return tuple(m._meta.db_table for m, _ in _shadows())
+
+
+def _named(sql: str, table: str) -> bool:
+    """Whether `sql` reads `table` (quoted as Django writes it, or not)."""
+    return re.search(rf"(?<!\w){table}(?!\w)", sql) is not None
+
+
+@contextmanager
+def shadow(at: dt.datetime) -> Iterator[None]:
+    """Serve every query inside as of `at` (module docstring). Creates each shadow table on
+    the first query that reads its table; drops them on the way out."""
+    shadows = list(_shadows())
+    made: list[str] = []
+    creating = False
+
+    def wrapper(execute, sql, params, many, context):
+        nonlocal creating
+        if not creating and len(made) < len(shadows):
+            wanted = [(m, f) for m, f in shadows if _named(sql, m._meta.db_table)]
+            wanted = [(m, f) for m, f in wanted if _quote(m._meta.db_table) not in made]
+            if wanted:
+                creating = True
+                try:
+                    with context["connection"].cursor() as cursor:
+                        for model, select in wanted:
+                            made.append(_create(cursor, model, select, at))
+                finally:
+                    creating = False
+        return execute(sql, params, many, context)
+
+    token = _at.set(at)
+    try:
+        with connection.execute_wrapper(wrapper):
+            yield
+    finally:
+        _at.reset(token)
+        if made:
+            try:
+                with connection.cursor() as cursor:
+                    _drop(cursor, made)
+            except Exception:  # noqa: BLE001 — a broken connection: closing it drops them
+                connection.close()

@@ -1,0 +1,45 @@
+"""The banner of a page viewed as of a past moment (tracker.asof)."""
+
+from django import template
+from django.utils.html import format_html
+
+from tracker import asof
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def as_of_banner(context) -> str:
+    """'As of 1 March 2025 …' with a link to the same view today; nothing on today's pages."""
+    request = context.get("request")
+    at = getattr(request, "as_of", None) if request is not None else None
+    if at is None:
+        return ""
+    params = request.GET.copy()
+    params.pop(asof.PARAM, None)
+    today = request.path + (f"?{params.urlencode()}" if params else "")
+    return format_html(
+        '<div class="as-of-banner" role="status"><strong>As of {}</strong>: this page shows '
+        "what the tracker showed then — the approved claims as they stood, their grades and "
+        'sources, and the headlines its rule gave on that day. <a href="{}">See today\'s '
+        "view</a></div>",
+        asof.label(at),
+        today,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def pinned_url(context, absolute: bool = True) -> str:
+    """This view's address with `as_of` set to the moment shown (tracker.asof.pinned_path): the
+    link a citation gives."""
+    request = context["request"]
+    path = asof.pinned_path(request)
+    return request.build_absolute_uri(path) if absolute else path
+
+
+@register.simple_tag(takes_context=True)
+def shown_at(context) -> str:
+    """The moment this view shows, in words: the as-of moment, or now."""
+    from django.utils import timezone
+
+    return asof.label(getattr(context["request"], "as_of", None) or timezone.now())
