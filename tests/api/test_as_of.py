@@ -179,3 +179,14 @@ def test_chart_cite_links_pin_the_view(client, history):
     page = client.get("/totals/?category=casualties&subtype=killed_or_wounded").content.decode()
     assert "/claims.csv.cite?url=/totals/%3Fcategory%3Dcasualties" in page
     assert "as_of%3D" in page
+
+
+def test_change_feed_and_headline_history_as_of(anon_api, history):
+    feed = anon_api.get("/api/v1/changes/?as_of=2025-02-15").json()["results"]
+    # By 15 February: A and B approved; the correction and the retraction came later.
+    assert [(c["kind"], c["claim"]) for c in feed] == [
+        ("approved", history["a"]),
+        ("approved", history["b"]),
+    ]
+    today = anon_api.get("/api/v1/changes/").json()["results"]
+    assert [c["kind"] for c in today][-1] == "retracted"

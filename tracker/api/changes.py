@@ -55,7 +55,7 @@ class PublicChangeSerializer(serializers.ModelSerializer):
 
 
 BAD_CURSOR = "Not a cursor this feed gave out."
-KNOWN_PARAMETERS = {"since", "cursor", "page_size", "format"}
+KNOWN_PARAMETERS = {"since", "cursor", "page_size", "format", "as_of"}  # as_of: tracker.asof
 
 
 class ChangeCursor(CursorPagination):
