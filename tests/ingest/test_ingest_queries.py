@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from ingest import services
 from ingest.aliases import claimant_aliases, claimant_resolver
 from tests.factories import ClaimantFactory
+from tracker.cache import data_changed, is_version_bump, versions
 from tracker.models import Article, Claim, ClaimantAlias
 
 # Two claim-bearing sentences from registry claimants (installed by migration), as on the
@@ -96,3 +97,30 @@ def test_an_alias_rolled_back_is_not_kept():
         pass
     assert "Gadget Bureau" not in claimant_aliases()
     assert "Korea Gadget Observation Bureau" not in claimant_aliases()
+
+
+@pytest.mark.django_db
+def test_an_article_of_pending_claims_bumps_only_the_editors_version_once_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed
+        services.article_process(article=_article(1))
+    public, editors = versions(None), versions([], unreviewed=True)[-1]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = services.article_process(article=_article(2))
+    assert result.claims == 2  # two claims, two sources and their grades: one bump
+    assert len([cb for cb in callbacks if is_version_bump(cb)]) == 1
+    assert versions(None) == public  # pending claims change no public page
+    assert versions([], unreviewed=True)[-1] != editors  # editors see them at once
+
+
+@pytest.mark.django_db
+def test_a_read_after_a_write_in_the_same_transaction_misses_the_cache():
+    with transaction.atomic():
+        before = versions(None, unreviewed=True)
+        data_changed(categories={"casualties"})
+        data_changed(categories={"casualties"})
+        during = versions(None, unreviewed=True)
+        assert during != before
+        data_changed()
+        assert versions(None, unreviewed=True)[-1] != during[-1]
