@@ -164,13 +164,16 @@ def data_changed(*, categories: Iterable[str] = (), claimants: bool = False) -> 
     if stale is None:
         stale = _local.stale = set()
     stale.update(names)
-    # One after-commit bump per set of versions per transaction. One still waiting survives
-    # whatever this write survives: a savepoint rolled back takes its callbacks with it, so
-    # of the savepoints open when it was registered, those still listed were released into
-    # their parents or are still open, around this write too.
-    for _sids, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _AfterCommitBump) and callback.names == names and not callback.ran:
-            return
+    # One after-commit bump of the editors' version per transaction (public bumps, which also
+    # warm, stay one per write). One still waiting survives whatever this write survives: a
+    # savepoint rolled back takes its callbacks with it, so of the savepoints open when it was
+    # registered, those still listed were released into their parents or are still open,
+    # around this write too.
+    if names == (UNREVIEWED,):
+        for _sids, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _AfterCommitBump) and callback.names == names:
+                if not callback.ran:
+                    return
     transaction.on_commit(_AfterCommitBump(names))
 
 
