@@ -21,6 +21,7 @@ from ingest.maintext import Unparseable, looks_like_html, main_text
 from ingest.models import ArticleAlias, Feed
 from ingest.relevance import relevance_check
 from ingest.textfile import parse_text_file
+from tracker.changes import shown_as_read
 from tracker.models import Article, Outlet
 
 Status = Article.Status
@@ -222,6 +223,7 @@ def article_process(*, article: Article) -> ProcessResult:
             locked = Article.objects.select_for_update().filter(pk=article.pk).first()
             if locked is None:  # merged away by a concurrent run
                 return ProcessResult("duplicate", article)
+            shown_as_read(locked)  # read under the lock: the change log need not read it again
             verdict = relevance_check(title=locked.title or main.title, text=main.text)
             locked.text = main.text
             locked.content_hash = digest

@@ -36,9 +36,9 @@ The cache is an optimisation, never a dependency: if it fails (Redis down), call
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Iterable
 
@@ -83,6 +83,7 @@ def versions(categories: Iterable[str] | None = None, *, unreviewed: bool = Fals
     """The current versions (a tuple, one cache round trip), or None when the cache is
     unavailable."""
     keys = [VERSION_PREFIX + n for n in version_names(categories, unreviewed=unreviewed)]
+    _bump_stale()  # this thread's writes since its last read: its reads must miss
     try:
         found = cache.get_many(keys)
         missing = [k for k in keys if found.get(k) is None]
@@ -138,21 +139,69 @@ def _unreviewed_bump() -> None:
     _bump([UNREVIEWED])
 
 
+# Versions this thread's open transaction has changed and not bumped yet (`data_changed`).
+_local = threading.local()
+
+
 def data_changed(*, categories: Iterable[str] = (), claimants: bool = False) -> None:
     """A write changed what readers see of `categories` (and of claimants, when `claimants`);
-    editors' views always change. Bumped now, so this transaction's own later reads miss, and
-    again after commit, so a request that read the old rows between the two cannot leave its
-    result cached. The bump now does not warm: a warm before the commit would cache the old
-    rows."""
+    editors' views always change. Bumped before this thread's next read of a version, so this
+    transaction's own later reads miss, and again after commit, so a request that read the old
+    rows in between cannot leave its result cached. Other processes cannot see the rows before
+    the commit, so the first bump waits for a read: many writes in one transaction (an
+    ingested article's claims, sources and grades) cost one bump now, if read, and one after
+    commit, not two per row. The bump before the commit does not warm: a warm then would
+    cache the old rows."""
     names = tuple(f"cat:{c}" for c in sorted(set(categories)))
     if claimants:
         names = (GLOBAL, *names)
     names = (*names, UNREVIEWED)
-    _bump(names)
-    if len(names) > 1:
-        transaction.on_commit(functools.partial(_public_bump, names))
-    else:
-        transaction.on_commit(_unreviewed_bump)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # autocommit: committed already, one bump (and warm)
+        _AfterCommitBump(names)()
+        return
+    stale = getattr(_local, "stale", None)
+    if stale is None:
+        stale = _local.stale = set()
+    stale.update(names)
+    # One after-commit bump of the editors' version per transaction (public bumps, which also
+    # warm, stay one per write). One still waiting survives whatever this write survives: a
+    # savepoint rolled back takes its callbacks with it, so of the savepoints open when it was
+    # registered, those still listed were released into their parents or are still open,
+    # around this write too.
+    if names == (UNREVIEWED,):
+        for _sids, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _AfterCommitBump) and callback.names == names:
+                if not callback.ran:
+                    return
+    transaction.on_commit(_AfterCommitBump(names))
+
+
+class _AfterCommitBump:
+    """The bump `data_changed` leaves for after the commit (with a warm when public)."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.func = _public_bump if len(names) > 1 else _unreviewed_bump
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        stale = getattr(_local, "stale", None)
+        if stale:
+            stale.difference_update(self.names)  # bumped now: no read needs it bumped again
+        if self.func is _public_bump:
+            _public_bump(self.names)
+        else:
+            _unreviewed_bump()
+
+
+def _bump_stale() -> None:
+    stale = getattr(_local, "stale", None)
+    if stale:
+        names = sorted(stale)
+        stale.clear()
+        _bump(names)
 
 
 def is_version_bump(callback) -> bool:

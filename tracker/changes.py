@@ -306,12 +306,20 @@ _SHOWN = {
 }
 
 
+def shown_as_read(instance) -> None:
+    """`instance` was just read from its row, locked, in the transaction that will save it:
+    its next save compares its shown fields with these instead of reading the row again."""
+    instance._shown_before = tuple(getattr(instance, f) for f in _SHOWN[type(instance)])
+
+
 def on_shown_saving(sender, instance, **kwargs) -> None:
     fields = _SHOWN[sender]
     if instance.pk is None:
         instance._public_changed = False
         return
-    before = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
+    before = instance.__dict__.pop("_shown_before", None)
+    if before is None:
+        before = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
     instance._public_changed = before is not None and before != tuple(
         getattr(instance, f) for f in fields
     )

@@ -182,10 +182,13 @@ def claim_find_same(
     None. Among several, an exact figure match comes first, then the oldest claim."""
     window = dt.timedelta(days=merge_window_days())
     figure = Figure(low, best, high, qualifier)
-    same_series = Claim.objects.filter(
-        category=category, subtype=subtype, norm_unit=_norm_unit(unit)
-    )
-    found: list[Claim] = []
+    # The rule reads a few values of each candidate claim: read those, and load the one claim
+    # that wins (a claimant's series within the window may hold hundreds of claims).
+    fields = (
+        "pk", "subtype", "low", "best", "high", "qualifier", "weapon_system", "measure",
+        "period_start", "period_end", "claimant_id",
+    )  # fmt: skip
+    found: dict[int, tuple] = {}
     if article is not None and article.pk is not None:
         # (a) in this article: same claimant, one side unattributed or a guessed name.
         here = Claim.objects.filter(
@@ -193,37 +196,49 @@ def claim_find_same(
             subtype__in=subtypes_restating(category, subtype),
             norm_unit=_norm_unit(unit),
             sources__article=article,
-        ).select_related("claimant")
-        found += [c for c in here.distinct() if same_speaker_here(claimant, c.claimant)]
+        )
+        rows = list(here.order_by().values_list(*fields).distinct())
+        speakers = _claimants({r[-1] for r in rows} - {None, claimant and claimant.pk})
+        if claimant is not None:
+            speakers[claimant.pk] = claimant
+        for row in rows:
+            if same_speaker_here(claimant, speakers.get(row[-1])):
+                found[row[0]] = row
     if claimant is not None:
         # (b) the same claimant, anywhere, within the window.
-        found += list(
-            same_series.filter(
-                claimant=claimant,
-                claim_date__range=(claim_date - window, claim_date + window),
-            )
+        same_series = Claim.objects.filter(
+            category=category,
+            subtype=subtype,
+            norm_unit=_norm_unit(unit),
+            claimant=claimant,
+            claim_date__range=(claim_date - window, claim_date + window),
         )
+        for row in same_series.order_by().values_list(*fields):
+            found.setdefault(row[0], row)
     matches = [
-        claim
-        for claim in {c.pk: c for c in found}.values()
-        if figures_agree(figure, Figure.of(claim))
-        and _weapons_agree(weapon_system, claim.weapon_system)
-        and _periods_agree(
-            measure,
-            claim.measure,
-            (period_start, period_end),
-            (claim.period_start, claim.period_end),
-        )
+        row
+        for row in found.values()
+        if figures_agree(figure, Figure(row[2], row[3], row[4], row[5]))
+        and _weapons_agree(weapon_system, row[6])
+        and _periods_agree(measure, row[7], (period_start, period_end), (row[8], row[9]))
     ]
-    matches.sort(
-        key=lambda c: (
-            c.subtype != subtype,
-            Figure.of(c).numbers != figure.numbers,
-            c.claimant_id != (claimant.pk if claimant else None),
-            c.pk,
-        )
+    if not matches:
+        return None
+    best_match = min(
+        matches,
+        key=lambda row: (
+            row[1] != subtype,
+            (row[2], row[3], row[4]) != figure.numbers,
+            row[10] != (claimant.pk if claimant else None),
+            row[0],
+        ),
     )
-    return matches[0] if matches else None
+    return Claim.objects.select_related("claimant").get(pk=best_match[0])
+
+
+def _claimants(ids: set[int]) -> dict[int, Claimant]:
+    """The claimants of these ids (one query; none when there are none)."""
+    return Claimant.objects.in_bulk(list(ids)) if ids else {}
 
 
 def merged_fields(*, claim: Claim, candidate: dict) -> dict:

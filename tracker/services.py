@@ -94,6 +94,23 @@ def claim_create(
 ) -> Claim:
     """Validate and store a claim with its sources ({article, quote, quote_start, quote_end}).
     With confirm_figures=False, quotes whose numbers miss the claim's figures are refused."""
+    return _claim_create(
+        created_by=created_by, sources=sources, confirm_figures=confirm_figures, **fields
+    )
+
+
+def _claim_create(
+    *,
+    created_by: AbstractBaseUser | None = None,
+    sources: Iterable[dict] = (),
+    confirm_figures: bool = True,
+    claimant_checked: bool = False,
+    **fields,
+) -> Claim:
+    """claim_create's work, for services already inside its transaction, change batch and
+    series flush (claim_propose): no second savepoint. `claimant_checked`: the caller read the
+    claimant's row in this transaction, so validation need not look it up again (the foreign
+    key still holds in the database)."""
     unknown = set(fields) - CLAIM_FIELDS
     if unknown:
         raise TypeError(f"unknown claim fields: {', '.join(sorted(unknown))}")
@@ -106,7 +123,7 @@ def claim_create(
         claim.reviewed_by, claim.reviewed_at = created_by, timezone.now()
     # clean() states the same rules as the CHECK constraints, with field messages; the database
     # still enforces them, so skip Django's one-query-per-constraint re-validation.
-    claim.full_clean(validate_constraints=False)
+    claim.full_clean(exclude=["claimant"] if claimant_checked else None, validate_constraints=False)
     _require_figures_confirmed(claim, sources, confirm_figures)
     claim.save()
     # A new claim has no sources yet: insert them, without get_or_create's lookup and savepoint
@@ -358,7 +375,10 @@ def claim_propose(
     claimant = candidate.get("claimant")
     if claimant is not None and not known_new:
         # Serialise proposals per claimant so two workers cannot create the same claim twice.
-        Claimant.objects.select_for_update().filter(pk=claimant.pk).first()
+        if Claimant.objects.select_for_update().filter(pk=claimant.pk).first() is not None:
+            # Locked, so it stays till the commit: a claim created in this transaction need
+            # not look it up again (known_new comes back with the same object).
+            claimant._locked_in = _outermost_block()
     same = (
         None
         if known_new
@@ -396,7 +416,14 @@ def claim_propose(
     fields = {k: v for k, v in candidate.items() if k in CLAIM_FIELDS}
     fields.setdefault("status", Claim.Status.PENDING)
     fields.setdefault("origin", Claim.Origin.EXTRACTED)
-    return claim_create(sources=[source], **fields), True
+    checked = claimant is not None and getattr(claimant, "_locked_in", None) is _outermost_block()
+    return _claim_create(sources=[source], claimant_checked=checked, **fields), True
+
+
+def _outermost_block():
+    """The outermost atomic block of this thread's connection: identifies its transaction."""
+    blocks = transaction.get_connection().atomic_blocks
+    return blocks[0] if blocks else None
 
 
 def claim_next_pending(*, after: Claim | None = None) -> Claim | None:
