@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 
 .PHONY: run test lint install install-dev migrate demo worker beat serve-prod serve static bench eval \
-	eval-dupes clean plotly-bundle
+	eval-dupes clean plotly-bundle axe-bundle
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -93,6 +93,11 @@ eval-dupes: install
 # (needs npm; the committed files serve without it). See README.
 plotly-bundle:
 	tools/build_plotly.sh
+
+# axe-core (the accessibility checker the browser tests inject) under static/vendor/axe/, from
+# its pinned npm package (needs npm; the committed file serves without it).
+axe-bundle:
+	tools/vendor_axe.sh
 
 clean:
 	rm -rf var/tracker.sqlite3 var/staticfiles $(STATIC_STAMP)

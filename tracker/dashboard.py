@@ -28,7 +28,7 @@ from tracker import asof, history, trust, vocab
 from tracker.cache import cached, queryset_key
 from tracker.disclosure import public_history_fields
 from tracker.filtering import ClaimFilterSet, canonical_query, category_of, filter_names
-from tracker.models import Claim, Claimant, ClaimRelation, ClaimSource, figure_text
+from tracker.models import Claim, Claimant, ClaimRelation, ClaimSource, figure_text, quote_excerpt
 from tracker.selectors import claims_visible_to, user_sees_unreviewed
 from tracker.series import SeriesQuery, cached_headline, cached_series
 
@@ -360,10 +360,7 @@ def headline_quotes(claim_ids: set[int]) -> dict[int, str]:
     for claim_id, quote in rows:
         if claim_id in quotes:
             continue
-        quote = " ".join(quote.split())
-        if len(quote) > QUOTE_CHARS:
-            quote = quote[: QUOTE_CHARS - 1].rstrip() + "…"
-        quotes[claim_id] = quote
+        quotes[claim_id] = quote_excerpt(quote, QUOTE_CHARS)
     return quotes
 
 

@@ -399,6 +399,22 @@ class Claim(models.Model):
     def figure_display(self) -> str:
         return figure_text(self.low, self.best, self.high, self.qualifier, self.unit)
 
+    @property
+    def statement(self) -> str:
+        """What the claim asserts, in words, for a claim with no number ("supplies rocket
+        launchers"): its editor's summary, else its kind and weapon system."""
+        if self.summary:
+            return self.summary
+        label = vocab.SUBTYPES.get(self.category, {}).get(self.subtype, self.subtype)
+        return f"{label}: {self.weapon_system}" if self.weapon_system else label
+
+    @property
+    def first_source(self) -> ClaimSource | None:
+        """The earliest source; no query when the list prefetched `sources` (the dashboard's
+        lists do, with each article's outlet)."""
+        sources = self.sources.all()
+        return sources[0] if sources else None
+
 
 def _num(value: float) -> str:
     value = float(value) + 0.0  # never "-0"
@@ -473,9 +489,23 @@ class ClaimSource(models.Model):
         text = self.article.text or ""
         return quotes.quote_locate(text, self.quote, self.quote_start, self.quote_end) is not None
 
+    @property
+    def excerpt(self) -> str:
+        return quote_excerpt(self.quote)
+
     def context(self, width: int = 240) -> tuple[str, str, str]:
         """(before, quote, after) from the article text, trimmed to sentence-ish edges."""
         return quote_context(self.article.text, self.quote, self.quote_start, self.quote_end, width)
+
+
+QUOTE_EXCERPT_CHARS = 140
+
+
+def quote_excerpt(quote: str, limit: int = QUOTE_EXCERPT_CHARS) -> str:
+    """A quote on one line, cut to `limit` characters with an ellipsis (lists and cards; the
+    claim page shows it whole)."""
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= limit else quote[: limit - 1].rstrip() + "…"
 
 
 def quote_context(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tracker import credibility, csvexport, dashboard, figures, trust, vocab
+from tracker import credibility, csvexport, dashboard, figures, summaries, trust, vocab
 from tracker.citation import citation_text
 from tracker.httpcache import cached_response, filter_categories
 from tracker.models import Article, Claimant, ClaimSource
@@ -31,12 +31,22 @@ def _with_sources(qs):
 
 
 def _chart(
-    chart_id: str, fig, *, csv: str, caption: str = "", table: str = "", static: bool = False
+    chart_id: str,
+    fig,
+    *,
+    csv: str,
+    summary: str,
+    caption: str = "",
+    table: str = "",
+    static: bool = False,
+    sparkline: bool = False,
 ):
     """What a page needs to draw a figure: the figure as data plus its caption, table link and
     the link to its numbers as CSV (`csv`: the chart's series or claims under the page's
-    filters)."""
+    filters), and its text summary (tracker.summaries; a sparkline's accessible name)."""
     return {
+        "summary": summary,
+        "sparkline": sparkline,
         "csv": csv,
         "id": chart_id,
         "data_id": f"{chart_id}-data",
@@ -72,6 +82,8 @@ def overview(request):
                 f"spark-{card['subtype']}",
                 figures.sparkline(series),
                 csv=_series_csv(scope, card["category"], card["subtype"]),
+                summary=summaries.series_summary(series),
+                sparkline=True,
             )
         return cards, dashboard.arms_highlights(scope)
 
@@ -102,6 +114,7 @@ def timeline(request):
             "timeline",
             figures.timeline_figure(rows),
             csv=f"{reverse('claim-csv')}?{scope.query_string}",
+            summary=summaries.claims_summary(rows, what="Claims with figures"),
             caption=caption,
             table=f"/claims/?{scope.query_string}",
         )
@@ -133,6 +146,7 @@ def totals(request):
                 "totals",
                 figures.totals_figure(series),
                 csv=_series_csv(scope, category, subtype),
+                summary=summaries.series_summary(series),
                 caption=scope.caption,
                 table="#totals-table",
             ),
@@ -190,6 +204,7 @@ def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
                         f"panel-{subtype}",
                         figures.panel_figure(series, title=f"{title} ({unit or 'count'})"),
                         csv=_series_csv(scope, category, subtype),
+                        summary=summaries.series_summary(series),
                         caption=scope.caption,
                         table=f"/totals/?{_series_qs(scope, category, subtype)}#totals-table",
                     ),
@@ -223,20 +238,20 @@ def _arms_claims_csv(scope: dashboard.Scope) -> str:
 @cached_response(lambda request: {"arms_transfer"})
 def arms(request):
     scope = dashboard.scope_for(request)
-    weapons, chart = scope.cached(
-        "weapons",
-        lambda: (
-            dashboard.weapon_systems(scope.base),
-            _chart(
-                "weapons",
-                figures.weapons_figure(dashboard.weapon_points(scope.base)),
-                csv=_arms_claims_csv(scope),
-                caption=scope.caption,
-                table="#weapons-table",
-            ),
-        ),
-        categories={"arms_transfer"},
-    )
+
+    def build():
+        points = dashboard.weapon_points(scope.base)
+        chart = _chart(
+            "weapons",
+            figures.weapons_figure(points),
+            csv=_arms_claims_csv(scope),
+            summary=summaries.claims_summary(points, what="Weapon systems reported"),
+            caption=scope.caption,
+            table="#weapons-table",
+        )
+        return dashboard.weapon_systems(scope.base), chart
+
+    weapons, chart = scope.cached("weapons", build, categories={"arms_transfer"})
     return _page(
         request,
         "tracker/arms.html",
@@ -267,9 +282,11 @@ def claim_list(request):
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     columns = [
         ("date", "Date"),
-        ("figure", "Figure"),
+        ("figure", "Figure or statement"),
         ("category", "What"),
         ("claimant", "Claimant"),
+        ("", "Quote"),
+        ("", "Outlet"),
         ("confidence", "Confidence"),
         ("status", "Status"),
     ]
@@ -380,7 +397,7 @@ def claimant_detail(request, pk: int):
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
     scope = dashboard.scope_for(request)
-    claims = scope.base.filter(sources__article=article).distinct()
+    claims = _with_sources(scope.base.filter(sources__article=article).distinct())
     return _page(request, "tracker/article_detail.html", scope, article=article, claims=claims)
 
 
