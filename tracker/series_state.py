@@ -552,8 +552,8 @@ def _estimates(key: Key, claimant_ids) -> list[tuple]:
 @dataclasses.dataclass
 class StateLine(S.LineBuckets):
     """A claimant line of the state, cached under its revision (`_lines`): it keeps its counts
-    and the reduced points asked for; the daily points of a line too long to be drawn daily are
-    read again only if another resolution is asked for."""
+    and the reduced points asked for (its daily points only while the series is drawn daily);
+    its estimates are read again only if another resolution is asked for."""
 
     key: Key = ("", "", "")
     cache_key: str = ""
@@ -570,8 +570,8 @@ class StateLine(S.LineBuckets):
         if bucket in self.points and self.stored:
             return self.points[bucket]
         found = super().reduced(bucket)
-        if bucket != "day" and self.counts["day"] > S.MAX_POINTS:
-            self.points.pop("day", None)  # never drawn daily: not worth its room in the cache
+        if bucket != "day":
+            self.points.pop("day", None)  # not drawn daily: not worth its room in the cache
         self.stored = True
         _store({self.cache_key: self})
         return found
