@@ -340,13 +340,17 @@ def card_for(
 
 
 def overview_cards(scope: Scope) -> list[dict]:
-    cards = [card_for(scope, *spec) for spec in CARD_SERIES]
-    holders = [c for c in cards if c.get("claim_id")]
-    holders += [c["beside"] for c in cards if c.get("beside", {}).get("claim_id")]
-    quotes = headline_quotes({c["claim_id"] for c in holders})
+    return [overview_card(scope, *spec) for spec in CARD_SERIES]
+
+
+def overview_card(scope: Scope, *spec) -> dict:
+    """One card of `CARD_SERIES` (`card_for`) with its headline claims' quotes."""
+    card = card_for(scope, *spec)
+    holders = [h for h in (card, card.get("beside", {})) if h.get("claim_id")]
+    quotes = headline_quotes({h["claim_id"] for h in holders})
     for holder in holders:
         holder["quote"] = quotes.get(holder["claim_id"], "")
-    return cards
+    return card
 
 
 def headline_quotes(claim_ids: set[int]) -> dict[int, str]:

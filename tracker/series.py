@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.db import connection
@@ -942,6 +942,49 @@ def _summed(group: list[dict]) -> dict:
     return point
 
 
+def reduced(points: list[dict], bucket: str, merge=_step) -> list[dict]:
+    """A date-ordered list reduced to one point per `bucket` (each bucket's points merged by
+    `merge`); "day" leaves it as it is."""
+    if bucket == "day":
+        return points
+    return [merge(group) for group in _groups(points, BUCKETS[bucket])]
+
+
+@dataclass
+class LineBuckets:
+    """A claimant's step line as `aggregate` needs it: how many points it keeps at each
+    resolution, and its points reduced to the resolutions asked for so far. tracker.series_state
+    caches these per claimant and revision of its estimates, so that after an approval only the
+    claimant whose estimate changed is built again (the other lines are read as they were)."""
+
+    line: dict  # the line without its points
+    first: tuple[str, int]  # (date, claim id) of its first point: lines come in that order
+    counts: dict[str, int]  # points kept per bucket ("day": every point)
+    points: dict[str, list[dict]]  # the points reduced per bucket, for the buckets asked for
+
+    @classmethod
+    def of(cls, line: dict) -> LineBuckets:
+        """A line of `claimant_lines` summarised."""
+        points = line["points"]
+        counts = {name: _count(points, key) for name, key in BUCKETS.items()}
+        return cls(
+            line={k: v for k, v in line.items() if k != "points"},
+            first=(points[0]["date"], points[0]["claim_id"]),
+            counts={"day": len(points), **counts},
+            points={"day": points},
+        )
+
+    def daily(self) -> list[dict]:
+        """The line's daily points (a subclass that keeps only reduced points loads them)."""
+        return self.points["day"]
+
+    def reduced(self, bucket: str) -> list[dict]:
+        found = self.points.get(bucket)
+        if found is None:
+            found = self.points[bucket] = reduced(self.daily(), bucket, _step)
+        return found
+
+
 def _lists(cumulative: dict, increments: dict) -> list[tuple[list[dict], object]]:
     """Every list of points and how its buckets merge."""
     return [
@@ -956,9 +999,12 @@ def _lists(cumulative: dict, increments: dict) -> list[tuple[list[dict], object]
 def aggregate(cumulative: dict, increments: dict, max_points: int = MAX_POINTS) -> dict:
     """Reduce the lists in place to at most `max_points` points in all (rule above); returns
     what was done: {"bucket", "max_points", "points" (after), "points_daily" (before),
-    "claims" (claims counted)}."""
+    "claims" (claims counted)}. The claimant lines may come as `LineBuckets` in
+    `cumulative["_lines"]` (tracker.series_state) instead of in `cumulative["claimants"]`: they
+    count and reduce by the same functions, and are put in "claimants" in their order."""
     lists = _lists(cumulative, increments)
-    daily = sum(len(points) for points, _ in lists)
+    lines = sorted(cumulative.pop("_lines", ()), key=attrgetter("first"))
+    daily = sum(len(points) for points, _ in lists) + sum(line.counts["day"] for line in lines)
     claims = cumulative.pop("_claims", 0)
     if "_claims" in increments:
         claims += increments.pop("_claims")
@@ -968,11 +1014,13 @@ def aggregate(cumulative: dict, increments: dict, max_points: int = MAX_POINTS) 
     if daily > max_points:
         for name, key in BUCKETS.items():
             chosen, total = name, sum(_count(points, key) for points, _ in lists)
+            total += sum(line.counts[name] for line in lines)
             if total <= max_points:
                 break
-        key = BUCKETS[chosen]
         for points, merge in lists:
-            points[:] = [merge(group) for group in _groups(points, key)]
+            points[:] = reduced(points, chosen, merge)
+    if lines:
+        cumulative["claimants"] += [{**line.line, "points": line.reduced(chosen)} for line in lines]
     return {
         "bucket": chosen,
         "max_points": max_points,

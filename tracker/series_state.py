@@ -30,6 +30,7 @@ computed from the claims.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import threading
@@ -38,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum, Value
 
+from tracker import cache as data_cache
 from tracker import series as S
 from tracker.before import row_before
 from tracker.models import (
@@ -523,17 +525,99 @@ def cumulative(key: Key, *, window: int, as_of: dt.date) -> dict | None:
     the state cannot answer (not built, another freshness window, claims after `as_of`)."""
     if not _usable(key, window, as_of):
         return None
-    rows = list(
-        SeriesEstimate.objects.filter(**_of(key))
+    lines, claims = _lines(key)
+    days = _days(key, as_of)
+    names = {line.line["claimant_id"]: line.line["claimant"] for line in lines}
+    headline, band = _headline_band(days, names)
+    # The claimant lines go to `series.aggregate` as `LineBuckets` ("_lines"), which puts them
+    # in "claimants" reduced to the series' resolution.
+    return {"claimants": [], "headline": headline, "band": band, "_claims": claims,
+            "_lines": lines}  # fmt: skip
+
+
+def _estimates(key: Key, claimant_ids) -> list[tuple]:
+    """The estimate rows of these claimants in the series, as `series.cumulative_rows` gives."""
+    ids = [pk for pk in claimant_ids if pk is not None]
+    who = Q(claimant_id__in=ids)
+    if None in claimant_ids:
+        who |= Q(claimant_id__isnull=True)
+    return list(
+        SeriesEstimate.objects.filter(who, **_of(key))
         .order_by("day", "claim_id")
         .annotate(status=Value(Claim.Status.APPROVED))
-        .values_list(*_ESTIMATE_COLUMNS, "claims")
+        .values_list(*_ESTIMATE_COLUMNS)
     )
-    claims = sum(row[-1] for row in rows)
-    lines, _ = S.claimant_lines([row[:-1] for row in rows])
-    names = {line["claimant_id"]: line["claimant"] for line in lines}
-    headline, band = _headline_band(_days(key, as_of), names)
-    return {"claimants": lines, "headline": headline, "band": band, "_claims": claims}
+
+
+@dataclasses.dataclass
+class StateLine(S.LineBuckets):
+    """A claimant line of the state, cached under its revision (`_lines`): it keeps its counts
+    and the reduced points asked for (its daily points only while the series is drawn daily);
+    its estimates are read again only if another resolution is asked for."""
+
+    key: Key = ("", "", "")
+    cache_key: str = ""
+    stored: bool = True  # False: built by this request, not in the cache yet
+
+    def daily(self) -> list[dict]:
+        found = self.points.get("day")
+        if found is None:
+            rows = _estimates(self.key, [self.line["claimant_id"]])
+            found = S.claimant_lines(rows)[0][0]["points"]
+        return found
+
+    def reduced(self, bucket: str) -> list[dict]:
+        if bucket in self.points and self.stored:
+            return self.points[bucket]
+        found = super().reduced(bucket)
+        if bucket != "day":
+            self.points.pop("day", None)  # not drawn daily: not worth its room in the cache
+        self.stored = True
+        _store({self.cache_key: self})
+        return found
+
+
+def _store(entries: dict) -> None:
+    with contextlib.suppress(Exception):  # the cache is an optimisation (tracker.cache)
+        data_cache.cache.set_many(entries, data_cache.timeout())
+
+
+def _lines(key: Key) -> tuple[list[StateLine], int]:
+    """The series' claimant lines and the claims they stand for. Each line is cached under its
+    revision — its claimant, how many estimates it has and the newest estimate row's id (a
+    changed estimate is a new row: `_refresh_estimates`), and the global data version
+    (claimant names; tests' rolled-back rows) — so after a change only the lines of the
+    claimants it touched are read and built again."""
+    revisions = list(
+        SeriesEstimate.objects.filter(**_of(key))
+        .order_by()
+        .values("claimant_id")
+        .annotate(n=Count("id"), last=Max("id"), claims=Sum("claims"))
+        .values_list("claimant_id", "n", "last", "claims")
+    )
+    claims = sum(row[3] for row in revisions)
+    version = data_cache.versions(())
+    keys = {
+        who: "series-line:" + data_cache.cache_key(version, key, who, n, last)
+        for who, n, last, _ in revisions
+    }
+    found: dict = {}
+    if version is not None:
+        with contextlib.suppress(Exception):
+            found = data_cache.cache.get_many(list(keys.values()))
+    lines = [found[k] for k in keys.values() if k in found]
+    missing = [who for who, k in keys.items() if k not in found]
+    if missing:
+        built, _ = S.claimant_lines(_estimates(key, missing))
+        for line in built:
+            base = S.LineBuckets.of(line)
+            lines.append(
+                StateLine(
+                    line=base.line, first=base.first, counts=base.counts, points=base.points,
+                    key=key, cache_key=keys[line["claimant_id"]], stored=version is None,
+                )
+            )  # fmt: skip
+    return lines, claims
 
 
 def headline(key: Key, *, window: int, as_of: dt.date) -> dict | None:

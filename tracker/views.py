@@ -4,6 +4,8 @@ The pages readers load most answer from their finished bytes until their data ch
 
 from __future__ import annotations
 
+import functools
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
@@ -74,20 +76,31 @@ def _page(request, template: str, scope: dashboard.Scope, **context):
 def overview(request):
     scope = dashboard.scope_for(request)
 
-    def build():
-        cards = dashboard.overview_cards(scope)
-        for card in cards:
-            series = card.pop("series")
-            card["chart"] = _chart(
-                f"spark-{card['subtype']}",
-                figures.sparkline(series),
-                csv=_series_csv(scope, card["category"], card["subtype"]),
-                summary=summaries.series_summary(series),
-                sparkline=True,
-            )
-        return cards, dashboard.arms_highlights(scope)
+    def card(spec):
+        card = dashboard.overview_card(scope, *spec)
+        series = card.pop("series")
+        card["chart"] = _chart(
+            f"spark-{card['subtype']}",
+            figures.sparkline(series),
+            csv=_series_csv(scope, card["category"], card["subtype"]),
+            summary=summaries.series_summary(series),
+            sparkline=True,
+        )
+        return card
 
-    cards, arms = scope.cached("overview", build)
+    # Each card is cached with its own category, so an approval rebuilds only its card.
+    cards = [
+        scope.cached(
+            f"overview-card:{spec[0]}:{spec[1]}", functools.partial(card, spec),
+            categories={spec[0]},
+        )
+        for spec in dashboard.CARD_SERIES
+    ]  # fmt: skip
+    arms = scope.cached(
+        "overview-arms",
+        functools.partial(dashboard.arms_highlights, scope),
+        categories={"arms_transfer"},
+    )
     latest = _with_sources(scope.base.order_by("-claim_date", "-id"))[:12]
     return _page(
         request,

@@ -248,3 +248,36 @@ def test_the_rebuild_command_and_a_series_before_any_build(capsys):
     call_command("rebuild_series_state")
     assert "series state rebuilt" in capsys.readouterr().out
     assert series_build(query, state=True) == _without_state(query)
+
+
+@pytest.mark.parametrize("cap", [30, 5000])
+def test_series_read_after_each_change_equal_a_full_build(editor, monkeypatch, cap):
+    """Reads cache each claimant's line (series_state._lines) and, after a change, build again
+    only the lines of the claimants it touched: after every random change the next read equals
+    the series computed from the claims, aggregated (cap 30) or daily (cap 5000)."""
+    from tracker import series
+
+    monkeypatch.setattr(series, "MAX_POINTS", cap)
+    read = []
+    estimates = series_state._estimates
+    monkeypatch.setattr(
+        series_state, "_estimates", lambda key, ids: read.append(set(ids)) or estimates(key, ids)
+    )
+    rng = random.Random(12)
+    claims = _random_claims(12, n=60)
+    claimants = list({c.claimant for c in claims})
+    queries = [query for query in _queries() if query.as_of is None]
+    for query in queries:
+        series_build(query, state=True)
+    read.clear()
+    for query in queries:  # nothing changed: every line comes from the cache
+        assert series_build(query, state=True) == _without_state(query)
+    assert read == []
+    for step in range(30):
+        _random_change(rng, claims, claimants, editor)
+        for query in queries:
+            built = series_build(query, state=True)
+            assert built == _without_state(query), f"after change {step}"
+            if cap == 30:
+                assert built["aggregated"]["bucket"] != "day"
+    assert read and all(len(ids) <= 2 for ids in read)  # only the touched claimants' lines

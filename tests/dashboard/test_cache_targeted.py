@@ -330,3 +330,33 @@ def test_cached_answers_decode_as_json(demo, client):
         assert second["X-Tracker-Cache"] == "hit"
         assert json.loads(second.content) == json.loads(first.content)
         assert second["Content-Type"].startswith("application/json")
+
+
+def test_an_approval_rebuilds_only_its_own_card_on_the_overview(
+    demo, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tracker import dashboard
+
+    built = []
+    card_for, arms_highlights = dashboard.card_for, dashboard.arms_highlights
+    monkeypatch.setattr(
+        dashboard, "card_for", lambda scope, *spec: built.append(spec[0]) or card_for(scope, *spec)
+    )
+    monkeypatch.setattr(
+        dashboard, "arms_highlights", lambda scope: built.append("arms") or arms_highlights(scope)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = ClaimFactory(
+            category="casualties", subtype="killed_or_wounded", unit="troops", best=7654,
+            qualifier="approximately", claim_date=TODAY, claimant=demo.claimants["jcs"],
+            reliability="A", credibility=1, status=Claim.Status.PENDING,
+        )  # fmt: skip
+    first = client.get("/").content
+    assert sorted(built) == sorted([*(s[0] for s in dashboard.CARD_SERIES), "arms"])
+    built.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        claim.status = Claim.Status.APPROVED
+        claim.save()
+    page = client.get("/").content
+    assert b"7,654" in page and b"7,654" not in first
+    assert built == ["casualties"]  # the other cards and the arms highlights from the cache
