@@ -197,7 +197,11 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only what the page shows: the API never renders these, so no query is made there.
         self.fields["subtype"].widget.choices = _subtype_groups()
-        self.fields["claimant"].widget = ChoiceSelect(blank="All claimants")
+        # Always a multiple select (none chosen: every claimant): the series pages compare the
+        # claimants chosen, and a multiple select needs no script.
+        self.fields["claimant"].widget = forms.SelectMultiple(
+            attrs={"size": 4, "aria-describedby": "claimant-hint"}
+        )
         self.fields["claimant"].widget.choices = CallableChoiceIterator(_claimant_choices)
 
     def clean(self):
