@@ -338,7 +338,8 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
 
 
 MAX_CLAIMANT_LINES = 8
-COMPARE_NOTE = "Lines: each claimant's own figures. Thick line: the headline, every claimant."
+# Two short lines: the subtitle must not be cut on a phone.
+COMPARE_NOTE = ("Lines: each claimant's own figures.", "Thick line: the headline, every claimant.")
 
 
 def _compared_colours(compared: list[dict] | None) -> dict:
@@ -346,11 +347,17 @@ def _compared_colours(compared: list[dict] | None) -> dict:
     return {c["claimant_id"]: PALETTE[i % len(PALETTE)] for i, c in enumerate(compared or ())}
 
 
-def _subtitle(fig: go.Figure, text: str) -> None:
-    """A line under the title saying how to read the chart (room made above the plot)."""
+def _subtitle(fig: go.Figure, lines: tuple[str, ...]) -> None:
+    """Lines under the title saying how to read the chart (room made above the plot)."""
     fig.update_layout(
-        title={"subtitle": {"text": esc(text), "font": {"size": 12, "color": MUTED}}},
-        margin={"t": (fig.layout.margin.t or 56) + 22},
+        title={
+            "subtitle": {
+                "text": "<br>".join(esc(line) for line in lines),
+                "font": {"size": 12, "color": MUTED},
+            }
+        },
+        margin={"t": (fig.layout.margin.t or 56) + 18 * len(lines) + 4},
+        height=(fig.layout.height or 450) + 18 * len(lines) + 4,  # the plot keeps its size
     )
 
 
@@ -379,8 +386,9 @@ def date_brush(fig: go.Figure, *, axis: str | None = None) -> go.Figure:
                 }
             },
             "margin": {"b": (fig.layout.margin.b or 60) + BRUSH_ROOM},
-            # Read by charts.js: which axis the buttons move, how much room the slider takes.
-            "meta": {"brush": {"axis": axis, "room": BRUSH_ROOM, "min_width": BRUSH_MIN_WIDTH}},
+            "height": (fig.layout.height or 450) + BRUSH_ROOM,  # the plot keeps its size
+            # Read by charts.js: which axis the buttons move, below which width to drop the slider.
+            "meta": {"brush": {"axis": axis, "min_width": BRUSH_MIN_WIDTH}},
         }
     )
     return fig
@@ -701,7 +709,7 @@ def _timeline_compared(
         _claimant_timeline_traces(fig, in_panel, compared, index)
         fig.update_yaxes(type="log", title_text="Figure (log)", row=index, col=1)
     _timeline_layout(fig, categories, title=title)
-    _subtitle(fig, "Lines: each claimant's own figures, one line per series.")
+    _subtitle(fig, ("Lines: each claimant's own figures,", "one line per series."))
     return fig
 
 

@@ -23,13 +23,11 @@
   }
 
   function fitBrush(element, figure, brush) {
-    // Narrow charts keep the buttons and drop the slider, with the room it took.
+    // Narrow charts keep the buttons and drop the slider; its room goes to the legend, which
+    // wraps into more rows there.
     if (element.clientWidth >= brush.min_width) return;
     var axis = figure.layout[brush.axis] || {};
     if (axis.rangeslider) axis.rangeslider.visible = false;
-    if (figure.layout.margin && figure.layout.margin.b) {
-      figure.layout.margin.b = Math.max(40, figure.layout.margin.b - brush.room);
-    }
   }
 
   function lastDate(figure) {
@@ -114,7 +112,12 @@
     if (!source) return;
     var figure = JSON.parse(source.textContent);
     var brush = brushOf(figure);
-    if (brush) fitBrush(element, figure, brush);
+    if (brush) {
+      fitBrush(element, figure, brush);
+      // The box keeps the figure's height: a relayout (the brush) must not let the box
+      // collapse under the drawing and the links below it.
+      if (figure.layout.height) element.style.minHeight = figure.layout.height + "px";
+    }
     var isStatic = element.closest(".card") !== null;
     var config = {
       responsive: true,

@@ -57,12 +57,13 @@ def test_two_claimants_from_the_url_are_both_drawn_and_the_legend_stays_clear(
         page = tab.open(
             f"/totals/?category=casualties&subtype=killed_or_wounded&claimant={jcs},{nis}"
         )
+        tab.shot(f"totals-compare-{width}")
         parts = page.evaluate(BOXES, "totals")
         assert parts["lines"]["JCS (own figures)"] > 0
         assert parts["lines"]["NIS (own figures)"] > 0
         assert parts["lines"]["Headline (the rule, every claimant)"] > 0
-        legend_text = page.locator("#totals .legend").inner_text()
-        assert "JCS (own figures)" in legend_text and "NIS (own figures)" in legend_text
+        legend = page.locator("#totals .legend .legendtext").all_text_contents()
+        assert "JCS (own figures)" in legend and "NIS (own figures)" in legend
         for item in parts["legendItems"]:
             assert not _overlap(item, parts["plot"]), (width, item, parts["plot"])
             assert not _overlap(item, parts["slider"]), (width, item, parts["slider"])
@@ -72,7 +73,6 @@ def test_two_claimants_from_the_url_are_both_drawn_and_the_legend_stays_clear(
         # The slider under the plot on a wide chart; on a phone only the buttons.
         assert (parts["slider"] is not None) == (parts["width"] >= 500)
         assert page.locator(".brush[data-brush-for=totals] button").first.is_visible()
-        tab.shot(f"totals-compare-{width}")
         assert tab.errors == []
     finally:
         context.close()
@@ -85,10 +85,12 @@ def test_the_brush_buttons_narrow_the_chart_and_the_link_carries_the_dates(
     tab = Tab(context, live_server.url)
     try:
         page = tab.open("/timeline/?category=casualties")
+        tab.shot("timeline-brush")
         link = page.locator(".brush[data-brush-for=timeline] .brush-filter")
         assert not link.is_visible()
         page.click(".brush[data-brush-for=timeline] button[data-months='6']")
         link.wait_for(state="visible")
+        tab.shot("timeline-brush-6m")
         href = link.get_attribute("href")
         # The casualty claims end on 2025-04-28: six months back from there.
         assert re.search(r"date_from=2024-10-28", href) and re.search(r"date_to=2025-04-28", href)
