@@ -5,12 +5,10 @@ claimant detail both call."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet
 
 from tracker import trust
-from tracker.models import Claim, Claimant, ClaimRelation
-
-HAS_NUMBER = Q(low__isnull=False) | Q(best__isnull=False) | Q(high__isnull=False)
+from tracker.models import HAS_NUMBER, Claim, Claimant, ClaimRelation
 
 
 def _linked_later(kind: str, others: QuerySet[Claim]) -> Exists:

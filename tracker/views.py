@@ -140,6 +140,9 @@ def totals(request):
         series = scope.series_compared(category, subtype)
         cumulative = series["cumulative"]
         shorts = {line["claimant_id"]: line["claimant_short"] for line in cumulative["claimants"]}
+        if "compared" in series:  # the headline's holders may be claimants not compared
+            holders = {step["claimant_id"] for step in cumulative["headline"]} - set(shorts)
+            shorts.update((c.pk, c.label) for c in Claimant.objects.filter(pk__in=holders))
         # The tables beside the chart show the latest rows; the CSV has every claim.
         return {
             "compared": series.get("compared", []),

@@ -132,3 +132,13 @@ def test_the_claimant_page_charts_its_figures_against_the_headline(client, demo)
         "claimant-killed_or_wounded",
         "claimant-deployed",
     ]
+
+
+def test_the_headline_table_names_holders_who_are_not_compared_by_their_short_name(client, demo):
+    nis, gur = demo.claimants["nis"].pk, demo.claimants["gur"].pk
+    alone = client.get(f"/totals/?{CAS}").context["headline"]
+    compared = client.get(f"/totals/?{CAS}&claimant={nis},{gur}").context["headline"]
+    assert [(s["date"], s["value"], s["short"]) for s in compared] == [
+        (s["date"], s["value"], s["short"]) for s in alone
+    ]
+    assert "JCS" in {s["short"] for s in compared}  # JCS holds the headline, not compared
