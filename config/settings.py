@@ -286,6 +286,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "tracker.models.Claim.Status",
         "ArticleStatusEnum": "tracker.models.Article.Status",
+        "ClaimantKindEnum": "tracker.models.Claimant.Kind",
     },
 }
 

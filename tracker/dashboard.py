@@ -49,6 +49,7 @@ class Scope:
     claims: QuerySet[Claim]  # base narrowed to the chosen category / subtype
     query_string: str  # the filters only, for links that carry them across pages
     caption: str  # the filters in words, for chart captions
+    visible: QuerySet[Claim] | None = None  # what the caller may see, before any filter
 
     @property
     def form(self):
@@ -77,11 +78,15 @@ class Scope:
         """The filters but category and subtype, for links that name a series."""
         return filter_query_string(self.form.data, skip=("category", "subtype"))
 
-    def _query(self, category: str, subtype: str) -> tuple[SeriesQuery, QuerySet[Claim] | None]:
+    def _query(
+        self, category: str, subtype: str, *, every_claimant: bool = False
+    ) -> tuple[SeriesQuery, QuerySet[Claim] | None]:
+        """The series query and the claims it reads; `every_claimant`: the claimant filter left
+        out (the headline of a comparison counts every claimant)."""
         query = SeriesQuery(
             category=category,
             subtype=subtype,
-            claimant_ids=tuple(self.filters.get("claimant", ())),
+            claimant_ids=() if every_claimant else tuple(self.filters.get("claimant", ())),
             min_confidence=self.filters.get("min_confidence") or None,
             include_pending=self.include_pending,
             date_from=self.filters.get("date_from"),
@@ -89,10 +94,31 @@ class Scope:
             location=self.filters.get("location", ""),
             weapon_system=self.filters.get("weapon_system", ""),
         )
+        ignored = ("category", "subtype", "claimant") if every_claimant else SERIES_FILTERS
+        base = self.base
+        if every_claimant and "claimant" in self.filters:
+            base = self.filterset.apply(self.visible, skip=ignored)
         # With no filter and no pending claims the scope sees what everyone sees: the series
         # counts every approved claim (base None), the default series tracker.series_state keeps.
-        narrowed = any(v for k, v in self.filters.items() if k not in ("category", "subtype"))
-        return query, (None if not narrowed and not self.include_pending else self.base)
+        narrowed = any(v for k, v in self.filters.items() if k not in ignored)
+        return query, (None if not narrowed and not self.include_pending else base)
+
+    @property
+    def compared(self) -> tuple[int, ...]:
+        """The claimants the filters name: the series pages draw their lines side by side."""
+        return tuple(self.filters.get("claimant", ()))
+
+    def series_compared(
+        self, category: str, subtype: str, claimant_ids: tuple[int, ...] | None = None
+    ) -> dict:
+        """The series of the headline rule over every claimant (the other filters applied),
+        with the step lines of `claimant_ids` only (default: the claimants the filters name;
+        none named: `series`). See `series_lines_of`."""
+        ids = self.compared if claimant_ids is None else tuple(claimant_ids)
+        if not ids:
+            return self.series(category, subtype)
+        query, base = self._query(category, subtype, every_claimant=True)
+        return series_lines_of(cached_series(query, base=base), ids)
 
     def series(self, category: str, subtype: str) -> dict:
         """`series_build` for one series under this scope's filters and visibility."""
@@ -153,6 +179,7 @@ def scope_for(request) -> Scope:
         claims=claims,
         query_string=filter_query_string(filterset.form.data),
         caption=filters_caption(filters, include_pending, errors=bool(filterset.form.errors)),
+        visible=visible,
     )
 
 
@@ -166,6 +193,41 @@ def series_picked(scope: Scope) -> tuple[str, str]:
     if category == "casualties":
         return category, "killed_or_wounded"
     return category, next(iter(vocab.SUBTYPES[category]))
+
+
+def series_lines_of(series: dict, claimant_ids) -> dict:
+    """A comparison: `series` (built over every claimant) keeping the headline, the band and
+    the summed events as they are, with only the step lines (and increment lines) of
+    `claimant_ids`; `compared` lists those claimants in the order asked, each with its name
+    and how many points it draws in this series (0: no figure here). The cached `series` is
+    not changed."""
+    compared = compared_claimants(claimant_ids)
+    ids = {entry["claimant_id"] for entry in compared}
+    cumulative = [line for line in series["cumulative"]["claimants"] if line["claimant_id"] in ids]
+    increments = [line for line in series["increments"]["claimants"] if line["claimant_id"] in ids]
+    for entry in compared:
+        entry["points"] = sum(
+            len(line["points"])
+            for line in (*cumulative, *increments)
+            if line["claimant_id"] == entry["claimant_id"]
+        )
+    out = dict(series)
+    out["cumulative"] = {**series["cumulative"], "claimants": cumulative}
+    out["increments"] = {**series["increments"], "claimants": increments}
+    out["compared"] = compared
+    return out
+
+
+def compared_claimants(claimant_ids) -> list[dict]:
+    """The claimants of a comparison that exist, in the order asked (repeats dropped):
+    {claimant_id, claimant, claimant_short}."""
+    ids = list(dict.fromkeys(int(i) for i in claimant_ids))
+    found = {c.pk: c for c in Claimant.objects.filter(pk__in=ids)}
+    return [
+        {"claimant_id": pk, "claimant": found[pk].name, "claimant_short": found[pk].label}
+        for pk in ids
+        if pk in found
+    ]
 
 
 def filter_errors_text(errors) -> str:
@@ -449,8 +511,8 @@ def timeline_points(claims: QuerySet[Claim], limit: int = TIMELINE_LIMIT) -> tup
         .order_by("-claim_date", "-id")
         .values(
             "id", "claim_date", "category", "subtype", "low", "best", "high", "qualifier",
-            "unit", "confidence", "reliability", "credibility", "status", "claimant__name",
-            "claimant__short_name", "quote", "outlet",
+            "unit", "confidence", "reliability", "credibility", "status", "claimant_id",
+            "claimant__name", "claimant__short_name", "quote", "outlet",
         )[: limit + 1]
     )  # fmt: skip
     truncated = len(rows) > limit

@@ -164,11 +164,15 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
             )
         )
 
+    compared = series.get("compared")
+    colour_of = _compared_colours(compared)
     for i, line in enumerate(claimant_lines):
-        colour = PALETTE[i % len(PALETTE)]
+        colour = colour_of.get(line["claimant_id"], PALETTE[i % len(PALETTE)])
         points = thin(line["points"], budget)
         group = f"c{line['claimant_id']}"
         name = esc(line.get("claimant_short") or line["claimant"])
+        if compared:
+            name += " (own figures)"
         highs, lows = [_band_high(p) for p in points], [_band_low(p) for p in points]
         if any(h != lo for h, lo in zip(highs, lows, strict=True)):
             xs = [p["date"] for p in points]
@@ -224,7 +228,11 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                     "color": [*(_fill(h, HEADLINE_COLOUR) for h in headline), HEADLINE_COLOUR],
                     "line": {"color": HEADLINE_COLOUR, "width": 2},
                 },
-                name="Headline (the most trusted current estimate)",
+                name=(
+                    "Headline (the rule, every claimant)"
+                    if compared
+                    else "Headline (the most trusted current estimate)"
+                ),
                 text=[*texts, texts[-1]],
                 customdata=[claim_url(h["claim_id"]) for h in headline]
                 + [claim_url(headline[-1]["claim_id"])],
@@ -234,7 +242,9 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
 
     for i, line in enumerate(increment_lines):
         points = thin(line["points"], budget)
-        colour = PALETTE[(i + len(cumulative["claimants"])) % len(PALETTE)]
+        colour = colour_of.get(
+            line["claimant_id"], PALETTE[(i + len(cumulative["claimants"])) % len(PALETTE)]
+        )
         fig.add_trace(
             go.Scatter(
                 x=[p["date"] for p in points],
@@ -294,6 +304,15 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                 hovertemplate="%{text}<extra></extra>",
             )
         )
+    for entry in compared or ():
+        if not entry["points"]:  # named, so the legend says why no line is drawn
+            fig.add_trace(
+                go.Scatter(
+                    x=[None], y=[None], mode="lines", hoverinfo="skip",
+                    line={"color": colour_of[entry["claimant_id"]], "width": 1.8},
+                    name=f"{esc(entry['claimant_short'])}: no figure in this series",
+                )
+            )  # fmt: skip
     if _any_pending(cumulative, increments):
         fig.add_trace(
             go.Scatter(
@@ -307,6 +326,8 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         )
 
     _base_layout(fig, title=title or f"Running total — {series_title(series)}", height=height)
+    if compared:
+        _subtitle(fig, COMPARE_NOTE)
     fig.update_xaxes(title_text="Date the claim was made")
     y_title = esc(f"{_unit_label(series).capitalize()} (number)")  # the unit is claim text
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
@@ -317,6 +338,65 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
 
 
 MAX_CLAIMANT_LINES = 8
+# Two short lines: the subtitle must not be cut on a phone.
+COMPARE_NOTE = ("Lines: each claimant's own figures.", "Thick line: the headline, every claimant.")
+
+
+def _compared_colours(compared: list[dict] | None) -> dict:
+    """A colour per compared claimant, by its place in the comparison (stable across charts)."""
+    return {c["claimant_id"]: PALETTE[i % len(PALETTE)] for i, c in enumerate(compared or ())}
+
+
+def _subtitle(fig: go.Figure, lines: tuple[str, ...]) -> None:
+    """Lines under the title saying how to read the chart (room made above the plot)."""
+    fig.update_layout(
+        title={
+            "subtitle": {
+                "text": "<br>".join(esc(line) for line in lines),
+                "font": {"size": 12, "color": MUTED},
+            }
+        },
+        margin={"t": (fig.layout.margin.t or 56) + 18 * len(lines) + 4},
+        height=(fig.layout.height or 450) + 18 * len(lines) + 4,  # the plot keeps its size
+    )
+
+
+# The date brush: a range slider under time axes, preset ranges and a "filter to this range"
+# link beside the chart (templates/tracker/_brush.html, static/js/charts.js); charts.js hides
+# the slider on charts narrower than BRUSH_MIN_WIDTH px and keeps the buttons.
+BRUSH_MIN_WIDTH = 500
+BRUSH_ROOM = 56  # px added under the plot: the slider and its gap to the axis title
+
+
+def date_brush(fig: go.Figure, *, axis: str | None = None) -> go.Figure:
+    """A range slider on the time axis `axis` (default: the bottom one, the last x axis of
+    stacked panels), with room made for it above the legend."""
+    if axis is None:
+        names = [k for k in fig.layout.to_plotly_json() if k.startswith("xaxis")] or ["xaxis"]
+        axis = max(names, key=lambda k: int(k.removeprefix("xaxis") or 1))
+    fig.update_layout(
+        {
+            axis: {
+                "rangeslider": {
+                    "visible": True,
+                    "thickness": 0.08,
+                    "bgcolor": "#f4f6f9",
+                    "bordercolor": "#c9d0db",
+                    "borderwidth": 1,
+                }
+            },
+            "margin": {"b": (fig.layout.margin.b or 60) + BRUSH_ROOM},
+            "height": (fig.layout.height or 450) + BRUSH_ROOM,  # the plot keeps its size
+            # Read by charts.js: which axis the buttons move, below which width to drop the slider.
+            "meta": {"brush": {"axis": axis, "min_width": BRUSH_MIN_WIDTH}},
+        }
+    )
+    return fig
+
+
+def has_brush(fig: go.Figure) -> bool:
+    meta = fig.layout.meta
+    return isinstance(meta, dict) and "brush" in meta
 
 
 def _pending(point: dict) -> bool:
@@ -474,14 +554,79 @@ def _timeline_hover(row: dict) -> str:
     )
 
 
-def timeline_figure(rows: list[dict], *, title: str = "Every claim over time") -> go.Figure:
+def _error_bars(subset: list[dict], colour: str) -> tuple[list, dict]:
+    """The values drawn for `subset` and their low–high whiskers."""
+    ys, plus, minus = [], [], []
+    for r in subset:
+        value = _value(r)
+        ys.append(value)
+        plus.append((r["high"] - value) if r["high"] is not None else 0)
+        minus.append((value - r["low"]) if r["low"] is not None else 0)
+    return ys, {
+        "type": "data",
+        "symmetric": False,
+        "array": plus,
+        "arrayminus": minus,
+        "color": _rgba(colour, 0.55),
+        "thickness": 1.2,
+        "width": 3,
+    }
+
+
+def _claimant_timeline_traces(fig, rows: list[dict], compared: list[dict], row: int) -> None:
+    """One line per compared claimant and series in a category panel: the claimant's own
+    figures of one subtype joined in date order (never across subtypes); one legend entry per
+    claimant; marker shape by confidence."""
+    colour_of = _compared_colours(compared)
+    shown = {trace.legendgroup for trace in fig.data if trace.showlegend is not False}
+    for entry in compared:
+        mine = [r for r in rows if r.get("claimant_id") == entry["claimant_id"]]
+        colour, group = colour_of[entry["claimant_id"]], f"c{entry['claimant_id']}"
+        for subtype in dict.fromkeys(r["subtype"] for r in mine):
+            subset = [r for r in mine if r["subtype"] == subtype]
+            ys, whiskers = _error_bars(subset, colour)
+            symbols = [CONFIDENCE_SYMBOLS.get(r["confidence"], "circle") for r in subset]
+            fills = ["#ffffff" if r["status"] == "pending" else colour for r in subset]
+            fig.add_trace(
+                go.Scatter(
+                    x=[r["claim_date"].isoformat() for r in subset],
+                    y=ys,
+                    mode="lines+markers",
+                    line={"color": colour, "width": 1.6},
+                    name=f"{esc(entry['claimant_short'])} (own figures)",
+                    legendgroup=group,
+                    showlegend=group not in shown,
+                    marker={
+                        "size": 9,
+                        "symbol": symbols,
+                        "color": fills,
+                        "line": {"color": colour, "width": 1.6},
+                    },
+                    error_y=whiskers,
+                    text=[_timeline_hover(r) for r in subset],
+                    customdata=[claim_url(r["id"]) for r in subset],
+                    hovertemplate="%{text}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+            shown.add(group)
+
+
+def timeline_figure(
+    rows: list[dict], *, title: str = "Every claim over time", compared: list[dict] | None = None
+) -> go.Figure:
     """Claims on a time axis, one panel per category (log scale: units differ), marker by
-    confidence, low–high as error bars, hover with figure, claimant, outlet and quote."""
+    confidence, low–high as error bars, hover with figure, claimant, outlet and quote. With
+    `compared` claimants ({claimant_id, claimant_short}), a line per claimant and series
+    instead, coloured by claimant."""
     categories = [c for c in vocab.CATEGORIES if any(r["category"] == c for r in rows)]
     if not categories:
         fig = _base_layout(go.Figure(), title=title, height=300)
         _empty(fig)
         return fig
+    if compared:
+        return _timeline_compared(rows, categories, compared, title=title)
     fig = make_subplots(
         rows=len(categories),
         cols=1,
@@ -495,13 +640,8 @@ def timeline_figure(rows: list[dict], *, title: str = "Every claim over time") -
             subset = [r for r in rows if r["category"] == category and r["confidence"] == level]
             if not subset:
                 continue
-            ys, plus, minus = [], [], []
-            for r in subset:
-                value = _value(r)
-                ys.append(value)
-                plus.append((r["high"] - value) if r["high"] is not None else 0)
-                minus.append((value - r["low"]) if r["low"] is not None else 0)
             colour = CONFIDENCE_COLOURS[level]
+            ys, whiskers = _error_bars(subset, colour)
             fig.add_trace(
                 go.Scatter(
                     x=[r["claim_date"].isoformat() for r in subset],
@@ -518,15 +658,7 @@ def timeline_figure(rows: list[dict], *, title: str = "Every claim over time") -
                         ],
                         "line": {"color": colour, "width": 1.6},
                     },
-                    error_y={
-                        "type": "data",
-                        "symmetric": False,
-                        "array": plus,
-                        "arrayminus": minus,
-                        "color": _rgba(colour, 0.55),
-                        "thickness": 1.2,
-                        "width": 3,
-                    },
+                    error_y=whiskers,
                     text=[_timeline_hover(r) for r in subset],
                     customdata=[claim_url(r["id"]) for r in subset],
                     hovertemplate="%{text}<extra></extra>",
@@ -549,12 +681,35 @@ def timeline_figure(rows: list[dict], *, title: str = "Every claim over time") -
             row=1,
             col=1,
         )
+    _timeline_layout(fig, categories, title=title)
+    return fig
+
+
+def _timeline_layout(fig: go.Figure, categories: list[str], *, title: str) -> None:
     _base_layout(fig, title=title, height=150 + 230 * len(categories))
     fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1,
                               "xanchor": "right"})  # fmt: skip
     fig.update_xaxes(title_text="Date the claim was made", row=len(categories), col=1)
     for annotation in fig.layout.annotations:
         annotation.update(x=0, xanchor="left", font={"size": 13, "color": MUTED})
+
+
+def _timeline_compared(
+    rows: list[dict], categories: list[str], compared: list[dict], *, title: str
+) -> go.Figure:
+    fig = make_subplots(
+        rows=len(categories),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.09 if len(categories) > 1 else 0.0,
+        subplot_titles=[vocab.CATEGORIES[c] for c in categories],
+    )
+    for index, category in enumerate(categories, start=1):
+        in_panel = [r for r in rows if r["category"] == category]
+        _claimant_timeline_traces(fig, in_panel, compared, index)
+        fig.update_yaxes(type="log", title_text="Figure (log)", row=index, col=1)
+    _timeline_layout(fig, categories, title=title)
+    _subtitle(fig, ("Lines: each claimant's own figures,", "one line per series."))
     return fig
 
 

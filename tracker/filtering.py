@@ -15,12 +15,12 @@ from collections.abc import Iterable, Mapping
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 from django.utils.choices import CallableChoiceIterator
 
 from tracker import trust, vocab
-from tracker.models import Claim, Claimant, ClaimSource
+from tracker.models import HAS_NUMBER, Claim, Claimant, ClaimSource
 from tracker.search import claims_matching
 from tracker.selectors import user_sees_unreviewed
 
@@ -197,7 +197,11 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only what the page shows: the API never renders these, so no query is made there.
         self.fields["subtype"].widget.choices = _subtype_groups()
-        self.fields["claimant"].widget = ChoiceSelect(blank="All claimants")
+        # Always a multiple select (none chosen: every claimant): the series pages compare the
+        # claimants chosen, and a multiple select needs no script.
+        self.fields["claimant"].widget = forms.SelectMultiple(
+            attrs={"size": 4, "aria-describedby": "claimant-hint"}
+        )
         self.fields["claimant"].widget.choices = CallableChoiceIterator(_claimant_choices)
 
     def clean(self):
@@ -372,8 +376,7 @@ class ClaimFilterSet(django_filters.FilterSet):
         return claims_matching(queryset, value)
 
     def filter_has_number(self, queryset, name, value):
-        numbered = Q(low__isnull=False) | Q(best__isnull=False) | Q(high__isnull=False)
-        return queryset.filter(numbered) if value else queryset.exclude(numbered)
+        return queryset.filter(HAS_NUMBER) if value else queryset.exclude(HAS_NUMBER)
 
     def filter_outlet(self, queryset, name, value: int):
         sources = ClaimSource.objects.filter(claim=OuterRef("pk"), article__outlet_id__in=value)

@@ -176,6 +176,10 @@ class Article(models.Model):
         return reverse("article-detail", args=[self.pk])
 
 
+# A claim with a number: any of low, best, high given (claims without one are claims too).
+HAS_NUMBER = Q(low__isnull=False) | Q(best__isnull=False) | Q(high__isnull=False)
+
+
 class Claim(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending review"

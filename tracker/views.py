@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from tracker import credibility, csvexport, dashboard, figures, summaries, trust, vocab
 from tracker.citation import citation_text
+from tracker.claimants import claimant_record
 from tracker.httpcache import cached_response, filter_categories
 from tracker.models import Article, Claimant, ClaimSource
 from tracker.selectors import claimants_in_registry, claims_visible_to
@@ -57,6 +58,7 @@ def _chart(
         "caption": caption,
         "table": table,
         "static": static,
+        "brush": figures.has_brush(fig),
     }
 
 
@@ -123,19 +125,28 @@ def timeline(request):
         caption = scope.caption
         if truncated:
             caption += f" — the latest {dashboard.TIMELINE_LIMIT:,} claims; narrow the dates"
+        compared = dashboard.compared_claimants(scope.compared)
         chart = _chart(
             "timeline",
-            figures.timeline_figure(rows),
+            figures.date_brush(figures.timeline_figure(rows, compared=compared)),
             csv=f"{reverse('claim-csv')}?{scope.query_string}",
             summary=summaries.claims_summary(rows, what="Claims with figures"),
             caption=caption,
             table=f"/claims/?{scope.query_string}",
         )
-        return chart, len(rows), truncated
+        return chart, len(rows), truncated, compared
 
-    chart, points, truncated = scope.cached("timeline", build, categories=scope.categories)
+    chart, points, truncated, compared = scope.cached(
+        "timeline", build, categories=scope.categories
+    )
     return _page(
-        request, "tracker/timeline.html", scope, chart=chart, points=points, truncated=truncated
+        request,
+        "tracker/timeline.html",
+        scope,
+        chart=chart,
+        points=points,
+        truncated=truncated,
+        compared=compared,
     )
 
 
@@ -150,14 +161,20 @@ def totals(request):
     category, subtype = dashboard.series_picked(scope)
 
     def build():
-        series = scope.series(category, subtype)
+        # Claimants named in the filters are compared: their own lines beside the headline
+        # of every claimant (the rule's headline, unchanged by the comparison).
+        series = scope.series_compared(category, subtype)
         cumulative = series["cumulative"]
         shorts = {line["claimant_id"]: line["claimant_short"] for line in cumulative["claimants"]}
+        if "compared" in series:  # the headline's holders may be claimants not compared
+            holders = {step["claimant_id"] for step in cumulative["headline"]} - set(shorts)
+            shorts.update((c.pk, c.label) for c in Claimant.objects.filter(pk__in=holders))
         # The tables beside the chart show the latest rows; the CSV has every claim.
         return {
+            "compared": series.get("compared", []),
             "chart": _chart(
                 "totals",
-                figures.totals_figure(series),
+                figures.date_brush(figures.totals_figure(series)),
                 csv=_series_csv(scope, category, subtype),
                 summary=summaries.series_summary(series),
                 caption=scope.caption,
@@ -337,7 +354,7 @@ def series_csv(request):
     scope = dashboard.scope_for(request)
     if scope.form.errors:
         return _filter_errors(scope)
-    series = scope.series(*dashboard.series_picked(scope))
+    series = scope.series_compared(*dashboard.series_picked(scope))
     return csvexport.series_csv_response(request=request, series=series)
 
 
@@ -395,6 +412,8 @@ def claimant_detail(request, pk: int):
     page = Paginator(claims.order_by("-claim_date", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # The record counts approved claims only, for everyone (the API gives the same numbers).
+    approved = claims_visible_to(request.user, include_unreviewed=False)
     return _page(
         request,
         "tracker/claimant_detail.html",
@@ -403,7 +422,39 @@ def claimant_detail(request, pk: int):
         page=page,
         claims=_with_sources(page.object_list),
         series=series,
+        record=claimant_record(claimant=claimant, visible=approved),
+        charts=scope.cached(
+            f"claimant:{claimant.pk}", lambda: _claimant_charts(scope, claimant, series)
+        ),
     )
+
+
+CLAIMANT_CHARTS = 4  # series charted on a claimant's page, those with the most claims first
+
+
+def _claimant_charts(scope: dashboard.Scope, claimant: Claimant, series: list[dict]) -> list:
+    """The claimant's own figures against the headline of every claimant, per series it
+    reports with numbers."""
+    charts = []
+    for row in series:
+        if len(charts) == CLAIMANT_CHARTS:
+            break
+        category, subtype = row["category"], row["subtype"]
+        compared = scope.series_compared(category, subtype, (claimant.pk,))
+        if not compared["compared"] or not compared["compared"][0]["points"]:
+            continue  # no figure in this series (statements without numbers)
+        title = f"{figures.series_title(compared)}: {claimant.label} against the headline"
+        charts.append(
+            _chart(
+                f"claimant-{subtype}",
+                figures.date_brush(figures.totals_figure(compared, height=440, title=title)),
+                csv=f"{_series_csv(scope, category, subtype)}&claimant={claimant.pk}",
+                summary=summaries.series_summary(compared),
+                caption=scope.caption,
+                table=f"/totals/?{_series_qs(scope, category, subtype)}&claimant={claimant.pk}",
+            )
+        )
+    return charts
 
 
 @require_GET

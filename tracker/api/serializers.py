@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker import services, vocab
+from tracker.claimants import claimant_record
 from tracker.disclosure import PUBLIC_CLAIM_FIELDS
 from tracker.models import (
     Article,
@@ -18,7 +19,7 @@ from tracker.models import (
     HeadlineChange,
     Outlet,
 )
-from tracker.selectors import user_sees_unreviewed
+from tracker.selectors import claims_visible_to, user_sees_unreviewed
 
 
 def _as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -210,6 +211,44 @@ class ClaimantSerializer(serializers.ModelSerializer):
         model = Claimant
         fields = ["id", "name", "short_name", "country", "kind", "reliability"]
         fields += ["reliability_reason", "registry", "description", "aliases"]
+
+
+class GradeCountSerializer(serializers.Serializer):
+    grade = serializers.CharField(help_text="Admiralty reliability and credibility, e.g. B2.")
+    claims = serializers.IntegerField()
+
+
+class ClaimantRecordSerializer(serializers.Serializer):
+    """tracker.claimants.claimant_record, over approved claims."""
+
+    claims = serializers.IntegerField(help_text="Approved claims by this claimant.")
+    figures = serializers.IntegerField(help_text="Of them, claims with a number.")
+    corroborated = serializers.IntegerField(
+        help_text="Figures linked by a corroborates relation (either direction) to another "
+        "claimant's claim made the same day or later."
+    )
+    contradicted = serializers.IntegerField(
+        help_text="Figures linked likewise by a contradicts relation."
+    )
+    superseded = serializers.IntegerField(help_text="Claims that another claim supersedes.")
+    first_claim_date = serializers.DateField(allow_null=True)
+    last_claim_date = serializers.DateField(allow_null=True)
+    by_confidence = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Claims per confidence label."
+    )
+    by_grade = GradeCountSerializer(many=True, help_text="Claims per grade, most used first.")
+
+
+class ClaimantDetailSerializer(ClaimantSerializer):
+    record = serializers.SerializerMethodField()
+
+    class Meta(ClaimantSerializer.Meta):
+        fields = [*ClaimantSerializer.Meta.fields, "record"]
+
+    @extend_schema_field(ClaimantRecordSerializer)
+    def get_record(self, claimant: Claimant) -> dict:
+        approved = claims_visible_to(None, include_unreviewed=False)
+        return ClaimantRecordSerializer(claimant_record(claimant=claimant, visible=approved)).data
 
 
 class OutletSerializer(serializers.ModelSerializer):

@@ -198,10 +198,23 @@ class ClaimViewSet(
         return Response(api.ClaimSerializer(claim, context={"request": request}).data)
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="One claimant with its record",
+        description="The claimant and its record over approved claims: claims and figures, "
+        "first and latest claim dates, counts by confidence and grade, and how many of its "
+        "figures another claimant later corroborated or contradicted (tracker.claimants).",
+    )
+)
 class ClaimantViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Claimant.objects.prefetch_related("aliases").order_by("name", "id")
     serializer_class = api.ClaimantSerializer
     filterset_class = filters.ClaimantFilter
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return api.ClaimantDetailSerializer
+        return api.ClaimantSerializer
 
 
 class OutletViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
