@@ -106,6 +106,90 @@ class ClaimantAlias(models.Model):
         return f"{self.alias} → {self.claimant}"
 
 
+class Place(models.Model):
+    """A named place claims happen at: a front town, a port, a training ground, a city, a DMZ
+    sector, a balloon landing area… The gazetteer ships as data (tracker/data/places.json,
+    loaded by a migration and `manage.py load_places`); editors extend it in the admin.
+    `tracker.places.resolve` finds a place by any of its names."""
+
+    class Kind(models.TextChoices):
+        FRONT = "front", "Front line"
+        TRAINING_GROUND = "training_ground", "Training ground"
+        PORT = "port", "Port"
+        RAIL_CROSSING = "rail_crossing", "Rail crossing"
+        AIRFIELD = "airfield", "Airfield"
+        FACILITY = "facility", "Facility or depot"
+        CITY = "city", "City or town"
+        DMZ_SECTOR = "dmz_sector", "DMZ / MDL sector"
+        BALLOON_AREA = "balloon_area", "Balloon landing area"
+        REGION = "region", "Region"
+        COUNTRY = "country", "Country"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = models.CharField(max_length=80)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names and spellings (transliterations, local scripts), one per item.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180),
+                name="place_longitude_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def default_precision(self) -> str:
+        """How exactly this place pins a claim down (Claim.location_precision)."""
+        return PRECISION_OF_KIND[self.kind]
+
+    def clean(self) -> None:
+        if not isinstance(self.aliases, list) or not all(
+            isinstance(a, str) and a.strip() for a in self.aliases
+        ):
+            raise ValidationError({"aliases": 'A list of names, e.g. ["Najin", "라진"].'})
+
+
+class LocationPrecision(models.TextChoices):
+    """How exactly a claim's place is known, after UCDP GED's where_prec: the spot itself, the
+    area around a town (within some 25 km), a region (oblast, province), or only the country."""
+
+    EXACT = "exact", "Exact spot"
+    AREA = "area", "Town or area"
+    REGION = "region", "Region"
+    COUNTRY = "country", "Country only"
+
+
+PRECISION_OF_KIND = {
+    "front": "area",
+    "training_ground": "exact",
+    "port": "exact",
+    "rail_crossing": "exact",
+    "airfield": "exact",
+    "facility": "exact",
+    "city": "area",
+    "dmz_sector": "area",
+    "balloon_area": "area",
+    "region": "region",
+    "country": "country",
+}
+
+
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
     domain = models.CharField(max_length=200, unique=True, help_text="e.g. example.com")
