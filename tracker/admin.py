@@ -263,10 +263,11 @@ class ClaimAdmin(ReviewDeskMixin, LabelledHistoryAdmin):
         "sources__article__title",
         "weapon_system",
         "location",
+        "place__name",
     )
     date_hierarchy = "claim_date"
-    autocomplete_fields = ("claimant",)
-    list_select_related = ("claimant",)
+    autocomplete_fields = ("claimant", "place", "origin_place")
+    list_select_related = ("claimant", "place")
     list_per_page = 50
     actions = ["approve_selected", "approve_selected_ungraded"]
     inlines = [ClaimSourceInline]

@@ -291,7 +291,31 @@ class Claim(models.Model):
         related_name="claims",
         help_text="Empty when the article asserts it itself.",
     )
-    location = models.CharField(max_length=200, blank=True)
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Where, as printed (free text)."
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="Where it happened (for an arms transfer: where it went), from the gazetteer.",
+    )
+    location_precision = models.CharField(
+        max_length=10,
+        choices=LocationPrecision.choices,
+        blank=True,
+        help_text="How exactly the place is known; left empty, the place's kind decides.",
+    )
+    origin_place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shipments_from",
+        help_text="Arms transfers only: where the shipment left from.",
+    )
     weapon_system = models.CharField(max_length=120, blank=True)
     summary = models.CharField(max_length=300, blank=True)
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
@@ -394,6 +418,16 @@ class Claim(models.Model):
                 condition=~Q(subtype__in=["deployed", "sent_total"]) | Q(measure="cumulative"),
                 name="claim_troop_stock_cumulative",
             ),
+            # A place has a precision and only a place has one.
+            models.CheckConstraint(
+                condition=Q(place__isnull=True, location_precision="")
+                | (Q(place__isnull=False) & ~Q(location_precision="")),
+                name="claim_precision_iff_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin_place__isnull=True) | Q(category="arms_transfer"),
+                name="claim_origin_place_arms_only",
+            ),
         ]
         indexes = [
             models.Index(fields=["category", "subtype", "claim_date"], name="claim_series_idx"),
@@ -444,6 +478,10 @@ class Claim(models.Model):
             errors["measure"] = (
                 f"“{label}” is always {fixed}: {vocab.subtype_meaning(self.category, self.subtype)}"
             )
+        if self.origin_place_id and self.category != "arms_transfer":
+            errors["origin_place"] = "Only an arms transfer has a place it was shipped from."
+        if not self.place_id:
+            self.location_precision = ""  # a precision belongs to a place
         if errors:
             raise ValidationError(errors)
 
@@ -459,6 +497,11 @@ class Claim(models.Model):
             None if v is None else v + 0.0 for v in (self.low, self.best, self.high)
         )
         self.confidence = trust.confidence_for(self.reliability, int(self.credibility))
+        # No place, no precision; a place with none given takes its kind's.
+        if self.place_id is None:
+            self.location_precision = ""
+        elif not self.location_precision:
+            self.location_precision = PRECISION_OF_KIND.get(self.place.kind, "area")
         self.norm_unit, factor = vocab.normalise_unit(self.unit)
         self.norm_low = None if self.low is None else self.low * factor
         self.norm_best = None if self.best is None else self.best * factor
