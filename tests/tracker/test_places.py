@@ -138,3 +138,8 @@ def test_admin_finds_a_place_by_alias(places, superuser_client):
     assert "Rajin" in response.content.decode()
     response = superuser_client.get("/admin/tracker/place/", {"q": "Суджа"})
     assert "Sudzha" in response.content.decode()
+
+
+def test_editors_may_extend_the_gazetteer_and_analysts_may_read_it(editor, analyst):
+    assert editor.has_perm("tracker.add_place") and editor.has_perm("tracker.change_place")
+    assert analyst.has_perm("tracker.view_place") and not analyst.has_perm("tracker.add_place")

@@ -1,6 +1,8 @@
 """Load the gazetteer shipped as data (tracker/data/places.json); `manage.py load_places` does
-the same later (both update by slug)."""
+the same later (both update by slug). Editors may add and change places (the admin extends the
+gazetteer); analysts may view them."""
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
@@ -10,7 +12,27 @@ def load(apps, schema_editor):
     places_load(model=apps.get_model("tracker", "Place"))
 
 
-class Migration(migrations.Migration):
-    dependencies = [("tracker", "0012_place")]
+def grant(apps, schema_editor):
+    # Permissions are normally created after all migrations; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = {"Editors": ["add_place", "change_place", "view_place"], "Analysts": ["view_place"]}
+    for name, codenames in wanted.items():
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label="tracker", codename__in=codenames)
+            )
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+
+class Migration(migrations.Migration):
+    dependencies = [("tracker", "0012_place"), ("tracker", "0002_groups")]
+
+    operations = [
+        migrations.RunPython(load, migrations.RunPython.noop),
+        migrations.RunPython(grant, migrations.RunPython.noop),
+    ]
