@@ -138,3 +138,10 @@ def test_the_figure_uses_no_cdn_and_no_webgl():
     )  # fmt: skip
     text = fig.to_json()
     assert "scattergeo" in text and "http" not in text and "gl" not in fig.data[0].type
+
+
+def test_the_claim_page_names_its_place_and_origin(client, placed):
+    claim = Claim.objects.filter(origin_place__isnull=False).first()
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert 'href="/claims/?place=dunai">Dunai</a>' in html
+    assert "shipped from <a" in html and ">Rajin</a>" in html and "precision: exact spot" in html
