@@ -145,3 +145,10 @@ def test_the_claim_page_names_its_place_and_origin(client, placed):
     html = client.get(claim.get_absolute_url()).content.decode()
     assert 'href="/claims/?place=dunai">Dunai</a>' in html
     assert "shipped from <a" in html and ">Rajin</a>" in html and "precision: exact spot" in html
+
+
+def test_renaming_a_place_shows_on_the_map_at_once(client, placed):
+    client.get("/map/")  # cached
+    placed["paju"].name = "Paju City"
+    placed["paju"].save()
+    assert "Paju City" in _markers(_figure(client.get("/map/")))
