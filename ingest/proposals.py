@@ -17,6 +17,7 @@ from ingest.extract.claimants import OFFICIALS
 from tracker import vocab
 from tracker.merge import Figure, claimant_is_established, claims_corroborated, merge_window_days
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
+from tracker.places import Gazetteer, precision_for
 from tracker.services import claim_credibility_refresh, claim_propose, claim_relation_add
 
 _NAME_MAX = Claimant._meta.get_field("name").max_length
@@ -56,6 +57,9 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
         mention_candidate(mention=m, fallback_date=published, claimant=claimants[m.claimant])
         for m in mentions
     ]
+    gazetteer = Gazetteer.load()
+    for candidate in candidates:
+        candidate.update(place_proposal(candidate=candidate, text=text, gazetteer=gazetteer))
     changed = 0
     touched: dict[int, Claim] = {}
     # Whether the first pass's claimant locks last until the second (they do inside
@@ -241,6 +245,34 @@ def mention_candidate(
     if mention.measure in vocab.MEASURES:
         candidate["measure"] = mention.measure
     return troop_kind(candidate)
+
+
+# "SEOUL --", "KYIV, Dec 24 (Reuters) -", "SEOUL (Yonhap) —" at the start of a paragraph.
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'-]*[A-Z](?:,[^\n(]{0,20})?\s*(?:\([^)\n]{0,40}\))?\s*(?:--|—|–|-)"
+)
+
+
+def paragraph_around(text: str, start: int | None, end: int | None) -> str:
+    """The paragraph (between blank lines) holding text[start:end]; '' without offsets."""
+    if start is None or end is None or not text:
+        return ""
+    first = text.rfind("\n\n", 0, start)
+    last = text.find("\n\n", end)
+    return text[first + 2 if first >= 0 else 0 : last if last >= 0 else len(text)]
+
+
+def place_proposal(*, candidate: dict, text: str, gazetteer: Gazetteer) -> dict:
+    """The place a candidate's own sentence names, else its paragraph's, with the precision its
+    kind gives ({} when neither names one). Countries are left out: nearly every article names
+    North Korea and Russia, which says nothing of where a claim happened."""
+    paragraph = paragraph_around(text, candidate.get("quote_start"), candidate.get("quote_end"))
+    for passage in (candidate.get("quote") or "", paragraph):
+        # A dateline says where the story was filed, not where the claim happened.
+        place = gazetteer.resolve(_DATELINE.sub("", passage, count=1), countries=False)
+        if place is not None:
+            return {"place": place, "location_precision": precision_for(place)}
+    return {}
 
 
 def troop_kind(candidate: dict) -> dict:

@@ -27,7 +27,9 @@ from tracker.models import (
     ClaimRelation,
     ClaimSource,
     Outlet,
+    Place,
 )
+from tracker.places import names_of, normalise
 from tracker.selectors import article_relevance_summary, user_sees_unreviewed
 
 admin.site.site_header = "NK–Russia claims tracker"
@@ -84,6 +86,32 @@ class ClaimantAliasAdmin(admin.ModelAdmin):
     list_display = ("alias", "claimant")
     search_fields = ("alias", "claimant__name")
     autocomplete_fields = ("claimant",)
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    """The gazetteer: editors add places and names here; the resolver reads them at once."""
+
+    list_display = ("name", "slug", "kind", "country", "latitude", "longitude", "alias_list")
+    list_filter = ("kind", "country")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    @admin.display(description="aliases")
+    def alias_list(self, place: Place) -> str:
+        return ", ".join(place.aliases or [])
+
+    def get_search_results(self, request, queryset, search_term):
+        """Name and slug as usual, plus any alias, compared as the resolver compares names
+        (case, accents and punctuation aside): "najin" finds Rajin, "Суджа" finds Sudzha."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        term = normalise(search_term)
+        if term:
+            by_alias = [
+                p.pk for p in Place.objects.all() if any(term in name for name in names_of(p))
+            ]
+            queryset |= self.model.objects.filter(pk__in=by_alias)
+        return queryset, duplicates
 
 
 @admin.register(Outlet)
@@ -235,10 +263,11 @@ class ClaimAdmin(ReviewDeskMixin, LabelledHistoryAdmin):
         "sources__article__title",
         "weapon_system",
         "location",
+        "place__name",
     )
     date_hierarchy = "claim_date"
-    autocomplete_fields = ("claimant",)
-    list_select_related = ("claimant",)
+    autocomplete_fields = ("claimant", "place", "origin_place")
+    list_select_related = ("claimant", "place")
     list_per_page = 50
     actions = ["approve_selected", "approve_selected_ungraded"]
     inlines = [ClaimSourceInline]

@@ -364,7 +364,7 @@ def on_claimant_changed(sender, **kwargs) -> None:
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save, pre_save
 
-    from tracker.models import Claim, Claimant, ClaimantAlias, ClaimRelation, ClaimSource
+    from tracker.models import Claim, Claimant, ClaimantAlias, ClaimRelation, ClaimSource, Place
 
     pre_save.connect(on_claim_saving, sender=Claim, dispatch_uid="data-version-claim-saving")
     post_save.connect(on_claim_saved, sender=Claim, dispatch_uid="data-version-claim-saved")
@@ -374,6 +374,7 @@ def connect_signals() -> None:
         (ClaimRelation, on_relation_changed),
         (Claimant, on_claimant_changed),
         (ClaimantAlias, on_claimant_changed),
+        (Place, on_claimant_changed),  # place names, like claimant names, show on every page
     )
     for model, receiver in receivers:
         for signal in (post_save, post_delete):

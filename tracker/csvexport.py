@@ -43,10 +43,13 @@ _CLAIM_FIELDS = (
 _GRADE_FIELDS = ("reliability", "credibility", "confidence", "status", "origin")
 _TEXT_FIELDS = ("location", "weapon_system", "summary")
 assert set(_CLAIM_FIELDS + _GRADE_FIELDS + _TEXT_FIELDS) <= set(PUBLIC_CLAIM_FIELDS)
+# Where: the gazetteer place (slug), its coordinates and how exactly it is known; for arms
+# transfers also the place shipped from.
+_PLACE_COLUMNS = ("place", "lat", "lon", "precision", "origin_place", "origin_lat", "origin_lon")
 
 CLAIM_COLUMNS = (
     "id", "claim_url", *_CLAIM_FIELDS[:6], "figure", *_CLAIM_FIELDS[6:], "claimant_id",
-    "claimant", *_GRADE_FIELDS, *_TEXT_FIELDS, "source_count", "source_outlets",
+    "claimant", *_GRADE_FIELDS, *_TEXT_FIELDS, *_PLACE_COLUMNS, "source_count", "source_outlets",
     "source_urls", "source_quotes", "source_titles", "source_article_ids",
 )  # fmt: skip
 
@@ -88,6 +91,10 @@ def claim_row(claim: Claim, *, claim_url_prefix: str) -> list[str]:
     row += [getattr(claim, name) for name in _CLAIM_FIELDS[6:]]
     row += [claim.claimant_id, claim.claimant.name if claim.claimant_id else ""]
     row += [getattr(claim, name) for name in _GRADE_FIELDS + _TEXT_FIELDS]
+    place, origin = claim.place, claim.origin_place
+    row += [place.slug, place.latitude, place.longitude] if place else [None] * 3
+    row.append(claim.location_precision)
+    row += [origin.slug, origin.latitude, origin.longitude] if origin else [None] * 3
     cells = [csv_cell(value) for value in row]
     cells += [
         str(len(sources)),
@@ -138,7 +145,7 @@ def claims_for_csv(claims: QuerySet[Claim]) -> Iterator[Claim]:
     """`claims` with what claim_row reads, in chunks: three queries whatever their number."""
     sources = ClaimSource.objects.select_related("article__outlet")  # in the claim page's order
     claims = (
-        claims.select_related("claimant")
+        claims.select_related("claimant", "place", "origin_place")
         .prefetch_related(None)
         .prefetch_related(Prefetch("sources", queryset=sources))
     )

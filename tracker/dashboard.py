@@ -28,7 +28,15 @@ from tracker import asof, history, trust, vocab
 from tracker.cache import cached, queryset_key
 from tracker.disclosure import public_history_fields
 from tracker.filtering import ClaimFilterSet, canonical_query, category_of, filter_names
-from tracker.models import Claim, Claimant, ClaimRelation, ClaimSource, figure_text, quote_excerpt
+from tracker.models import (
+    Claim,
+    Claimant,
+    ClaimRelation,
+    ClaimSource,
+    Place,
+    figure_text,
+    quote_excerpt,
+)
 from tracker.selectors import claims_visible_to, user_sees_unreviewed
 from tracker.series import SeriesQuery, cached_headline, cached_series
 
@@ -271,6 +279,9 @@ def filters_caption(filters: dict, include_pending: bool, *, errors: bool = Fals
         names = Claimant.objects.filter(pk__in=filters["claimant"]).order_by("name")
         labels = [c.label for c in names] or ["(none known)"]
         parts.append(f"claimant {' or '.join(labels)}")
+    if filters.get("place"):
+        names = Place.objects.filter(slug__in=filters["place"]).order_by("name")
+        parts.append(f"place {' or '.join(p.name for p in names)}")
     if filters.get("min_confidence"):
         parts.append(f"confidence {filters['min_confidence']} or better")
     if filters.get("confidence"):

@@ -8,7 +8,8 @@ from __future__ import annotations
 PUBLIC_CLAIM_FIELDS: tuple[str, ...] = (
     "id", "category", "subtype", "low", "best", "high", "qualifier", "unit", "norm_unit",
     "norm_low", "norm_best", "norm_high", "measure", "claim_date", "period_start", "period_end",
-    "claimant", "location", "weapon_system", "summary", "reliability", "credibility",
+    "claimant", "location", "place", "location_precision", "origin_place", "weapon_system",
+    "summary", "reliability", "credibility",
     "confidence", "credibility_suggested", "status", "origin", "rule", "reviewed_at",
     "created_at", "updated_at",
 )  # fmt: skip

@@ -32,10 +32,12 @@ from tracker.models import (
     ClaimRelation,
     ClaimSource,
     Outlet,
+    Place,
 )
 
 # In dependency order: each model only points at models above it.
 EXCHANGE_MODELS = [
+    Place,  # the gazetteer, which claims point at
     Claimant,
     ClaimantAlias,
     Outlet,
@@ -50,7 +52,8 @@ _USER_FIELDS = {"created_by", "reviewed_by", "edited_by", "submitted_by", "histo
 
 
 def dump_lines(chunk_size: int = 2000) -> Iterator[str]:
-    """Every claimant, alias, outlet, article, claim, source and relation, one JSON line each."""
+    """Every place, claimant, alias, outlet, article, claim, source and relation, one JSON line
+    each."""
     for model in EXCHANGE_MODELS:
         rows = model.objects.order_by("pk").iterator(chunk_size=chunk_size)
         while chunk := list(islice(rows, chunk_size)):

@@ -15,12 +15,12 @@ from collections.abc import Iterable, Mapping
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils.choices import CallableChoiceIterator
 
 from tracker import trust, vocab
-from tracker.models import HAS_NUMBER, Claim, Claimant, ClaimSource
+from tracker.models import HAS_NUMBER, Claim, Claimant, ClaimSource, Place
 from tracker.search import claims_matching
 from tracker.selectors import user_sees_unreviewed
 
@@ -35,7 +35,7 @@ ALIASES: dict[str, str] = {
 
 # Parameters that take several values.
 MULTI_VALUED = ("category", "subtype", "claimant", "outlet", "article", "confidence", "status")
-MULTI_VALUED += ("measure",)
+MULTI_VALUED += ("measure", "place")
 
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
@@ -124,6 +124,39 @@ class IdListField(forms.Field):
         return ids
 
 
+class PlaceSlugField(forms.Field):
+    """Gazetteer places by slug (tracker.models.Place); an unknown slug is an error."""
+
+    default_error_messages = {"invalid": "No place has the slug '%(value)s'."}
+
+    def to_python(self, value) -> list[str]:
+        if value in (None, "", [], ()):
+            return []
+        slugs = [str(item).strip() for item in _as_list(value) if str(item).strip()]
+        known = set(Place.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        for slug in slugs:
+            if slug not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": slug[:80]}
+                )
+        return slugs
+
+
+class PlaceFilter(django_filters.MultipleChoiceFilter):
+    """Several places by slug (OR). A MultipleChoiceFilter so the schema shows an array."""
+
+    field_class = PlaceSlugField
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            extra = {k: v for k, v in self.extra.items() if k not in ("choices", "null_value")}
+            extra.pop("null_label", None)
+            self._field = PlaceSlugField(label=self.label, **extra)
+            self._field.widget = ChoiceSelect(blank="Any place")
+        return self._field
+
+
 class FlagField(forms.Field):
     """true / false (also 1/0, yes/no, on/off); empty means "not filtered"."""
 
@@ -178,6 +211,10 @@ def _subtype_groups() -> list:
     ]
 
 
+def _place_choices() -> list[tuple[str, str]]:
+    return list(Place.objects.order_by("name").values_list("slug", "name"))
+
+
 def _claimant_choices() -> list[tuple[int, str]]:
     return [(c.pk, str(c)) for c in Claimant.objects.order_by("name")]
 
@@ -203,6 +240,7 @@ class ClaimFilterForm(forms.Form):
             attrs={"size": 4, "aria-describedby": "claimant-hint"}
         )
         self.fields["claimant"].widget.choices = CallableChoiceIterator(_claimant_choices)
+        self.fields["place"].widget.choices = CallableChoiceIterator(_place_choices)
 
     def clean(self):
         data = super().clean()
@@ -295,6 +333,11 @@ class ClaimFilterSet(django_filters.FilterSet):
     location = django_filters.CharFilter(
         lookup_expr="icontains", max_length=200, help_text="Substring of the location."
     )
+    place = PlaceFilter(
+        method="filter_place",
+        help_text="Gazetteer place slugs (the map page lists them): claims at the place, and "
+        "arms transfers shipped from it; several allowed.",
+    )
     outlet = IdListFilter(
         method="filter_outlet", help_text="Outlet ids: claims with a source from one of them."
     )
@@ -377,6 +420,9 @@ class ClaimFilterSet(django_filters.FilterSet):
 
     def filter_has_number(self, queryset, name, value):
         return queryset.filter(HAS_NUMBER) if value else queryset.exclude(HAS_NUMBER)
+
+    def filter_place(self, queryset, name, value: str):
+        return queryset.filter(Q(place__slug__in=value) | Q(origin_place__slug__in=value))
 
     def filter_outlet(self, queryset, name, value: int):
         sources = ClaimSource.objects.filter(claim=OuterRef("pk"), article__outlet_id__in=value)

@@ -109,6 +109,90 @@ class ClaimantAlias(models.Model):
         return f"{self.alias} → {self.claimant}"
 
 
+class Place(models.Model):
+    """A named place claims happen at: a front town, a port, a training ground, a city, a DMZ
+    sector, a balloon landing area… The gazetteer ships as data (tracker/data/places.json,
+    loaded by a migration and `manage.py load_places`); editors extend it in the admin.
+    `tracker.places.resolve` finds a place by any of its names."""
+
+    class Kind(models.TextChoices):
+        FRONT = "front", "Front line"
+        TRAINING_GROUND = "training_ground", "Training ground"
+        PORT = "port", "Port"
+        RAIL_CROSSING = "rail_crossing", "Rail crossing"
+        AIRFIELD = "airfield", "Airfield"
+        FACILITY = "facility", "Facility or depot"
+        CITY = "city", "City or town"
+        DMZ_SECTOR = "dmz_sector", "DMZ / MDL sector"
+        BALLOON_AREA = "balloon_area", "Balloon landing area"
+        REGION = "region", "Region"
+        COUNTRY = "country", "Country"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = models.CharField(max_length=80)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names and spellings (transliterations, local scripts), one per item.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180),
+                name="place_longitude_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def default_precision(self) -> str:
+        """How exactly this place pins a claim down (Claim.location_precision)."""
+        return PRECISION_OF_KIND[self.kind]
+
+    def clean(self) -> None:
+        if not isinstance(self.aliases, list) or not all(
+            isinstance(a, str) and a.strip() for a in self.aliases
+        ):
+            raise ValidationError({"aliases": 'A list of names, e.g. ["Najin", "라진"].'})
+
+
+class LocationPrecision(models.TextChoices):
+    """How exactly a claim's place is known, after UCDP GED's where_prec: the spot itself, the
+    area around a town (within some 25 km), a region (oblast, province), or only the country."""
+
+    EXACT = "exact", "Exact spot"
+    AREA = "area", "Town or area"
+    REGION = "region", "Region"
+    COUNTRY = "country", "Country only"
+
+
+PRECISION_OF_KIND = {
+    "front": "area",
+    "training_ground": "exact",
+    "port": "exact",
+    "rail_crossing": "exact",
+    "airfield": "exact",
+    "facility": "exact",
+    "city": "area",
+    "dmz_sector": "area",
+    "balloon_area": "area",
+    "region": "region",
+    "country": "country",
+}
+
+
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
     domain = models.CharField(max_length=200, unique=True, help_text="e.g. example.com")
@@ -217,7 +301,31 @@ class Claim(models.Model):
         related_name="claims",
         help_text="Empty when the article asserts it itself.",
     )
-    location = models.CharField(max_length=200, blank=True)
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Where, as printed (free text)."
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="Where it happened (for an arms transfer: where it went), from the gazetteer.",
+    )
+    location_precision = models.CharField(
+        max_length=10,
+        choices=LocationPrecision.choices,
+        blank=True,
+        help_text="How exactly the place is known; left empty, the place's kind decides.",
+    )
+    origin_place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shipments_from",
+        help_text="Arms transfers only: where the shipment left from.",
+    )
     weapon_system = models.CharField(max_length=120, blank=True)
     summary = models.CharField(max_length=300, blank=True)
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
@@ -320,6 +428,16 @@ class Claim(models.Model):
                 condition=~Q(subtype__in=["deployed", "sent_total"]) | Q(measure="cumulative"),
                 name="claim_troop_stock_cumulative",
             ),
+            # A place has a precision and only a place has one.
+            models.CheckConstraint(
+                condition=Q(place__isnull=True, location_precision="")
+                | (Q(place__isnull=False) & ~Q(location_precision="")),
+                name="claim_precision_iff_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin_place__isnull=True) | Q(category="arms_transfer"),
+                name="claim_origin_place_arms_only",
+            ),
         ]
         indexes = [
             models.Index(fields=["category", "subtype", "claim_date"], name="claim_series_idx"),
@@ -370,6 +488,10 @@ class Claim(models.Model):
             errors["measure"] = (
                 f"“{label}” is always {fixed}: {vocab.subtype_meaning(self.category, self.subtype)}"
             )
+        if self.origin_place_id and self.category != "arms_transfer":
+            errors["origin_place"] = "Only an arms transfer has a place it was shipped from."
+        if not self.place_id:
+            self.location_precision = ""  # a precision belongs to a place
         if errors:
             raise ValidationError(errors)
 
@@ -385,6 +507,11 @@ class Claim(models.Model):
             None if v is None else v + 0.0 for v in (self.low, self.best, self.high)
         )
         self.confidence = trust.confidence_for(self.reliability, int(self.credibility))
+        # No place, no precision; a place with none given takes its kind's.
+        if self.place_id is None:
+            self.location_precision = ""
+        elif not self.location_precision:
+            self.location_precision = PRECISION_OF_KIND.get(self.place.kind, "area")
         self.norm_unit, factor = vocab.normalise_unit(self.unit)
         self.norm_low = None if self.low is None else self.low * factor
         self.norm_best = None if self.best is None else self.best * factor

@@ -20,7 +20,8 @@ from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 
 CLAIM_FIELDS = {
     "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure", "claim_date",
-    "period_start", "period_end", "claimant", "location", "weapon_system", "summary",
+    "period_start", "period_end", "claimant", "location", "place", "location_precision",
+    "origin_place", "weapon_system", "summary",
     "reliability", "credibility", "status", "origin", "rule", "extraction_score", "notes",
     "credibility_suggested",
 }  # fmt: skip

@@ -126,3 +126,20 @@ def claims_summary(rows: list[dict], *, what: str) -> str:
         f"{what}: {count} from {_day(first['claim_date'])} to {_day(last['claim_date'])}; the"
         f" latest is {latest} according to {last['claimant']} on {_day(last['claim_date'])}."
     )
+
+
+def places_summary(places: list[dict], flows: list[dict], *, what: str) -> str:
+    """One sentence for a map (tracker.maps): how many places and claims, the busiest place,
+    and how many arms routes. `places`: busiest first, as tracker.maps.place_rows gives them."""
+    if not places:
+        return f"{what}: no claims with a place under these filters."
+    claims = sum(p["claims"] for p in places)
+    top = places[0]
+    text = (
+        f"{what}: {claims:,} claim{'s' if claims != 1 else ''} at {len(places):,} "
+        f"place{'s' if len(places) != 1 else ''}; the most at {top['name']} "
+        f"({top['claims']:,}, latest on {_day(top['latest'])})"
+    )
+    if flows:
+        text += f"; {len(flows):,} arms route{'s' if len(flows) != 1 else ''} drawn"
+    return text + "."

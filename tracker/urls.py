@@ -8,6 +8,7 @@ urlpatterns = [
     path("totals/", views.totals, name="totals"),
     path("arms/", views.arms, name="arms"),
     path("border/", views.border, name="border"),
+    path("map/", views.place_map, name="place-map"),
     path("claims/", views.claim_list, name="claim-list"),
     path("claims.csv", views.claim_csv, name="claim-csv"),
     path("claims.csv.cite", views.claim_csv_cite, name="claim-csv-cite"),

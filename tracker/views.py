@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tracker import credibility, csvexport, dashboard, figures, summaries, trust, vocab
+from tracker import credibility, csvexport, dashboard, figures, maps, summaries, trust, vocab
 from tracker.citation import citation_text
 from tracker.claimants import claimant_record
 from tracker.httpcache import cached_response, filter_categories
@@ -103,6 +103,7 @@ def overview(request):
         functools.partial(dashboard.arms_highlights, scope),
         categories={"arms_transfer"},
     )
+    map_panel = _map_panel(scope, category=None)
     latest = _with_sources(scope.base.order_by("-claim_date", "-id"))[:12]
     return _page(
         request,
@@ -110,6 +111,7 @@ def overview(request):
         scope,
         cards=cards,
         arms=arms,
+        map_panel=map_panel,
         latest=latest,
         changes=dashboard.headline_changes(scope, request.user, limit=8),
     )
@@ -289,6 +291,7 @@ def arms(request):
         chart=chart,
         weapons=weapons,
         panels=_panels(scope, "arms_transfer", dashboard.ARMS_SERIES),
+        map_panel=_map_panel(scope, category="arms_transfer"),
     )
 
 
@@ -301,7 +304,63 @@ def border(request):
         "tracker/border.html",
         scope,
         panels=_panels(scope, "border_activity", dashboard.BORDER_SERIES),
+        map_panel=_map_panel(scope, category="border_activity"),
     )
+
+
+def _map_chart(scope: dashboard.Scope, claims, *, chart_id: str, title: str, small: bool):
+    places, flows = maps.place_rows(claims), maps.flow_rows(claims)
+    figure = maps.map_figure(
+        places,
+        flows,
+        filter_qs=scope.query_string,
+        title=title,
+        height=400 if small else 560,
+        small=small,
+    )
+    chart = _chart(
+        chart_id,
+        figure,
+        csv=f"{reverse('claim-csv')}?{scope.query_string}",
+        summary=summaries.places_summary(places, flows, what=title),
+        caption=scope.caption,
+        table=f"{reverse('place-map')}?{scope.query_string}#places-table" if small else "",
+    )
+    return {"chart": chart, "places": places, "flows": flows}
+
+
+def _map_panel(scope: dashboard.Scope, *, category: str | None) -> dict:
+    """A smaller map of one topic's claims (every claim on the overview) under the filters."""
+    claims = scope.base if category is None else scope.base.filter(category=category)
+    label = vocab.CATEGORIES[category].lower() if category else "claims"
+    return scope.cached(
+        f"map-panel:{category or 'all'}",
+        lambda: _map_chart(
+            scope, claims, chart_id="map-panel", title=f"Where: {label} by place", small=True
+        ),
+        categories={category} if category else None,
+    )
+
+
+@require_GET
+@cached_response(filter_categories)
+def place_map(request):
+    """Claims by place: markers sized by claims, arms routes as lines, and the same numbers as
+    a table (the keyboard's way to every place)."""
+    scope = dashboard.scope_for(request)
+
+    def build():
+        panel = _map_chart(
+            scope, scope.claims, chart_id="map", title="Claims by place", small=False
+        )
+        panel["chart"]["table"] = "#places-table"
+        panel["precision"] = maps.precision_counts(scope.claims)
+        return panel
+
+    panel = scope.cached("map", build, categories=scope.categories)
+    for place in panel["places"]:
+        place["link"] = maps.claims_link(place["slug"], scope.query_string)
+    return _page(request, "tracker/map.html", scope, here="map", **panel)
 
 
 @require_GET

@@ -17,7 +17,8 @@ from tests.factories import (
     OutletFactory,
 )
 from tracker.filtering import ALIASES, filter_names
-from tracker.models import Claim
+from tracker.models import Claim, Place
+from tracker.places import places_load
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -25,6 +26,9 @@ D = dt.date
 
 @pytest.fixture
 def world():
+    places_load()  # a transactional test may have flushed the migration's places
+    place = {p.slug: p for p in Place.objects.filter(slug__in=["kursk-oblast", "dunai", "rajin"])}
+    place["paju"] = Place.objects.get(slug="paju")
     jcs = ClaimantFactory(name="Joint Chiefs of Staff", reliability="B")
     gur = ClaimantFactory(name="Ukraine Defence Intelligence", reliability="C")
     nis = ClaimantFactory(name="National Intelligence Service", reliability="B")
@@ -34,19 +38,21 @@ def world():
     a3 = ArticleFactory(outlet=reuters, title="Balloons cross the border again")
     claims = {
         "killed": ClaimFactory(claimant=jcs, subtype="killed", best=300, claim_date=D(2025, 1, 13),
-                               location="Kursk", reliability="B", credibility=2),
+                               location="Kursk", reliability="B", credibility=2,
+                               place=place["kursk-oblast"]),
         "kw": ClaimFactory(claimant=nis, best=1100, claim_date=D(2024, 12, 23), credibility=3),
         "shells": ClaimFactory(claimant=gur, category="arms_transfer", subtype="artillery_shells",
                                best=None, low=4_000_000, qualifier="more_than", unit="rounds",
                                claim_date=D(2024, 10, 1), reliability="C", credibility=3,
-                               weapon_system="152mm shells", measure="increment"),
+                               weapon_system="152mm shells", measure="increment",
+                               place=place["dunai"], origin_place=place["rajin"]),
         "launchers": ClaimFactory(claimant=gur, category="arms_transfer",
                                   subtype="rocket_launchers", best=None, qualifier="none",
                                   unit="", claim_date=D(2024, 11, 20), reliability="F",
                                   credibility=6, weapon_system="240mm MRL"),
         "balloons": ClaimFactory(claimant=jcs, category="border_activity", subtype="balloons",
                                  best=500, unit="balloons", claim_date=D(2024, 6, 2),
-                                 measure="increment", location="Paju"),
+                                 measure="increment", location="Paju", place=place["paju"]),
         "troops": ClaimFactory(claimant=nis, category="troop_deployment", subtype="deployed",
                                best=11000, claim_date=D(2024, 11, 13), reliability="B",
                                credibility=2),
@@ -87,6 +93,9 @@ CASES = {
     "has_number": lambda w: "has_number=false",
     "weapon_system": lambda w: "weapon_system=240mm",
     "location": lambda w: "location=kursk",
+    "place": lambda w: "place=kursk-oblast",
+    "place, commas": lambda w: "place=kursk-oblast,paju",
+    "place shipped from": lambda w: "place=rajin",
     "outlet": lambda w: f"outlet={w['reuters'].pk}",
     "outlet, repeated": lambda w: f"outlet={w['reuters'].pk}&outlet={w['yonhap'].pk}",
     "article": lambda w: f"article={w['a1'].pk}",
@@ -190,6 +199,7 @@ def test_a_name_and_its_alias_that_disagree_are_refused(anon_api, client, world)
 
 BAD = {
     "category=weather": ("category", "weather"),
+    "place=atlantis": ("place", "atlantis"),
     "subtype=tanks": ("subtype", "tanks"),
     "claimant=abc": ("claimant", "abc"),
     "claimant=1,99999999999999999999999": ("claimant", "99999999999999999999999"),

@@ -159,3 +159,18 @@ def test_additional_deployments_are_increments_that_add_up(demo):
     series = series_build(SeriesQuery("troop_deployment", "additional_deployment"))
     # NIS 1,500 (Oct 2024) + JCS 3,000 (Feb 2025) + Russia 1,000 deminers + NIS 6,000 (Jun 2025)
     assert series["increments"]["total"] == 11500
+
+
+def test_most_claims_have_a_place_for_the_map(demo):
+    claims = Claim.objects.all()
+    placed = claims.filter(place__isnull=False)
+    assert placed.count() >= 0.7 * claims.count()
+    assert not placed.filter(location_precision="").exists()
+    assert not claims.filter(place__isnull=True).exclude(location_precision="").exists()
+    # Troops on the Kursk front, shipments from Rajin by sea, missiles on Ukrainian cities.
+    assert placed.filter(category="troop_deployment", place__slug="kursk-oblast").exists()
+    shipped = placed.filter(origin_place__slug="rajin").values_list("place__slug", flat=True)
+    assert {"dunai", "vostochny-port"} <= set(shipped)
+    struck = placed.filter(category="arms_transfer", place__country="Ukraine")
+    assert struck.values("place").distinct().count() >= 3
+    assert placed.filter(subtype="balloons", place__slug__in=["seoul", "paju"]).exists()

@@ -24,7 +24,8 @@ from django.utils import timezone
 from tracker.models import ClaimSource, figure_text
 
 # The claim's own columns, in the serializer's order; the nested and derived fields follow.
-_NESTED_OR_DERIVED = ("claimant", "figure", "has_number", "trust", "sources")
+_NESTED_OR_DERIVED = ("claimant", "place", "origin_place", "figure", "has_number", "trust")
+_NESTED_OR_DERIVED += ("sources",)
 
 
 def _serializer_fields() -> list[str]:
@@ -39,7 +40,11 @@ _UNHANDLED = set(FIELDS) - set(_COLUMNS) - set(_NESTED_OR_DERIVED)
 assert not _UNHANDLED, f"tracker.api.fast does not know how to read {_UNHANDLED}"
 
 # What one query reads per claim: its columns, then the claimant's three.
+_PLACE_KEYS = ("name", "slug", "lat", "lon", "kind")
+_PLACE_VALUES = ("id", "name", "slug", "latitude", "longitude", "kind")
 CLAIM_VALUES: tuple[str, ...] = (*_COLUMNS, "claimant_id", "claimant__name", "claimant__short_name")
+CLAIM_VALUES += tuple(f"place__{name}" for name in _PLACE_VALUES)
+CLAIM_VALUES += tuple(f"origin_place__{name}" for name in _PLACE_VALUES)
 _DATETIMES = frozenset({"reviewed_at", "created_at", "updated_at"})
 
 SOURCE_VALUES: tuple[str, ...] = (
@@ -121,6 +126,10 @@ _I_CONFIDENCE, _I_SUGGESTED = _IDX["confidence"], _IDX["credibility_suggested"]
 _I_DATETIMES = tuple(_IDX[name] for name in _COLUMNS if name in _DATETIMES)
 
 
+def _place(values: tuple) -> dict | None:
+    return None if values[0] is None else dict(zip(_PLACE_KEYS, values[1:], strict=True))
+
+
 def claim_dicts(rows: list[tuple]) -> list[dict]:
     """Rows from claim_queryset → the dicts ClaimSerializer would give, sources included."""
     write_dt = _datetime_writer()
@@ -134,6 +143,8 @@ def claim_dicts(rows: list[tuple]) -> list[dict]:
             if claimant_id is None
             else {"id": claimant_id, "name": row[_N + 1], "short_name": row[_N + 2]}
         )
+        claim["place"] = _place(row[_N + 3 : _N + 9])
+        claim["origin_place"] = _place(row[_N + 9 : _N + 15])
         if write_dt is not None:
             for i in _I_DATETIMES:
                 claim[_COLUMNS[i]] = write_dt(row[i])

@@ -18,6 +18,7 @@ from tracker.models import (
     ClaimSource,
     HeadlineChange,
     Outlet,
+    Place,
 )
 from tracker.selectors import claims_visible_to, user_sees_unreviewed
 
@@ -36,6 +37,15 @@ class ClaimantRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claimant
         fields = ["id", "name", "short_name"]
+
+
+class PlaceRefSerializer(serializers.ModelSerializer):
+    lat = serializers.FloatField(source="latitude", read_only=True)
+    lon = serializers.FloatField(source="longitude", read_only=True)
+
+    class Meta:
+        model = Place
+        fields = ["name", "slug", "lat", "lon", "kind"]
 
 
 class ClaimSourceSerializer(serializers.ModelSerializer):
@@ -72,6 +82,8 @@ class ClaimSerializer(serializers.ModelSerializer):
     """A claim as external tools read it: figures, dates, claimant, trust, review and sources."""
 
     claimant = ClaimantRefSerializer(read_only=True, allow_null=True)
+    place = PlaceRefSerializer(read_only=True, allow_null=True)
+    origin_place = PlaceRefSerializer(read_only=True, allow_null=True)
     trust = TrustSerializer(source="*", read_only=True)
     figure = serializers.CharField(source="figure_display", read_only=True)
     has_number = serializers.BooleanField(read_only=True)
@@ -110,6 +122,10 @@ class ClaimSourceWriteSerializer(serializers.Serializer):
         return {**attrs, "quote": quote, "quote_start": start, "quote_end": end}
 
 
+_PLACE_ERRORS = {
+    "does_not_exist": "No place has the slug '{value}' (the map page /map/ lists places).",
+    "invalid": "Give a place's slug, e.g. sudzha.",
+}
 _FIGURE = {"required": False, "allow_null": True, "min_value": 0, "max_value": 1e15}
 
 
@@ -122,6 +138,22 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
     high = serializers.FloatField(**_FIGURE)
     claimant = serializers.PrimaryKeyRelatedField(
         queryset=Claimant.objects.all(), required=False, allow_null=True
+    )
+    place = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Place.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=_PLACE_ERRORS,
+        help_text="The place's slug in the gazetteer (the map page /map/ lists places).",
+    )
+    origin_place = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Place.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=_PLACE_ERRORS,
+        help_text="Arms transfers: the slug of the place the shipment left from.",
     )
     sources = ClaimSourceWriteSerializer(many=True, required=False, write_only=True)
     confirm_figures = serializers.BooleanField(
@@ -136,8 +168,9 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
         model = Claim
         fields = [
             "id", "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure",
-            "claim_date", "period_start", "period_end", "claimant", "location", "weapon_system",
-            "summary", "reliability", "credibility", "notes", "sources", "confirm_figures",
+            "claim_date", "period_start", "period_end", "claimant", "location", "place",
+            "location_precision", "origin_place", "weapon_system", "summary", "reliability",
+            "credibility", "notes", "sources", "confirm_figures",
         ]  # fmt: skip
         read_only_fields = ["id"]
 

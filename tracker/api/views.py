@@ -48,7 +48,7 @@ class ApiMixin:
 
 
 def _claims_with_sources(claims):
-    return claims.prefetch_related(
+    return claims.select_related("place", "origin_place").prefetch_related(
         Prefetch("sources", queryset=ClaimSource.objects.select_related("article__outlet"))
     )
 

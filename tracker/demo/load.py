@@ -22,6 +22,7 @@ from tracker.demo.claims_casualties import CASUALTY_CLAIMS
 from tracker.demo.claims_other import OTHER_CLAIMS, RELATIONS
 from tracker.demo.claims_troops import ROLE_CLAIMS, TROOP_CLAIMS
 from tracker.demo.people import CLAIMANTS, OUTLETS
+from tracker.demo.places import CLAIM_PLACES
 from tracker.models import (
     Article,
     Claim,
@@ -30,7 +31,9 @@ from tracker.models import (
     ClaimRelation,
     ClaimSource,
     Outlet,
+    Place,
 )
+from tracker.places import places_load
 
 ARTICLES = ARTICLES_2024 + ARTICLES_2025
 CLAIMS = TROOP_CLAIMS + ROLE_CLAIMS + CASUALTY_CLAIMS + ARMS_CLAIMS + BORDER_CLAIMS + OTHER_CLAIMS
@@ -156,8 +159,18 @@ def _existing(fields: dict, claimant: Claimant | None, source: dict) -> Claim | 
     )
 
 
+def _place_fields(key: str, places: dict[str, Place]) -> dict:
+    slug, precision, origin = CLAIM_PLACES.get(key, (None, None, None))
+    if slug is None:
+        return {}
+    fields = {"place": places[slug], "origin_place": places[origin] if origin else None}
+    return fields | ({"location_precision": precision} if precision else {})
+
+
 def _claims(claimants, articles, users) -> tuple[dict[str, Claim], int]:
     editor = users["editor"]
+    places_load()  # the gazetteer the demo claims point at (a flushed test database lacks it)
+    places = {place.slug: place for place in Place.objects.all()}
     claims, created = {}, 0
     to_review: dict[str, list[int]] = {"approved": [], "rejected": []}
     for spec in CLAIMS:
@@ -167,6 +180,7 @@ def _claims(claimants, articles, users) -> tuple[dict[str, Claim], int]:
         for name in ("claim_date", "period_start", "period_end"):
             if fields[name]:
                 fields[name] = dt.date.fromisoformat(fields[name])
+        fields.update(_place_fields(spec["key"], places))
         claim = _existing(fields, claimant, sources[0])
         if claim is None:
             status = fields.pop("status")

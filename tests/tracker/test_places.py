@@ -1,0 +1,145 @@
+"""The gazetteer (tracker/data/places.json), its loader and the place resolver."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tracker.models import PRECISION_OF_KIND, Place
+from tracker.places import Gazetteer, gazetteer_entries, names_of, normalise, places_load, resolve
+
+
+@pytest.fixture
+def places(db):
+    places_load()  # transactional tests elsewhere may have flushed the migration's rows
+
+
+def test_gazetteer_has_at_least_80_places_with_valid_coordinates_and_kinds():
+    entries = gazetteer_entries()
+    assert len(entries) >= 80
+    kinds = {k for k, _ in Place.Kind.choices}
+    for entry in entries:
+        assert -90 <= entry["latitude"] <= 90 and -180 <= entry["longitude"] <= 180, entry
+        assert entry["kind"] in kinds, entry
+        assert entry["name"].strip() and entry["country"].strip(), entry
+    assert len({e["slug"] for e in entries}) == len(entries)
+
+
+def test_no_name_of_the_gazetteer_points_at_two_places():
+    owner: dict[str, str] = {}
+    for entry in gazetteer_entries():
+        for name in names_of(entry):
+            assert owner.setdefault(name, entry["slug"]) == entry["slug"], (name, owner[name])
+
+
+def test_gazetteer_covers_the_places_the_tracker_reports_on():
+    slugs = {e["slug"] for e in gazetteer_entries()}
+    wanted = {
+        "sudzha", "korenevo", "glushkovo", "kurchatov", "kursk-oblast", "belgorod-oblast",
+        "sergeevsky", "rajin", "vostochny-port", "dunai", "vladivostok", "tumangang-khasan",
+        "sunan", "knevichi", "kursk-khalino", "kyiv", "kharkiv", "zaporizhzhia", "dmz", "mdl",
+        "seoul", "paju", "incheon", "pyongyang", "moscow",
+    }  # fmt: skip
+    assert wanted <= slugs
+
+
+def test_coordinates_sit_in_the_right_part_of_the_world():
+    by_country = {"Russia": (41, 70, 19, 180), "North Korea": (37.5, 43.1, 124, 131)}
+    by_country |= {"South Korea": (33, 38.7, 124.5, 130), "Ukraine": (44, 52.5, 22, 40.3)}
+    for entry in gazetteer_entries():
+        south, north, west, east = by_country[entry["country"]]
+        assert south <= entry["latitude"] <= north, entry["slug"]
+        assert west <= entry["longitude"] <= east, entry["slug"]
+
+
+def test_the_migration_loaded_the_gazetteer(db):
+    assert Place.objects.filter(slug="rajin", kind="port").exists()
+
+
+def test_loading_twice_changes_nothing_and_a_changed_entry_updates_by_slug(places, tmp_path):
+    assert places_load() == {"created": 0, "updated": 0, "total": len(gazetteer_entries())}
+    entries = gazetteer_entries()
+    entries[0] = {**entries[0], "latitude": 10.5, "aliases": ["Another name"]}
+    entries.append({**entries[1], "slug": "new-place", "name": "New place", "aliases": []})
+    path = tmp_path / "places.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    call_command("load_places", str(path))
+    changed = Place.objects.get(slug=entries[0]["slug"])
+    assert changed.latitude == 10.5 and changed.aliases == ["Another name"]
+    assert Place.objects.filter(slug="new-place").exists()
+
+
+def test_load_places_command_reports_counts(places, capsys):
+    call_command("load_places")
+    assert "0 places created, 0 updated" in capsys.readouterr().out
+
+
+def test_normalise_ignores_case_accents_apostrophes_and_dashes():
+    assert normalise("SUDŽA") == "sudza"
+    assert normalise("Namp'o") == "nampo"
+    assert normalise("Khasan–Tumangang") == normalise("khasan tumangang")
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Troops were seen near SUDŽA on Tuesday.", "sudzha"),
+        ("shells loaded at the Najin port", "rajin"),
+        ("Cargo crossed at Khasan-Tumangang overnight.", "tumangang-khasan"),
+        ("Cargo reached Khasan station.", "khasan"),
+        ("jets at the Kursk Khalino air base", "kursk-khalino"),
+        ("North Korean troops fought in Kursk", "kursk-oblast"),
+        ("A missile struck Kiev", "kyiv"),
+        ("удар по Запорожье", "zaporizhzhia"),
+        ("freighters left Namp'o", "nampo"),
+        ("a ship docked at Vostochny", "vostochny-port"),
+        ("launches from the Vostochny Cosmodrome", "vostochny-cosmodrome"),
+        ("balloons landed in the presidential compound in Seoul", "yongsan"),
+        ("soldiers crossed the MDL in the central front", "dmz-central"),
+        ("North Korea sent troops to Russia", "north-korea"),
+    ],
+)
+def test_resolve_finds_the_place_by_any_name(places, text, slug):
+    place = resolve(text)
+    assert place is not None and place.slug == slug
+
+
+def test_resolve_prefers_any_finer_place_to_a_country(places):
+    assert resolve("North Korea and Russia said troops were in Korenevo").slug == "korenevo"
+
+
+def test_resolve_matches_whole_words_only(places):
+    assert resolve("Rajinder and Sunanda met in Sudzhanka") is None
+    assert resolve("") is None
+
+
+def test_countries_can_be_left_out(places):
+    assert resolve("North Korea sent shells to Russia", countries=False) is None
+
+
+def test_a_place_added_in_the_admin_resolves_at_once(places):
+    Place.objects.create(
+        name="Test Range", slug="test-range", kind="training_ground", country="Russia",
+        latitude=50, longitude=40, aliases=["Polygon Seven"],
+    )  # fmt: skip
+    assert resolve("drills at polygon seven").slug == "test-range"
+    assert Gazetteer.load().resolve("POLYGON-SEVEN").default_precision == "exact"
+
+
+def test_every_kind_has_a_precision():
+    assert set(PRECISION_OF_KIND) == {k for k, _ in Place.Kind.choices}
+
+
+def test_admin_finds_a_place_by_alias(places, superuser_client):
+    response = superuser_client.get("/admin/tracker/place/", {"q": "najin"})
+    assert response.status_code == 200
+    assert "Rajin" in response.content.decode()
+    response = superuser_client.get("/admin/tracker/place/", {"q": "Суджа"})
+    assert "Sudzha" in response.content.decode()
+
+
+def test_editors_may_extend_the_gazetteer_and_analysts_may_read_it(editor, analyst):
+    assert editor.has_perm("tracker.add_place") and editor.has_perm("tracker.change_place")
+    assert analyst.has_perm("tracker.view_place") and not analyst.has_perm("tracker.add_place")

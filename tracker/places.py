@@ -1,0 +1,145 @@
+"""The gazetteer: places as data (tracker/data/places.json), loaded into `Place` rows, and the
+one resolver from text to a place.
+
+`resolve(text)` finds the place a text names by any of its names (name, slug or alias),
+ignoring case, accents, apostrophes and punctuation ("Sudža", "SUDZHA", "Namp'o", "Khasan–
+Tumangang" all match). When a text names several places the longest name wins ("Kursk Khalino"
+over "Kursk"); a country is chosen only when nothing finer is named, since almost every text
+names North Korea and Russia. Ties go to the finer place, then the earlier mention.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from tracker.models import PRECISION_OF_KIND, Place
+
+GAZETTEER_PATH = Path(__file__).resolve().parent / "data" / "places.json"
+PLACE_FIELDS = ("name", "kind", "country", "latitude", "longitude", "aliases", "notes")
+# Finer first: a tie in length goes to the place that pins a claim down best.
+_PRECISION_RANK = {"exact": 0, "area": 1, "region": 2, "country": 3}
+_APOSTROPHES = re.compile(r"['’ʼ‘`´]")
+_WORD = re.compile(r"\w+")
+
+
+def normalise(text: str) -> str:
+    """A name as the resolver compares it: lower case, no accents, no apostrophes, words
+    separated by single spaces (hyphens and dashes are spaces)."""
+    text = _APOSTROPHES.sub("", unicodedata.normalize("NFKD", text or ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(_WORD.findall(text.replace("_", " ")))
+
+
+def names_of(entry) -> list[str]:
+    """Every name a place answers to (entry: a Place or a gazetteer dict), normalised, once."""
+    get = entry.get if isinstance(entry, dict) else lambda k: getattr(entry, k)
+    names = [get("name"), get("slug").replace("-", " "), *(get("aliases") or [])]
+    seen: list[str] = []
+    for name in names:
+        key = normalise(name)
+        if key and key not in seen:
+            seen.append(key)
+    return seen
+
+
+def gazetteer_entries(path: Path = GAZETTEER_PATH) -> list[dict]:
+    """The gazetteer file's entries, as written."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def places_load(
+    *, path: Path = GAZETTEER_PATH, entries: list[dict] | None = None, model=Place
+) -> dict:
+    """Create or update a Place per gazetteer entry, matched by slug (idempotent; places added
+    in the admin are left alone). Returns counts of created and updated rows. `model`: the
+    migration's historical Place."""
+    created = updated = 0
+    for entry in gazetteer_entries(path) if entries is None else entries:
+        values = {name: entry.get(name, "" if name == "notes" else None) for name in PLACE_FIELDS}
+        values["aliases"] = list(values["aliases"] or [])
+        place = model.objects.filter(slug=entry["slug"]).first()
+        if place is None:
+            model.objects.create(slug=entry["slug"], **values)
+            created += 1
+        elif any(getattr(place, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(place, name, value)
+            place.save()
+            updated += 1
+    return {"created": created, "updated": updated, "total": model.objects.count()}
+
+
+@dataclass(frozen=True)
+class Match:
+    place: Place
+    start: int  # word index in the text
+    words: int
+    chars: int
+
+
+class Gazetteer:
+    """Every place's names in memory, for resolving many texts with one query."""
+
+    def __init__(self, places):
+        self.by_name: dict[tuple[str, ...], Place] = {}
+        for place in places:
+            for name in names_of(place):
+                # The first place to claim a name keeps it (the data's test forbids clashes).
+                self.by_name.setdefault(tuple(name.split()), place)
+        self.longest = max((len(key) for key in self.by_name), default=0)
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        return cls(Place.objects.all())
+
+    def matches(self, text: str) -> list[Match]:
+        """Every place named in `text`, longest names first where two overlap."""
+        words = normalise(text).split()
+        found = []
+        for i in range(len(words)):
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                place = self.by_name.get(tuple(words[i : i + n]))
+                if place is not None:
+                    chars = sum(len(w) for w in words[i : i + n])
+                    found.append(Match(place=place, start=i, words=n, chars=chars))
+                    break
+        return found
+
+    def resolve(self, text: str, *, countries: bool = True) -> Place | None:
+        """The place `text` names (see the module docstring), or None. `countries=False`
+        never answers with a country."""
+        candidates = [
+            m for m in self.matches(text) if countries or m.place.kind != Place.Kind.COUNTRY
+        ]
+        if not candidates:
+            return None
+        best = min(
+            candidates,
+            key=lambda m: (
+                m.place.kind == Place.Kind.COUNTRY,
+                -m.words,
+                -m.chars,
+                _PRECISION_RANK[PRECISION_OF_KIND[m.place.kind]],
+                m.start,
+            ),
+        )
+        return best.place
+
+
+def resolve(text: str, *, countries: bool = True) -> Place | None:
+    """The place a text names, by the gazetteer in the database (see the module docstring).
+    Reads every place (about a hundred rows): callers resolving many texts hold a
+    `Gazetteer.load()` instead."""
+    return Gazetteer.load().resolve(text, countries=countries)
+
+
+def precision_for(place: Place | None) -> str:
+    """The location precision a place gives a claim ('' for no place)."""
+    return place.default_precision if place is not None else ""
