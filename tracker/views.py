@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from tracker import credibility, csvexport, dashboard, figures, trust, vocab
 from tracker.citation import citation_text
 from tracker.httpcache import cached_response, filter_categories
-from tracker.models import Article, Claimant, ClaimSource
+from tracker.models import Article, Claimant, ClaimSource, WeaponSystem
 from tracker.selectors import claimants_in_registry, claims_visible_to
 from tracker.series import HEADLINE_RULE, freshness_days
 
@@ -223,25 +223,32 @@ def _arms_claims_csv(scope: dashboard.Scope) -> str:
 @cached_response(lambda request: {"arms_transfer"})
 def arms(request):
     scope = dashboard.scope_for(request)
-    weapons, chart = scope.cached(
-        "weapons",
-        lambda: (
-            dashboard.weapon_systems(scope.base),
-            _chart(
-                "weapons",
-                figures.weapons_figure(dashboard.weapon_points(scope.base)),
-                csv=_arms_claims_csv(scope),
-                caption=scope.caption,
-                table="#weapons-table",
-            ),
-        ),
-        categories={"arms_transfer"},
-    )
+
+    def build():
+        table = dashboard.weapon_table(scope.base)
+        counts = _chart(
+            "weapon-counts",
+            figures.weapon_counts_figure(table),
+            csv=_arms_claims_csv(scope),
+            caption=scope.caption,
+            table="#weapons-table",
+        )
+        timeline = _chart(
+            "weapons",
+            figures.weapons_figure(dashboard.weapon_points(scope.base)),
+            csv=_arms_claims_csv(scope),
+            caption=scope.caption,
+            table="#weapons-table",
+        )
+        return table, counts, timeline
+
+    weapons, counts_chart, chart = scope.cached("weapon-table", build, categories={"arms_transfer"})
     return _page(
         request,
         "tracker/arms.html",
         scope,
         chart=chart,
+        counts_chart=counts_chart,
         weapons=weapons,
         panels=_panels(scope, "arms_transfer", dashboard.ARMS_SERIES),
     )
@@ -401,6 +408,7 @@ def methodology(request):
         troop_vocabulary=vocab.subtype_rows("troop_deployment"),
         troop_measures=vocab.FIXED_MEASURE,
         registry=claimants_in_registry(),
+        weapon_systems=WeaponSystem.objects.order_by("kind", "name"),
         credibility_rules=credibility.RULES,
         credibility_window=credibility.merge_window_days(),
         grid=[

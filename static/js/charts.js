@@ -8,9 +8,10 @@
   var script = document.currentScript;
   var topojsonURL = script ? script.getAttribute("data-topojson-url") : null;
 
-  // Only same-origin relative paths such as /claims/12/ may be opened from a chart.
+  // Only same-origin relative paths such as /claims/12/ (with a plain query string such as
+  // ?category=arms_transfer&weapon=kn-23) may be opened from a chart.
   function safeClaimUrl(value) {
-    return typeof value === "string" && /^\/[A-Za-z0-9_\-\/]*$/.test(value) && value.indexOf("//") !== 0
+    return typeof value === "string" && /^\/[A-Za-z0-9_\-\/]*(\?[A-Za-z0-9_\-=&,]*)?$/.test(value) && value.indexOf("//") !== 0
       ? value
       : null;
   }

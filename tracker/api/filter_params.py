@@ -71,6 +71,9 @@ def _parameter(name: str, flt, description: str = "") -> OpenApiParameter:
     if isinstance(flt, IdListFilter):
         return OpenApiParameter(name, OpenApiTypes.INT, many=True, explode=True,
                                 description=description)  # fmt: skip
+    if isinstance(flt, django_filters.ModelMultipleChoiceFilter):  # slugs of registry rows
+        return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True,
+                                description=description)  # fmt: skip
     if isinstance(flt, django_filters.MultipleChoiceFilter | django_filters.ChoiceFilter):
         return OpenApiParameter(
             name,

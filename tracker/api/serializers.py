@@ -17,6 +17,7 @@ from tracker.models import (
     ClaimSource,
     HeadlineChange,
     Outlet,
+    WeaponSystem,
 )
 from tracker.selectors import user_sees_unreviewed
 
@@ -35,6 +36,27 @@ class ClaimantRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claimant
         fields = ["id", "name", "short_name"]
+
+
+class WeaponSystemRefSerializer(serializers.ModelSerializer):
+    """A weapon system as a claim names it."""
+
+    class Meta:
+        model = WeaponSystem
+        fields = ["name", "slug", "kind"]
+
+
+class WeaponSystemSerializer(serializers.ModelSerializer):
+    """A registry entry: what the system is and every alias it is found by."""
+
+    claim_count = serializers.IntegerField(
+        read_only=True, help_text="Claims the caller can see that name this system."
+    )
+
+    class Meta:
+        model = WeaponSystem
+        fields = ["id", "name", "slug", "kind", "calibre", "origin", "aliases", "notes"]
+        fields += ["claim_count"]
 
 
 class ClaimSourceSerializer(serializers.ModelSerializer):
@@ -75,11 +97,13 @@ class ClaimSerializer(serializers.ModelSerializer):
     figure = serializers.CharField(source="figure_display", read_only=True)
     has_number = serializers.BooleanField(read_only=True)
     sources = ClaimSourceSerializer(many=True, read_only=True)
+    weapon_systems = WeaponSystemRefSerializer(many=True, read_only=True)
 
     class Meta:
         model = Claim
         # The public fields (tracker.disclosure, shared with the claim page) and derived ones.
-        fields = [*PUBLIC_CLAIM_FIELDS, "figure", "has_number", "trust", "sources"]
+        fields = [*PUBLIC_CLAIM_FIELDS, "weapon_systems", "figure", "has_number", "trust"]
+        fields += ["sources"]
         read_only_fields = fields
 
 
@@ -123,6 +147,14 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
         queryset=Claimant.objects.all(), required=False, allow_null=True
     )
     sources = ClaimSourceWriteSerializer(many=True, required=False, write_only=True)
+    weapon_systems = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=WeaponSystem.objects.all(),
+        required=False,
+        help_text="Registry slugs (/api/v1/weapon-systems/) of the systems the claim names; "
+        "an unknown slug is refused (400). Left out: those its weapon_system label names.",
+    )
     confirm_figures = serializers.BooleanField(
         required=False,
         default=False,
@@ -136,7 +168,8 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
         fields = [
             "id", "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure",
             "claim_date", "period_start", "period_end", "claimant", "location", "weapon_system",
-            "summary", "reliability", "credibility", "notes", "sources", "confirm_figures",
+            "weapon_systems", "summary", "reliability", "credibility", "notes", "sources",
+            "confirm_figures",
         ]  # fmt: skip
         read_only_fields = ["id"]
 
