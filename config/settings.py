@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "tracker.models.Claim.Status",
         "ArticleStatusEnum": "tracker.models.Article.Status",
+        "WeaponSystemKindEnum": "tracker.models.WeaponSystem.Kind",
     },
 }
 
