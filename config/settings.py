@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "tracker.models.Claim.Status",
         "ArticleStatusEnum": "tracker.models.Article.Status",
         "ClaimantKindEnum": "tracker.models.Claimant.Kind",
+        "WeaponSystemKindEnum": "tracker.models.WeaponSystem.Kind",
     },
 }
 

@@ -19,6 +19,7 @@ from tracker.merge import Figure, claimant_is_established, claims_corroborated, 
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 from tracker.places import Gazetteer, precision_for
 from tracker.services import claim_credibility_refresh, claim_propose, claim_relation_add
+from tracker.weapons import resolve_all
 
 _NAME_MAX = Claimant._meta.get_field("name").max_length
 
@@ -234,6 +235,8 @@ def mention_candidate(
         "period_end": _date(mention.period_end),
         "claimant": claimant,
         "weapon_system": (mention.weapon_system or "")[:120],
+        # The registry's systems the label names (tracker.weapons, the one resolver).
+        "weapon_systems": resolve_all(mention.weapon_system or ""),
         "rule": (mention.rule or "")[:120],
         "extraction_score": mention.score,
         "quote": mention.quote,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import models
@@ -28,6 +29,7 @@ from tracker.models import (
     ClaimSource,
     Outlet,
     Place,
+    WeaponSystem,
 )
 from tracker.places import names_of, normalise
 from tracker.selectors import article_relevance_summary, user_sees_unreviewed
@@ -262,11 +264,12 @@ class ClaimAdmin(ReviewDeskMixin, LabelledHistoryAdmin):
         "claimant__short_name",
         "sources__article__title",
         "weapon_system",
+        "weapon_systems__name",
         "location",
         "place__name",
     )
     date_hierarchy = "claim_date"
-    autocomplete_fields = ("claimant", "place", "origin_place")
+    autocomplete_fields = ("claimant", "place", "origin_place", "weapon_systems")
     list_select_related = ("claimant", "place")
     list_per_page = 50
     actions = ["approve_selected", "approve_selected_ungraded"]
@@ -296,6 +299,7 @@ class ClaimAdmin(ReviewDeskMixin, LabelledHistoryAdmin):
                     ("measure", "claim_date", "period_start", "period_end"),
                     "claimant",
                     ("location", "weapon_system"),
+                    "weapon_systems",
                     "summary",
                 )
             },
@@ -437,3 +441,58 @@ class ClaimRelationAdmin(LabelledHistoryAdmin):
             return qs
         approved = Claim.Status.APPROVED
         return qs.filter(from_claim__status=approved, to_claim__status=approved)
+
+
+class AliasesField(forms.CharField):
+    """A list of aliases edited as text, one a line."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "cols": 60})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        lines = (value or "").splitlines()
+        out: list[str] = []
+        for line in (line.strip() for line in lines):
+            if line and line not in out:
+                out.append(line)
+        return out
+
+
+class WeaponSystemForm(forms.ModelForm):
+    aliases = AliasesField(
+        required=False,
+        help_text="One a line: designations and names as printed (KN-23, Hwasong-11A, 240mm "
+        "MRL…). Matching ignores case, spaces, hyphens and slashes; an alias names one system.",
+    )
+
+    class Meta:
+        model = WeaponSystem
+        fields = ("name", "slug", "kind", "calibre", "origin", "aliases", "notes")
+
+
+@admin.register(WeaponSystem)
+class WeaponSystemAdmin(admin.ModelAdmin):
+    """The weapon-system registry (tracker/data/weapon_systems.json); editors extend it here.
+    Searching finds a system by any of its aliases."""
+
+    form = WeaponSystemForm
+    list_display = ("name", "kind", "calibre", "origin", "alias_list", "claim_count")
+    list_filter = ("kind", "origin")
+    search_fields = ("name", "slug", "aliases")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).annotate(n_claims=Count("claims", distinct=True))
+        return qs.order_by("name")
+
+    @admin.display(description="aliases")
+    def alias_list(self, obj):
+        return ", ".join(obj.aliases or [])
+
+    @admin.display(description="claims", ordering="n_claims")
+    def claim_count(self, obj):
+        return obj.n_claims

@@ -288,6 +288,9 @@ class ReviewDeskMixin:
         # New or changed quotes are a hand edit of the claim (four eyes).
         if change and any(fs.has_changed() for fs in formsets):
             services.claim_mark_edited(claim=form.instance, editor=request.user)
+        # Systems left empty are those the printed label names (the one resolver).
+        if "weapon_systems" in form.cleaned_data and not form.cleaned_data["weapon_systems"]:
+            services.claim_weapons_set(claim=form.instance)
 
     # Bulk review from the list, through the same services.
     @admin.action(description="Approve selected claims", permissions=["review"])

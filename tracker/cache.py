@@ -361,10 +361,29 @@ def on_claimant_changed(sender, **kwargs) -> None:
     data_changed(claimants=True)
 
 
-def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save, pre_save
+def on_weapons_linked(sender, instance, action, reverse, **kwargs) -> None:
+    """A claim's weapon systems changed (Claim.weapon_systems): its category, if readers see it;
+    from the system's side, everything."""
+    if not action.startswith("post_"):
+        return
+    if reverse:
+        data_changed(claimants=True)
+    else:
+        data_changed(categories={instance.category} if _approved(instance.status) else set())
 
-    from tracker.models import Claim, Claimant, ClaimantAlias, ClaimRelation, ClaimSource, Place
+
+def connect_signals() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+    from tracker.models import (
+        Claim,
+        Claimant,
+        ClaimantAlias,
+        ClaimRelation,
+        ClaimSource,
+        Place,
+        WeaponSystem,
+    )
 
     pre_save.connect(on_claim_saving, sender=Claim, dispatch_uid="data-version-claim-saving")
     post_save.connect(on_claim_saved, sender=Claim, dispatch_uid="data-version-claim-saved")
@@ -375,7 +394,11 @@ def connect_signals() -> None:
         (Claimant, on_claimant_changed),
         (ClaimantAlias, on_claimant_changed),
         (Place, on_claimant_changed),  # place names, like claimant names, show on every page
+        (WeaponSystem, on_claimant_changed),  # names and kinds on every page that lists systems
     )
     for model, receiver in receivers:
         for signal in (post_save, post_delete):
             signal.connect(receiver, sender=model, dispatch_uid=f"data-version-{model}-{signal}")
+    m2m_changed.connect(
+        on_weapons_linked, sender=Claim.weapon_systems.through, dispatch_uid="data-version-weapons"
+    )

@@ -34,6 +34,7 @@ from tracker.models import (
     ClaimRelation,
     ClaimSource,
     Place,
+    WeaponSystem,
     figure_text,
     quote_excerpt,
 )
@@ -292,6 +293,8 @@ def filters_caption(filters: dict, include_pending: bool, *, errors: bool = Fals
         parts.append(f"to {filters['date_to'].isoformat()}")
     if filters.get("q"):
         parts.append(f"text “{filters['q']}”")
+    if filters.get("weapon"):
+        parts.append(f"weapon system {' or '.join(s.name for s in filters['weapon'])}")
     for name in ("measure", "weapon_system", "location", "outlet", "article", "status"):
         if name in filters:
             value = filters[name]
@@ -487,7 +490,7 @@ def headline_changes(scope: Scope, user, *, category: str = "", subtype: str = "
 
 
 def arms_highlights(scope: Scope) -> dict:
-    """Latest missile figure and the weapon types reported most recently."""
+    """Latest missile figure and the weapon systems (registry rows) reported most recently."""
     arms = scope.base.filter(category="arms_transfer")
     missiles = (
         arms.filter(subtype="ballistic_missiles")
@@ -495,12 +498,14 @@ def arms_highlights(scope: Scope) -> dict:
         .order_by("-claim_date", "-id")
         .first()
     )
-    weapons = list(
-        arms.exclude(weapon_system="")
-        .values("weapon_system")
-        .annotate(last=Max("claim_date"))
-        .order_by("-last")[:6]
+    recent = list(
+        _arms_links(scope.base)
+        .values("weaponsystem_id")
+        .annotate(last=Max("claim__claim_date"))
+        .order_by("-last", "weaponsystem_id")[:6]
     )
+    found = WeaponSystem.objects.in_bulk([row["weaponsystem_id"] for row in recent])
+    weapons = [found[row["weaponsystem_id"]] for row in recent]
     return {"missiles": missiles, "weapons": weapons}
 
 
@@ -540,35 +545,124 @@ def timeline_points(claims: QuerySet[Claim], limit: int = TIMELINE_LIMIT) -> tup
 # --- Arms -----------------------------------------------------------------------------------
 
 
-def weapon_systems(claims: QuerySet[Claim]) -> list[dict]:
-    """Each weapon system reported: how often, first and last report."""
-    return list(
-        claims.filter(category="arms_transfer")
-        .exclude(weapon_system="")
-        .values("weapon_system")
-        .annotate(claims=Count("id"), first=Min("claim_date"), last=Max("claim_date"))
-        .order_by("-last", "weapon_system")
+def _arms_links(claims: QuerySet[Claim]) -> QuerySet:
+    """The (claim, weapon system) links of the arms-transfer claims in `claims`."""
+    arms = claims.filter(category="arms_transfer").order_by().values("pk")
+    return Claim.weapon_systems.through.objects.filter(claim_id__in=arms)
+
+
+def weapon_table(claims: QuerySet[Claim]) -> list[dict]:
+    """The arms page's list of systems, like Oryx's: for each registry system that the
+    arms-transfer claims in `claims` name — how many claims, first and latest report, the
+    latest figure given (its claim, claimant, grade and unit), the claimants and the articles.
+    A claim naming two systems ("170mm SPG and 240mm MRL") counts once for each. Most claims
+    first. Four queries whatever the number of claims."""
+    links = _arms_links(claims)
+    counts = list(
+        links.values("weaponsystem_id")
+        .annotate(
+            claims=Count("claim_id", distinct=True),
+            first=Min("claim__claim_date"),
+            last=Max("claim__claim_date"),
+            claimant_count=Count("claim__claimant_id", distinct=True),
+            sources=Count("claim__sources__article_id", distinct=True),
+            latest_figure=Subquery(
+                links.filter(weaponsystem_id=OuterRef("weaponsystem_id"))
+                .exclude(claim__qualifier="none")
+                .order_by("-claim__claim_date", "-claim_id")
+                .values("claim_id")[:1]
+            ),
+        )
+        .order_by()
     )
+    if not counts:
+        return []
+    systems = WeaponSystem.objects.in_bulk([row["weaponsystem_id"] for row in counts])
+    latest = claims.model.objects.select_related("claimant").in_bulk(
+        [row["latest_figure"] for row in counts if row["latest_figure"]]
+    )
+    names: dict[int, list[str]] = {}
+    for system_id, short, name in (
+        links.exclude(claim__claimant=None)
+        .values_list("weaponsystem_id", "claim__claimant__short_name", "claim__claimant__name")
+        .distinct()
+        .order_by("claim__claimant__name")
+    ):
+        names.setdefault(system_id, []).append(short or name)
+    rows = []
+    for row in counts:
+        system = systems[row["weaponsystem_id"]]
+        claim = latest.get(row["latest_figure"])
+        rows.append(
+            {
+                "name": system.name,
+                "slug": system.slug,
+                "kind": system.get_kind_display(),
+                "claims": row["claims"],
+                "first": row["first"],
+                "last": row["last"],
+                "latest": _latest_figure(claim),  # None: no claim about it gives a figure
+                "claimants": names.get(system.pk, []),
+                "claimant_count": row["claimant_count"],
+                "sources": row["sources"],
+            }
+        )
+    rows.sort(key=lambda r: (-r["claims"], r["name"]))
+    return rows
+
+
+def _latest_figure(claim: Claim | None) -> dict | None:
+    if claim is None:
+        return None
+    return {
+        "id": claim.pk,
+        "url": claim.get_absolute_url(),
+        "figure": claim.figure_display,
+        "unit": claim.unit,
+        "subtype": claim.get_subtype_display(),
+        "date": claim.claim_date,
+        "claimant": claim.claimant.label if claim.claimant_id else "Press report",
+        "grade": claim.grade,
+        "confidence": claim.confidence,
+        "pending": claim.status == Claim.Status.PENDING,
+    }
 
 
 def weapon_points(claims: QuerySet[Claim], limit: int = WEAPONS_LIMIT) -> list[dict]:
+    """The latest `limit` (claim, system) pairs of arms-transfer claims, oldest first: one
+    point per system a claim names, with the claim's figure, trust and first quote."""
     rows = list(
-        claims.filter(category="arms_transfer")
-        .exclude(weapon_system="")
-        .annotate(quote=_first_source("quote"))
-        .order_by("-claim_date", "-id")
+        _arms_links(claims)
+        .annotate(quote=_first_source_of_link("quote"))
+        .order_by("-claim__claim_date", "-claim_id", "weaponsystem__name")
         .values(
-            "id", "claim_date", "weapon_system", "subtype", "low", "best", "high", "qualifier",
-            "unit", "confidence", "status", "claimant__name", "claimant__short_name", "quote",
+            "claim_id", "claim__claim_date", "weaponsystem__name", "weaponsystem__slug",
+            "claim__subtype", "claim__low", "claim__best", "claim__high", "claim__qualifier",
+            "claim__unit", "claim__confidence", "claim__status", "claim__claimant__name",
+            "claim__claimant__short_name", "quote",
         )[:limit]
     )  # fmt: skip
     rows.reverse()
+    out = []
     for row in rows:
-        row["figure"] = figure_text(
-            row["low"], row["best"], row["high"], row["qualifier"], row["unit"]
+        point = {k.removeprefix("claim__"): v for k, v in row.items()}
+        point["id"] = row["claim_id"]
+        point["weapon_system"] = row["weaponsystem__name"]
+        point["slug"] = row["weaponsystem__slug"]
+        point["figure"] = figure_text(
+            point["low"], point["best"], point["high"], point["qualifier"], point["unit"]
         )
-        row["claimant"] = row["claimant__short_name"] or row["claimant__name"] or "Press report"
-    return rows
+        point["claimant"] = (
+            point["claimant__short_name"] or point["claimant__name"] or "Press report"
+        )
+        out.append(point)
+    return out
+
+
+def _first_source_of_link(field: str):
+    return Subquery(
+        ClaimSource.objects.filter(claim=OuterRef("claim_id")).order_by("id").values(field)[:1]
+    )
 
 
 ARMS_SERIES = [

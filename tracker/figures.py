@@ -724,13 +724,27 @@ def _value(row: dict) -> float:
 # --- Arms -----------------------------------------------------------------------------------
 
 
+LABEL_WIDTH = 22  # characters per line of a category label; longer names wrap, never cut
+
+
+def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """A category label on lines of at most `width` characters joined by <br>, escaped line by
+    line: every word of the name stays (a word longer than a line keeps its own line)."""
+    lines = textwrap.wrap(
+        " ".join(str(text).split()), width, break_long_words=False, break_on_hyphens=False
+    )
+    return "<br>".join(esc(line) for line in lines) or esc(text)
+
+
 def weapons_figure(rows: list[dict], *, title: str = "Weapon systems reported") -> go.Figure:
-    """Each weapon system on its own row, each report a marker (size grows with the figure)."""
+    """Each weapon system on its own row, each report a marker (size grows with the figure).
+    A claim naming two systems has a marker on each row."""
     systems: list[str] = []
     for row in reversed(rows):  # most recent first
         if row["weapon_system"] not in systems:
             systems.append(row["weapon_system"])
     systems = systems[:30]
+    labels = {name: wrap_label(name) for name in systems}
     fig = go.Figure()
     for level in ("high", "moderate", "low"):
         subset = [r for r in rows if r["confidence"] == level and r["weapon_system"] in systems]
@@ -740,7 +754,7 @@ def weapons_figure(rows: list[dict], *, title: str = "Weapon systems reported") 
         fig.add_trace(
             go.Scatter(
                 x=[r["claim_date"].isoformat() for r in subset],
-                y=[esc(r["weapon_system"]) for r in subset],
+                y=[labels[r["weapon_system"]] for r in subset],
                 mode="markers",
                 name=f"{trust.CONFIDENCE_LEVELS[level]} confidence",
                 marker={
@@ -760,17 +774,89 @@ def weapons_figure(rows: list[dict], *, title: str = "Weapon systems reported") 
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    _base_layout(fig, title=title, height=max(300, 190 + 28 * len(systems)))
+    lines = sum(labels[name].count("<br>") + 1 for name in systems)
+    _base_layout(fig, title=title, height=max(300, 190 + 30 * len(systems) + 12 * lines))
     _pad_single_date(fig)
-    fig.update_layout(margin={"l": 170})
     fig.update_xaxes(title_text="Date the claim was made")
+    # automargin: the left margin grows to the longest wrapped label instead of cutting it.
     fig.update_yaxes(
         title_text="",
+        automargin=True,
         categoryorder="array",
-        categoryarray=[esc(s) for s in reversed(systems)],
+        categoryarray=[labels[name] for name in reversed(systems)],
     )
     if not fig.data:
         _empty(fig)
+    return fig
+
+
+def weapon_counts_figure(
+    rows: list[dict], *, title: str = "Claims per weapon system (arms transfers)"
+) -> go.Figure:
+    """How many claims name each system (the arms page's table, `weapon_table` rows): one dot
+    per system on a line from zero, most-named at the top. A click opens the system's claims."""
+    rows = rows[:40]
+    labels = [wrap_label(row["name"]) for row in rows]
+    fig = go.Figure()
+    if rows:
+        stems_x: list = []
+        stems_y: list = []
+        for row, label in zip(rows, labels, strict=True):
+            stems_x += [0, row["claims"], None]
+            stems_y += [label, label, None]
+        fig.add_trace(
+            go.Scatter(
+                x=stems_x,
+                y=stems_y,
+                mode="lines",
+                line={"color": "#c9d0db", "width": 2},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[row["claims"] for row in rows],
+                y=labels,
+                mode="markers+text",
+                marker={"size": 11, "color": PALETTE[0]},
+                text=[str(row["claims"]) for row in rows],
+                textposition="middle right",
+                hovertext=[
+                    f"<b>{esc(row['name'])}</b> ({esc(row['kind'])})<br>"
+                    f"{row['claims']} claim{'s' if row['claims'] != 1 else ''} from "
+                    f"{row['claimant_count']} claimant{'s' if row['claimant_count'] != 1 else ''}"
+                    f", {row['sources']} article{'s' if row['sources'] != 1 else ''}<br>"
+                    f"first reported {row['first']:%d %b %Y}"
+                    for row in rows
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                customdata=[
+                    f"/claims/?category=arms_transfer&weapon={row['slug']}" for row in rows
+                ],
+                showlegend=False,
+            )
+        )
+    lines = sum(label.count("<br>") + 1 for label in labels)
+    _base_layout(fig, title=title, height=max(260, 120 + 26 * len(rows) + 12 * lines), legend=False)
+    top = max((row["claims"] for row in rows), default=1)
+    fig.update_xaxes(
+        title_text="Claims naming the system",
+        rangemode="tozero",
+        range=[0, top * 1.15 + 0.5],
+        dtick=1 if top <= 10 else None,
+    )
+    fig.update_yaxes(
+        title_text="",
+        automargin=True,
+        showgrid=False,
+        categoryorder="array",
+        categoryarray=list(reversed(labels)),
+    )
+    if not rows:
+        _empty(fig)
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
     return fig
 
 

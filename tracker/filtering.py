@@ -20,7 +20,7 @@ from django.http import QueryDict
 from django.utils.choices import CallableChoiceIterator
 
 from tracker import trust, vocab
-from tracker.models import HAS_NUMBER, Claim, Claimant, ClaimSource, Place
+from tracker.models import HAS_NUMBER, Claim, Claimant, ClaimSource, Place, WeaponSystem
 from tracker.search import claims_matching
 from tracker.selectors import user_sees_unreviewed
 
@@ -35,7 +35,7 @@ ALIASES: dict[str, str] = {
 
 # Parameters that take several values.
 MULTI_VALUED = ("category", "subtype", "claimant", "outlet", "article", "confidence", "status")
-MULTI_VALUED += ("measure", "place")
+MULTI_VALUED += ("measure", "place", "weapon")
 
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
@@ -328,7 +328,19 @@ class ClaimFilterSet(django_filters.FilterSet):
         help_text="true: claims with a figure; false: claims without one.",
     )
     weapon_system = django_filters.CharFilter(
-        lookup_expr="icontains", max_length=120, help_text="Substring of the weapon system."
+        lookup_expr="icontains",
+        max_length=120,
+        label="Weapon label",
+        help_text="Substring of the weapon label as printed; `weapon` filters by registry system.",
+    )
+    weapon = django_filters.ModelMultipleChoiceFilter(
+        queryset=WeaponSystem.objects.all(),
+        to_field_name="slug",
+        method="filter_weapon",
+        label="Weapon system",
+        widget=ChoiceSelect(blank="Any weapon system"),
+        help_text="Weapon-system slugs from the registry (/api/v1/weapon-systems/): claims "
+        "that name one of them; several allowed. An unknown slug is an error.",
     )
     location = django_filters.CharFilter(
         lookup_expr="icontains", max_length=200, help_text="Substring of the location."
@@ -398,10 +410,12 @@ class ClaimFilterSet(django_filters.FilterSet):
         if not self.is_bound:
             return {}
         self.form.is_valid()
+        # Model choices (weapon) come as a queryset: as a list, so "empty" is plain to see.
+        values = {
+            k: list(v) if isinstance(v, QuerySet) else v for k, v in self.form.cleaned_data.items()
+        }
         return {
-            k: v
-            for k, v in self.form.cleaned_data.items()
-            if k in self.filters and v not in (None, "", [], ())
+            k: v for k, v in values.items() if k in self.filters and v not in (None, "", [], ())
         }
 
     # One function per kind of filter; the values are already validated. The hint on `value`
@@ -423,6 +437,15 @@ class ClaimFilterSet(django_filters.FilterSet):
 
     def filter_place(self, queryset, name, value: str):
         return queryset.filter(Q(place__slug__in=value) | Q(origin_place__slug__in=value))
+
+    def filter_weapon(self, queryset, name, value: str):
+        value = list(value)  # an absent parameter comes as an empty queryset: no filter
+        if not value:
+            return queryset
+        links = Claim.weapon_systems.through.objects.filter(
+            claim_id=OuterRef("pk"), weaponsystem__in=value
+        )
+        return queryset.filter(Exists(links))
 
     def filter_outlet(self, queryset, name, value: int):
         sources = ClaimSource.objects.filter(claim=OuterRef("pk"), article__outlet_id__in=value)

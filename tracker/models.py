@@ -193,6 +193,53 @@ PRECISION_OF_KIND = {
 }
 
 
+class WeaponSystem(models.Model):
+    """A weapon system reported in claims (the registry, tracker/data/weapon_systems.json,
+    loaded by migration 0016 and `manage.py load_weapon_systems`; editors extend it in admin).
+    A claim names systems through `Claim.weapon_systems`; tracker.weapons resolves printed
+    labels ("KN-23/KN-24", "170mm SPG and 240mm MRL") to these rows through their aliases."""
+
+    class Kind(models.TextChoices):
+        SRBM = "srbm", "Short-range ballistic missile"
+        MRL = "mrl", "Multiple rocket launcher"
+        ROCKET = "rocket", "Artillery rocket"
+        SPG = "spg", "Self-propelled gun"
+        GUN = "gun", "Gun / howitzer"
+        SHELL = "shell", "Artillery shell"
+        MORTAR = "mortar", "Mortar bomb"
+        ANTI_TANK = "anti_tank", "Anti-tank weapon"
+        DRONE = "drone", "Drone"
+        AIR_DEFENCE = "air_defence", "Air defence"
+        SMALL_ARMS = "small_arms", "Small arms"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    calibre = models.CharField(max_length=40, blank=True, help_text="e.g. 170 mm")
+    origin = models.CharField("origin country", max_length=80, blank=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Designations and other names as printed (KN-23, Hwasong-11A, 240mm MRL…). "
+        "Matching ignores case, spaces, hyphens and slashes.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from tracker import weapons
+
+        clash = weapons.alias_clash(system=self)
+        if clash:
+            raise ValidationError({"aliases": clash})
+
+
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
     domain = models.CharField(max_length=200, unique=True, help_text="e.g. example.com")
@@ -326,7 +373,14 @@ class Claim(models.Model):
         related_name="shipments_from",
         help_text="Arms transfers only: where the shipment left from.",
     )
+    # The label as printed ("170mm SPG and 240mm MRL"); counts use `weapon_systems`.
     weapon_system = models.CharField(max_length=120, blank=True)
+    weapon_systems = models.ManyToManyField(
+        WeaponSystem,
+        blank=True,
+        related_name="claims",
+        help_text="The registry's systems the claim names (from the label when left empty).",
+    )
     summary = models.CharField(max_length=300, blank=True)
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
     credibility = models.PositiveSmallIntegerField(

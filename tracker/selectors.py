@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from tracker.models import Claim, Claimant
+from tracker.models import Claim, Claimant, WeaponSystem
 
 
 def user_sees_unreviewed(user) -> bool:
@@ -24,6 +24,13 @@ def claims_visible_to(user, *, include_unreviewed: bool = True) -> QuerySet[Clai
     if include_unreviewed and user_sees_unreviewed(user):
         return qs
     return qs.filter(status=Claim.Status.APPROVED)
+
+
+def weapon_systems_counted(user) -> QuerySet[WeaponSystem]:
+    """The weapon-system registry, each with `claim_count`: the claims naming it that `user`
+    may see (approved ones for the public)."""
+    seen = Q() if user_sees_unreviewed(user) else Q(claims__status=Claim.Status.APPROVED)
+    return WeaponSystem.objects.annotate(claim_count=Count("claims", filter=seen, distinct=True))
 
 
 def claimants_in_registry() -> QuerySet[Claimant]:

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tracker import credibility, quotes, series_state
+from tracker import credibility, quotes, series_state, weapons
 from tracker.changes import MERGED, changes_batch, public_change_touch
 from tracker.merge import claim_find_same, merged_fields
-from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
+from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource, WeaponSystem
 
 CLAIM_FIELDS = {
     "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure", "claim_date",
@@ -91,12 +91,18 @@ def claim_create(
     created_by: AbstractBaseUser | None = None,
     sources: Iterable[dict] = (),
     confirm_figures: bool = True,
+    weapon_systems: Iterable[WeaponSystem] | None = None,
     **fields,
 ) -> Claim:
     """Validate and store a claim with its sources ({article, quote, quote_start, quote_end}).
-    With confirm_figures=False, quotes whose numbers miss the claim's figures are refused."""
+    With confirm_figures=False, quotes whose numbers miss the claim's figures are refused.
+    `weapon_systems`: the registry systems it names; None: those its printed label names."""
     return _claim_create(
-        created_by=created_by, sources=sources, confirm_figures=confirm_figures, **fields
+        created_by=created_by,
+        sources=sources,
+        confirm_figures=confirm_figures,
+        weapon_systems=weapon_systems,
+        **fields,
     )
 
 
@@ -106,6 +112,7 @@ def _claim_create(
     sources: Iterable[dict] = (),
     confirm_figures: bool = True,
     claimant_checked: bool = False,
+    weapon_systems: Iterable[WeaponSystem] | None = None,
     **fields,
 ) -> Claim:
     """claim_create's work, for services already inside its transaction, change batch and
@@ -146,7 +153,24 @@ def _claim_create(
                 quote_start=start,
                 quote_end=end,
             )
+    claim_weapons_set(claim=claim, systems=weapon_systems, new=True)
     return claim
+
+
+def claim_weapons_set(
+    *, claim: Claim, systems: Iterable[WeaponSystem] | None = None, new: bool = False
+) -> None:
+    """Link `claim` to `systems`; None: to the systems its printed label names (tracker.weapons,
+    the one resolver). Writes nothing when the links are already those (`new`: the claim was
+    just created and has none)."""
+    wanted = list(systems) if systems is not None else weapons.resolve_all(claim.weapon_system)
+    if new:
+        if wanted:
+            claim.weapon_systems.add(*wanted)
+        return
+    have = set(claim.weapon_systems.values_list("pk", flat=True))
+    if {s.pk for s in wanted} != have:
+        claim.weapon_systems.set(wanted)
 
 
 def claim_source_add(
@@ -371,6 +395,7 @@ def claim_propose(
     `known_new`: the caller already asked, in this transaction and under the claimant's lock,
     and nothing written since can match: create without asking again (ingest.proposals)."""
     candidate = dict(candidate)
+    systems = candidate.pop("weapon_systems", None)  # None: resolved from the printed label
     quote = candidate.pop("quote")
     start, end = candidate.pop("quote_start", None), candidate.pop("quote_end", None)
     claimant = candidate.get("claimant")
@@ -411,6 +436,8 @@ def claim_propose(
             same.full_clean(validate_constraints=False)
             same.save()
         claim_source_add(claim=same, **source)
+        if systems and not same.weapon_systems.exists():
+            same.weapon_systems.add(*systems)  # fills a blank, as a missing claimant is filled
         return same, False
     if not create:
         return None, False
@@ -418,7 +445,10 @@ def claim_propose(
     fields.setdefault("status", Claim.Status.PENDING)
     fields.setdefault("origin", Claim.Origin.EXTRACTED)
     checked = claimant is not None and getattr(claimant, "_locked_in", None) is _outermost_block()
-    return _claim_create(sources=[source], claimant_checked=checked, **fields), True
+    return (
+        _claim_create(sources=[source], claimant_checked=checked, weapon_systems=systems, **fields),
+        True,
+    )
 
 
 def _outermost_block():
@@ -462,10 +492,13 @@ def claim_update(
     editor: AbstractBaseUser,
     sources: Iterable[dict] = (),
     confirm_figures: bool = True,
+    weapon_systems: Iterable[WeaponSystem] | None = None,
     **fields,
 ) -> Claim:
     """Change a claim's fields with the model's validation, as `editor` (in its history), and
-    add any new sources. Review status changes go through claim_approve / claim_reject."""
+    add any new sources. Review status changes go through claim_approve / claim_reject.
+    `weapon_systems` replaces the systems it names; when not given and the printed weapon label
+    changed, they are resolved from the new label."""
     unknown = set(fields) - CLAIM_FIELDS
     if unknown:
         raise TypeError(f"unknown claim fields: {', '.join(sorted(unknown))}")
@@ -481,6 +514,8 @@ def claim_update(
     )
     for source in sources:
         claim_source_add(claim=claim, **source)
+    if weapon_systems is not None or "weapon_system" in changed:
+        claim_weapons_set(claim=claim, systems=weapon_systems)
     return claim
 
 

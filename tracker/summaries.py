@@ -143,3 +143,16 @@ def places_summary(places: list[dict], flows: list[dict], *, what: str) -> str:
     if flows:
         text += f"; {len(flows):,} arms route{'s' if len(flows) != 1 else ''} drawn"
     return text + "."
+
+
+def systems_summary(table: list[dict]) -> str:
+    """One sentence for the claims-per-system chart: how many systems, the most named, and
+    that claims are counted, not items. `table`: tracker.dashboard.weapon_table's rows."""
+    if not table:
+        return "Weapon systems: no arms-transfer claim names a system under these filters."
+    top = max(table, key=lambda row: row["claims"])
+    return (
+        f"Weapon systems: {len(table):,} named by arms-transfer claims; the most often "
+        f"{top['name']} ({top['claims']:,} claim{'s' if top['claims'] != 1 else ''}). Claims "
+        "are counted, not items."
+    )

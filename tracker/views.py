@@ -18,7 +18,7 @@ from tracker import credibility, csvexport, dashboard, figures, maps, summaries,
 from tracker.citation import citation_text
 from tracker.claimants import claimant_record
 from tracker.httpcache import cached_response, filter_categories
-from tracker.models import Article, Claimant, ClaimSource
+from tracker.models import Article, Claimant, ClaimSource, WeaponSystem
 from tracker.selectors import claimants_in_registry, claims_visible_to
 from tracker.series import HEADLINE_RULE, freshness_days
 
@@ -272,8 +272,17 @@ def arms(request):
     scope = dashboard.scope_for(request)
 
     def build():
+        table = dashboard.weapon_table(scope.base)
+        counts = _chart(
+            "weapon-counts",
+            figures.weapon_counts_figure(table),
+            csv=_arms_claims_csv(scope),
+            summary=summaries.systems_summary(table),
+            caption=scope.caption,
+            table="#weapons-table",
+        )
         points = dashboard.weapon_points(scope.base)
-        chart = _chart(
+        timeline = _chart(
             "weapons",
             figures.weapons_figure(points),
             csv=_arms_claims_csv(scope),
@@ -281,14 +290,15 @@ def arms(request):
             caption=scope.caption,
             table="#weapons-table",
         )
-        return dashboard.weapon_systems(scope.base), chart
+        return table, counts, timeline
 
-    weapons, chart = scope.cached("weapons", build, categories={"arms_transfer"})
+    weapons, counts_chart, chart = scope.cached("weapon-table", build, categories={"arms_transfer"})
     return _page(
         request,
         "tracker/arms.html",
         scope,
         chart=chart,
+        counts_chart=counts_chart,
         weapons=weapons,
         panels=_panels(scope, "arms_transfer", dashboard.ARMS_SERIES),
         map_panel=_map_panel(scope, category="arms_transfer"),
@@ -541,6 +551,7 @@ def methodology(request):
         troop_vocabulary=vocab.subtype_rows("troop_deployment"),
         troop_measures=vocab.FIXED_MEASURE,
         registry=claimants_in_registry(),
+        weapon_systems=WeaponSystem.objects.order_by("kind", "name"),
         credibility_rules=credibility.RULES,
         credibility_window=credibility.merge_window_days(),
         grid=[

@@ -16,8 +16,9 @@ from tests.factories import (
     ClaimSourceFactory,
     OutletFactory,
 )
+from tracker import services, weapons
 from tracker.filtering import ALIASES, filter_names
-from tracker.models import Claim, Place
+from tracker.models import Claim, Place, WeaponSystem
 from tracker.places import places_load
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,9 @@ def world():
     ClaimSourceFactory(claim=claims["shells"], article=a2, quote="more than 4 million shells")
     ClaimSourceFactory(claim=claims["balloons"], article=a3, quote="500 balloons flew south")
     ClaimSourceFactory(claim=claims["pending"], article=a1, quote="3,000 killed or wounded")
+    weapons.registry_load(WeaponSystem, weapons.registry_entries())
+    for key in ("shells", "launchers"):
+        services.claim_weapons_set(claim=claims[key])  # their labels name registry systems
     return {"claims": claims, "jcs": jcs, "gur": gur, "nis": nis, "yonhap": yonhap,
             "reuters": reuters, "a1": a1, "a2": a2}  # fmt: skip
 
@@ -92,6 +96,8 @@ CASES = {
     "measure, commas": lambda w: "measure=increment,cumulative&category=arms_transfer",
     "has_number": lambda w: "has_number=false",
     "weapon_system": lambda w: "weapon_system=240mm",
+    "weapon": lambda w: "weapon=m1991-240mm-mrl",
+    "weapon, commas": lambda w: "weapon=m1991-240mm-mrl,152mm-shell",
     "location": lambda w: "location=kursk",
     "place": lambda w: "place=kursk-oblast",
     "place, commas": lambda w: "place=kursk-oblast,paju",

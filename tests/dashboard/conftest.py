@@ -10,7 +10,8 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory, OutletFactory
-from tracker.models import Claim, ClaimRelation, ClaimSource
+from tracker import services, weapons
+from tracker.models import Claim, ClaimRelation, ClaimSource, WeaponSystem
 
 HOSTILE_QUOTE = "<script>alert(1)</script><img src=x onerror=alert(2)> 2,500 troops"
 
@@ -28,6 +29,8 @@ def _d(text: str) -> dt.date:
 
 def build_demo() -> Demo:
     demo = Demo()
+    # The registry ships by migration; a transactional test before this one may have flushed it.
+    weapons.registry_load(WeaponSystem, weapons.registry_entries())
     c = demo.claimants
     c["jcs"] = ClaimantFactory(
         name="South Korea Joint Chiefs of Staff", short_name="JCS", reliability="B"
@@ -65,6 +68,8 @@ def build_demo() -> Demo:
         ClaimSource.objects.create(
             claim=obj, article=article, quote=text, quote_start=7, quote_end=7 + len(text)
         )
+        if obj.weapon_system:
+            services.claim_weapons_set(claim=obj)  # the registry's systems its label names
         demo.articles.append(article)
         demo.claims[key] = obj
         return obj

@@ -10,8 +10,8 @@ import pytest
 
 from tests.dashboard.conftest import HOSTILE_QUOTE
 from tests.factories import ClaimantFactory, ClaimFactory
-from tracker import dashboard, figures
-from tracker.models import Claim, ClaimRelation
+from tracker import dashboard, figures, services, weapons
+from tracker.models import Claim, ClaimRelation, WeaponSystem
 from tracker.series import SeriesQuery, series_build
 
 pytestmark = pytest.mark.django_db
@@ -148,9 +148,14 @@ def test_empty_series_still_has_a_titled_chart_with_a_note():
 
 
 def test_weapons_figure_puts_each_system_on_its_own_row():
-    ClaimFactory(category="arms_transfer", subtype="rocket_launchers", unit="launchers",
-                 weapon_system="240mm MRL", best=200)  # fmt: skip
-    ClaimFactory(category="arms_transfer", subtype="anti_tank_missiles", unit="",
-                 weapon_system="Bulsae-4", best=None, qualifier="none")  # fmt: skip
+    weapons.registry_load(WeaponSystem, weapons.registry_entries())
+    for claim in (
+        ClaimFactory(category="arms_transfer", subtype="rocket_launchers", unit="launchers",
+                     weapon_system="240mm MRL", best=200),
+        ClaimFactory(category="arms_transfer", subtype="anti_tank_missiles", unit="",
+                     weapon_system="Bulsae-4", best=None, qualifier="none"),
+    ):  # fmt: skip
+        services.claim_weapons_set(claim=claim)
     fig = figures.weapons_figure(dashboard.weapon_points(Claim.objects.all()))
-    assert set(fig.layout.yaxis.categoryarray) == {"240mm MRL", "Bulsae-4"}
+    rows = {label.replace("<br>", " ") for label in fig.layout.yaxis.categoryarray}
+    assert rows == {"M1991 240 mm multiple rocket launcher", "Bulsae-4 anti-tank guided missile"}

@@ -21,11 +21,11 @@ import orjson
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tracker.models import ClaimSource, figure_text
+from tracker.models import Claim, ClaimSource, figure_text
 
 # The claim's own columns, in the serializer's order; the nested and derived fields follow.
-_NESTED_OR_DERIVED = ("claimant", "place", "origin_place", "figure", "has_number", "trust")
-_NESTED_OR_DERIVED += ("sources",)
+_NESTED_OR_DERIVED = ("claimant", "place", "origin_place", "weapon_systems", "figure")
+_NESTED_OR_DERIVED += ("has_number", "trust", "sources")
 
 
 def _serializer_fields() -> list[str]:
@@ -116,6 +116,23 @@ def sources_by_claim(claim_ids: Iterable[int], write_dt=None) -> dict[int, list[
     return grouped
 
 
+def systems_by_claim(claim_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """Every weapon system these claims name, as the serializer lists them (one query)."""
+    ids = list(claim_ids)
+    grouped: dict[int, list[dict]] = {i: [] for i in ids}
+    if not ids:
+        return grouped
+    Link = Claim.weapon_systems.through
+    rows = (
+        Link.objects.filter(claim_id__in=ids)
+        .order_by("weaponsystem__name")
+        .values_list("claim_id", "weaponsystem__name", "weaponsystem__slug", "weaponsystem__kind")
+    )
+    for claim_id, name, slug, kind in rows:
+        grouped[claim_id].append({"name": name, "slug": slug, "kind": kind})
+    return grouped
+
+
 _N = len(_COLUMNS)
 _IDX = {name: i for i, name in enumerate(_COLUMNS)}
 _I_ID = _IDX["id"]
@@ -134,6 +151,7 @@ def claim_dicts(rows: list[tuple]) -> list[dict]:
     """Rows from claim_queryset → the dicts ClaimSerializer would give, sources included."""
     write_dt = _datetime_writer()
     sources = sources_by_claim((row[_I_ID] for row in rows), write_dt)
+    systems = systems_by_claim(row[_I_ID] for row in rows)
     out = []
     for row in rows:
         claim = dict(zip(_COLUMNS, row[:_N], strict=True))
@@ -160,6 +178,7 @@ def claim_dicts(rows: list[tuple]) -> list[dict]:
             "credibility_suggested": row[_I_SUGGESTED],
         }
         claim["sources"] = sources[row[_I_ID]]
+        claim["weapon_systems"] = systems[row[_I_ID]]
         # The serializer's key order.
         out.append({key: claim[key] for key in FIELDS})
     return out

@@ -71,7 +71,7 @@ def _parameter(name: str, flt, description: str = "") -> OpenApiParameter:
     if isinstance(flt, IdListFilter):
         return OpenApiParameter(name, OpenApiTypes.INT, many=True, explode=True,
                                 description=description)  # fmt: skip
-    if isinstance(flt, PlaceFilter):
+    if isinstance(flt, PlaceFilter | django_filters.ModelMultipleChoiceFilter):  # slugs
         return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True,
                                 description=description)  # fmt: skip
     if isinstance(flt, django_filters.MultipleChoiceFilter | django_filters.ChoiceFilter):

@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from tracker import vocab
 from tracker.filtering import MAX_ID, ClaimFilterSet, canonical_query
-from tracker.models import Article, Claimant, ClaimRelation, HeadlineChange, Outlet
+from tracker.models import Article, Claimant, ClaimRelation, HeadlineChange, Outlet, WeaponSystem
 
 # Parameters every list understands besides its filters.
 # `as_of` is read by config.middleware.AsOfMiddleware (tracker.asof) before any view runs.
@@ -82,6 +82,20 @@ class ClaimFilter(ClaimFilterSet):
 
     class Meta(ClaimFilterSet.Meta):
         pass
+
+
+class WeaponSystemFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=WeaponSystem.Kind.choices)
+    name = django_filters.CharFilter(
+        method="filter_name", help_text="Part of the name, or of one of the aliases."
+    )
+
+    class Meta:
+        model = WeaponSystem
+        fields: list[str] = []
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))
 
 
 class ClaimantFilter(django_filters.FilterSet):

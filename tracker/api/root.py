@@ -16,6 +16,8 @@ ENDPOINTS = [
     ("claims_csv", "api:claim-list", "public", "The same claims as CSV (?format=csv), unpaged."),
     ("claimants", "api:claimant-list", "public", "Who asserts: claimants and their grades."),
     ("outlets", "api:outlet-list", "public", "Publishers of source articles."),
+    ("weapon_systems", "api:weapon-system-list", "public",
+     "The weapon-system registry: kinds, calibres, aliases, claim counts (?kind=…&name=…)."),
     ("articles", "api:article-list", "public", "Source articles (texts on the detail)."),
     ("relations", "api:relation-list", "public", "Corroborates / contradicts / supersedes."),
     ("series", "api:series", "public",

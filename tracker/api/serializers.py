@@ -19,6 +19,7 @@ from tracker.models import (
     HeadlineChange,
     Outlet,
     Place,
+    WeaponSystem,
 )
 from tracker.selectors import claims_visible_to, user_sees_unreviewed
 
@@ -46,6 +47,27 @@ class PlaceRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Place
         fields = ["name", "slug", "lat", "lon", "kind"]
+
+
+class WeaponSystemRefSerializer(serializers.ModelSerializer):
+    """A weapon system as a claim names it."""
+
+    class Meta:
+        model = WeaponSystem
+        fields = ["name", "slug", "kind"]
+
+
+class WeaponSystemSerializer(serializers.ModelSerializer):
+    """A registry entry: what the system is and every alias it is found by."""
+
+    claim_count = serializers.IntegerField(
+        read_only=True, help_text="Claims the caller can see that name this system."
+    )
+
+    class Meta:
+        model = WeaponSystem
+        fields = ["id", "name", "slug", "kind", "calibre", "origin", "aliases", "notes"]
+        fields += ["claim_count"]
 
 
 class ClaimSourceSerializer(serializers.ModelSerializer):
@@ -88,11 +110,13 @@ class ClaimSerializer(serializers.ModelSerializer):
     figure = serializers.CharField(source="figure_display", read_only=True)
     has_number = serializers.BooleanField(read_only=True)
     sources = ClaimSourceSerializer(many=True, read_only=True)
+    weapon_systems = WeaponSystemRefSerializer(many=True, read_only=True)
 
     class Meta:
         model = Claim
         # The public fields (tracker.disclosure, shared with the claim page) and derived ones.
-        fields = [*PUBLIC_CLAIM_FIELDS, "figure", "has_number", "trust", "sources"]
+        fields = [*PUBLIC_CLAIM_FIELDS, "weapon_systems", "figure", "has_number", "trust"]
+        fields += ["sources"]
         read_only_fields = fields
 
 
@@ -156,6 +180,14 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
         help_text="Arms transfers: the slug of the place the shipment left from.",
     )
     sources = ClaimSourceWriteSerializer(many=True, required=False, write_only=True)
+    weapon_systems = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=WeaponSystem.objects.all(),
+        required=False,
+        help_text="Registry slugs (/api/v1/weapon-systems/) of the systems the claim names; "
+        "an unknown slug is refused (400). Left out: those its weapon_system label names.",
+    )
     confirm_figures = serializers.BooleanField(
         required=False,
         default=False,
@@ -169,8 +201,8 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
         fields = [
             "id", "category", "subtype", "low", "best", "high", "qualifier", "unit", "measure",
             "claim_date", "period_start", "period_end", "claimant", "location", "place",
-            "location_precision", "origin_place", "weapon_system", "summary", "reliability",
-            "credibility", "notes", "sources", "confirm_figures",
+            "location_precision", "origin_place", "weapon_system", "weapon_systems", "summary",
+            "reliability", "credibility", "notes", "sources", "confirm_figures",
         ]  # fmt: skip
         read_only_fields = ["id"]
 

@@ -28,6 +28,7 @@ router.include_root_view = False  # tracker.api.root lists every endpoint, not o
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("claimants", views.ClaimantViewSet, basename="claimant")
 router.register("outlets", views.OutletViewSet, basename="outlet")
+router.register("weapon-systems", views.WeaponSystemViewSet, basename="weapon-system")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("relations", views.ClaimRelationViewSet, basename="relation")
 

@@ -34,8 +34,8 @@ from tracker.api.renderers import ClaimCSVRenderer, JSONLinesRenderer, SeriesJSO
 from tracker.api.series_schema import SeriesSerializer
 from tracker.exchange import dump_lines
 from tracker.headlines import headline_changes_visible_to
-from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet
-from tracker.selectors import claims_visible_to
+from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet, WeaponSystem
+from tracker.selectors import claims_visible_to, weapon_systems_counted
 from tracker.series import cached_series
 
 
@@ -49,7 +49,8 @@ class ApiMixin:
 
 def _claims_with_sources(claims):
     return claims.select_related("place", "origin_place").prefetch_related(
-        Prefetch("sources", queryset=ClaimSource.objects.select_related("article__outlet"))
+        Prefetch("sources", queryset=ClaimSource.objects.select_related("article__outlet")),
+        Prefetch("weapon_systems", queryset=WeaponSystem.objects.order_by("name")),
     )
 
 
@@ -215,6 +216,20 @@ class ClaimantViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return api.ClaimantDetailSerializer
         return api.ClaimantSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The weapon-system registry, with claim counts"),
+    retrieve=extend_schema(summary="One weapon system, by slug"),
+)
+class WeaponSystemViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = api.WeaponSystemSerializer
+    filterset_class = filters.WeaponSystemFilter
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def get_queryset(self):
+        return weapon_systems_counted(self.request.user).order_by("name", "id")
 
 
 class OutletViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):

@@ -214,4 +214,28 @@ Kim Jong Un hosted Russian officials in Pyongyang again in October, his third hi
 Russian delegation this year, North Korean state media reported.
 """,
     },
+    {
+        "key": "systems-nov",
+        "outlet": "kyiv",
+        "path": "/war/2025/11/20/north-korean-systems-at-the-front",
+        "title": "Ukraine lists the North Korean weapons its investigators have found",
+        "published": "2025-11-20T15:00:00+02:00",
+        "text": """
+Debris from North Korean weapons keeps turning up along the front, Ukraine's military
+intelligence said on Wednesday, listing the systems its investigators had identified since the
+summer.
+
+The agency said Russian forces had fired KN-23 and KN-24 ballistic missiles at Kharkiv and
+Kyiv. Russian units near Kursk were using Bulsae-4 anti-tank guided missiles, it said, as well
+as M1991 240mm multiple rocket launchers and Koksan guns brought in by rail.
+
+Most of the North Korean artillery ammunition reaching the front was of 122mm and 152mm
+calibre, the agency said, adding that fewer of the 152mm shells now failed to fire than early
+in the year.
+
+South Korea's spy agency told lawmakers the same week that North Korea had started to build
+Shahed-type attack drones with Russian help, and that Russia had sent Pantsir air defence
+systems to guard Pyongyang.
+""",
+    },
 ]
