@@ -158,7 +158,7 @@ def test_the_loader_links_claims_whose_label_names_a_system(registry):
 
 
 def test_the_migration_resolver_links_existing_labels(registry):
-    # Migration 0012 links what was stored before it with the same function.
+    # Migration 0016 links what was stored before it with the same function.
     module = __import__("tracker.migrations.0016_weapon_systems", fromlist=["resolve_claims"])
     from django.apps import apps
 
