@@ -100,7 +100,7 @@ def timeline(request):
             caption += f" — the latest {dashboard.TIMELINE_LIMIT:,} claims; narrow the dates"
         chart = _chart(
             "timeline",
-            figures.timeline_figure(rows),
+            figures.timeline_figure(rows, include_pending=scope.include_pending),
             csv=f"{reverse('claim-csv')}?{scope.query_string}",
             caption=caption,
             table=f"/claims/?{scope.query_string}",
@@ -176,11 +176,12 @@ def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
         panels = []
         for subtype, title in specs:
             series = scope.series(category, subtype)
-            unit = vocab.UNITS.get(series["unit"], series["unit"])
             increments = series["increments"]
             panels.append(
                 {
                     "subtype": subtype,
+                    # What the panel counts, unit included (autoescaped: a unit is claim text).
+                    "quantity": vocab.axis_title(category, subtype, series["unit"]),
                     "series": {
                         "unit": series["unit"],
                         "latest_headline": series["latest_headline"],
@@ -188,7 +189,7 @@ def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
                     },
                     "chart": _chart(
                         f"panel-{subtype}",
-                        figures.panel_figure(series, title=f"{title} ({unit or 'count'})"),
+                        figures.panel_figure(series, title=title),
                         csv=_series_csv(scope, category, subtype),
                         caption=scope.caption,
                         table=f"/totals/?{_series_qs(scope, category, subtype)}#totals-table",
@@ -229,7 +230,9 @@ def arms(request):
             dashboard.weapon_systems(scope.base),
             _chart(
                 "weapons",
-                figures.weapons_figure(dashboard.weapon_points(scope.base)),
+                figures.weapons_figure(
+                    dashboard.weapon_points(scope.base), include_pending=scope.include_pending
+                ),
                 csv=_arms_claims_csv(scope),
                 caption=scope.caption,
                 table="#weapons-table",
