@@ -481,7 +481,8 @@ def _empty(fig: go.Figure, *, include_pending: bool = False) -> None:
     """A chart with nothing to draw says so in words: no axes, no legend, no traces."""
     fig.data = ()
     fig.layout.annotations = ()
-    fig.update_layout(showlegend=False, height=EMPTY_HEIGHT, margin={"b": 20})
+    # Narrow side margins: the sentence fits on one line in a 360 px phone's card.
+    fig.update_layout(showlegend=False, height=EMPTY_HEIGHT, margin={"l": 8, "r": 8, "b": 20})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.add_annotation(
@@ -491,7 +492,7 @@ def _empty(fig: go.Figure, *, include_pending: bool = False) -> None:
         yref="paper",
         x=0.5,
         y=0.5,
-        font={"size": 14, "color": MUTED},
+        font={"size": 13, "color": MUTED},
     )
 
 

@@ -275,7 +275,9 @@ def axis_title(category: str, subtype: str | None, unit: str) -> str:
     unit_name = UNITS.get(unit, unit) if unit else ""
     if subtype is None:
         words, named = CATEGORY_QUANTITIES.get(category, ("{unit}", frozenset()))
-        if "{unit}" in words:
+        if "{unit}" in words and unit in MEASURING_UNITS:
+            words = CATEGORIES.get(category, "Figures")
+        elif "{unit}" in words:
             words = words.format(unit=unit_name.capitalize() or "Figures")
             named = frozenset({unit})
     else:

@@ -126,9 +126,17 @@
       if (!/^xaxis\d*$/.test(key) || !axis || axis.type !== "date" || !axis._length) return;
       var ticks = dateTicks(axis);
       if (!ticks) return;
-      Object.keys(ticks).forEach(function (name) {
-        if (axis[name] !== ticks[name]) update[key + "." + name] = ticks[name];
+      // Compared with the layout as given (not plotly's computed one), and always sent whole:
+      // "linear" without its dtick would tick every millisecond.
+      var given = (element.layout && element.layout[key]) || {};
+      var same = Object.keys(ticks).every(function (name) {
+        return given[name] === ticks[name];
       });
+      if (!same) {
+        Object.keys(ticks).forEach(function (name) {
+          update[key + "." + name] = ticks[name];
+        });
+      }
     });
     if (title && full.title.text !== title) update["title.text"] = title;
     if (Math.abs(full.margin.t - top) > 1) update["margin.t"] = top;

@@ -7,6 +7,7 @@ var/screenshots/<page>-<width>.png (gitignored)."""
 from __future__ import annotations
 
 import pprint
+import time
 
 import pytest
 from django.conf import settings
@@ -91,12 +92,19 @@ def _pages(demo) -> dict[str, str]:
     }
 
 
+def _wait(page, predicate: str, seconds: float = 30) -> None:
+    """Poll a JS function until it returns true (wait_for_function would eval a string in the
+    page, which our CSP refuses)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
+        page.wait_for_timeout(100)
+
+
 def _open(page, url: str) -> None:
-    page.goto(url, wait_until="load")
-    page.wait_for_function(
-        "[...document.querySelectorAll('.chart')].every(c => c.hasAttribute('data-drawn'))",
-        timeout=20000,
-    )
+    page.set_default_timeout(60000)  # a loaded CI machine
+    page.goto(url, wait_until="domcontentloaded")
+    _wait(page, "() => [...document.querySelectorAll('.chart')].every(c => c.dataset.drawn)")
 
 
 def test_every_chart_page_reads_cleanly_at_phone_tablet_and_desktop_widths(
@@ -134,11 +142,8 @@ def test_the_legend_moves_out_of_the_way_when_the_window_narrows(browser, live_s
     _open(page, live_server.url + "/border/")
     wide = page.locator(".chart").first.bounding_box()["height"]
     page.set_viewport_size({"width": 360, "height": 900})
-    page.wait_for_function(
-        "[...document.querySelectorAll('.chart[data-drawn]')].every(c =>"
-        " c.getAttribute('data-fit-width') && +c.getAttribute('data-fit-width') < 400)",
-        timeout=20000,
-    )
+    _wait(page, "() => [...document.querySelectorAll('.chart')].every(c => c.dataset.fitWidth"
+                " && +c.dataset.fitWidth < 400)")  # fmt: skip
     assert page.evaluate(PROBLEMS_JS) == []
     # The legend wraps onto more rows at 360 px: the figure grows to hold them.
     assert page.locator(".chart").first.bounding_box()["height"] > wide
