@@ -523,18 +523,13 @@ def draws(trace, previous=None) -> bool:
     return "lines" in mode and (width is None or width > 0) and len({x for x, _ in points}) > 1
 
 
-LEGEND_CHARS = 30  # a legend entry wraps past this: a 360 px phone holds one entry a row
-
-
 def _legend_only_for_drawn(fig: go.Figure) -> None:
-    """No legend entry for a trace that draws nothing (a one-date band, an empty line); long
-    entries wrapped."""
+    """No legend entry for a trace that draws nothing (a one-date band, an empty line). (Long
+    entries are wrapped to the drawn width by static/js/charts.js.)"""
     previous = None
     for trace in fig.data:
         if trace.showlegend is not False and not draws(trace, previous):
             trace.showlegend = False
-        if trace.name:
-            trace.name = wrap(trace.name, LEGEND_CHARS)
         previous = trace
 
 

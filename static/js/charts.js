@@ -25,7 +25,8 @@
   var TITLE_CHAR = 8.8; // px per character of a 16 px title (wide side, so wrapping is early)
   var LEGEND_GAP = 12; // px between the x-axis title and the legend
   var EDGE = 8; // px below the legend
-  var MAX_PASSES = 4;
+  var LEGEND_CHAR = 7; // px per character of a 12 px legend entry
+  var MAX_PASSES = 5;
 
   function wrapWords(text, width) {
     var words = text.replace(/<br>/g, " ").split(" ");
@@ -145,7 +146,28 @@
     return Object.keys(update).length ? update : null;
   }
 
+  // Legend entries wrapped to the width (a 360 px phone holds about 30 characters a row).
+  function legendNames(element, base) {
+    var chars = Math.max(24, Math.floor((element._fullLayout.width - 60) / LEGEND_CHAR));
+    var names = [];
+    var indices = [];
+    element.data.forEach(function (trace, i) {
+      var name = base.names[i];
+      if (!name || trace.showlegend === false) return;
+      var wrapped = wrapWords(name, chars);
+      if (wrapped !== trace.name) {
+        names.push(wrapped);
+        indices.push(i);
+      }
+    });
+    return indices.length ? window.Plotly.restyle(element, { name: names }, indices) : null;
+  }
+
   function fit(element, base, pass) {
+    if (pass === 0) {
+      var renamed = legendNames(element, base);
+      if (renamed) return renamed.then(function () { return fit(element, base, 1); });
+    }
     var update = pass < MAX_PASSES ? wanted(element, base) : null;
     if (!update) {
       element.setAttribute("data-fit-width", String(element._fullLayout.width));
@@ -176,6 +198,9 @@
       height: layout.height || 0,
       top: margin.t || 0,
       bottom: margin.b || 0,
+      names: (figure.data || []).map(function (trace) {
+        return trace.name || "";
+      }),
     };
     if (base.title) {
       // Anchored to the top edge, so a second line grows downwards into the margin we add.
@@ -207,8 +232,12 @@
     fitted.forEach(function (chart) {
       var element = chart.element;
       if (!element._fullLayout) return;
+      var width = element.clientWidth;
+      if (!width || Math.abs(width - element._fullLayout.width) < 1) return;
       element.removeAttribute("data-fit-width");
-      window.Plotly.Plots.resize(element).then(function () {
+      // Our relayout of the height fixed the width too (plotly's own resize then stops): set
+      // the new width ourselves, then fit again.
+      window.Plotly.relayout(element, { width: width }).then(function () {
         return fit(element, chart.base, 0);
       });
     });
