@@ -527,8 +527,9 @@ def timeline_points(claims: QuerySet[Claim], limit: int = TIMELINE_LIMIT) -> tup
         .order_by("-claim_date", "-id")
         .values(
             "id", "claim_date", "category", "subtype", "low", "best", "high", "qualifier",
-            "unit", "confidence", "reliability", "credibility", "status", "claimant_id",
-            "claimant__name", "claimant__short_name", "quote", "outlet",
+            "unit", "norm_unit", "norm_low", "norm_best", "norm_high", "confidence",
+            "reliability", "credibility", "status", "claimant_id", "claimant__name",
+            "claimant__short_name", "quote", "outlet",
         )[: limit + 1]
     )  # fmt: skip
     truncated = len(rows) > limit

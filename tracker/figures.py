@@ -56,23 +56,82 @@ def claim_url(claim_id: int) -> str:
 
 
 def _base_layout(fig: go.Figure, *, title: str, height: int, legend: bool = True) -> go.Figure:
+    """The look every chart shares. The legend sits under the x-axis title, anchored to the
+    figure's bottom edge; static/js/charts.js measures the tick labels, axis title and legend as
+    drawn at the page's width and grows the bottom margin (and the figure) to hold them, so the
+    legend never covers the axes. It also wraps the title to the width."""
     fig.update_layout(
         template="none",  # our own styling below; the default template adds ~8 KB per figure
         title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 12, "color": INK},
         height=height,
-        margin={"l": 70, "r": 20, "t": 56, "b": 120 if legend else 60},
+        margin={"l": 70, "r": 24, "t": TOP_MARGIN, "b": BOTTOM_MARGIN},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         hoverlabel={"bgcolor": "#ffffff", "bordercolor": "#c9d0db", "font": {"color": INK}},
         hovermode="closest",
         showlegend=legend,
-        # Anchored to the figure's bottom edge so it never overlaps the x-axis title.
-        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.01, "x": 0},
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
+                "xref": "container", "x": 0, "xanchor": "left", "traceorder": "normal"},
+    )  # fmt: skip
+    # Horizontal date labels; charts.js sets how many fit the drawn width (nticks).
+    fig.update_xaxes(
+        showgrid=True, gridcolor=GRID, linecolor="#c9d0db", zeroline=False, tickangle=0
     )
-    fig.update_xaxes(showgrid=True, gridcolor=GRID, linecolor="#c9d0db", zeroline=False)
-    fig.update_yaxes(showgrid=True, gridcolor=GRID, linecolor="#c9d0db", zeroline=False)
+    # automargin: the left margin grows to hold tick labels and the (wrapped) title, never cuts.
+    fig.update_yaxes(
+        showgrid=True, gridcolor=GRID, linecolor="#c9d0db", zeroline=False, automargin=True
+    )
     return fig
+
+
+TOP_MARGIN, BOTTOM_MARGIN = 56, 60
+CHAR_PX = 7  # a 12 px label's average character width, for wrapping before the browser measures
+
+
+def wrap(text: str, width: int) -> str:
+    """Text broken into lines of at most `width` characters on spaces, joined with plotly's
+    <br>: long labels wrap, never cut (a word longer than `width` keeps its own line)."""
+    lines = textwrap.wrap(text, max(8, width), break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(lines) or text
+
+
+def value_axis_title(category: str, subtype: str | None, unit: str, *, length_px: int) -> str:
+    """`vocab.axis_title` escaped (an unknown unit is claim text) and wrapped to an axis
+    `length_px` long."""
+    return wrap(esc(vocab.axis_title(category, subtype, unit)), length_px // CHAR_PX)
+
+
+def power_label(power: int) -> str:
+    """10**power as a tick label: 1, 10, 100, 1k, 10k, 100k, 1M … (0.1 below one)."""
+    if power < 0:
+        return f"{10.0**power:.{-power}f}"
+    for exponent, suffix in ((12, "T"), (9, "B"), (6, "M"), (3, "k")):
+        if power >= exponent:
+            return f"{10 ** (power - exponent)}{suffix}"
+    return str(10**power)
+
+
+def log_axis(values: list[float], *, max_ticks: int = 7) -> dict:
+    """A log axis ticked at powers of ten only (1, 10, 100 … 1k, 10k), spanning at least one
+    decade so there are always two ticks, with no minor ticks: never "2, 10k, 9, 8…"."""
+    positive = [v for v in values if v is not None and v > 0]
+    if not positive:
+        return {"type": "log"}
+    low = math.floor(math.log10(min(positive)))
+    high = math.ceil(math.log10(max(positive)))
+    if high == low:
+        high += 1
+    step = max(1, math.ceil((high - low) / max(1, max_ticks - 1)))
+    powers = list(range(low, high + 1, step))
+    return {
+        "type": "log",
+        "tickmode": "array",
+        "tickvals": [10.0**p for p in powers],
+        "ticktext": [power_label(p) for p in powers],
+        "range": [low - 0.12, high + 0.12],  # a marker at 10**low is not cut in half
+        "minor": {"showgrid": False, "ticks": ""},
+    }
 
 
 def thin(points: list[dict], limit: int) -> list[dict]:
@@ -100,10 +159,6 @@ def _band_low(point: dict) -> float:
 
 def _budget(n_traces: int) -> int:
     return max(50, MAX_POINTS_PER_CHART // max(1, n_traces))
-
-
-def _unit_label(series: dict) -> str:
-    return vocab.UNITS.get(series["unit"], series["unit"]) or "count"
 
 
 def series_title(series: dict) -> str:
@@ -320,6 +375,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                 y=[None],
                 mode="markers",
                 name="Pending review (hollow marker)",
+                meta=LEGEND_KEY,
                 marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
                 hoverinfo="skip",
             )
@@ -329,11 +385,14 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     if compared:
         _subtitle(fig, COMPARE_NOTE)
     fig.update_xaxes(title_text="Date the claim was made")
-    y_title = esc(f"{_unit_label(series).capitalize()} (number)")  # the unit is claim text
+    y_title = value_axis_title(
+        series["category"], series["subtype"], unit, length_px=height - TOP_MARGIN - BOTTOM_MARGIN
+    )
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
     _pad_single_date(fig)
-    if not fig.data:
-        _empty(fig)
+    _legend_only_for_drawn(fig)
+    if not any(draws(trace) for trace in fig.data if trace.meta != LEGEND_KEY):
+        _empty(fig, include_pending=series.get("filters", {}).get("include_pending", False))
     return fig
 
 
@@ -487,16 +546,71 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _empty(fig: go.Figure) -> None:
+EMPTY_HEIGHT = 200
+
+
+def empty_text(*, include_pending: bool = False) -> str:
+    return (
+        "No claims match these filters"
+        if include_pending
+        else "No approved claims match these filters"
+    )
+
+
+def _empty(fig: go.Figure, *, include_pending: bool = False) -> None:
+    """A chart with nothing to draw says so in words: no axes, no legend, no traces."""
+    fig.data = ()
+    fig.layout.annotations = ()
+    # Narrow side margins: the sentence fits on one line in a 360 px phone's card.
+    fig.update_layout(showlegend=False, height=EMPTY_HEIGHT, margin={"l": 8, "r": 8, "b": 20})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
     fig.add_annotation(
-        text="No claims match these filters",
+        text=empty_text(include_pending=include_pending),
         showarrow=False,
         xref="paper",
         yref="paper",
         x=0.5,
         y=0.5,
-        font={"size": 14, "color": MUTED},
+        font={"size": 13, "color": MUTED},
     )
+
+
+LEGEND_KEY = "legend-key"  # trace meta: a legend entry that explains a marker drawn elsewhere
+
+
+def draws(trace, previous=None) -> bool:
+    """Whether a trace puts anything on the plot: a marker, a line of two points or more, or a
+    filled band of some height over some length (`previous` is the trace a "tonexty" fill
+    reaches to). A legend key (meta LEGEND_KEY) counts as drawn."""
+    if trace.meta == LEGEND_KEY:
+        return True
+    xs, ys = list(trace.x or ()), list(trace.y or ())
+    points = [(x, y) for x, y in zip(xs, ys, strict=False) if x is not None and y is not None]
+    mode = trace.mode or "markers"
+    if "markers" in mode and points:
+        marker_size = trace.marker.size
+        sizes = marker_size if isinstance(marker_size, list | tuple) else [marker_size]
+        if any(size is None or size > 0 for size in sizes):
+            return True
+    if trace.fill == "tonexty" and previous is not None:
+        top = list(previous.y or ())
+        # A step band ("hv") holds each value until the next date: the last date adds no area.
+        return any(
+            xs[i] != xs[i + 1] and top[i] != ys[i] for i in range(min(len(xs), len(top)) - 1)
+        )
+    width = trace.line.width
+    return "lines" in mode and (width is None or width > 0) and len({x for x, _ in points}) > 1
+
+
+def _legend_only_for_drawn(fig: go.Figure) -> None:
+    """No legend entry for a trace that draws nothing (a one-date band, an empty line). (Long
+    entries are wrapped to the drawn width by static/js/charts.js.)"""
+    previous = None
+    for trace in fig.data:
+        if trace.showlegend is not False and not draws(trace, previous):
+            trace.showlegend = False
+        previous = trace
 
 
 def sparkline(series: dict) -> go.Figure:
@@ -558,10 +672,10 @@ def _error_bars(subset: list[dict], colour: str) -> tuple[list, dict]:
     """The values drawn for `subset` and their low–high whiskers."""
     ys, plus, minus = [], [], []
     for r in subset:
-        value = _value(r)
+        value, low, high = _plotted(r)
         ys.append(value)
-        plus.append((r["high"] - value) if r["high"] is not None else 0)
-        minus.append((value - r["low"]) if r["low"] is not None else 0)
+        plus.append((high - value) if high is not None else 0)
+        minus.append((value - low) if low is not None and low > 0 else 0)
     return ys, {
         "type": "data",
         "symmetric": False,
@@ -613,33 +727,72 @@ def _claimant_timeline_traces(fig, rows: list[dict], compared: list[dict], row: 
             shown.add(group)
 
 
+TIMELINE_PANEL_PX = 190  # plot height of one timeline panel
+TIMELINE_GAP_PX = 70  # between panels: room for the tick labels and the next panel's heading
+
+
+def timeline_panels(rows: list[dict]) -> list[tuple[str, str, list[dict]]]:
+    """The timeline's small multiples: (category, unit, rows) with one panel per category and
+    normalised unit, so rounds, containers and missiles never share an axis; categories in
+    vocabulary order, a category's units by how many claims use them."""
+    panels = []
+    for category in vocab.CATEGORIES:
+        in_category = [r for r in rows if r["category"] == category]
+        units: dict[str, list[dict]] = {}
+        for row in in_category:
+            units.setdefault(row.get("norm_unit", row["unit"]) or "", []).append(row)
+        for unit, subset in sorted(units.items(), key=lambda item: -len(item[1])):
+            panels.append((category, unit, subset))
+    return panels
+
+
+def _panel_title(category: str, unit: str, subset: list[dict]) -> str:
+    subtypes = {r["subtype"] for r in subset}
+    subtype = next(iter(subtypes)) if len(subtypes) == 1 else None
+    return value_axis_title(category, subtype, unit, length_px=TIMELINE_PANEL_PX)
+
+
 def timeline_figure(
-    rows: list[dict], *, title: str = "Every claim over time", compared: list[dict] | None = None
+    rows: list[dict],
+    *,
+    title: str = "Every claim over time",
+    include_pending: bool = False,
+    compared: list[dict] | None = None,
 ) -> go.Figure:
-    """Claims on a time axis, one panel per category (log scale: units differ), marker by
-    confidence, low–high as error bars, hover with figure, claimant, outlet and quote. With
-    `compared` claimants ({claimant_id, claimant_short}), a line per claimant and series
-    instead, coloured by claimant."""
+    """Claims on a time axis as small multiples, one panel per category and unit (log scale,
+    ticked at powers of ten), marker by confidence, low–high as error bars, hover with the
+    figure as printed, claimant, outlet and quote. With `compared` claimants ({claimant_id,
+    claimant_short}), a line per claimant and series instead, one panel per category,
+    coloured by claimant."""
     categories = [c for c in vocab.CATEGORIES if any(r["category"] == c for r in rows)]
-    if not categories:
-        fig = _base_layout(go.Figure(), title=title, height=300)
-        _empty(fig)
-        return fig
-    if compared:
+    if compared and categories:
         return _timeline_compared(rows, categories, compared, title=title)
+    panels = timeline_panels(rows)
+    if not panels:
+        fig = _base_layout(go.Figure(), title=title, height=EMPTY_HEIGHT)
+        _empty(fig, include_pending=include_pending)
+        return fig
+    count = len(panels)
+    plot_px = count * TIMELINE_PANEL_PX + (count - 1) * TIMELINE_GAP_PX
+    headings, seen = [], set()
+    for category, _, _ in panels:
+        headings.append("" if category in seen else vocab.CATEGORIES[category])
+        seen.add(category)
     fig = make_subplots(
-        rows=len(categories),
+        rows=count,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.09 if len(categories) > 1 else 0.0,
-        subplot_titles=[vocab.CATEGORIES[c] for c in categories],
+        vertical_spacing=TIMELINE_GAP_PX / plot_px if count > 1 else 0.0,
+        subplot_titles=headings,
     )
     shown: set[str] = set()
-    for index, category in enumerate(categories, start=1):
+    for index, (category, unit, panel_rows) in enumerate(panels, start=1):
+        extent: list[float] = []
         for level in ("high", "moderate", "low"):
-            subset = [r for r in rows if r["category"] == category and r["confidence"] == level]
+            subset = [r for r in panel_rows if r["confidence"] == level]
             if not subset:
                 continue
+            extent += [v for r in subset for v in _plotted(r)]
             colour = CONFIDENCE_COLOURS[level]
             ys, whiskers = _error_bars(subset, colour)
             fig.add_trace(
@@ -667,7 +820,12 @@ def timeline_figure(
                 col=1,
             )
             shown.add(level)
-        fig.update_yaxes(type="log", title_text="Figure (log)", row=index, col=1)
+        fig.update_yaxes(
+            title_text=_panel_title(category, unit, panel_rows),
+            **log_axis(extent, max_ticks=5),
+            row=index,
+            col=1,
+        )
     if any(r["status"] == "pending" for r in rows):
         fig.add_trace(
             go.Scatter(
@@ -675,13 +833,22 @@ def timeline_figure(
                 y=[None],
                 mode="markers",
                 name="Pending review (hollow)",
+                meta=LEGEND_KEY,
                 marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
                 hoverinfo="skip",
             ),
             row=1,
             col=1,
         )
-    _timeline_layout(fig, categories, title=title)
+    _base_layout(fig, title=title, height=TOP_MARGIN + 20 + plot_px + BOTTOM_MARGIN)
+    fig.update_layout(margin={"t": TOP_MARGIN + 20})  # the first panel's heading
+    # Every panel keeps its date labels: a reader of the fourth panel need not scroll up.
+    fig.update_xaxes(showticklabels=True)
+    fig.update_xaxes(title_text="Date the claim was made", row=count, col=1)
+    for annotation in fig.layout.annotations:
+        annotation.update(x=0, xanchor="left", font={"size": 13, "color": MUTED})
+    _pad_single_date(fig)
+    _legend_only_for_drawn(fig)
     return fig
 
 
@@ -713,6 +880,12 @@ def _timeline_compared(
     return fig
 
 
+def _plotted(row: dict) -> tuple[float, float | None, float | None]:
+    """(value, low, high) in the normalised unit (miles → km) that the panel's axis counts."""
+    normal = {k: row.get(f"norm_{k}", row[k]) for k in ("low", "best", "high")}
+    return _value(normal), normal["low"], normal["high"]
+
+
 def _value(row: dict) -> float:
     if row["best"] is not None:
         return row["best"]
@@ -736,7 +909,9 @@ def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
     return "<br>".join(esc(line) for line in lines) or esc(text)
 
 
-def weapons_figure(rows: list[dict], *, title: str = "Weapon systems reported") -> go.Figure:
+def weapons_figure(
+    rows: list[dict], *, title: str = "Weapon systems reported", include_pending: bool = False
+) -> go.Figure:
     """Each weapon system on its own row, each report a marker (size grows with the figure).
     A claim naming two systems has a marker on each row."""
     systems: list[str] = []
@@ -774,9 +949,10 @@ def weapons_figure(rows: list[dict], *, title: str = "Weapon systems reported") 
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    lines = sum(labels[name].count("<br>") + 1 for name in systems)
-    _base_layout(fig, title=title, height=max(300, 190 + 30 * len(systems) + 12 * lines))
+    rows_px = sum(max(28, 16 * labels[s].count("<br>") + 24) for s in systems)
+    _base_layout(fig, title=title, height=max(260, TOP_MARGIN + BOTTOM_MARGIN + 20 + rows_px))
     _pad_single_date(fig)
+    fig.update_layout(margin={"l": 20})  # the y axis's automargin widens it to the labels
     fig.update_xaxes(title_text="Date the claim was made")
     # automargin: the left margin grows to the longest wrapped label instead of cutting it.
     fig.update_yaxes(
@@ -785,8 +961,9 @@ def weapons_figure(rows: list[dict], *, title: str = "Weapon systems reported") 
         categoryorder="array",
         categoryarray=[labels[name] for name in reversed(systems)],
     )
+    _legend_only_for_drawn(fig)
     if not fig.data:
-        _empty(fig)
+        _empty(fig, include_pending=include_pending)
     return fig
 
 

@@ -130,7 +130,11 @@ def timeline(request):
         compared = dashboard.compared_claimants(scope.compared)
         chart = _chart(
             "timeline",
-            figures.date_brush(figures.timeline_figure(rows, compared=compared)),
+            figures.date_brush(
+                figures.timeline_figure(
+                    rows, compared=compared, include_pending=scope.include_pending
+                )
+            ),
             csv=f"{reverse('claim-csv')}?{scope.query_string}",
             summary=summaries.claims_summary(rows, what="Claims with figures"),
             caption=caption,
@@ -222,11 +226,12 @@ def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
         panels = []
         for subtype, title in specs:
             series = scope.series(category, subtype)
-            unit = vocab.UNITS.get(series["unit"], series["unit"])
             increments = series["increments"]
             panels.append(
                 {
                     "subtype": subtype,
+                    # What the panel counts, unit included (autoescaped: a unit is claim text).
+                    "quantity": vocab.axis_title(category, subtype, series["unit"]),
                     "series": {
                         "unit": series["unit"],
                         "latest_headline": series["latest_headline"],
@@ -234,7 +239,7 @@ def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
                     },
                     "chart": _chart(
                         f"panel-{subtype}",
-                        figures.panel_figure(series, title=f"{title} ({unit or 'count'})"),
+                        figures.panel_figure(series, title=title),
                         csv=_series_csv(scope, category, subtype),
                         summary=summaries.series_summary(series),
                         caption=scope.caption,
@@ -284,7 +289,7 @@ def arms(request):
         points = dashboard.weapon_points(scope.base)
         timeline = _chart(
             "weapons",
-            figures.weapons_figure(points),
+            figures.weapons_figure(points, include_pending=scope.include_pending),
             csv=_arms_claims_csv(scope),
             summary=summaries.claims_summary(points, what="Weapon systems reported"),
             caption=scope.caption,

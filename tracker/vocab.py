@@ -180,3 +180,111 @@ def subtype_is_valid(category: str, subtype: str) -> bool:
 def normalise_unit(unit: str) -> tuple[str, float]:
     """(normalised unit, factor) for a unit as printed; unknown units are kept as they are."""
     return UNIT_NORMALISATION.get((unit or "").lower(), (unit or "", 1.0))
+
+
+# --- Axis titles ------------------------------------------------------------------------------
+# What a chart's value axis counts, in words: (quantity, units the words already name). A series
+# in one of those units (or with none) is titled by the words alone; any other unit is named once
+# after them: "Fence or barrier built (km)", never "Containers (containers)" or "Troops (number)".
+AXIS_QUANTITIES: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
+    "troop_deployment": {
+        "deployed": ("North Korean troops in Russia", frozenset({"troops", "soldiers"})),
+        "sent_total": ("North Korean troops sent in total", frozenset({"troops", "soldiers"})),
+        "additional_deployment": (
+            "Additional North Korean troops sent",
+            frozenset({"troops", "soldiers"}),
+        ),
+        "in_combat": ("North Korean troops in combat", frozenset({"troops", "soldiers"})),
+        "workers": ("North Korean workers in Russia", frozenset({"workers", "labourers"})),
+        "withdrawn": ("North Korean troops withdrawn", frozenset({"troops", "soldiers"})),
+    },
+    "casualties": {
+        sub: (f"North Korean soldiers {words}", frozenset({"troops", "soldiers"}))
+        for sub, words in {
+            "killed": "killed",
+            "wounded": "wounded",
+            "killed_or_wounded": "killed or wounded",
+            "captured": "captured",
+            "missing": "missing",
+        }.items()
+    },
+    "arms_transfer": {
+        "artillery_shells": ("Artillery shells supplied", frozenset({"rounds", "shells"})),
+        "containers": ("Containers of munitions shipped", frozenset({"containers"})),
+        "ballistic_missiles": ("Ballistic missiles supplied", frozenset({"missiles"})),
+        "rocket_launchers": (
+            "Multiple rocket launchers supplied",
+            frozenset({"launchers", "systems"}),
+        ),
+        "self_propelled_artillery": (
+            "Self-propelled guns supplied",
+            frozenset({"systems", "guns", "howitzers"}),
+        ),
+        "artillery_systems": ("Artillery pieces supplied", frozenset({"systems", "guns"})),
+        "drones": ("Drones supplied", frozenset({"drones"})),
+        "anti_tank_missiles": ("Anti-tank missiles supplied", frozenset({"missiles"})),
+        "small_arms": ("Small arms and ammunition supplied", frozenset()),
+        "other_weapons": ("Other weapons supplied", frozenset({"systems"})),
+    },
+    "border_activity": {
+        "balloons": ("Balloons sent south", frozenset({"balloons"})),
+        "balloon_launches": ("Balloon launches", frozenset({"incidents", "launches"})),
+        "fence": ("Fence or barrier built", frozenset()),
+        "soldiers_at_border": (
+            "North Korean soldiers at the border",
+            frozenset({"troops", "soldiers"}),
+        ),
+        "mdl_crossings": (
+            "Crossings of the Military Demarcation Line",
+            frozenset({"incidents", "crossings"}),
+        ),
+        "loudspeakers": ("Loudspeakers set up", frozenset({"loudspeakers"})),
+        "mines": ("Mines laid", frozenset({"mines"})),
+        "gps_jamming": ("GPS jamming incidents", frozenset({"incidents"})),
+        "warning_shots": ("Warning shots fired", frozenset({"incidents", "shots"})),
+    },
+    "other": {
+        "technology_transfer": ("Technology transfers", frozenset({"incidents"})),
+        "treaty": ("Treaties and agreements", frozenset({"incidents"})),
+        "visit": ("Official visits", frozenset({"incidents", "visits"})),
+        "payment": ("Payments and compensation", frozenset()),
+        "training": ("North Koreans in training", frozenset({"troops", "soldiers"})),
+        "other": ("Other figures", frozenset()),
+    },
+}
+# A panel that mixes a category's subtypes in one unit: "{unit}" is the unit's name.
+CATEGORY_QUANTITIES: dict[str, tuple[str, frozenset[str]]] = {
+    "troop_deployment": ("North Korean troops in Russia or sent", frozenset({"troops"})),
+    "casualties": (
+        "North Korean soldiers killed, wounded, captured or missing",
+        frozenset({"troops", "soldiers"}),
+    ),
+    "arms_transfer": ("{unit} supplied", frozenset()),
+    "border_activity": ("{unit} at or across the border", frozenset()),
+    "other": ("{unit}: other cooperation", frozenset()),
+}
+# Units that measure rather than count: named in brackets after the quantity.
+MEASURING_UNITS = frozenset({"km", "miles", "m", "usd"})
+
+
+def axis_title(category: str, subtype: str | None, unit: str) -> str:
+    """The value axis of a series (category, subtype, unit) in words, naming the quantity and
+    its unit once. `subtype` None: a panel that mixes the category's subtypes in one unit. A
+    unit outside the vocabulary is claim text: the caller escapes what this returns."""
+    unit = (unit or "").strip()
+    unit_name = UNITS.get(unit, unit) if unit else ""
+    if subtype is None:
+        words, named = CATEGORY_QUANTITIES.get(category, ("{unit}", frozenset()))
+        if "{unit}" in words and unit in MEASURING_UNITS:
+            words = CATEGORIES.get(category, "Figures")
+        elif "{unit}" in words:
+            words = words.format(unit=unit_name.capitalize() or "Figures")
+            named = frozenset({unit})
+    else:
+        label = SUBTYPES.get(category, {}).get(subtype, subtype.replace("_", " ").capitalize())
+        words, named = AXIS_QUANTITIES.get(category, {}).get(subtype, (label, frozenset()))
+    if not unit or unit.lower() in named:
+        return words
+    if unit in MEASURING_UNITS:
+        return f"{words} ({unit_name})"
+    return f"{words}, counted in {unit_name}"

@@ -38,7 +38,8 @@ def test_totals_figure_draws_a_step_line_per_claimant_and_the_headline():
     assert list(headline.y) == [1100, 3000, 3000]
     assert by_name["Range across claimants"].fill == "tonexty"
     assert fig.layout.title.text.startswith("Running total")
-    assert fig.layout.xaxis.title.text and "Troops" in fig.layout.yaxis.title.text
+    assert fig.layout.xaxis.title.text
+    assert fig.layout.yaxis.title.text == "North Korean soldiers killed or wounded"
     assert fig.layout.showlegend
 
 
@@ -141,10 +142,12 @@ def test_a_chart_never_carries_more_than_the_cap():
     )
 
 
-def test_empty_series_still_has_a_titled_chart_with_a_note():
+def test_empty_series_still_has_a_titled_chart_with_a_note_and_no_axes():
     fig = figures.totals_figure(_series())
     assert fig.layout.title.text
-    assert fig.layout.annotations[0].text == "No claims match these filters"
+    assert fig.layout.annotations[0].text == "No approved claims match these filters"
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    assert not fig.data and not fig.layout.showlegend
 
 
 def test_weapons_figure_puts_each_system_on_its_own_row():

@@ -176,7 +176,7 @@ def test_totals_draws_the_chosen_series_with_a_table_of_the_same_numbers(client,
     html = response.content.decode()
     assert "11,000" in html and "Headline, step by step" in html
     figure = response.context["chart"]["figure"]
-    assert figure["layout"]["yaxis"]["title"]["text"].startswith("Troops")
+    assert figure["layout"]["yaxis"]["title"]["text"] == "North Korean troops in Russia"
 
 
 def test_totals_respects_the_claimant_filter(client, demo):
