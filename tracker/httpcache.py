@@ -37,11 +37,13 @@ import logging
 import re
 import time
 
+from django.contrib.auth.models import AnonymousUser
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, urlencode
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from tracker import cache as data_cache
 from tracker.selectors import user_sees_unreviewed
@@ -238,18 +240,52 @@ class _Api:
         return any(not t.allow_request(self.request, self.view) for t in self.view.get_throttles())
 
 
+class _Anonymous(_Api):
+    """A caller with no credentials at all (no session cookie, no Authorization header): DRF's
+    session and token authentication would find nobody, so DRF's request is not built; the
+    view's throttles see the Django request (they read only its address and its user)."""
+
+    def __init__(self, view_func, request, args, kwargs):
+        view = view_func.cls(**getattr(view_func, "initkwargs", {}))
+        view.args, view.kwargs, view.headers = args, kwargs, {}
+        self.view, self.request, self.user = view, request, AnonymousUser()
+
+
+_STANDARD_AUTH = (SessionAuthentication, TokenAuthentication)
+
+
+def _anonymous_shortcut(view_func) -> bool:
+    """Whether the view authenticates only by session or token (so a request without either
+    is anonymous, whatever it is)."""
+    classes = getattr(view_func.cls, "authentication_classes", ())
+    return all(issubclass(c, _STANDARD_AUTH) for c in classes)
+
+
+def _without_credentials(request) -> bool:
+    from django.conf import settings
+
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.META.get(
+        "HTTP_AUTHORIZATION"
+    )
+
+
 def cached_response(depends=every_category, *, api: bool = False):
     """Cache the finished responses of a GET view until its data changes (module docstring).
     `depends(request)` names the categories the response shows (None: every category); `api`
     marks a DRF view (authenticated and throttled as DRF would)."""
 
     def decorator(view):
+        shortcut = api and _anonymous_shortcut(view)
+
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method != "GET":
                 return view(request, *args, **kwargs)
             caller = None
-            if api:
+            if shortcut and _without_credentials(request):
+                caller = _Anonymous(view, request, args, kwargs)
+                user = caller.user
+            elif api:
                 try:
                     caller = _Api(view, request, args, kwargs)
                 except Exception:  # noqa: BLE001 — a refused caller: the view answers it
