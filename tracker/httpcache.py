@@ -9,7 +9,10 @@ global version; editors' views also the unreviewed one) and today's date (estima
 days pass). Roles: anonymous visitors and analysts ("public") share entries — they see the same
 claims; editors ("editor": who may review, tracker.selectors.user_sees_unreviewed) have their
 own, since they see pending claims. For the API also the `Accept` header, and the caller is
-authenticated as DRF would (session or token); throttles are applied to answers from the cache.
+authenticated as DRF would (session or token; a request with neither a session cookie nor an
+`Authorization` header is anonymous without building DRF's request); throttles are applied to
+answers from the cache, their counts read in the same round trip as the versions. A cached
+anonymous API answer thus costs two cache round trips and a write of the throttle's count.
 
 Nothing per user is cached: the one per-user part of a page, the editors' links in the
 navigation (base.html), is rendered as a marker in the cached page and filled in per answer
@@ -236,8 +239,25 @@ class _Api:
         view.request = self.request
         self.user = self.request.user  # authenticates; raises on a bad token
 
-    def throttled(self) -> bool:
-        return any(not t.allow_request(self.request, self.view) for t in self.view.get_throttles())
+    def throttle_keys(self) -> list[str]:
+        """The cache keys of the view's throttles that can take their count from the versions'
+        round trip (tracker.api.throttling); the others read their own."""
+        self.throttles = self.view.get_throttles()
+        return [
+            t.key
+            for t in self.throttles
+            if hasattr(t, "allow_stored") and t.counts_for(self.request, self.view)
+        ]
+
+    def throttled(self, stored: dict) -> bool:
+        for throttle in self.throttles:
+            if not hasattr(throttle, "allow_stored"):
+                allowed = throttle.allow_request(self.request, self.view)
+            else:
+                allowed = throttle.key is None or throttle.allow_stored(stored.get(throttle.key))
+            if not allowed:
+                return True
+        return False
 
 
 class _Anonymous(_Api):
@@ -294,7 +314,11 @@ def cached_response(depends=every_category, *, api: bool = False):
             else:
                 user = request.user
             role = "editor" if user_sees_unreviewed(user) else "public"
-            current = data_cache.versions(depends(request), unreviewed=role == "editor")
+            current, stored = data_cache.versions_and(
+                depends(request),
+                unreviewed=role == "editor",
+                also=caller.throttle_keys() if caller is not None else (),
+            )
             if current is None:
                 return view(request, *args, **kwargs)
             accept = request.META.get("HTTP_ACCEPT", "") if api else ""
@@ -329,7 +353,7 @@ def cached_response(depends=every_category, *, api: bool = False):
                     state = "miss"
                 rep = _representation(raw, user, nav, encoding)
                 _set(rep_key, rep)
-            if caller is not None and caller.throttled():
+            if caller is not None and caller.throttled(stored):
                 return view(request, *args, **kwargs)  # DRF answers 429 with Retry-After
             return _answer(request, rep, role=role, state=state, api=api)
 

@@ -19,14 +19,20 @@ from rest_framework import throttling
 
 class AnonRateThrottle(throttling.AnonRateThrottle):
     def allow_request(self, request, view) -> bool:
-        if self.rate is None:
+        if not self.counts_for(request, view):
             return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
+        return self.allow_stored(self.cache.get(self.key))
+
+    def counts_for(self, request, view) -> bool:
+        """Whether this request counts (then its cache key is `self.key`)."""
+        self.key = None if self.rate is None else self.get_cache_key(request, view)
+        return self.key is not None
+
+    def allow_stored(self, stored) -> bool:
+        """allow_request, given what the cache holds under `self.key` (read by the caller,
+        with other keys in one round trip: tracker.httpcache)."""
         self.now = self.timer()
         window = math.floor(self.now / self.duration)
-        stored = self.cache.get(self.key)
         if isinstance(stored, tuple) and len(stored) == 3:
             start, previous, current = stored
         else:  # nothing yet (or DRF's list of times, from before)
