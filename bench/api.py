@@ -1,7 +1,7 @@
 """API latency at 1,000,000 claims (issue 6).
 
     .venv/bin/python bench/api.py [--claims 1000000] [--seconds 15] [--concurrency 2] [--reload]
-        [--only "claims list, 2 filters" "claim detail"]
+        [--only "claims list, 2 filters" "claims list, uncached" "claim detail"]
 
 Creates the PostgreSQL database `bench_api` (BENCH_DATABASE_URL to change; never the test
 database), loads generated claims with COPY once (kept between runs; --reload to redo), starts
@@ -54,6 +54,9 @@ SERVER_ENV = {
 # the data (2030 onwards).
 REQUESTS = {
     "claims list, 2 filters": "/api/v1/claims/?category=casualties&min_confidence=moderate",
+    # A date_to past the data: the same claims, but a new cache key each time (the view runs).
+    "claims list, uncached": "/api/v1/claims/?category=casualties&min_confidence=moderate"
+    "&date_to=%(day)s",
     "claim detail": "/api/v1/claims/%(claim)s/",
     "series": "/api/v1/series/?category=casualties&subtype=killed_or_wounded",
     # A date_to past the data: the same series, but a new cache key each time (a cold build).

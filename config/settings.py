@@ -270,7 +270,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # drf-spectacular's, with no lock on reads anyone may make (tracker/api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # DRF's anonymous throttle at a fixed cost per request (tracker/api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "120/minute")},
 }
 SPECTACULAR_SETTINGS = {

@@ -82,10 +82,20 @@ def version_names(categories: Iterable[str] | None = None, *, unreviewed: bool =
 def versions(categories: Iterable[str] | None = None, *, unreviewed: bool = False):
     """The current versions (a tuple, one cache round trip), or None when the cache is
     unavailable."""
+    return versions_and(categories, unreviewed=unreviewed)[0]
+
+
+def versions_and(
+    categories: Iterable[str] | None = None, *, unreviewed: bool = False, also: Iterable[str] = ()
+):
+    """`versions(...)`, and the cache entries `also` (a dict; those found) read in the same
+    round trip (a throttle's count, say)."""
+    also = list(also)
     keys = [VERSION_PREFIX + n for n in version_names(categories, unreviewed=unreviewed)]
     _bump_stale()  # this thread's writes since its last read: its reads must miss
     try:
-        found = cache.get_many(keys)
+        found = cache.get_many(keys + also)
+        extra = {k: found.pop(k) for k in also if k in found}
         missing = [k for k in keys if found.get(k) is None]
         if missing:
             for key in missing:
@@ -94,8 +104,8 @@ def versions(categories: Iterable[str] | None = None, *, unreviewed: bool = Fals
         values = tuple(found.get(k) for k in keys)
     except Exception:  # noqa: BLE001 — any cache failure means "serve uncached"
         log.warning("cache unavailable: serving uncached", exc_info=True)
-        return None
-    return None if None in values else values
+        return None, {}
+    return (None if None in values else values), extra
 
 
 def data_version():

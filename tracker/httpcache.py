@@ -9,7 +9,10 @@ global version; editors' views also the unreviewed one) and today's date (estima
 days pass). Roles: anonymous visitors and analysts ("public") share entries — they see the same
 claims; editors ("editor": who may review, tracker.selectors.user_sees_unreviewed) have their
 own, since they see pending claims. For the API also the `Accept` header, and the caller is
-authenticated as DRF would (session or token); throttles are applied to answers from the cache.
+authenticated as DRF would (session or token; a request with neither a session cookie nor an
+`Authorization` header is anonymous without building DRF's request); throttles are applied to
+answers from the cache, their counts read in the same round trip as the versions. A cached
+anonymous API answer thus costs two cache round trips and a write of the throttle's count.
 
 Nothing per user is cached: the one per-user part of a page, the editors' links in the
 navigation (base.html), is rendered as a marker in the cached page and filled in per answer
@@ -37,11 +40,13 @@ import logging
 import re
 import time
 
+from django.contrib.auth.models import AnonymousUser
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, urlencode
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from tracker import cache as data_cache
 from tracker.selectors import user_sees_unreviewed
@@ -234,8 +239,54 @@ class _Api:
         view.request = self.request
         self.user = self.request.user  # authenticates; raises on a bad token
 
-    def throttled(self) -> bool:
-        return any(not t.allow_request(self.request, self.view) for t in self.view.get_throttles())
+    def throttle_keys(self) -> list[str]:
+        """The cache keys of the view's throttles that can take their count from the versions'
+        round trip (tracker.api.throttling); the others read their own."""
+        self.throttles = self.view.get_throttles()
+        return [
+            t.key
+            for t in self.throttles
+            if hasattr(t, "allow_stored") and t.counts_for(self.request, self.view)
+        ]
+
+    def throttled(self, stored: dict) -> bool:
+        for throttle in self.throttles:
+            if not hasattr(throttle, "allow_stored"):
+                allowed = throttle.allow_request(self.request, self.view)
+            else:
+                allowed = throttle.key is None or throttle.allow_stored(stored.get(throttle.key))
+            if not allowed:
+                return True
+        return False
+
+
+class _Anonymous(_Api):
+    """A caller with no credentials at all (no session cookie, no Authorization header): DRF's
+    session and token authentication would find nobody, so DRF's request is not built; the
+    view's throttles see the Django request (they read only its address and its user)."""
+
+    def __init__(self, view_func, request, args, kwargs):
+        view = view_func.cls(**getattr(view_func, "initkwargs", {}))
+        view.args, view.kwargs, view.headers = args, kwargs, {}
+        self.view, self.request, self.user = view, request, AnonymousUser()
+
+
+_STANDARD_AUTH = (SessionAuthentication, TokenAuthentication)
+
+
+def _anonymous_shortcut(view_func) -> bool:
+    """Whether the view authenticates only by session or token (so a request without either
+    is anonymous, whatever it is)."""
+    classes = getattr(view_func.cls, "authentication_classes", ())
+    return all(issubclass(c, _STANDARD_AUTH) for c in classes)
+
+
+def _without_credentials(request) -> bool:
+    from django.conf import settings
+
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.META.get(
+        "HTTP_AUTHORIZATION"
+    )
 
 
 def cached_response(depends=every_category, *, api: bool = False):
@@ -244,12 +295,17 @@ def cached_response(depends=every_category, *, api: bool = False):
     marks a DRF view (authenticated and throttled as DRF would)."""
 
     def decorator(view):
+        shortcut = api and _anonymous_shortcut(view)
+
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method != "GET":
                 return view(request, *args, **kwargs)
             caller = None
-            if api:
+            if shortcut and _without_credentials(request):
+                caller = _Anonymous(view, request, args, kwargs)
+                user = caller.user
+            elif api:
                 try:
                     caller = _Api(view, request, args, kwargs)
                 except Exception:  # noqa: BLE001 — a refused caller: the view answers it
@@ -258,7 +314,11 @@ def cached_response(depends=every_category, *, api: bool = False):
             else:
                 user = request.user
             role = "editor" if user_sees_unreviewed(user) else "public"
-            current = data_cache.versions(depends(request), unreviewed=role == "editor")
+            current, stored = data_cache.versions_and(
+                depends(request),
+                unreviewed=role == "editor",
+                also=caller.throttle_keys() if caller is not None else (),
+            )
             if current is None:
                 return view(request, *args, **kwargs)
             accept = request.META.get("HTTP_ACCEPT", "") if api else ""
@@ -293,7 +353,7 @@ def cached_response(depends=every_category, *, api: bool = False):
                     state = "miss"
                 rep = _representation(raw, user, nav, encoding)
                 _set(rep_key, rep)
-            if caller is not None and caller.throttled():
+            if caller is not None and caller.throttled(stored):
                 return view(request, *args, **kwargs)  # DRF answers 429 with Retry-After
             return _answer(request, rep, role=role, state=state, api=api)
 

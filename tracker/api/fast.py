@@ -152,36 +152,65 @@ def claim_dicts(rows: list[tuple]) -> list[dict]:
     write_dt = _datetime_writer()
     sources = sources_by_claim((row[_I_ID] for row in rows), write_dt)
     systems = systems_by_claim(row[_I_ID] for row in rows)
-    out = []
+    return [_claim_dict(row, sources[row[_I_ID]], systems[row[_I_ID]], write_dt) for row in rows]
+
+
+# The detail reads its sources in the same query: each source's columns beside the claim's.
+_JOINED_SOURCE_VALUES = tuple(f"sources__{name}" for name in SOURCE_VALUES[1:])
+_SOURCE_ORDER = tuple(f"sources__{name}" for name in ClaimSource._meta.ordering)
+
+
+def claim_detail(queryset: QuerySet, pk) -> dict | None:
+    """The claim `pk` among `queryset` as ClaimSerializer would give it (None when it is not
+    there): one query with its sources joined, one row each, in the serializer's order, and
+    one for its weapon systems (a second many-valued join would multiply the rows). The
+    queryset (whatever filters joined) only says which claim: the join runs on a clean one."""
+    claims = queryset.model.objects.filter(pk__in=queryset.filter(pk=pk).values("pk"))
+    rows = list(claims.order_by(*_SOURCE_ORDER).values_list(*CLAIM_VALUES, *_JOINED_SOURCE_VALUES))
+    if not rows:
+        return None
+    write_dt = _datetime_writer()
+    width = len(CLAIM_VALUES)
+    sources = []
     for row in rows:
-        claim = dict(zip(_COLUMNS, row[:_N], strict=True))
-        claimant_id = row[_N]
-        claim["claimant"] = (
-            None
-            if claimant_id is None
-            else {"id": claimant_id, "name": row[_N + 1], "short_name": row[_N + 2]}
-        )
-        claim["place"] = _place(row[_N + 3 : _N + 9])
-        claim["origin_place"] = _place(row[_N + 9 : _N + 15])
+        if row[width] is None:  # no source: the join's one empty row
+            continue
+        source = dict(zip(_SOURCE_KEYS, row[width:], strict=True))
         if write_dt is not None:
-            for i in _I_DATETIMES:
-                claim[_COLUMNS[i]] = write_dt(row[i])
-        low, best, high = row[_I_LOW], row[_I_BEST], row[_I_HIGH]
-        reliability, credibility = row[_I_RELIABILITY], row[_I_CREDIBILITY]
-        claim["figure"] = figure_text(low, best, high, row[_I_QUALIFIER], row[_I_UNIT])
-        claim["has_number"] = low is not None or best is not None or high is not None
-        claim["trust"] = {
-            "reliability": reliability,
-            "credibility": credibility,
-            "confidence": row[_I_CONFIDENCE],
-            "grade": f"{reliability}{credibility}",
-            "credibility_suggested": row[_I_SUGGESTED],
-        }
-        claim["sources"] = sources[row[_I_ID]]
-        claim["weapon_systems"] = systems[row[_I_ID]]
-        # The serializer's key order.
-        out.append({key: claim[key] for key in FIELDS})
-    return out
+            source["published_at"] = write_dt(source["published_at"])
+        sources.append(source)
+    claim_id = rows[0][_I_ID]
+    return _claim_dict(rows[0], sources, systems_by_claim([claim_id])[claim_id], write_dt)
+
+
+def _claim_dict(row: tuple, sources: list[dict], systems: list[dict], write_dt) -> dict:
+    claim = dict(zip(_COLUMNS, row[:_N], strict=True))
+    claimant_id = row[_N]
+    claim["claimant"] = (
+        None
+        if claimant_id is None
+        else {"id": claimant_id, "name": row[_N + 1], "short_name": row[_N + 2]}
+    )
+    claim["place"] = _place(row[_N + 3 : _N + 9])
+    claim["origin_place"] = _place(row[_N + 9 : _N + 15])
+    if write_dt is not None:
+        for i in _I_DATETIMES:
+            claim[_COLUMNS[i]] = write_dt(row[i])
+    low, best, high = row[_I_LOW], row[_I_BEST], row[_I_HIGH]
+    reliability, credibility = row[_I_RELIABILITY], row[_I_CREDIBILITY]
+    claim["figure"] = figure_text(low, best, high, row[_I_QUALIFIER], row[_I_UNIT])
+    claim["has_number"] = low is not None or best is not None or high is not None
+    claim["trust"] = {
+        "reliability": reliability,
+        "credibility": credibility,
+        "confidence": row[_I_CONFIDENCE],
+        "grade": f"{reliability}{credibility}",
+        "credibility_suggested": row[_I_SUGGESTED],
+    }
+    claim["sources"] = sources
+    claim["weapon_systems"] = systems
+    # The serializer's key order.
+    return {key: claim[key] for key in FIELDS}
 
 
 def dumps(data) -> bytes:

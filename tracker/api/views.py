@@ -127,14 +127,13 @@ class ClaimViewSet(
         if not self._fast_json():
             return super().retrieve(request, *args, **kwargs)
         # As get_object: the list's filters apply, then the id; 404 when not visible.
-        queryset = self._fast_filtered()
         try:
-            rows = list(fast.claim_queryset(queryset.filter(pk=self.kwargs["pk"]))[:2])
+            claim = fast.claim_detail(self._fast_filtered(), self.kwargs["pk"])
         except (TypeError, ValueError, DjangoValidationError):
-            rows = []
-        if len(rows) != 1:
+            claim = None
+        if claim is None:
             raise Http404
-        return self._json(fast.claim_dicts(rows)[0])
+        return self._json(claim)
 
     def _fast_json(self) -> bool:
         """Plain JSON (no indent asked for in the Accept header) takes the fast path."""

@@ -1,0 +1,138 @@
+"""The API's cached answers on their short path (tracker.httpcache: callers with no credentials
+skip DRF's request; tracker.api.throttling: a throttle at a fixed cost): roles, query strings
+and approvals still decide what each caller reads, bad credentials are still refused, and the
+throttle still stops and lets in again."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from django.core.cache import cache
+from rest_framework.throttling import AnonRateThrottle
+
+from tests.factories import ClaimFactory, ClaimSourceFactory
+from tracker import services
+from tracker.api import throttling
+from tracker.models import Claim
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/claims/?category=casualties"
+
+
+@pytest.fixture
+def claims():
+    approved = ClaimFactory(category="casualties", subtype="killed_or_wounded", best=1111)
+    ClaimSourceFactory(claim=approved)
+    pending = ClaimFactory(
+        category="casualties", subtype="killed_or_wounded", best=2222, status=Claim.Status.PENDING
+    )
+    return approved, pending
+
+
+def _bests(response) -> set:
+    assert response.status_code == 200
+    return {c["best"] for c in response.json()["results"]}
+
+
+def test_editors_never_read_the_anonymous_answer_and_anonymous_never_theirs(
+    anon_api, editor_api, token_api, claims
+):
+    assert _bests(anon_api.get(LIST)) == {1111}
+    assert anon_api.get(LIST)["X-Tracker-Cache"] == "hit"
+    # By session and by token, editors see the pending claim beside the approved one.
+    assert _bests(editor_api.get(LIST)) == {1111, 2222}
+    assert _bests(token_api.get(LIST)) == {1111, 2222}
+    assert _bests(anon_api.get(LIST)) == {1111}
+    approved, pending = claims
+    assert token_api.get(f"/api/v1/claims/{pending.pk}/").status_code == 200
+    assert anon_api.get(f"/api/v1/claims/{pending.pk}/").status_code == 404
+
+
+def test_a_bad_token_or_a_stale_session_is_answered_as_before(anon_api, claims):
+    anon_api.get(LIST)  # the anonymous answer is cached
+    anon_api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    refused = anon_api.get(LIST)
+    assert refused.status_code == 403  # DRF's answer (session first: no WWW-Authenticate)
+    assert refused.json()["detail"] == "Invalid token."
+    anon_api.credentials()
+    anon_api.cookies["sessionid"] = "expired-or-made-up"
+    assert _bests(anon_api.get(LIST)) == {1111}
+
+
+def test_the_query_string_keys_the_answer(anon_api, claims):
+    assert _bests(anon_api.get(LIST)) == {1111}
+    assert _bests(anon_api.get("/api/v1/claims/?category=arms_transfer")) == set()
+    assert anon_api.get(LIST + "&page_size=1").json()["count"] == 1
+
+
+def test_an_approval_reaches_the_cached_anonymous_list_and_detail(anon_api, editor, claims):
+    approved, pending = claims
+    assert _bests(anon_api.get(LIST)) == {1111}
+    assert anon_api.get(f"/api/v1/claims/{approved.pk}/")["X-Tracker-Cache"] == "miss"
+    assert anon_api.get(f"/api/v1/claims/{approved.pk}/")["X-Tracker-Cache"] == "hit"
+    services.claim_approve(claim=pending, reviewer=editor, grade_confirmed=True)
+    assert _bests(anon_api.get(LIST)) == {1111, 2222}
+    assert anon_api.get(f"/api/v1/claims/{pending.pk}/").json()["best"] == 2222
+    assert anon_api.get(f"/api/v1/claims/{approved.pk}/")["X-Tracker-Cache"] == "miss"
+
+
+def test_a_claim_detail_is_two_queries(anon_api, claims, django_assert_num_queries):
+    # The claim with its sources joined, then its weapon systems (a second many-valued join
+    # would multiply the rows).
+    approved, _ = claims
+    ClaimSourceFactory(claim=approved, quote_start=1, quote_end=2)
+    with django_assert_num_queries(2):
+        body = anon_api.get(f"/api/v1/claims/{approved.pk}/").json()
+    assert body["best"] == 1111
+    assert len(body["sources"]) == 2
+
+
+def test_a_claim_without_sources_has_an_empty_list(anon_api, claims):
+    approved = ClaimFactory(best=3333)
+    assert anon_api.get(f"/api/v1/claims/{approved.pk}/").json()["sources"] == []
+
+
+# --- The throttle --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttle's clock, set by the test (a minute-long window starts at 6,000 s)."""
+    now = {"t": 6000.0}
+    monkeypatch.setattr(throttling.AnonRateThrottle, "timer", lambda self: now["t"])
+    return now
+
+
+def test_a_throttled_caller_is_let_in_again_when_retry_after_says(
+    anon_api, claims, clock, monkeypatch
+):
+    monkeypatch.setattr(AnonRateThrottle, "rate", "3/minute")
+    codes = [anon_api.get(LIST).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    wait = int(anon_api.get(LIST)["Retry-After"])
+    assert 1 <= wait <= 121
+    clock["t"] += wait - 2
+    assert anon_api.get(LIST).status_code == 429
+    clock["t"] += 2
+    assert anon_api.get(LIST).status_code == 200
+
+
+def test_requests_of_the_last_minute_count_across_the_window_boundary(
+    anon_api, claims, clock, monkeypatch
+):
+    monkeypatch.setattr(AnonRateThrottle, "rate", "4/minute")
+    clock["t"] += 50  # late in one window: four requests
+    assert [anon_api.get(LIST).status_code for _ in range(4)] == [200] * 4
+    clock["t"] += 20  # early in the next: five sixths of those four still count (3.3)
+    assert [anon_api.get(LIST).status_code for _ in range(2)] == [200, 429]
+
+
+def test_the_throttle_keeps_the_same_few_numbers_however_many_requests(anon_api, claims):
+    key = "throttle_anon_127.0.0.1"
+    anon_api.get(LIST)
+    size = len(pickle.dumps(cache.get(key)))
+    for _ in range(30):
+        anon_api.get(LIST)
+    assert len(pickle.dumps(cache.get(key))) <= size + 2  # counts grow by a byte at most
