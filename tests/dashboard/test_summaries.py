@@ -67,7 +67,10 @@ def test_pages_render_the_summary_under_each_chart_with_a_link_to_its_table(clie
         chart_id = re.search(r'<div class="chart" id="([^"]+)"', figure)[1]
         assert f'aria-describedby="{chart_id}-summary"' in figure
         summary = re.search(rf'<p class="chart-summary" id="{chart_id}-summary">(.*?)</p>', figure)
-        assert summary and re.search(r'<a href="/totals/\?[^"]*#totals-table">', summary[1])
+        # A series panel links to its totals table; the map panel to the map's places table.
+        assert summary and re.search(
+            r'<a href="/(totals/\?[^"]*#totals|map/\?[^"]*#places)-table">', summary[1]
+        )
 
 
 def test_overview_sparklines_are_images_named_by_their_summary(client, demo):
