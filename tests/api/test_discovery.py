@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "claims", "claims_csv", "claimants", "outlets", "articles", "relations", "series",
     "series_changes", "vocabulary", "schema", "docs", "dashboard_csv", "feed", "export_jsonl",
-    "ingest", "changes", "changes_feed", "releases",
+    "ingest", "changes", "changes_feed", "releases", "weapon_systems",
 }  # fmt: skip
 
 
