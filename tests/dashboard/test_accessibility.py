@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.dashboard.pages import demo_pages
 from tests.dashboard.test_browser import Tab
 
 pytestmark = pytest.mark.browser
@@ -21,20 +22,7 @@ WIDTHS = (360, 1400)
 
 
 def _pages(demo) -> dict[str, str]:
-    claim = demo.claims["cas2"]
-    return {
-        "overview": "/",
-        "timeline": "/timeline/",
-        "totals": "/totals/",
-        "arms": "/arms/",
-        "border": "/border/",
-        "claims": "/claims/",
-        "claim": claim.get_absolute_url(),
-        "claimant": claim.claimant.get_absolute_url(),
-        "article": claim.sources.first().article.get_absolute_url(),
-        "methodology": "/methodology/",
-        "releases": "/releases/",
-    }
+    return demo_pages(demo)
 
 
 def _axe_findings(page, static_url: str) -> list[str]:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client
 
+from tests.dashboard.pages import demo_pages
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -82,20 +83,8 @@ def _chart_count(page) -> int:
 
 
 def test_every_page_loads_without_console_errors_and_draws_its_charts(tab, live_demo):
-    claim = live_demo.claims["cas2"]
-    pages = {
-        "overview": "/",
-        "timeline": "/timeline/",
-        "totals": "/totals/",
-        "arms": "/arms/",
-        "border": "/border/",
-        "claims": "/claims/",
-        "claim": claim.get_absolute_url(),
-        "claimant": claim.claimant.get_absolute_url(),
-        "article": claim.sources.first().article.get_absolute_url(),
-        "methodology": "/methodology/",
-    }
-    with_charts = {"overview", "timeline", "totals", "arms", "border"}
+    pages = demo_pages(live_demo)
+    with_charts = {"overview", "timeline", "totals", "arms", "border", "map"}
     for name, path in pages.items():
         page = tab.open(path)
         charts = _chart_count(page)

@@ -12,6 +12,8 @@ import time
 import pytest
 from django.conf import settings
 
+from tests.dashboard.pages import demo_pages
+
 pytestmark = pytest.mark.browser
 
 WIDTHS = (360, 768, 1400)
@@ -79,17 +81,10 @@ PROBLEMS_JS = """
 
 
 def _pages(demo) -> dict[str, str]:
-    claim = demo.claims["cas2"]
-    return {
-        "overview": "/",
-        "timeline": "/timeline/",
-        "totals": "/totals/",
-        "arms": "/arms/",
-        "border": "/border/",
-        "claimant": claim.claimant.get_absolute_url(),
-        "claim": claim.get_absolute_url(),
-        "totals-empty": "/totals/?date_to=2000-01-01",
-    }
+    """The pages with cartesian charts (the map has its own test, test_map_browser)."""
+    every = demo_pages(demo)
+    names = ("overview", "timeline", "totals", "arms", "border", "claimant", "claim")
+    return {**{name: every[name] for name in names}, "totals-empty": "/totals/?date_to=2000-01-01"}
 
 
 def _wait(page, predicate: str, seconds: float = 30) -> None:
