@@ -14,7 +14,7 @@ import pytest
 
 from tests.factories import ClaimantFactory, ClaimFactory
 from tracker import dashboard, figures, vocab
-from tracker.models import Claim
+from tracker.models import Claim, WeaponSystem
 from tracker.series import SeriesQuery, series_build
 
 pytestmark = pytest.mark.django_db
@@ -186,13 +186,15 @@ def test_topic_panels_title_the_series_and_name_the_unit_once(client, demo):
 
 
 def test_long_weapon_names_wrap_whole_and_are_never_cut():
-    name = "170mm self-propelled guns and 240mm multiple rocket launchers"
-    ClaimFactory(category="arms_transfer", subtype="rocket_launchers", unit="launchers",
-                 weapon_system=name, best=200)  # fmt: skip
-    fig = figures.weapons_figure(dashboard.weapon_points(Claim.objects.all()))
+    name = "Self-propelled 170 mm guns of the long-range artillery brigades"
+    system = WeaponSystem.objects.create(name=name, slug="long-named-system", aliases=[])
+    claim = ClaimFactory(category="arms_transfer", subtype="rocket_launchers", unit="launchers",
+                         weapon_system="", best=200)  # fmt: skip
+    claim.weapon_systems.set([system])
+    fig = figures.weapons_figure(dashboard.weapon_points(Claim.objects.filter(pk=claim.pk)))
     label = fig.data[0].y[0]
     lines = label.split("<br>")
     assert len(lines) > 1 and " ".join(lines) == name
-    assert all(len(line) <= figures.WEAPON_LABEL_CHARS for line in lines)
+    assert all(len(line) <= figures.LABEL_WIDTH for line in lines)
     assert fig.layout.yaxis.automargin  # the margin grows to the label instead of cutting it
     assert list(fig.layout.yaxis.categoryarray) == [label]

@@ -30,7 +30,10 @@ def test_every_chart_has_a_csv_and_a_cite_link(client, demo, page):
     assert figures, page
     for figure in figures:
         [csv_link] = re.findall(r'<a class="chart-csv" href="([^"]+)" download>CSV</a>', figure)
-        assert re.search(r'<a class="chart-cite" href="/methodology/#cite">cite</a>', figure)
+        # The cite link gives a citation whose address shows this view as of now (as_of).
+        [cite] = re.findall(r'<a class="chart-cite" href="([^"]+)"', figure)
+        citation = client.get(cite.replace("&amp;", "&")).content.decode()
+        assert f"{page}?" in citation and "as_of=" in citation, citation
         csv_link = csv_link.replace("&amp;", "&")
         # The page's filters travel with the link.
         for part in query.split("&"):
