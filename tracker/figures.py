@@ -429,7 +429,10 @@ BRUSH_ROOM = 56  # px added under the plot: the slider and its gap to the axis t
 
 def date_brush(fig: go.Figure, *, axis: str | None = None) -> go.Figure:
     """A range slider on the time axis `axis` (default: the bottom one, the last x axis of
-    stacked panels), with room made for it above the legend."""
+    stacked panels), with room made for it above the legend. An empty chart (a sentence, no
+    axes) gets none: there are no dates to brush."""
+    if not any(trace.x is not None and len(trace.x) for trace in fig.data):
+        return fig
     if axis is None:
         names = [k for k in fig.layout.to_plotly_json() if k.startswith("xaxis")] or ["xaxis"]
         axis = max(names, key=lambda k: int(k.removeprefix("xaxis") or 1))

@@ -107,6 +107,8 @@ def seeded(db):
     return claim
 
 
+# Every admin form and page, places and weapon systems included: longer than the default limit.
+@pytest.mark.timeout(900)
 def test_fuzzed_input_everywhere_never_answers_5xx_and_every_page_renders(
     seeded, django_capture_on_commit_callbacks
 ):
