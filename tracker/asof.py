@@ -114,8 +114,9 @@ def label(at: dt.datetime) -> str:
 
 
 def url_value(at: dt.datetime) -> str:
-    """`at` as an `as_of` value that names it again (to the second, UTC)."""
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`at` as an `as_of` value (UTC, to the minute: the end of that minute). A page rendered
+    twice in one minute (a warm, then a reader) gives the same bytes."""
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def pinned_path(request) -> str:
