@@ -143,4 +143,4 @@ def test_wrapped_labels_stay_escaped():
 def test_an_empty_table_draws_no_axes_and_says_so(registry):
     fig = figures.weapon_counts_figure([])
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
-    assert "No claims" in fig.layout.annotations[0].text
+    assert "No approved claims match these filters" in fig.layout.annotations[0].text
