@@ -17,6 +17,7 @@ from tracker.models import (
     ClaimRelation,
     ClaimSource,
     HeadlineChange,
+    LocationPrecision,
     Outlet,
     Place,
     WeaponSystem,
@@ -104,6 +105,10 @@ class ClaimSerializer(serializers.ModelSerializer):
     """A claim as external tools read it: figures, dates, claimant, trust, review and sources."""
 
     claimant = ClaimantRefSerializer(read_only=True, allow_null=True)
+    # Blank when the claim has no place: the schema's enum names "" too.
+    location_precision = serializers.ChoiceField(
+        choices=[("", "no place"), *LocationPrecision.choices], allow_blank=True, required=False
+    )
     place = PlaceRefSerializer(read_only=True, allow_null=True)
     origin_place = PlaceRefSerializer(read_only=True, allow_null=True)
     trust = TrustSerializer(source="*", read_only=True)
