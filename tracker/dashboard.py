@@ -264,6 +264,13 @@ def filter_query_string(params: QueryDict, *, skip=()) -> str:
     return kept.urlencode(safe=",:")
 
 
+def _registry_names(registry, slugs: list[str]) -> str:
+    """'A or B': the names of the registry rows (places, weapon systems) with these slugs."""
+    return " or ".join(
+        registry.objects.filter(slug__in=slugs).order_by("name").values_list("name", flat=True)
+    )
+
+
 def filters_caption(filters: dict, include_pending: bool, *, errors: bool = False) -> str:
     """The filters in words: 'Casualties · claimant JCS · from 2024-11-01'."""
     parts = []
@@ -280,9 +287,13 @@ def filters_caption(filters: dict, include_pending: bool, *, errors: bool = Fals
         names = Claimant.objects.filter(pk__in=filters["claimant"]).order_by("name")
         labels = [c.label for c in names] or ["(none known)"]
         parts.append(f"claimant {' or '.join(labels)}")
-    if filters.get("place"):
-        names = Place.objects.filter(slug__in=filters["place"]).order_by("name")
-        parts.append(f"place {' or '.join(p.name for p in names)}")
+    for name, registry, noun in (
+        ("place", Place, "place"),
+        ("weapon", WeaponSystem, "weapon system"),
+    ):
+        if filters.get(name):
+            rows = registry.objects.filter(slug__in=filters[name]).order_by("name")
+            parts.append(f"{noun} {' or '.join(row.name for row in rows)}")
     if filters.get("min_confidence"):
         parts.append(f"confidence {filters['min_confidence']} or better")
     if filters.get("confidence"):
@@ -294,7 +305,7 @@ def filters_caption(filters: dict, include_pending: bool, *, errors: bool = Fals
     if filters.get("q"):
         parts.append(f"text “{filters['q']}”")
     if filters.get("weapon"):
-        parts.append(f"weapon system {' or '.join(s.name for s in filters['weapon'])}")
+        parts.append(f"weapon system {_registry_names(WeaponSystem, filters['weapon'])}")
     for name in ("measure", "weapon_system", "location", "outlet", "article", "status"):
         if name in filters:
             value = filters[name]

@@ -11,7 +11,9 @@ are ANDed. A bad value is a field error: 400 on the API, shown beside the field 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 import django_filters
 from django import forms
@@ -124,36 +126,55 @@ class IdListField(forms.Field):
         return ids
 
 
-class PlaceSlugField(forms.Field):
-    """Gazetteer places by slug (tracker.models.Place); an unknown slug is an error."""
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
 
-    default_error_messages = {"invalid": "No place has the slug '%(value)s'."}
+
+class SlugListField(forms.Field):
+    """Rows of a registry (gazetteer places, weapon systems) by slug; a value that is not a
+    slug, or names no row, is an error (checked before any query: a NUL byte or a
+    500-character value never reaches the database)."""
+
+    default_error_messages = {"invalid": "No %(noun)s has the slug '%(value)s'."}
+
+    def __init__(self, *args, registry, noun: str, **kwargs):
+        self.registry, self.noun = registry, noun
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value) -> list[str]:
         if value in (None, "", [], ()):
             return []
         slugs = [str(item).strip() for item in _as_list(value) if str(item).strip()]
-        known = set(Place.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        valid = [slug for slug in slugs if SLUG.match(slug)]
+        known = set(self.registry.objects.filter(slug__in=valid).values_list("slug", flat=True))
         for slug in slugs:
             if slug not in known:
                 raise forms.ValidationError(
-                    self.error_messages["invalid"], code="invalid", params={"value": slug[:80]}
+                    self.error_messages["invalid"],
+                    code="invalid",
+                    params={"noun": self.noun, "value": slug[:80]},
                 )
         return slugs
 
 
-class PlaceFilter(django_filters.MultipleChoiceFilter):
-    """Several places by slug (OR). A MultipleChoiceFilter so the schema shows an array."""
+class SlugFilter(django_filters.MultipleChoiceFilter):
+    """Several registry rows by slug (OR): `registry`'s rows, named `noun` in errors, `blank` in
+    the page's drop-down. A MultipleChoiceFilter so the schema shows an array."""
 
-    field_class = PlaceSlugField
+    field_class = SlugListField
+
+    def __init__(self, *args, registry, noun: str, blank: str, **kwargs):
+        self.registry, self.noun, self.blank = registry, noun, blank
+        super().__init__(*args, **kwargs)
 
     @property
     def field(self):
         if not hasattr(self, "_field"):
             extra = {k: v for k, v in self.extra.items() if k not in ("choices", "null_value")}
             extra.pop("null_label", None)
-            self._field = PlaceSlugField(label=self.label, **extra)
-            self._field.widget = ChoiceSelect(blank="Any place")
+            self._field = SlugListField(
+                label=self.label, registry=self.registry, noun=self.noun, **extra
+            )
+            self._field.widget = ChoiceSelect(blank=self.blank)
         return self._field
 
 
@@ -211,8 +232,8 @@ def _subtype_groups() -> list:
     ]
 
 
-def _place_choices() -> list[tuple[str, str]]:
-    return list(Place.objects.order_by("name").values_list("slug", "name"))
+def _slug_choices(model) -> list[tuple[str, str]]:
+    return list(model.objects.order_by("name").values_list("slug", "name"))
 
 
 def _claimant_choices() -> list[tuple[int, str]]:
@@ -240,7 +261,10 @@ class ClaimFilterForm(forms.Form):
             attrs={"size": 4, "aria-describedby": "claimant-hint"}
         )
         self.fields["claimant"].widget.choices = CallableChoiceIterator(_claimant_choices)
-        self.fields["place"].widget.choices = CallableChoiceIterator(_place_choices)
+        for name in ("place", "weapon"):
+            registry = self.fields[name].registry
+            choices = partial(_slug_choices, registry)
+            self.fields[name].widget.choices = CallableChoiceIterator(choices)
 
     def clean(self):
         data = super().clean()
@@ -333,19 +357,22 @@ class ClaimFilterSet(django_filters.FilterSet):
         label="Weapon label",
         help_text="Substring of the weapon label as printed; `weapon` filters by registry system.",
     )
-    weapon = django_filters.ModelMultipleChoiceFilter(
-        queryset=WeaponSystem.objects.all(),
-        to_field_name="slug",
+    weapon = SlugFilter(
+        registry=WeaponSystem,
+        noun="weapon system",
+        blank="Any weapon system",
         method="filter_weapon",
         label="Weapon system",
-        widget=ChoiceSelect(blank="Any weapon system"),
         help_text="Weapon-system slugs from the registry (/api/v1/weapon-systems/): claims "
         "that name one of them; several allowed. An unknown slug is an error.",
     )
     location = django_filters.CharFilter(
         lookup_expr="icontains", max_length=200, help_text="Substring of the location."
     )
-    place = PlaceFilter(
+    place = SlugFilter(
+        registry=Place,
+        noun="place",
+        blank="Any place",
         method="filter_place",
         help_text="Gazetteer place slugs (the map page lists them): claims at the place, and "
         "arms transfers shipped from it; several allowed.",
@@ -438,12 +465,9 @@ class ClaimFilterSet(django_filters.FilterSet):
     def filter_place(self, queryset, name, value: str):
         return queryset.filter(Q(place__slug__in=value) | Q(origin_place__slug__in=value))
 
-    def filter_weapon(self, queryset, name, value: str):
-        value = list(value)  # an absent parameter comes as an empty queryset: no filter
-        if not value:
-            return queryset
+    def filter_weapon(self, queryset, name, value: list[str]):
         links = Claim.weapon_systems.through.objects.filter(
-            claim_id=OuterRef("pk"), weaponsystem__in=value
+            claim_id=OuterRef("pk"), weaponsystem__slug__in=value
         )
         return queryset.filter(Exists(links))
 

@@ -206,6 +206,9 @@ def test_a_name_and_its_alias_that_disagree_are_refused(anon_api, client, world)
 BAD = {
     "category=weather": ("category", "weather"),
     "place=atlantis": ("place", "atlantis"),
+    # Not slugs at all: refused before any query (a NUL byte was a 500 on PostgreSQL).
+    "place=sudzha%00x": ("place", "No place has the slug"),
+    "weapon=kn-23,%C2%A7x": ("weapon", "No weapon system has the slug '§x'"),
     "subtype=tanks": ("subtype", "tanks"),
     "claimant=abc": ("claimant", "abc"),
     "claimant=1,99999999999999999999999": ("claimant", "99999999999999999999999"),

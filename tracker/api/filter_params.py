@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from tracker.api.serializers import SeriesQuerySerializer
-from tracker.filtering import ALIASES, ClaimFilterSet, IdListFilter, PlaceFilter, canonical_query
+from tracker.filtering import ALIASES, ClaimFilterSet, IdListFilter, SlugFilter, canonical_query
 from tracker.models import Claim
 from tracker.selectors import claims_visible_to
 from tracker.series import SeriesQuery
@@ -71,7 +71,7 @@ def _parameter(name: str, flt, description: str = "") -> OpenApiParameter:
     if isinstance(flt, IdListFilter):
         return OpenApiParameter(name, OpenApiTypes.INT, many=True, explode=True,
                                 description=description)  # fmt: skip
-    if isinstance(flt, PlaceFilter | django_filters.ModelMultipleChoiceFilter):  # slugs
+    if isinstance(flt, SlugFilter):  # registry rows by slug
         return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True,
                                 description=description)  # fmt: skip
     if isinstance(flt, django_filters.MultipleChoiceFilter | django_filters.ChoiceFilter):
