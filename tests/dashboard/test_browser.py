@@ -40,7 +40,9 @@ class Tab:
 
     def wait_for_charts(self):
         self.page.wait_for_function(
-            "document.querySelectorAll('.chart').length === "
+            # A function, not an expression: Playwright polls an expression with eval, which
+            # our CSP refuses once the first check comes back false.
+            "() => document.querySelectorAll('.chart').length === "
             "document.querySelectorAll('.chart[data-drawn]').length",
             timeout=15000,
         )

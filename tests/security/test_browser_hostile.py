@@ -36,7 +36,9 @@ def _visit(page, url: str, csp_violations: list) -> None:
     charts = page.locator(".chart").count()
     if charts:
         page.wait_for_function(
-            "document.querySelectorAll('.chart').length === "
+            # A function, not an expression: Playwright polls an expression with eval, which
+            # our CSP refuses once the first check comes back false.
+            "() => document.querySelectorAll('.chart').length === "
             "document.querySelectorAll('.chart[data-drawn]').length",
             timeout=15000,
         )
