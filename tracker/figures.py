@@ -701,33 +701,43 @@ def _claimant_timeline_traces(fig, rows: list[dict], compared: list[dict], row: 
         colour, group = colour_of[entry["claimant_id"]], f"c{entry['claimant_id']}"
         for subtype in dict.fromkeys(r["subtype"] for r in mine):
             subset = [r for r in mine if r["subtype"] == subtype]
-            ys, whiskers = _error_bars(subset, colour)
             symbols = [CONFIDENCE_SYMBOLS.get(r["confidence"], "circle") for r in subset]
-            fills = ["#ffffff" if r["status"] == "pending" else colour for r in subset]
             fig.add_trace(
-                go.Scatter(
-                    x=[r["claim_date"].isoformat() for r in subset],
-                    y=ys,
+                _claim_points(
+                    subset,
+                    colour,
+                    symbols,
                     mode="lines+markers",
                     line={"color": colour, "width": 1.6},
                     name=f"{esc(entry['claimant_short'])} (own figures)",
                     legendgroup=group,
                     showlegend=group not in shown,
-                    marker={
-                        "size": 9,
-                        "symbol": symbols,
-                        "color": fills,
-                        "line": {"color": colour, "width": 1.6},
-                    },
-                    error_y=whiskers,
-                    text=[_timeline_hover(r) for r in subset],
-                    customdata=[claim_url(r["id"]) for r in subset],
-                    hovertemplate="%{text}<extra></extra>",
                 ),
                 row=row,
                 col=1,
             )
             shown.add(group)
+
+
+def _claim_points(rows: list[dict], colour: str, symbol, **trace) -> go.Scatter:
+    """The timeline's claims as points: a pending claim hollow, its range as a whisker, its
+    card on hover, a click opening it; `trace` names the series (mode, name, legend group)."""
+    ys, whiskers = _error_bars(rows, colour)
+    return go.Scatter(
+        x=[r["claim_date"].isoformat() for r in rows],
+        y=ys,
+        marker={
+            "size": 9,
+            "symbol": symbol,
+            "color": ["#ffffff" if r["status"] == "pending" else colour for r in rows],
+            "line": {"color": colour, "width": 1.6},
+        },
+        error_y=whiskers,
+        text=[_timeline_hover(r) for r in rows],
+        customdata=[claim_url(r["id"]) for r in rows],
+        hovertemplate="%{text}<extra></extra>",
+        **trace,
+    )
 
 
 TIMELINE_PANEL_PX = 190  # plot height of one timeline panel
@@ -797,27 +807,15 @@ def timeline_figure(
                 continue
             extent += [v for r in subset for v in _plotted(r)]
             colour = CONFIDENCE_COLOURS[level]
-            ys, whiskers = _error_bars(subset, colour)
             fig.add_trace(
-                go.Scatter(
-                    x=[r["claim_date"].isoformat() for r in subset],
-                    y=ys,
+                _claim_points(
+                    subset,
+                    colour,
+                    CONFIDENCE_SYMBOLS[level],
                     mode="markers",
                     name=f"{trust.CONFIDENCE_LEVELS[level]} confidence",
                     legendgroup=level,
                     showlegend=level not in shown,
-                    marker={
-                        "size": 9,
-                        "symbol": CONFIDENCE_SYMBOLS[level],
-                        "color": [
-                            "#ffffff" if r["status"] == "pending" else colour for r in subset
-                        ],
-                        "line": {"color": colour, "width": 1.6},
-                    },
-                    error_y=whiskers,
-                    text=[_timeline_hover(r) for r in subset],
-                    customdata=[claim_url(r["id"]) for r in subset],
-                    hovertemplate="%{text}<extra></extra>",
                 ),
                 row=index,
                 col=1,
