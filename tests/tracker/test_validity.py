@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from unittest import mock
 
 import pytest
@@ -14,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from rest_framework.test import APIClient
 
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory, ClaimSourceFactory
-from tracker import services
+from tracker import exchange, services
 from tracker.models import Claim, ClaimSource
 
 BEFORE = [("tracker", "0016_weapon_systems")]
@@ -119,6 +120,27 @@ def test_a_claim_written_without_history_counts_from_its_creation_after_the_back
     call_command("backfill_history", stdout=out)
     assert "tracker.Claim: 1 creation rows added" in out.getvalue()
     assert [_best_as_of(claim.pk, d) for d in ("2025-02-10T11:59", "2025-02-11")] == [404, 1100]
+
+
+@pytest.mark.django_db
+def test_an_imported_claim_and_source_without_history_count_from_the_import():
+    claim = {
+        "category": "casualties", "subtype": "killed_or_wounded", "best": 1100,
+        "qualifier": "approximately", "unit": "troops", "measure": "cumulative",
+        "claim_date": "2024-12-23", "reliability": "B", "credibility": 2, "status": "approved",
+    }  # fmt: skip
+    text = "Officials said about 1,100 soldiers were killed or wounded."
+    source = {"claim": 1, "article": 1, "quote": "about 1,100 soldiers", "quote_start": 15}
+    records = [
+        {"model": "tracker.article", "pk": 1, "fields": {"title": "A report", "text": text}},
+        {"model": "tracker.claim", "pk": 1, "fields": claim},
+        {"model": "tracker.claimsource", "pk": 1, "fields": {**source, "quote_end": 35}},
+    ]
+    with _frozen(_at("2025-02-10")):  # rows without times are stamped with the import's
+        exchange.load_lines([json.dumps(record) + "\n" for record in records])
+    assert [_best_as_of(1, d) for d in ("2025-02-09", "2025-02-11")] == [404, 1100]
+    shown = APIClient().get("/api/v1/claims/1/?as_of=2025-02-11").json()["sources"]
+    assert [s["quote"] for s in shown] == ["about 1,100 soldiers"]
 
 
 @pytest.mark.django_db(transaction=True)
