@@ -131,7 +131,7 @@ def load(claims: int, seed: int = 6) -> None:
             "category, subtype, low, best, high, qualifier, unit, norm_unit, norm_low, norm_best, "
             "norm_high, measure, claim_date, period_start, period_end, claimant_id, location, "
             "weapon_system, summary, reliability, credibility, confidence, status, origin, rule, "
-            "notes, review_note, reviewed_at, created_at, updated_at"
+            "notes, review_note, reviewed_at, created_at, updated_at, location_precision"
         )
         with cur.copy(f"COPY tracker_claim ({cols}) FROM STDIN") as copy:
             for _ in range(claims):
@@ -155,6 +155,7 @@ def load(claims: int, seed: int = 6) -> None:
                     measure, day, None, None, rng.randrange(1, n_claimants + 1), "Kursk", "",
                     "", reliability, credibility, trust.confidence_for(reliability, credibility),
                     status, "extracted", "", "", "", now if status != "pending" else None, now, now,
+                    "",  # location_precision: no place
                 ])  # fmt: skip
         with cur.copy(
             "COPY tracker_claimsource (claim_id, article_id, quote, quote_start, quote_end, "

@@ -37,7 +37,10 @@ START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
 def add_history() -> None:
     """Three versions a claim: pending on day d, approved on d + 20 with a figure 10 % lower,
-    corrected to today's row on d + 40 (d spread over 2025); one version a source."""
+    corrected to today's row on d + 40 (d spread over 2025); one version a source. The
+    history tables' triggers date each version's end (tracker.validity); the relations,
+    loaded without history, get their creation row (`validity.backfill_all`)."""
+    from tracker import validity
     from tracker.models import Claim
 
     cols = [f.column for f in Claim._meta.local_concrete_fields]
@@ -54,8 +57,13 @@ def add_history() -> None:
     day = "TIMESTAMPTZ '2025-01-01 09:00+00' + (id % 300) * INTERVAL '1 day'"
     t0 = time.perf_counter()
     with psycopg.connect(bench_api.BENCH_URL) as conn, conn.cursor() as cur:
-        cur.execute("TRUNCATE tracker_historicalclaim, tracker_historicalclaimsource")
-        for sql_cols, offset, kind in ((first, 0, "+"), (second, 20, "~"), (plain, 40, "~")):
+        cur.execute(
+            "TRUNCATE tracker_historicalclaim, tracker_historicalclaimsource, "
+            "tracker_historicalclaimrelation"
+        )
+        # Newest first: each older version finds its successor already there and is written
+        # with its end, so the triggers update no row.
+        for sql_cols, offset, kind in ((plain, 40, "~"), (second, 20, "~"), (first, 0, "+")):
             cur.execute(
                 f"INSERT INTO tracker_historicalclaim ({plain}, history_date, history_type, "
                 f"history_change_reason) SELECT {sql_cols}, {day} + INTERVAL '{offset} days', "
@@ -69,9 +77,10 @@ def add_history() -> None:
             "FROM tracker_claimsource s"
         )
         conn.commit()
+    validity.backfill_all()  # the relations, loaded without history: from their created_at
     with psycopg.connect(bench_api.BENCH_URL, autocommit=True) as conn:
-        conn.execute("ANALYZE tracker_historicalclaim")
-        conn.execute("ANALYZE tracker_historicalclaimsource")
+        for table in ("claim", "claimsource", "claimrelation"):
+            conn.execute(f"VACUUM ANALYZE tracker_historical{table}")
         n = conn.execute("SELECT count(*) FROM tracker_historicalclaim").fetchone()[0]
     print(f"history: {n:,} claim versions in {time.perf_counter() - t0:.1f}s")
 

@@ -2,24 +2,28 @@
 and CSV, read from the history instead of today's rows.
 
 Every edit of a claim, its sources and relations, a claimant and an outlet is kept by
-django-simple-history (a `Historical…` row per save, with its `history_date`). For a request
-that asks `?as_of=T`, the tables those models live in are *shadowed* for the length of the
-request by temporary tables of the same name holding the rows as they stood at T: the last
-history row of each object dated ≤ T, unless that row records its deletion. PostgreSQL and
-SQLite both look in the temporary schema first, so every query the request runs — the filter
+django-simple-history (a `Historical…` row per save, with its `history_date`), and each history
+row knows when the next one replaced it (`valid_until`, tracker.validity). For a request that
+asks `?as_of=T`, the tables those models live in are *shadowed* for the length of the request
+by temporary views of the same name selecting the history rows current at T
+(`history_date <= T < valid_until`), unless that row records a deletion. PostgreSQL and SQLite
+both look in the temporary schema first, so every query the request runs — the filter
 language, the series and its headline rule, the claim pages, the CSV — reads the past without
-knowing it: one implementation of every figure, now and then. The logs that grow with time
-(headline changes, the public change log, releases) are shadowed by their rows dated ≤ T.
+knowing it: one implementation of every figure, now and then. A view is only a filter on the
+history table, read through that table's indexes (which mirror the ones the pages use on
+today's): nothing is copied. The logs that grow with time (headline changes, the public change
+log, releases) are shadowed by their rows dated ≤ T.
 
-Rows that have no history at all (loaded in bulk, before their model kept history) are taken
-as they are now: claims, sources and relations from their `created_at` on, claimants and
-outlets always. The series state tables (tracker.series_state) describe today only: an as-of
-series is always computed from the (shadowed) claims.
+Every claim, source and relation has history: one loaded in bulk or imported is given a
+creation row dated its `created_at` (tracker.validity.backfill), so it counts from then on.
+Claimants and outlets without history are taken as they are now, at every moment. The series
+state tables (tracker.series_state) describe today only: an as-of series is always computed
+from the (shadowed) claims.
 
-Each shadow table is created on the request's first query that reads its table (a response
-served from the cache costs nothing; a claims list does not copy the headline log) and dropped
-when the response is finished. Only GET and
-HEAD requests are served as of a past time; nothing is ever written to a shadow table.
+Each shadow view is created on the request's first query that reads its table (a response
+served from the cache costs nothing; a claims list does not name the headline log) and dropped
+when the response is finished. Only GET and HEAD requests are served as of a past time;
+nothing is ever written to a shadow view.
 """
 
 from __future__ import annotations
@@ -35,20 +39,14 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from tracker import validity
+
 PARAM = "as_of"
 CLAIM = "tracker.Claim"
 
 _at: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("as_of", default=None)
 
-# model label -> how its rows at T are found: "history" (with `created_at` fallback or not) or
-# a log's own timestamp column.
-_FROM_HISTORY = {
-    "tracker.Claim": "created_at",
-    "tracker.ClaimSource": "created_at",
-    "tracker.ClaimRelation": "created_at",
-    "tracker.Claimant": None,
-    "tracker.Outlet": None,
-}
+# The logs that grow with time, and the column that dates each row.
 _LOGS = {
     "tracker.HeadlineChange": "changed_at",
     "tracker.PublicChange": "at",
@@ -128,7 +126,7 @@ def pinned_path(request) -> str:
     return f"{request.path}?{params.urlencode(safe=',:')}"
 
 
-# --- The shadow tables --------------------------------------------------------------------------
+# --- The shadow views ---------------------------------------------------------------------------
 
 
 def _quote(name: str) -> str:
@@ -146,62 +144,65 @@ def _main_schema(cursor) -> str:
     return "main"
 
 
-def _history_sql(model, main: str, since: str | None) -> tuple[str, int]:
-    """SELECT of `model`'s rows as of the moment (one %s per moment in the SQL)."""
+def _literal(at: dt.datetime) -> str:
+    """`at` as an SQL literal, written as the database stores it (a view takes no
+    parameters); made of digits and separators only, never of the request's text."""
+    if connection.vendor == "postgresql":
+        text, cast = at.astimezone(dt.UTC).isoformat(), "TIMESTAMPTZ "
+    else:
+        text, cast = str(connection.ops.adapt_datetimefield_value(at)), ""
+    if not re.fullmatch(r"[0-9T:. +-]+", text):
+        raise AsOfError(f"cannot write {text!r} as a moment")
+    return f"{cast}'{text}'"
+
+
+def _history_sql(model, main: str, at: str, always: bool) -> str:
+    """SELECT of `model`'s rows as of `at`: the history rows current then (tracker.validity),
+    and, when `always`, the rows that have no history at all."""
     history = model.history.model
     cols = ", ".join(_quote(c) for c in _columns(model))
-    table = f"{main}.{_quote(model._meta.db_table)}"
     hist = f"{main}.{_quote(history._meta.db_table)}"
-    pk = _quote(model._meta.pk.column)
     sql = (
-        f"SELECT {cols} FROM (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY h.{pk} "
-        f"ORDER BY h.history_date DESC, h.history_id DESC) AS as_of_rank FROM {hist} h "
-        f"WHERE h.history_date <= %s) x WHERE x.as_of_rank = 1 AND x.history_type <> '-' "
-        f"UNION ALL SELECT {cols} FROM {table} c WHERE NOT EXISTS "
-        f"(SELECT 1 FROM {hist} h2 WHERE h2.{pk} = c.{pk})"
+        f"SELECT {cols} FROM {hist} WHERE history_date <= {at} "
+        f"AND (valid_until IS NULL OR valid_until > {at}) AND history_type <> '-'"
     )
-    if since is None:
-        return sql, 1
-    return f"{sql} AND c.{_quote(since)} <= %s", 2
+    if not always:
+        return sql
+    table = f"{main}.{_quote(model._meta.db_table)}"
+    pk = _quote(model._meta.pk.column)
+    return (
+        f"{sql} UNION ALL SELECT {cols} FROM {table} c WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {hist} h WHERE h.{pk} = c.{pk})"
+    )
 
 
-def _log_sql(model, main: str, column: str) -> tuple[str, int]:
+def _log_sql(model, main: str, at: str, column: str) -> str:
     cols = ", ".join(_quote(c) for c in _columns(model))
     table = f"{main}.{_quote(model._meta.db_table)}"
-    return f"SELECT {cols} FROM {table} WHERE {_quote(column)} <= %s", 1
+    return f"SELECT {cols} FROM {table} WHERE {_quote(column)} <= {at}"
 
 
 def _shadows():
-    for label_, since in _FROM_HISTORY.items():
+    for label_ in validity.TRACKED:
         model = apps.get_model(label_)
-        if hasattr(model, "history"):
-            yield model, lambda main, m=model, s=since: _history_sql(m, main, s)
+        always = label_ not in validity.DATED
+        yield model, lambda main, at, m=model, a=always: _history_sql(m, main, at, a)
     for label_, column in _LOGS.items():
         model = apps.get_model(label_)
-        yield model, lambda main, m=model, c=column: _log_sql(m, main, c)
+        yield model, lambda main, at, m=model, c=column: _log_sql(m, main, at, c)
 
 
 def _create(cursor, main: str, model, select, at: dt.datetime) -> str:
-    """One shadow table, with an index on its key (no ANALYZE: it costs more than it saves
-    for a table read by one request)."""
-    sql, moments = select(main)
+    """One shadow view: its rows are read through the indexes of the table it selects from."""
     name = _quote(model._meta.db_table)
-    cursor.execute(f"CREATE TEMP TABLE {name} AS {sql}", [at] * moments)
-    keys = [model._meta.pk.column] + [
-        f.column
-        for f in model._meta.local_concrete_fields
-        if f.is_relation and f.related_model is not None and f.related_model._meta.label == CLAIM
-    ]
-    for key in keys:  # its key, and the columns that find a claim's sources and relations
-        index = _quote(f"as_of_{model._meta.db_table}_{key}")
-        cursor.execute(f"CREATE INDEX {index} ON {name} ({_quote(key)})")
+    cursor.execute(f"CREATE TEMP VIEW {name} AS {select(main, _literal(at))}")
     return name
 
 
 def _drop(cursor, made: list[str]) -> None:
     temp = "pg_temp" if connection.vendor == "postgresql" else "temp"
     for name in made:
-        cursor.execute(f"DROP TABLE IF EXISTS {temp}.{name}")
+        cursor.execute(f"DROP VIEW IF EXISTS {temp}.{name}")
 
 
 def _tables() -> tuple[str, ...]:
@@ -215,7 +216,7 @@ def _named(sql: str, table: str) -> bool:
 
 @contextmanager
 def shadow(at: dt.datetime) -> Iterator[None]:
-    """Serve every query inside as of `at` (module docstring). Creates each shadow table on
+    """Serve every query inside as of `at` (module docstring). Creates each shadow view on
     the first query that reads its table; drops them on the way out."""
     shadows = list(_shadows())
     made: list[str] = []

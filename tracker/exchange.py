@@ -4,7 +4,9 @@ One line per row: {"model": "tracker.claim", "pk": 7, "fields": {...}} — Djang
 every field including timestamps, normalised figures and review data. Users are written by
 username; on import a username this database lacks becomes empty (the row is kept).
 Claim edit history (simple_history's HistoricalClaim rows) is part of the dump, after the claims;
-imported rows are saved raw, so an import adds no history of its own.
+imported rows are saved raw, so an import adds no history of its own, except a creation row
+(dated its `created_at`) for each claim, source and relation that has none: `?as_of=` reads
+the past from history (tracker.validity).
 An import is all or nothing and trusts nothing: each row is validated as the API and the admin
 validate it and a claim's derived fields (confidence, normalised figures) are recomputed; one
 refused row refuses the dump, with every problem listed by line.
@@ -24,6 +26,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from tracker import validity
 from tracker.models import (
     Article,
     Claim,
@@ -123,6 +126,9 @@ def load_lines(lines: Iterable[str]) -> dict[str, int]:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), EXCHANGE_MODELS):
             cursor.execute(sql)
+    # Raw saves write no history: what the dump brought without any counts from its creation
+    # for `?as_of=` (tracker.validity).
+    validity.backfill_all(using=connection.alias)
     return counts
 
 
