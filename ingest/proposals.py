@@ -58,7 +58,7 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
         mention_candidate(mention=m, fallback_date=published, claimant=claimants[m.claimant])
         for m in mentions
     ]
-    gazetteer = Gazetteer.load()
+    gazetteer = Gazetteer.current()
     for candidate in candidates:
         candidate.update(place_proposal(candidate=candidate, text=text, gazetteer=gazetteer))
     changed = 0
