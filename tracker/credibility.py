@@ -116,6 +116,7 @@ class ClaimFacts:
     reliability: str  # the voice's: claimant's grade, or the best of its outlets'
     country: str
     official: bool
+    credibility: int | None = None  # the grade stored now
 
 
 def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
@@ -125,7 +126,7 @@ def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
             "pk", "claim_date", "status", "credibility_suggested", "qualifier", "norm_low",
             "norm_best",
             "norm_high", "reliability", "claimant_id", "claimant__reliability",
-            "claimant__country", "claimant__kind",
+            "claimant__country", "claimant__kind", "credibility",
         )
     )  # fmt: skip
     claimless = [r["pk"] for r in rows if r["claimant_id"] is None]
@@ -161,6 +162,7 @@ def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
                 reliability=grade,
                 country=country,
                 official=official,
+                credibility=r["credibility"],
             )
         )
     return facts

@@ -386,14 +386,21 @@ def claim_mark_edited(*, claim: Claim, editor: AbstractBaseUser) -> None:
 @changes_batch()
 @series_state.flushed
 def claim_propose(
-    *, article: Article, candidate: dict, create: bool = True, known_new: bool = False
+    *,
+    article: Article,
+    candidate: dict,
+    create: bool = True,
+    known_new: bool = False,
+    none_in_article: bool = False,
 ) -> tuple[Claim | None, bool]:
     """Turn an extracted candidate into a pending claim, or merge it into the claim that already
     says the same (tracker.merge: adding the quote as another source; a claim still awaiting
     review takes the more precise figure and a missing claimant). Returns (claim, created);
     with create=False, a candidate that restates no claim is left alone: (None, False).
     `known_new`: the caller already asked, in this transaction and under the claimant's lock,
-    and nothing written since can match: create without asking again (ingest.proposals)."""
+    and nothing written since can match: create without asking again (ingest.proposals).
+    `none_in_article`: the caller knows, under the article's lock, that the article has no
+    claim of the candidate's category yet: the same-article half of the lookup is skipped."""
     candidate = dict(candidate)
     systems = candidate.pop("weapon_systems", None)  # None: resolved from the printed label
     quote = candidate.pop("quote")
@@ -409,7 +416,7 @@ def claim_propose(
         None
         if known_new
         else claim_find_same(
-            article=article,
+            article=None if none_in_article else article,
             claimant=claimant,
             category=candidate["category"],
             subtype=candidate["subtype"],
@@ -578,7 +585,7 @@ def claim_credibility_refresh(*, claim: Claim) -> list[int]:
         key=lambda f: (f.pk != claim.pk, abs(f.claim_date - claim.claim_date)),
     )[: credibility.MAX_REFRESH]
     grades = {f.pk: credibility.assess(f, facts, claim=claim).grade for f in targets}
-    current = dict(Claim.objects.filter(pk__in=grades).values_list("pk", "credibility"))
+    current = {f.pk: f.credibility for f in facts}  # read with the facts: no second query
     changed = []
     for pk, grade in grades.items():
         if current.get(pk) != grade:
