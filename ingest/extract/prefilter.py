@@ -153,3 +153,68 @@ def _prefixes(pattern) -> frozenset[str] | None:
     if any(not p.isascii() for p in found):
         return None  # a non-ASCII letter may fold in ways lower() does not
     return frozenset(found)
+
+
+class WordStarts:
+    """Where in a sentence each of many patterns may begin, in one pass over its words.
+
+    For a pattern whose every match starts a word (`Prefilter.at_word_start`), a match can only
+    begin at a word whose first letters are one of its prefixes. An index from those prefixes
+    to the patterns gives, per sentence, each pattern's few candidate positions; `finditer`
+    then tries the pattern only there (`rx.match` at a position sees the same text around it,
+    lookbehinds and \\b included, as the scan of `rx.finditer` does), so it finds the same
+    matches without walking the sentence once per pattern. Patterns whose start cannot be
+    read, and sentences whose lower() misleads, are scanned as before.
+    """
+
+    def __init__(self, prefilters: list[Prefilter]) -> None:
+        self.prefilters = prefilters
+        self._by_head: dict[str, tuple[int, ...]] = {}
+        heads: dict[str, set[int]] = {}
+        for k, prefilter in enumerate(prefilters):
+            if prefilter.at_word_start:
+                for prefix in prefilter.prefixes:
+                    heads.setdefault(prefix, set()).add(k)
+        self._by_head = {head: tuple(sorted(ks)) for head, ks in heads.items()}
+
+    def starts(self, text: str, lo: int, hi: int, sentence: Sentence) -> dict[int, list[int]]:
+        """pattern index -> the word starts in text[lo:hi] where it may match (ascending);
+        {} when the sentence is not `usable`."""
+        if not sentence.usable:
+            return {}
+        by_head, found = self._by_head, {}
+        for word in _WORD.finditer(text, lo, hi):
+            lowered = word.group().lower()
+            seen: set[int] = set()
+            for k in range(1, min(LENGTH, len(lowered)) + 1):
+                for pattern in by_head.get(lowered[:k], ()):
+                    if pattern not in seen:
+                        seen.add(pattern)
+                        found.setdefault(pattern, []).append(word.start())
+        return found
+
+    def finditer(
+        self,
+        k: int,
+        rx: re.Pattern,
+        text: str,
+        lo: int,
+        hi: int,
+        sentence: Sentence,
+        starts: dict[int, list[int]],
+    ):
+        """The matches of pattern `k` (`rx`) in text[lo:hi], as `rx.finditer(text, lo, hi)`
+        finds them; `starts` is `self.starts(...)` of the sentence."""
+        prefilter = self.prefilters[k]
+        if not (prefilter.at_word_start and sentence.usable):
+            if prefilter.may_match(sentence):
+                yield from rx.finditer(text, lo, hi)
+            return
+        end = lo
+        for at in starts.get(k, ()):
+            if at < end:
+                continue  # inside the previous match: the scan resumes after it
+            m = rx.match(text, at, hi)
+            if m is not None:
+                yield m
+                end = m.end()
