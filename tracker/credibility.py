@@ -197,12 +197,16 @@ def assess(me: ClaimFacts, others: list[ClaimFacts], *, claim: Claim) -> Assessm
         return Assessment(6, reason="Too vague to compare (“thousands of”).")
     agreeing: dict[frozenset, ClaimFacts] = {}
     contradicting: dict[frozenset, ClaimFacts] = {}
+    my_voice, my_date = me.voice, me.claim_date
     for other in others:
-        apart = abs(other.claim_date - me.claim_date)
-        if other.pk == me.pk or apart > window or other.vague:
+        # The cheap tests first: a refresh runs this for every pair in the window.
+        if other.vague or not other.voice or other.reliability == "E" or other.pk == me.pk:
+            continue  # itself, or a figure or voice that counts for nothing
+        if not my_voice.isdisjoint(other.voice):
+            continue  # not independent
+        apart = abs(other.claim_date - my_date)
+        if apart > window:
             continue
-        if not other.voice or other.voice & me.voice or other.reliability == "E":
-            continue  # not independent, or a voice that counts for nothing
         if me.figure is None or other.figure is None:
             if me.figure is None and other.figure is None and numberless:
                 agreeing.setdefault(other.voice, other)
