@@ -772,11 +772,11 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
     """Claims without numbers in the sentence text[lo:hi]."""
     sentence = Sentence(text[lo:hi])
     starts = _WORD_STARTS.starts(text, lo, hi, sentence)
-    weapons = _WORD_STARTS.finditer(_WEAPON_AT, WEAPON, text, lo, hi, sentence, starts)
+    weapons = _WORD_STARTS.matches(_WEAPON_AT, WEAPON, text, lo, hi, sentence, starts)
     out = _arms(text, lo, hi, weapons)
     out += _russia_gives(text, lo, hi)
     for k, (rx, cat, subtype, unit, rule, guard_words) in enumerate(_PATTERNS):
-        matches = _WORD_STARTS.finditer(k, rx, text, lo, hi, sentence, starts)
+        matches = _WORD_STARTS.matches(k, rx, text, lo, hi, sentence, starts)
         guards = None
         for m in matches:
             if guards is None:

@@ -75,5 +75,5 @@ def test_trying_patterns_only_at_their_word_starts_finds_the_same_matches():
             starts = starts_of.starts(text, sent.start, sent.end, sentence)
             for k, rx in enumerate(checks):
                 expected = [m.span() for m in rx.finditer(text, sent.start, sent.end)]
-                found = starts_of.finditer(k, rx, text, sent.start, sent.end, sentence, starts)
+                found = starts_of.matches(k, rx, text, sent.start, sent.end, sentence, starts)
                 assert [m.span() for m in found] == expected, (rx.pattern[:60], sent)
