@@ -584,7 +584,8 @@ def claim_credibility_refresh(*, claim: Claim) -> list[int]:
         ),
         key=lambda f: (f.pk != claim.pk, abs(f.claim_date - claim.claim_date)),
     )[: credibility.MAX_REFRESH]
-    grades = {f.pk: credibility.assess(f, facts, claim=claim).grade for f in targets}
+    voices = credibility.Voices(facts)  # grouped once for every target
+    grades = {f.pk: credibility.assess(f, voices, claim=claim).grade for f in targets}
     current = {f.pk: f.credibility for f in facts}  # read with the facts: no second query
     changed = []
     for pk, grade in grades.items():
