@@ -12,7 +12,7 @@ from ingest import services
 from ingest.aliases import claimant_aliases, claimant_resolver
 from tests.factories import ClaimantFactory
 from tracker.cache import data_changed, is_version_bump, versions
-from tracker.models import Article, Claim, ClaimantAlias
+from tracker.models import Article, Claim, Claimant, ClaimantAlias
 
 # Two claim-bearing sentences from registry claimants (installed by migration), as on the
 # pages of bench/ingest.py: the steady state of a worker, where every name is known.
@@ -132,3 +132,15 @@ def test_a_read_after_a_write_in_the_same_transaction_misses_the_cache():
         assert during != before
         data_changed()
         assert versions(None, unreviewed=True)[-1] != during[-1]
+
+
+@pytest.mark.django_db
+def test_a_claimant_regraded_is_read_again_by_the_next_article():
+    services.article_process(article=_article(1))  # looks the claimants up, keeps them
+    jcs = Claimant.objects.get(name="South Korea Joint Chiefs of Staff")
+    jcs.reliability = "D"
+    jcs.save()
+    article = _article(2)
+    services.article_process(article=article)
+    claim = Claim.objects.get(sources__article=article, claimant=jcs)
+    assert claim.reliability == "D"  # the claimant's grade as it is now, not as kept
