@@ -16,6 +16,7 @@ rollback may take its rows back. When the cache cannot be reached, nothing is ke
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -36,19 +37,21 @@ class RegistryCopy(Generic[T]):
         self.key = f"tracker:registry-version:{name}"
         self.build = build
         self._kept: tuple[object, float, T] | None = None  # (version, read at, value)
-        self._dirty_block = None  # the outermost atomic block that bumped and is still open
+        # per thread (each has its own connection): the outermost atomic block that bumped
+        self._local = threading.local()
 
     def get(self) -> T:
         """The built table: this process's copy while the version is unchanged, else built
         from the database again."""
         version, now = self._version(), time.monotonic()
         keep = version is not None
-        if self._dirty_block is not None:
+        dirty = getattr(self._local, "dirty_block", None)
+        if dirty is not None:
             blocks = connection.atomic_blocks
-            if blocks and blocks[0] is self._dirty_block:
+            if blocks and blocks[0] is dirty:
                 keep = False  # this transaction changed the table and is still open
             else:
-                self._dirty_block = None
+                self._local.dirty_block = None
         kept = self._kept
         if keep and kept is not None and kept[0] == version and now - kept[1] < _max_age():
             return kept[2]
@@ -61,7 +64,8 @@ class RegistryCopy(Generic[T]):
         self._kept = None
         self._set_version()
         if connection.in_atomic_block:
-            self._dirty_block = connection.atomic_blocks[0] if connection.atomic_blocks else None
+            blocks = connection.atomic_blocks
+            self._local.dirty_block = blocks[0] if blocks else None
             transaction.on_commit(self._set_version)
 
     def connect(self, *models) -> None:
