@@ -31,8 +31,9 @@ VERSION_KEY = "ingest:claimant-aliases-version"
 LOCAL_SECONDS = 60
 SHARED_SECONDS = 3600
 
-# (version, read at (monotonic), table, resolver): this process's copy
-_cached: tuple[object, float, dict[str, str], ClaimantResolver] | None = None
+# (version, read at (monotonic), table, resolver, claimants looked up by name): this
+# process's copy
+_cached: tuple[object, float, dict[str, str], ClaimantResolver, dict] | None = None
 # The outermost atomic block of this process's connection that saved an alias and has not
 # ended yet: a table read inside it may hold rows a rollback takes back, so it is not kept.
 _dirty_block = None
@@ -53,6 +54,14 @@ def claimant_resolver() -> ClaimantResolver:
     """The resolver compiled from `claimant_aliases()` over the defaults, cached with it:
     what the pipeline passes to `extract_mentions(aliases=…)`."""
     return _current()[1]
+
+
+def claimants_by_name() -> dict:
+    """name -> Claimant (or None) as this process looked them up (ingest.proposals.claimant_for),
+    kept with the alias table and dropped with it: a save or delete of any claimant or alias
+    drops both. An empty dict that nothing keeps when the table is not kept."""
+    _current()
+    return _cached[4] if _cached is not None else {}
 
 
 def bump_aliases_version() -> None:
@@ -99,7 +108,7 @@ def _current() -> tuple[dict[str, str], ClaimantResolver]:
         return {}, resolver_for({})
     resolver = resolver_for(table)
     if keep:
-        _cached = (version, now, table, resolver)
+        _cached = (version, now, table, resolver, {})
     else:
         _cached = None
     return table, resolver

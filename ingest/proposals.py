@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ingest.aliases import claimant_resolver
+from ingest.aliases import claimant_resolver, claimants_by_name
 from ingest.extract import Mention, extract_mentions
 from ingest.extract.budget import Budget
 from ingest.extract.claimants import OFFICIALS
@@ -40,9 +40,12 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
     if not mentions:
         return 0
     claimants: dict[str | None, Claimant | None] = {}  # one lookup per name per article
+    known = claimants_by_name()  # and per name per process, until a claimant changes
     for mention in mentions:
         if mention.claimant not in claimants:
-            claimants[mention.claimant] = claimant_for(name=mention.claimant)
+            if mention.claimant not in known:
+                known[mention.claimant] = claimant_for(name=mention.claimant)
+            claimants[mention.claimant] = known[mention.claimant]
     # Established claimants and precise figures first: a headline's unattributed "more than
     # 1,000" then finds the body's "about 1,100" already proposed and becomes its second
     # source (tracker.merge).
@@ -58,7 +61,7 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
         mention_candidate(mention=m, fallback_date=published, claimant=claimants[m.claimant])
         for m in mentions
     ]
-    gazetteer = Gazetteer.load()
+    gazetteer = Gazetteer.current()
     for candidate in candidates:
         candidate.update(place_proposal(candidate=candidate, text=text, gazetteer=gazetteer))
     changed = 0
@@ -70,8 +73,23 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
     # Two passes: mentions that restate a known claim join it first, so the article's own
     # restatements of it ("at least 100" / "100") find it rather than a claim made from them.
     new: list[dict] = []
+
+    def none_in_article(category: str) -> bool:
+        # Under the article's lock (services.article_process), with no sources before this
+        # run and none written of this category, the article holds no claim of it.
+        return (
+            one_transaction
+            and not had_sources
+            and all(c.category != category for c in touched.values())
+        )
+
     for candidate in candidates:
-        claim, created = _propose(article, candidate, create=False)
+        claim, created = _propose(
+            article,
+            candidate,
+            create=False,
+            none_in_article=none_in_article(candidate["category"]),
+        )
         if claim is None:
             new.append(candidate)
         elif _record(sources, article, claim, candidate):
@@ -81,11 +99,7 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
         # Asked in the first pass already, under the claimant's lock (held to the end of this
         # transaction): only what this article wrote since can match now, and every lookup is
         # by category. A category the article has no claim of yet is asked again for nothing.
-        known_new = (
-            one_transaction
-            and not had_sources
-            and all(c.category != candidate["category"] for c in touched.values())
-        )
+        known_new = none_in_article(candidate["category"])
         claim, created = _propose(article, candidate, create=True, known_new=known_new)
         if claim is not None and (_record(sources, article, claim, candidate) or created):
             changed += 1
@@ -180,10 +194,21 @@ def mentions_without_totals(mentions: list[Mention], text: str) -> list[Mention]
     return [m for m in mentions if id(m) not in totals]
 
 
-def _propose(article: Article, candidate: dict, *, create: bool, known_new: bool = False):
+def _propose(
+    article: Article,
+    candidate: dict,
+    *,
+    create: bool,
+    known_new: bool = False,
+    none_in_article: bool = False,
+):
     try:
         claim, created = claim_propose(
-            article=article, candidate=candidate, create=create, known_new=known_new
+            article=article,
+            candidate=candidate,
+            create=create,
+            known_new=known_new,
+            none_in_article=none_in_article,
         )
     except ValidationError:
         return None, False  # a candidate the claim model refuses is not worth an editor's time

@@ -7,7 +7,7 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claims tracker"
 
     def ready(self):
-        from tracker import before, changes, headlines, series_state, weapons
+        from tracker import before, changes, headlines, places, series_state, weapons
         from tracker.cache import connect_signals
 
         before.connect_signals()  # first: the others read the row before the save through it
@@ -16,3 +16,4 @@ class TrackerConfig(AppConfig):
         headlines.connect_signals()
         changes.connect_signals()  # after headlines: it reads the status headlines saw before
         weapons.connect_signals()
+        places.connect_signals()

@@ -116,6 +116,7 @@ class ClaimFacts:
     reliability: str  # the voice's: claimant's grade, or the best of its outlets'
     country: str
     official: bool
+    credibility: int | None = None  # the grade stored now
 
 
 def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
@@ -125,7 +126,7 @@ def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
             "pk", "claim_date", "status", "credibility_suggested", "qualifier", "norm_low",
             "norm_best",
             "norm_high", "reliability", "claimant_id", "claimant__reliability",
-            "claimant__country", "claimant__kind",
+            "claimant__country", "claimant__kind", "credibility",
         )
     )  # fmt: skip
     claimless = [r["pk"] for r in rows if r["claimant_id"] is None]
@@ -161,6 +162,7 @@ def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
                 reliability=grade,
                 country=country,
                 official=official,
+                credibility=r["credibility"],
             )
         )
     return facts
@@ -185,36 +187,56 @@ def numberless_can_agree(category: str, subtype: str) -> bool:
     return category != "other" and subtype != "other_weapons"
 
 
-def assess(me: ClaimFacts, others: list[ClaimFacts], *, claim: Claim) -> Assessment:
+class Voices:
+    """The claims that can confirm or contradict others (not vague, with a voice that counts:
+    not graded E), grouped by voice in their order: assessing many claims of one window
+    (`claim_credibility_refresh`) skips a voice shared with the claim at once, not claim by
+    claim."""
+
+    def __init__(self, facts: list[ClaimFacts]) -> None:
+        self.groups: dict[frozenset, list[tuple[int, ClaimFacts]]] = {}
+        for at, other in enumerate(facts):
+            if not other.vague and other.voice and other.reliability != "E":
+                self.groups.setdefault(other.voice, []).append((at, other))
+
+
+def assess(me: ClaimFacts, others: list[ClaimFacts] | Voices, *, claim: Claim) -> Assessment:
     """The rule on loaded facts for a claim of `claim`'s series: `others` are the claims around
-    it (any order; `me` and rows outside the window are skipped)."""
+    it (any order; `me` and rows outside the window are skipped), or `Voices` of them."""
     measure = claim.measure
     numberless = numberless_can_agree(claim.category, claim.subtype)
     window = timedelta(days=merge_window_days())
     if me.vague:
         return Assessment(6, reason="Too vague to compare (“thousands of”).")
-    agreeing: dict[frozenset, ClaimFacts] = {}
-    contradicting: dict[frozenset, ClaimFacts] = {}
-    for other in others:
-        apart = abs(other.claim_date - me.claim_date)
-        if other.pk == me.pk or apart > window or other.vague:
-            continue
-        if not other.voice or other.voice & me.voice or other.reliability == "E":
-            continue  # not independent, or a voice that counts for nothing
-        if me.figure is None or other.figure is None:
-            if me.figure is None and other.figure is None and numberless:
-                agreeing.setdefault(other.voice, other)
-            continue
-        if ranges_agree(me.figure, other.figure):
-            if not (me.bound and other.bound):  # two bounds agree on too little
-                agreeing.setdefault(other.voice, other)
-        elif (
-            measure == "cumulative"
-            and apart <= timedelta(days=CONTRADICTION_DAYS)
-            and other.reliability in KNOWN_RELIABILITY
-            and ranges_contradict(me.figure, other.figure)
-        ):
-            contradicting.setdefault(other.voice, other)
+    voices = others if isinstance(others, Voices) else Voices(others)
+    # voice -> (position in `others`, the first claim of that voice that agrees / contradicts)
+    agreeing: dict[frozenset, tuple[int, ClaimFacts]] = {}
+    contradicting: dict[frozenset, tuple[int, ClaimFacts]] = {}
+    my_voice, my_date = me.voice, me.claim_date
+    for voice, members in voices.groups.items():
+        if not my_voice.isdisjoint(voice):
+            continue  # not independent
+        for at, other in members:
+            apart = abs(other.claim_date - my_date)
+            if other.pk == me.pk or apart > window:
+                continue
+            if me.figure is None or other.figure is None:
+                if me.figure is None and other.figure is None and numberless:
+                    agreeing.setdefault(voice, (at, other))
+                continue
+            if ranges_agree(me.figure, other.figure):
+                if not (me.bound and other.bound):  # two bounds agree on too little
+                    agreeing.setdefault(voice, (at, other))
+            elif (
+                measure == "cumulative"
+                and apart <= timedelta(days=CONTRADICTION_DAYS)
+                and other.reliability in KNOWN_RELIABILITY
+                and ranges_contradict(me.figure, other.figure)
+            ):
+                contradicting.setdefault(voice, (at, other))
+    # In the order of `others` (the first claim of each voice), as one pass over it finds them.
+    agreeing = {v: o for v, (_, o) in sorted(agreeing.items(), key=lambda kv: kv[1][0])}
+    contradicting = {v: o for v, (_, o) in sorted(contradicting.items(), key=lambda kv: kv[1][0])}
     # A claim the article asserts itself, printed by several outlets: each further outlet agrees.
     own_outlets = sum(1 for kind, _ in me.voice if kind == "outlet")
     n_agree = len(agreeing) + max(0, own_outlets - 1)

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.db import transaction
 
 from tracker.models import PRECISION_OF_KIND, Place
+from tracker.registries import RegistryCopy
 
 GAZETTEER_PATH = Path(__file__).resolve().parent / "data" / "places.json"
 PLACE_FIELDS = ("name", "kind", "country", "latitude", "longitude", "aliases", "notes")
@@ -99,6 +100,12 @@ class Gazetteer:
     def load(cls) -> Gazetteer:
         return cls(Place.objects.all())
 
+    @classmethod
+    def current(cls) -> Gazetteer:
+        """The gazetteer of this process, read again when a place is saved or deleted
+        (tracker.registries): what the pipeline resolves each article's places with."""
+        return _current.get()
+
     def matches(self, text: str) -> list[Match]:
         """Every place named in `text`, longest names first where two overlap."""
         words = normalise(text).split()
@@ -133,11 +140,17 @@ class Gazetteer:
         return best.place
 
 
+_current: RegistryCopy[Gazetteer] = RegistryCopy("places", Gazetteer.load)
+
+
+def connect_signals() -> None:
+    _current.connect(Place)
+
+
 def resolve(text: str, *, countries: bool = True) -> Place | None:
-    """The place a text names, by the gazetteer in the database (see the module docstring).
-    Reads every place (about a hundred rows): callers resolving many texts hold a
-    `Gazetteer.load()` instead."""
-    return Gazetteer.load().resolve(text, countries=countries)
+    """The place a text names, by the gazetteer in the database (see the module docstring),
+    kept per process until a place changes (`Gazetteer.current()`)."""
+    return Gazetteer.current().resolve(text, countries=countries)
 
 
 def precision_for(place: Place | None) -> str:

@@ -382,49 +382,83 @@ def claim_mark_edited(*, claim: Claim, editor: AbstractBaseUser) -> None:
         claim.save(update_fields=["edited_by", "updated_at"])
 
 
-@transaction.atomic
-@changes_batch()
-@series_state.flushed
+_LOOK_UP = object()  # _claim_propose: lock the claimant and look for the same claim first
+
+
 def claim_propose(
-    *, article: Article, candidate: dict, create: bool = True, known_new: bool = False
+    *,
+    article: Article,
+    candidate: dict,
+    create: bool = True,
+    known_new: bool = False,
+    none_in_article: bool = False,
 ) -> tuple[Claim | None, bool]:
     """Turn an extracted candidate into a pending claim, or merge it into the claim that already
     says the same (tracker.merge: adding the quote as another source; a claim still awaiting
     review takes the more precise figure and a missing claimant). Returns (claim, created);
     with create=False, a candidate that restates no claim is left alone: (None, False).
     `known_new`: the caller already asked, in this transaction and under the claimant's lock,
-    and nothing written since can match: create without asking again (ingest.proposals)."""
+    and nothing written since can match: create without asking again (ingest.proposals).
+    `none_in_article`: the caller knows, under the article's lock, that the article has no
+    claim of the candidate's category yet: the same-article half of the lookup is skipped."""
+    if not create and not known_new and transaction.get_connection().in_atomic_block:
+        # A lookup that may write nothing: in the caller's transaction (which keeps the
+        # claimant's lock to its end) it needs no savepoint; one is opened only to merge.
+        same = _claim_same(article=article, candidate=candidate, none_in_article=none_in_article)
+        if same is None:
+            return None, False
+        return _claim_propose(article=article, candidate=candidate, create=False, same=same)
+    return _claim_propose(
+        article=article,
+        candidate=candidate,
+        create=create,
+        same=None if known_new else _LOOK_UP,
+        none_in_article=none_in_article,
+    )
+
+
+def _claim_same(*, article: Article, candidate: dict, none_in_article: bool) -> Claim | None:
+    """Lock the candidate's claimant (serialising proposals per claimant, so two workers cannot
+    create the same claim twice) and return the claim it restates, or None."""
+    claimant = candidate.get("claimant")
+    if claimant is not None:
+        if Claimant.objects.select_for_update().filter(pk=claimant.pk).first() is not None:
+            # Locked, so it stays till the commit: a claim created in this transaction need
+            # not look it up again (known_new comes back with the same object).
+            claimant._locked_in = _outermost_block()
+    return claim_find_same(
+        article=None if none_in_article else article,
+        claimant=claimant,
+        category=candidate["category"],
+        subtype=candidate["subtype"],
+        unit=candidate.get("unit") or "",
+        low=candidate.get("low"),
+        best=candidate.get("best"),
+        high=candidate.get("high"),
+        qualifier=candidate.get("qualifier") or "",
+        claim_date=candidate["claim_date"],
+        measure=candidate.get("measure") or "",
+        period_start=candidate.get("period_start"),
+        period_end=candidate.get("period_end"),
+        weapon_system=candidate.get("weapon_system") or "",
+    )
+
+
+@transaction.atomic
+@changes_batch()
+@series_state.flushed
+def _claim_propose(
+    *, article: Article, candidate: dict, create: bool, same, none_in_article: bool = False
+) -> tuple[Claim | None, bool]:
+    """claim_propose's writes. `same`: the claim found already, None (known new), or
+    _LOOK_UP."""
+    if same is _LOOK_UP:
+        same = _claim_same(article=article, candidate=candidate, none_in_article=none_in_article)
     candidate = dict(candidate)
     systems = candidate.pop("weapon_systems", None)  # None: resolved from the printed label
     quote = candidate.pop("quote")
     start, end = candidate.pop("quote_start", None), candidate.pop("quote_end", None)
     claimant = candidate.get("claimant")
-    if claimant is not None and not known_new:
-        # Serialise proposals per claimant so two workers cannot create the same claim twice.
-        if Claimant.objects.select_for_update().filter(pk=claimant.pk).first() is not None:
-            # Locked, so it stays till the commit: a claim created in this transaction need
-            # not look it up again (known_new comes back with the same object).
-            claimant._locked_in = _outermost_block()
-    same = (
-        None
-        if known_new
-        else claim_find_same(
-            article=article,
-            claimant=claimant,
-            category=candidate["category"],
-            subtype=candidate["subtype"],
-            unit=candidate.get("unit") or "",
-            low=candidate.get("low"),
-            best=candidate.get("best"),
-            high=candidate.get("high"),
-            qualifier=candidate.get("qualifier") or "",
-            claim_date=candidate["claim_date"],
-            measure=candidate.get("measure") or "",
-            period_start=candidate.get("period_start"),
-            period_end=candidate.get("period_end"),
-            weapon_system=candidate.get("weapon_system") or "",
-        )
-    )
     source = {"article": article, "quote": quote, "quote_start": start, "quote_end": end}
     if same is not None:
         public_change_touch(same.pk, hint=MERGED)  # an approved claim logs it as merged
@@ -577,8 +611,9 @@ def claim_credibility_refresh(*, claim: Claim) -> list[int]:
         ),
         key=lambda f: (f.pk != claim.pk, abs(f.claim_date - claim.claim_date)),
     )[: credibility.MAX_REFRESH]
-    grades = {f.pk: credibility.assess(f, facts, claim=claim).grade for f in targets}
-    current = dict(Claim.objects.filter(pk__in=grades).values_list("pk", "credibility"))
+    voices = credibility.Voices(facts)  # grouped once for every target
+    grades = {f.pk: credibility.assess(f, voices, claim=claim).grade for f in targets}
+    current = {f.pk: f.credibility for f in facts}  # read with the facts: no second query
     changed = []
     for pk, grade in grades.items():
         if current.get(pk) != grade:

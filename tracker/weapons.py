@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from tracker.registries import RegistryCopy
 
 REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "weapon_systems.json"
 _CHUNK = re.compile(r"[^\W_]+")
 _PLURAL = ("s", "es")
-_INDEX_TTL = 60.0  # seconds: other processes' admin edits reach this one within a minute
 
 Index = list[tuple[str, list[str]]]
 
@@ -81,50 +81,40 @@ def match_slugs(text: str, index: Index) -> list[str]:
 
 # --- The running site -------------------------------------------------------------------------
 
-_cache: dict = {"index": None, "at": 0.0}
+
+def _read_registry() -> tuple[Index, dict]:
+    from tracker.models import WeaponSystem
+
+    rows = {system.slug: system for system in WeaponSystem.objects.order_by("slug")}
+    return [(slug, list(system.aliases or [])) for slug, system in rows.items()], rows
+
+
+# The registry of this process, read again when a system is saved or deleted.
+_registry = RegistryCopy("weapon-systems", _read_registry)
 
 
 def forget_index(**kwargs) -> None:
-    """Drop the cached alias index (a system was saved or deleted)."""
-    _cache["index"] = None
+    """Read the registry again on next use, in every process (a system was saved or deleted)."""
+    _registry.bump()
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
     from tracker.models import WeaponSystem
 
-    for signal in (post_save, post_delete):
-        signal.connect(forget_index, sender=WeaponSystem, dispatch_uid=f"weapons-index-{signal}")
+    _registry.connect(WeaponSystem)
 
 
 def alias_index() -> Index:
-    """[(slug, aliases)] of every registry row, cached for a minute in this process."""
-    from tracker.models import WeaponSystem
-
-    now = time.monotonic()
-    if _cache["index"] is None or now - _cache["at"] > _INDEX_TTL:
-        _cache["index"] = [
-            (slug, list(aliases or []))
-            for slug, aliases in WeaponSystem.objects.order_by("slug").values_list(
-                "slug", "aliases"
-            )
-        ]
-        _cache["at"] = now
-    return _cache["index"]
+    """[(slug, aliases)] of every registry row, kept per process until a system changes."""
+    return _registry.get()[0]
 
 
 def resolve_all(text: str) -> list:
     """The WeaponSystem rows a printed label names, in the label's order ([] for none)."""
-    from tracker.models import WeaponSystem
-
     if not normalise(text):
         return []
-    slugs = match_slugs(text, alias_index())
-    if not slugs:
-        return []
-    rows = {s.slug: s for s in WeaponSystem.objects.filter(slug__in=slugs)}
-    return [rows[slug] for slug in slugs if slug in rows]
+    index, rows = _registry.get()
+    return [rows[slug] for slug in match_slugs(text, index) if slug in rows]
 
 
 def alias_clash(*, system) -> str:

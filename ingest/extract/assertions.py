@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import NOUN_CLASSES, WEAPON, weapon_system
-from .prefilter import Prefilter, Sentence
+from .prefilter import Prefilter, Sentence, WordStarts
 from .text import clause_span, trim
 
 
@@ -762,22 +762,25 @@ def _factual(text: str, lo: int, at: int, guards: str) -> bool:
 
 
 # What each pattern's matches start with: a sentence without any of it skips the pattern.
-_PREFILTERS = [Prefilter(rx) for rx, *_ in _PATTERNS]
-_WEAPON_FILTER = Prefilter(WEAPON)
+# The patterns, then WEAPON last: where in a sentence each may start (ingest.extract.prefilter).
+_WORD_STARTS = WordStarts([*(Prefilter(rx) for rx, *_ in _PATTERNS), Prefilter(WEAPON)])
+_WEAPON_AT = len(_PATTERNS)
+_PREFILTERS, _WEAPON_FILTER = _WORD_STARTS.prefilters[:-1], _WORD_STARTS.prefilters[-1]
 
 
 def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
     """Claims without numbers in the sentence text[lo:hi]."""
     sentence = Sentence(text[lo:hi])
-    out = _arms(text, lo, hi) if _WEAPON_FILTER.may_match(sentence) else []
+    starts = _WORD_STARTS.starts(text, lo, hi, sentence)
+    weapons = _WORD_STARTS.matches(_WEAPON_AT, WEAPON, text, lo, hi, sentence, starts)
+    out = _arms(text, lo, hi, weapons)
     out += _russia_gives(text, lo, hi)
-    for (rx, cat, subtype, unit, rule, guard_words), prefilter in zip(
-        _PATTERNS, _PREFILTERS, strict=True
-    ):
-        if not prefilter.may_match(sentence):
-            continue  # cannot match here (ingest.extract.prefilter)
-        guards = set(guard_words.split("+"))
-        for m in rx.finditer(text, lo, hi):
+    for k, (rx, cat, subtype, unit, rule, guard_words) in enumerate(_PATTERNS):
+        matches = _WORD_STARTS.matches(k, rx, text, lo, hi, sentence, starts)
+        guards = None
+        for m in matches:
+            if guards is None:
+                guards = set(guard_words.split("+"))
             sub = subtype
             if "plan" in guards:
                 if _DENIAL.search(text, max(lo, m.start() - 40), m.start()):
@@ -835,11 +838,11 @@ def _casualty_subtype(words: str) -> str:
     return "wounded"
 
 
-def _arms(text: str, lo: int, hi: int) -> list[Assertion]:
+def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
     """Weapon types North Korea supplies: 'supplying 240mm rocket launchers', 'using North
-    Korean-made missiles'."""
+    Korean-made missiles'. `weapons`: the matches of WEAPON in text[lo:hi]."""
     out = []
-    for w in WEAPON.finditer(text, lo, hi):
+    for w in weapons:
         noun_class = w.lastgroup
         if noun_class == "containers":
             continue  # containers alone say nothing about what was in them

@@ -8,6 +8,7 @@ merges them over the built-in defaults (`DEFAULT_ALIASES`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -517,6 +518,20 @@ def resolver_for(aliases=None) -> ClaimantResolver:
     return _cached(tuple(sorted((str(a), str(n)) for a, n in items)))
 
 
+# A reporting verb right after an alias ("the agency said"), or past an aside ("X, on his third
+# trip to Pyongyang, said").
+_VERB_AFTER_ALIAS = re.compile(
+    r"(?:\s+(?:service|agency|ministry|office|also|previously|earlier|has|have|had|itself|"
+    r"themselves|officially|publicly|formally|"
+    r"on\s+\w+|last\s+\w+|in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b"
+)
+_VERB_PAST_ASIDE = re.compile(
+    r"(?:\s+[A-Z][\w'’.-]*){0,4}\s*,[^,.;:“”\"]{2,90},(?:\s+(?:also|has|have|had))?\s+("
+    + REPORT_VERB
+    + r")\b"
+)
+
+
 def find_attributions(
     text: str,
     lo: int,
@@ -533,7 +548,10 @@ def find_attributions(
     if mentions is None:
         mentions = resolver.mentions(text, lo, hi)
     else:
-        mentions = [m for m in mentions if lo <= m[0] and m[1] <= hi]
+        # sorted by start (one pass of the resolver): the sentence's are a slice of them
+        first = bisect_left(mentions, lo, key=_start)
+        last = bisect_left(mentions, hi, lo=first, key=_start)
+        mentions = [m for m in mentions[first:last] if m[1] <= hi]
     covered: set[int] = set()
     for s, e, name in mentions:
         if is_country_level(name) and re.search(r"(?:n|ish|['’ʼ]s)$", text[s:e]):
@@ -542,17 +560,7 @@ def find_attributions(
         before = text[max(lo, s - 40) : s]
         cue = _PREFIX_CUE.search(before)
         after = text[e : min(hi, e + 130)]
-        verb = re.match(
-            r"(?:\s+(?:service|agency|ministry|office|also|previously|earlier|has|have|had|itself|"
-            r"themselves|officially|publicly|formally|"
-            r"on\s+\w+|last\s+\w+|in\s+a\s+\w+|that|,)){0,3}\s+(" + REPORT_VERB + r")\b",
-            after,
-        ) or re.match(  # "X, on his third trip to Pyongyang, said": past an aside
-            r"(?:\s+[A-Z][\w'’.-]*){0,4}\s*,[^,.;:“”\"]{2,90},(?:\s+(?:also|has|have|had))?\s+("
-            + REPORT_VERB
-            + r")\b",
-            after,
-        )
+        verb = _VERB_AFTER_ALIAS.match(after) or _VERB_PAST_ASIDE.match(after)
         if cue:
             rank = {"citing": 5.0, "according": 3.0}.get(cue.group("cue").split()[0].lower(), 1.5)
             out.append((rank, Attribution(name, s, e, s, "cue:" + cue.group("cue").split()[0])))
@@ -583,6 +591,10 @@ def find_attributions(
                     (2.5, Attribution(name, s, lo + m.end(1), lo + m.start(), "cue:according"))
                 )
     return [(r - (2.5 if a.claimant in MEDIA else 0) + _relayed(a, out, text), a) for r, a in out]
+
+
+def _start(mention: tuple[int, int, str]) -> int:
+    return mention[0]
 
 
 def _relayed(a: Attribution, out: list[tuple[float, Attribution]], text: str) -> float:

@@ -45,14 +45,20 @@ class Sentence:
     """A sentence as the prefilters read it: its lower() and the starts (1 to LENGTH
     characters) of its words. `usable` is False when lower() would mislead (see `unsafe`)."""
 
-    __slots__ = ("heads", "lowered", "usable")
+    __slots__ = ("_heads", "lowered", "usable")
 
     def __init__(self, sentence: str) -> None:
         self.usable = not unsafe(sentence)
         self.lowered = sentence.lower()
-        self.heads = {
-            word[:k] for word in _WORD.findall(self.lowered) for k in range(1, LENGTH + 1)
-        }
+        self._heads: set[str] | None = None
+
+    @property
+    def heads(self) -> set[str]:
+        if self._heads is None:  # on first use: WordStarts answers most patterns without it
+            self._heads = {
+                word[:k] for word in _WORD.findall(self.lowered) for k in range(1, LENGTH + 1)
+            }
+        return self._heads
 
 
 class Prefilter:
@@ -153,3 +159,90 @@ def _prefixes(pattern) -> frozenset[str] | None:
     if any(not p.isascii() for p in found):
         return None  # a non-ASCII letter may fold in ways lower() does not
     return frozenset(found)
+
+
+class WordStarts:
+    """Where in a sentence each of many patterns may begin, in one pass over its words.
+
+    For a pattern whose every match starts a word (`Prefilter.at_word_start`), a match can only
+    begin at a word whose first letters are one of its prefixes. An index from a word's first
+    LENGTH letters to the patterns with a prefix among them gives, per sentence, each
+    pattern's few candidate positions; `matches` then tries the pattern only there
+    (`rx.match` at a position sees the same text around it, lookbehinds and \\b included, as
+    the scan of `rx.finditer` does), so it finds the same matches without walking the
+    sentence once per pattern. Patterns whose start cannot be read, and sentences whose
+    lower() misleads, are scanned as before.
+    """
+
+    _MAX_HEADS = 50_000  # words' first letters remembered; past it the memo starts again
+
+    def __init__(self, prefilters: list[Prefilter]) -> None:
+        self.prefilters = prefilters
+        self._by_prefix: dict[str, set[int]] = {}
+        for k, prefilter in enumerate(prefilters):
+            if prefilter.at_word_start:
+                for prefix in prefilter.prefixes:
+                    self._by_prefix.setdefault(prefix, set()).add(k)
+        self._by_head: dict[str, tuple[int, ...]] = {}  # memo of _patterns_for
+
+    def _patterns_for(self, head: str) -> tuple[int, ...]:
+        """The patterns a word starting with `head` (its first LENGTH letters, lower case)
+        may start: those with a prefix that begins `head`."""
+        found = self._by_head.get(head)
+        if found is None:
+            ks: set[int] = set()
+            for k in range(1, len(head) + 1):
+                ks |= self._by_prefix.get(head[:k], set())
+            found = tuple(sorted(ks))
+            if len(self._by_head) >= self._MAX_HEADS:
+                self._by_head.clear()
+            self._by_head[head] = found
+        return found
+
+    def starts(self, text: str, lo: int, hi: int, sentence: Sentence) -> dict[int, list[int]]:
+        """pattern index -> the word starts in text[lo:hi] where it may match (ascending);
+        {} when the sentence is not `usable`."""
+        if not sentence.usable:
+            return {}
+        memo, found = self._by_head, {}
+        for word in _WORD.finditer(text, lo, hi):
+            head = word.group()[:LENGTH].lower()
+            patterns = memo.get(head)
+            if patterns is None:
+                patterns = self._patterns_for(head)
+            if patterns:
+                at = word.start()
+                for k in patterns:
+                    if k in found:
+                        found[k].append(at)
+                    else:
+                        found[k] = [at]
+        return found
+
+    def matches(
+        self,
+        k: int,
+        rx: re.Pattern,
+        text: str,
+        lo: int,
+        hi: int,
+        sentence: Sentence,
+        starts: dict[int, list[int]],
+    ):
+        """The matches of pattern `k` (`rx`) in text[lo:hi], as `rx.finditer(text, lo, hi)`
+        finds them; `starts` is `self.starts(...)` of the sentence."""
+        prefilter = self.prefilters[k]
+        if not (prefilter.at_word_start and sentence.usable):
+            return rx.finditer(text, lo, hi) if prefilter.may_match(sentence) else ()
+        at_words = starts.get(k)
+        if not at_words:
+            return ()
+        found, end = [], lo
+        for at in at_words:
+            if at < end:
+                continue  # inside the previous match: the scan resumes after it
+            m = rx.match(text, at, hi)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+        return found

@@ -59,3 +59,21 @@ def test_no_pattern_that_matches_a_sentence_is_skipped(path):
         for rx, prefilter in checks:
             if rx.search(text, sent.start, sent.end):
                 assert prefilter.may_match(sentence), (rx.pattern[:60], sentence.lowered)
+
+
+def test_trying_patterns_only_at_their_word_starts_finds_the_same_matches():
+    starts_of = assertions._WORD_STARTS
+    checks = [*(pattern[0] for pattern in PATTERNS), WEAPON]
+    # lookbehinds before the sentence, a match resuming right after another, a long s
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES] + [
+        "These heavy losses and significant casualties among North Korean troops.",
+        "Pyongyang \u017fent missiles and shells, shells and drones.",
+    ]
+    for text in texts:
+        for sent in split_sentences(text):
+            sentence = Sentence(text[sent.start : sent.end])
+            starts = starts_of.starts(text, sent.start, sent.end, sentence)
+            for k, rx in enumerate(checks):
+                expected = [m.span() for m in rx.finditer(text, sent.start, sent.end)]
+                found = starts_of.matches(k, rx, text, sent.start, sent.end, sentence, starts)
+                assert [m.span() for m in found] == expected, (rx.pattern[:60], sent)

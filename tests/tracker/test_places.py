@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from tracker.models import PRECISION_OF_KIND, Place
 from tracker.places import Gazetteer, gazetteer_entries, names_of, normalise, places_load, resolve
@@ -143,3 +144,27 @@ def test_admin_finds_a_place_by_alias(places, superuser_client):
 def test_editors_may_extend_the_gazetteer_and_analysts_may_read_it(editor, analyst):
     assert editor.has_perm("tracker.add_place") and editor.has_perm("tracker.change_place")
     assert analyst.has_perm("tracker.view_place") and not analyst.has_perm("tracker.add_place")
+
+
+def test_the_gazetteer_is_kept_per_process_until_a_place_is_saved(db, django_assert_num_queries):
+    kept = Gazetteer.current()
+    with django_assert_num_queries(0):
+        assert Gazetteer.current() is kept  # the pipeline's next article reads no place
+    Place.objects.create(
+        name="Test Range", slug="test-range", kind="training_ground", country="Russia",
+        latitude=50, longitude=40,
+    )  # fmt: skip
+    assert Gazetteer.current() is not kept
+    assert resolve("drills at the test range").slug == "test-range"
+
+
+def test_a_place_rolled_back_is_not_kept(db):
+    Gazetteer.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Place.objects.create(
+            name="Test Range", slug="test-range", kind="training_ground", country="Russia",
+            latitude=50, longitude=40,
+        )  # fmt: skip
+        assert resolve("drills at the test range").slug == "test-range"  # seen inside
+        raise RuntimeError("roll back")
+    assert resolve("drills at the test range") is None

@@ -209,3 +209,12 @@ def test_admin_claim_form_offers_systems_by_autocomplete(editor_client, registry
          "field_name": "weapon_systems"},
     ).json()  # fmt: skip
     assert [r["text"] for r in found["results"]] == ["KN-24 (Hwasong-11B)"]
+
+
+def test_the_registry_is_kept_per_process_until_a_system_is_saved(db, django_assert_num_queries):
+    weapons.resolve_all("240mm MRL")
+    with django_assert_num_queries(0):  # neither the index nor the rows are read again
+        [mrl] = weapons.resolve_all("240mm MRL")
+    mrl.aliases = [*mrl.aliases, "Big Tube Launcher"]
+    mrl.save()
+    assert weapons.resolve_all("a big tube launcher") == [mrl]

@@ -1,0 +1,115 @@
+"""Where one worker's CPU goes per article: bench/ingest.py's pages through `fetch_article`
+in this process (eager, no broker), each pipeline step timed with `time.process_time` around
+it, beside main-text extraction (trafilatura, the floor of bench/ingest.py), with the queries
+per article. The pages are served by a thread of this process, so `fetch` includes the
+server's side of each request.
+
+    INGEST_ALLOW_PRIVATE_NETWORKS=1 DATABASE_URL=postgres://… REDIS_URL=redis://…/N \\
+        .venv/bin/python bench/ingest_steps.py --n 200
+
+Use a database and a Redis db of the bench's own: it deletes the articles and claims it
+created. Steps nest (a step's time includes the steps it calls), so they do not add up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import functools
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# (module, function): the steps timed, as each module calls them
+STEPS = [
+    ("ingest.services", "article_fetch"),
+    ("ingest.services", "fetch"),
+    ("ingest.services", "article_for_url"),
+    ("ingest.services", "article_process"),
+    ("ingest.services", "main_text"),
+    ("ingest.services", "relevance_check"),
+    ("ingest.claims", "article_propose_claims"),
+    ("ingest.proposals", "extract_mentions"),
+    ("ingest.proposals", "claimant_for"),
+    ("ingest.proposals", "claim_propose"),
+    ("ingest.proposals", "claim_credibility_refresh"),
+    ("ingest.proposals", "place_proposal"),
+]
+
+
+def _timed(module, name: str, spent: collections.Counter, calls: collections.Counter) -> None:
+    function = getattr(module, name)
+
+    @functools.wraps(function)
+    def timed(*args, **kwargs):
+        started = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] += time.process_time() - started
+            calls[name] += 1
+
+    setattr(module, name, timed)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=200, help="articles")
+    args = parser.parse_args()
+    if not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")):
+        raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL, as for bench/ingest.py")
+    os.environ["INGEST_ALLOW_PRIVATE_NETWORKS"] = "1"  # the pages are on 127.0.0.1
+    import importlib
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench.ingest import Site, cleanup, page
+    from ingest import tasks
+
+    pages = {f"/steps/{n}": page(n, "steps") for n in range(args.n + 1)}
+    site = Site(pages)
+    urls = [site.url(p) for p in pages]
+    cleanup(urls)
+    spent, calls = collections.Counter(), collections.Counter()
+    for module, name in STEPS:
+        _timed(importlib.import_module(module), name, spent, calls)
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    try:
+        tasks.fetch_article.apply(args=(urls[0],))  # the first article reads the registries
+        spent.clear()
+        calls.clear()
+        started = time.process_time()
+        with connection.execute_wrapper(count):
+            for url in urls[1:]:
+                tasks.fetch_article.apply(args=(url,))
+        total = time.process_time() - started
+    finally:
+        cleanup(urls)
+    n, floor = args.n, spent["main_text"] / args.n
+    print(f"N = {n} bench pages through fetch_article in one process; ms of CPU per article.")
+    print(f"{'step':<28} {'ms/article':>11} {'× main_text':>12} {'calls/article':>14}")
+    print(f"{'fetch_article (all)':<28} {1000 * total / n:>11.1f} {total / n / floor:>12.1f}")
+    for name, seconds in spent.most_common():
+        print(
+            f"{name:<28} {1000 * seconds / n:>11.2f} {seconds / n / floor:>12.2f} "
+            f"{calls[name] / n:>14.1f}"
+        )
+    print(f"queries per article: {queries / n:.1f}")
+
+
+if __name__ == "__main__":
+    main()
