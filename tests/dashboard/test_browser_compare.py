@@ -46,36 +46,36 @@ def _overlap(a, b) -> bool:
     )
 
 
-@pytest.mark.parametrize("width", [360, 1400])
 def test_two_claimants_from_the_url_are_both_drawn_and_the_legend_stays_clear(
-    browser, live_server, live_demo, width
+    browser, live_server, live_demo
 ):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    tab = Tab(context, live_server.url)
-    try:
-        jcs, nis = live_demo.claimants["jcs"].pk, live_demo.claimants["nis"].pk
-        page = tab.open(
-            f"/totals/?category=casualties&subtype=killed_or_wounded&claimant={jcs},{nis}"
-        )
-        tab.shot(f"totals-compare-{width}")
-        parts = page.evaluate(BOXES, "totals")
-        assert parts["lines"]["JCS (own figures)"] > 0
-        assert parts["lines"]["NIS (own figures)"] > 0
-        assert parts["lines"]["Headline (the rule, every claimant)"] > 0
-        legend = page.locator("#totals .legend .legendtext").all_text_contents()
-        assert "JCS (own figures)" in legend and "NIS (own figures)" in legend
-        for item in parts["legendItems"]:
-            assert not _overlap(item, parts["plot"]), (width, item, parts["plot"])
-            assert not _overlap(item, parts["slider"]), (width, item, parts["slider"])
-            for tick in parts["ticks"]:
-                assert not _overlap(item, tick), (width, item, tick)
-        assert parts["ticks"], "the date ticks are drawn"
-        # The slider under the plot on a wide chart; on a phone only the buttons.
-        assert (parts["slider"] is not None) == (parts["width"] >= 500)
-        assert page.locator(".brush[data-brush-for=totals] button").first.is_visible()
-        assert tab.errors == []
-    finally:
-        context.close()
+    for width in (360, 1400):  # one demo for both widths (loading it is the slow part)
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        tab = Tab(context, live_server.url)
+        try:
+            jcs, nis = live_demo.claimants["jcs"].pk, live_demo.claimants["nis"].pk
+            page = tab.open(
+                f"/totals/?category=casualties&subtype=killed_or_wounded&claimant={jcs},{nis}"
+            )
+            tab.shot(f"totals-compare-{width}")
+            parts = page.evaluate(BOXES, "totals")
+            assert parts["lines"]["JCS (own figures)"] > 0
+            assert parts["lines"]["NIS (own figures)"] > 0
+            assert parts["lines"]["Headline (the rule, every claimant)"] > 0
+            legend = page.locator("#totals .legend .legendtext").all_text_contents()
+            assert "JCS (own figures)" in legend and "NIS (own figures)" in legend
+            for item in parts["legendItems"]:
+                assert not _overlap(item, parts["plot"]), (width, item, parts["plot"])
+                assert not _overlap(item, parts["slider"]), (width, item, parts["slider"])
+                for tick in parts["ticks"]:
+                    assert not _overlap(item, tick), (width, item, tick)
+            assert parts["ticks"], "the date ticks are drawn"
+            # The slider under the plot on a wide chart; on a phone only the buttons.
+            assert (parts["slider"] is not None) == (parts["width"] >= 500)
+            assert page.locator(".brush[data-brush-for=totals] button").first.is_visible()
+            assert tab.errors == []
+        finally:
+            context.close()
 
 
 def test_the_brush_buttons_narrow_the_chart_and_the_link_carries_the_dates(

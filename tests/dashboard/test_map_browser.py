@@ -47,35 +47,33 @@ def _offline(page) -> list[str]:
     return refused
 
 
-@pytest.mark.parametrize("width", [360, 768, 1400])
-def test_the_map_draws_offline_with_markers_for_the_demo_claims(
-    browser, live_server, demo_live, width
-):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    try:
-        tab = Tab(context, live_server.url)
-        refused = _offline(tab.page)
-        requested: list[str] = []
-        tab.page.on("request", lambda r: requested.append(r.url))
-        page = tab.open("/map/")
-        # The geo layer drew land and country borders from our topojson.
-        land = page.locator("#map .geo .layer.land path").first.get_attribute("d") or ""
-        assert len(land) > 1000  # coastlines from the topojson, not an empty path
-        assert page.locator("#map .geo .layer.countries path").count() > 0
-        assert any(u.endswith("/static/vendor/topojson/world_110m.json") for u in requested)
-        # Markers for the demo's places and lines for its arms routes.
-        assert page.locator("#map .scattergeo .point").count() >= 20
-        assert page.locator("#map .scattergeo .js-line").count() >= 2
-        rows = page.locator("#places-table tbody tr")
-        assert rows.count() >= 20
-        # The page fits the screen; the table scrolls inside its box.
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"map-{width}.png"), full_page=True)
-        assert refused == [] and tab.errors == []
-    finally:
-        context.close()
+def test_the_map_draws_offline_with_markers_for_the_demo_claims(browser, live_server, demo_live):
+    for width in (360, 768, 1400):  # one demo for every width (loading it is the slow part)
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            tab = Tab(context, live_server.url)
+            refused = _offline(tab.page)
+            requested: list[str] = []
+            tab.page.on("request", lambda r, seen=requested: seen.append(r.url))
+            page = tab.open("/map/")
+            # The geo layer drew land and country borders from our topojson.
+            land = page.locator("#map .geo .layer.land path").first.get_attribute("d") or ""
+            assert len(land) > 1000  # coastlines from the topojson, not an empty path
+            assert page.locator("#map .geo .layer.countries path").count() > 0
+            assert any(u.endswith("/static/vendor/topojson/world_110m.json") for u in requested)
+            # Markers for the demo's places and lines for its arms routes.
+            assert page.locator("#map .scattergeo .point").count() >= 20
+            assert page.locator("#map .scattergeo .js-line").count() >= 2
+            rows = page.locator("#places-table tbody tr")
+            assert rows.count() >= 20
+            # The page fits the screen; the table scrolls inside its box.
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"map-{width}.png"), full_page=True)
+            assert refused == [] and tab.errors == []
+        finally:
+            context.close()
 
 
 def test_a_click_on_a_marker_opens_the_claims_of_that_place(browser, live_server, demo_live):
