@@ -12,9 +12,11 @@ retracted over February 2025 — and the answers worked out by hand for each day
 from __future__ import annotations
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -124,6 +126,27 @@ def test_page_as_of_shows_the_banner_the_headline_then_and_a_link_to_today(clien
     assert 'href="/totals/?category=casualties&amp;subtype=killed_or_wounded"' in html
     today = client.get("/totals/?category=casualties&subtype=killed_or_wounded").content.decode()
     assert "As of 15 February" not in today
+
+
+def test_the_banner_links_the_release_then_current_and_the_feed_from_that_moment(
+    client, anon_api, history, settings, tmp_path
+):
+    settings.RELEASES_ROOT = tmp_path / "releases"
+    for day in ("2025-02-12", "2025-02-22"):  # one release before the moment, one after
+        with _frozen(_at(day)):
+            call_command("release")
+    html = client.get("/totals/?as_of=2025-02-15").content.decode()
+    assert 'The release then current: <a href="/releases/#release-1">Release 1 (2025-02-12)' in html
+    # The feed link resumes after the last change shown then: it carries exactly the rest.
+    since = re.search(r'href="/api/v1/changes/\?since=(\d+)"', html).group(1)
+    assert f'href="/feeds/changes.atom?since={since}"' in html
+    rest = anon_api.get(f"/api/v1/changes/?since={since}").json()["results"]
+    assert [(c["kind"], c["claim"]) for c in rest] == [
+        ("corrected", history["a"]),
+        ("retracted", history["b"]),
+    ]
+    before = client.get("/totals/?as_of=2025-02-05").content.decode()
+    assert "No dataset release had been made yet." in before
 
 
 def test_as_of_answers_do_not_leak_into_todays_cache(anon_api, history):

@@ -1,16 +1,20 @@
 """The banner of a page viewed as of a past moment (tracker.asof)."""
 
 from django import template
+from django.db.models import Max
+from django.urls import reverse
 from django.utils.html import format_html
 
 from tracker import asof
+from tracker.models import PublicChange, Release
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def as_of_banner(context) -> str:
-    """'As of 1 March 2025 …' with a link to the same view today; nothing on today's pages."""
+    """'As of 1 March 2025 …' with links to the same view today, to the release current then and
+    to the change feed from that moment on; nothing on today's pages."""
     request = context.get("request")
     at = getattr(request, "as_of", None) if request is not None else None
     if at is None:
@@ -18,13 +22,29 @@ def as_of_banner(context) -> str:
     params = request.GET.copy()
     params.pop(asof.PARAM, None)
     today = request.path + (f"?{params.urlencode()}" if params else "")
+    # Read as of the moment too (the logs are shadowed): the release then current, and the
+    # last public change shown, from which the feed carries on exactly.
+    release = Release.objects.order_by("-number").first()
+    last_seq = PublicChange.objects.aggregate(last=Max("seq"))["last"] or 0
+    if release is None:
+        then = "No dataset release had been made yet."
+    else:
+        then = format_html(
+            'The release then current: <a href="{}">{}</a>.', release.get_absolute_url(), release
+        )
     return format_html(
         '<div class="as-of-banner" role="status"><strong>As of {}</strong>: this page shows '
         "what the tracker showed then — the approved claims as they stood, their grades and "
         'sources, and the headlines its rule gave on that day. <a href="{}">See today\'s '
-        "view</a></div>",
+        'view</a>. {} Every change since: <a href="{}?since={}">the change feed</a> '
+        '(<a href="{}?since={}">Atom</a>).</div>',
         asof.label(at),
         today,
+        then,
+        reverse("api:changes"),
+        last_seq,
+        reverse("feed-changes"),
+        last_seq,
     )
 
 
