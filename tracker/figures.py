@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from tracker import trust, vocab
+from tracker.cache import memo
 from tracker.untrusted import for_plot
 
 MAX_POINTS_PER_CHART = 3000
@@ -53,6 +54,30 @@ def _num(value: float | None) -> str:
 
 def claim_url(claim_id: int) -> str:
     return f"/claims/{int(claim_id)}/"
+
+
+def built_traces(name: str, build, *parts) -> list[dict]:
+    """The traces `build(*parts)` returns (go.Scatter), as plotly validated them (their JSON),
+    cached under `name` and `parts` (tracker.cache.memo): `parts` are everything the traces
+    are built from (a line's points, its colour, the point budget), so an approval rebuilds
+    only the lines whose points it changed. Plotly's validation is most of a chart's cost."""
+    return memo(f"traces:{name}", parts, lambda: [t.to_plotly_json() for t in build(*parts)])
+
+
+def figure_of(traces: list, grid: go.Figure | None = None) -> go.Figure:
+    """A figure of `traces` (go.Scatter, or validated JSON from `built_traces`) and `grid`'s
+    layout and subplots (a `make_subplots` figure; None: none). Plotly validates a trace when
+    it is made and again when it is added to a figure; this adds them as they are, validated
+    once, so the figure's JSON is the same as `add_trace` would give and costs half as much.
+    What follows (layout updates) is validated as usual."""
+    spec: dict = {"data": [t if isinstance(t, dict) else t.to_plotly_json() for t in traces]}
+    if grid is not None:
+        spec.update(
+            layout=grid.layout.to_plotly_json(), _grid_ref=grid._grid_ref, _grid_str=grid._grid_str
+        )
+    fig = go.Figure(spec, _validate=False)
+    fig._validate = fig.layout._validate = True
+    return fig
 
 
 def _base_layout(fig: go.Figure, *, title: str, height: int, legend: bool = True) -> go.Figure:
@@ -183,6 +208,54 @@ def _claimant_hover(line: dict, point: dict, unit: str) -> str:
     )
 
 
+def _claimant_traces(
+    line: dict, colour: str, name: str, budget: int, unit: str
+) -> list[go.Scatter]:
+    """One claimant's step line on the running totals, with its low–high band when it has one
+    (two traces filled between)."""
+    traces = []
+    points = thin(line["points"], budget)
+    group = f"c{line['claimant_id']}"
+    highs, lows = [_band_high(p) for p in points], [_band_low(p) for p in points]
+    if any(h != lo for h, lo in zip(highs, lows, strict=True)):
+        xs = [p["date"] for p in points]
+        traces.append(
+            go.Scatter(
+                x=xs, y=highs,
+                mode="lines", line={"width": 0, "shape": "hv"}, hoverinfo="skip",
+                showlegend=False, legendgroup=group,
+            )
+        )  # fmt: skip
+        traces.append(
+            go.Scatter(
+                x=xs, y=lows,
+                mode="lines", line={"width": 0, "shape": "hv"}, fill="tonexty",
+                fillcolor=_rgba(colour, 0.12), hoverinfo="skip", showlegend=False,
+                legendgroup=group,
+            )
+        )  # fmt: skip
+    traces.append(
+        go.Scatter(
+            x=[p["date"] for p in points],
+            y=[p["value"] for p in points],
+            mode="lines+markers",
+            line={"shape": "hv", "width": 1.8, "color": colour},
+            marker={
+                "size": 7,
+                "color": ["#ffffff" if p["status"] == "pending" else colour for p in points],
+                "line": {"color": colour, "width": 1.5},
+                "symbol": [CONFIDENCE_SYMBOLS.get(p["confidence"], "circle") for p in points],
+            },
+            name=name,
+            legendgroup=group,
+            text=[_claimant_hover(line, p, unit) for p in points],
+            customdata=[claim_url(p["claim_id"]) for p in points],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    return traces
+
+
 def totals_figure(series: dict, *, height: int = 520, title: str | None = None) -> go.Figure:
     """Running totals of one series: a step line per claimant with its low–high band, the
     headline line, the band across claimants, and summed increments."""
@@ -193,18 +266,18 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     hidden = len(cumulative["claimants"]) - len(claimant_lines)
     n_traces = len(claimant_lines) * 3 + len(increment_lines) + 3
     budget = _budget(n_traces)
-    fig = go.Figure()
+    traces: list = []
 
     band = thin(cumulative["band"], budget)
     if band:
         dates = [b["date"] for b in band]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=dates, y=[b["max"] for b in band], mode="lines", line={"width": 0,
                 "shape": "hv"}, hoverinfo="skip", showlegend=False, legendgroup="band",
             )
         )  # fmt: skip
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=dates,
                 y=[b["min"] for b in band],
@@ -223,48 +296,10 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     colour_of = _compared_colours(compared)
     for i, line in enumerate(claimant_lines):
         colour = colour_of.get(line["claimant_id"], PALETTE[i % len(PALETTE)])
-        points = thin(line["points"], budget)
-        group = f"c{line['claimant_id']}"
         name = esc(line.get("claimant_short") or line["claimant"])
         if compared:
             name += " (own figures)"
-        highs, lows = [_band_high(p) for p in points], [_band_low(p) for p in points]
-        if any(h != lo for h, lo in zip(highs, lows, strict=True)):
-            xs = [p["date"] for p in points]
-            fig.add_trace(
-                go.Scatter(
-                    x=xs, y=highs,
-                    mode="lines", line={"width": 0, "shape": "hv"}, hoverinfo="skip",
-                    showlegend=False, legendgroup=group,
-                )
-            )  # fmt: skip
-            fig.add_trace(
-                go.Scatter(
-                    x=xs, y=lows,
-                    mode="lines", line={"width": 0, "shape": "hv"}, fill="tonexty",
-                    fillcolor=_rgba(colour, 0.12), hoverinfo="skip", showlegend=False,
-                    legendgroup=group,
-                )
-            )  # fmt: skip
-        fig.add_trace(
-            go.Scatter(
-                x=[p["date"] for p in points],
-                y=[p["value"] for p in points],
-                mode="lines+markers",
-                line={"shape": "hv", "width": 1.8, "color": colour},
-                marker={
-                    "size": 7,
-                    "color": ["#ffffff" if p["status"] == "pending" else colour for p in points],
-                    "line": {"color": colour, "width": 1.5},
-                    "symbol": [CONFIDENCE_SYMBOLS.get(p["confidence"], "circle") for p in points],
-                },
-                name=name,
-                legendgroup=group,
-                text=[_claimant_hover(line, p, unit) for p in points],
-                customdata=[claim_url(p["claim_id"]) for p in points],
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+        traces += built_traces("claimant", _claimant_traces, line, colour, name, budget, unit)
 
     headline = thin(cumulative["headline"], budget)
     if headline:
@@ -272,7 +307,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         xs = [h["date"] for h in headline] + [last_date]
         ys = [h["value"] for h in headline] + [headline[-1]["value"]]
         texts = [_headline_hover(h, unit) for h in headline]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=xs,
                 y=ys,
@@ -296,41 +331,22 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         )
 
     for i, line in enumerate(increment_lines):
-        points = thin(line["points"], budget)
         colour = colour_of.get(
             line["claimant_id"], PALETTE[(i + len(cumulative["claimants"])) % len(PALETTE)]
         )
-        fig.add_trace(
-            go.Scatter(
-                x=[p["date"] for p in points],
-                y=[p["running_total"] for p in points],
-                mode="lines+markers",
-                line={"shape": "hv", "width": 1.5, "color": colour, "dash": "dot"},
-                marker={
-                    "size": 7,
-                    "color": [_fill(p, colour) for p in points],
-                    "line": {"color": colour, "width": 1.5},
-                },
-                # A range counts its midpoint: the bar spans what its low and high ends add.
-                error_y=_increment_range(points),
-                name=f"{esc(line['claimant'])} (events summed)",
-                text=[_increment_hover(line, p, unit) for p in points],
-                customdata=[claim_url(p["claim_id"]) for p in points],
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+        traces += built_traces("increments", _increment_traces, line, colour, budget, unit)
     combined = thin(increments["combined"], budget)
     if combined:
         xs = [p["date"] for p in combined]
         if any(p["running_low"] != p["running_high"] for p in combined):
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=xs, y=[p["running_high"] for p in combined], mode="lines",
                     line={"width": 0, "shape": "hv"}, hoverinfo="skip", showlegend=False,
                     legendgroup="combined",
                 )
             )  # fmt: skip
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=xs, y=[p["running_low"] for p in combined], mode="lines",
                     line={"width": 0, "shape": "hv"}, fill="tonexty",
@@ -338,7 +354,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                     name="Ranges counted at their low and high ends", legendgroup="combined",
                 )
             )  # fmt: skip
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=xs,
                 y=[p["running_total"] for p in combined],
@@ -361,7 +377,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         )
     for entry in compared or ():
         if not entry["points"]:  # named, so the legend says why no line is drawn
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[None], y=[None], mode="lines", hoverinfo="skip",
                     line={"color": colour_of[entry["claimant_id"]], "width": 1.8},
@@ -369,7 +385,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                 )
             )  # fmt: skip
     if _any_pending(cumulative, increments):
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[None],
                 y=[None],
@@ -381,6 +397,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
             )
         )
 
+    fig = figure_of(traces)
     _base_layout(fig, title=title or f"Running total — {series_title(series)}", height=height)
     if compared:
         _subtitle(fig, COMPARE_NOTE)
@@ -394,6 +411,30 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     if not any(draws(trace) for trace in fig.data if trace.meta != LEGEND_KEY):
         _empty(fig, include_pending=series.get("filters", {}).get("include_pending", False))
     return fig
+
+
+def _increment_traces(line: dict, colour: str, budget: int, unit: str) -> list[go.Scatter]:
+    """One claimant's reported events summed, on the running totals."""
+    points = thin(line["points"], budget)
+    return [
+        go.Scatter(
+            x=[p["date"] for p in points],
+            y=[p["running_total"] for p in points],
+            mode="lines+markers",
+            line={"shape": "hv", "width": 1.5, "color": colour, "dash": "dot"},
+            marker={
+                "size": 7,
+                "color": [_fill(p, colour) for p in points],
+                "line": {"color": colour, "width": 1.5},
+            },
+            # A range counts its midpoint: the bar spans what its low and high ends add.
+            error_y=_increment_range(points),
+            name=f"{esc(line['claimant'])} (events summed)",
+            text=[_increment_hover(line, p, unit) for p in points],
+            customdata=[claim_url(p["claim_id"]) for p in points],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    ]
 
 
 MAX_CLAIMANT_LINES = 8
