@@ -64,18 +64,13 @@ def built_traces(name: str, build, *parts) -> list[dict]:
     return memo(f"traces:{name}", parts, lambda: [t.to_plotly_json() for t in build(*parts)])
 
 
-def figure_of(traces: list, grid: go.Figure | None = None) -> go.Figure:
-    """A figure of `traces` (go.Scatter, or validated JSON from `built_traces`) and `grid`'s
-    layout and subplots (a `make_subplots` figure; None: none). Plotly validates a trace when
-    it is made and again when it is added to a figure; this adds them as they are, validated
-    once, so the figure's JSON is the same as `add_trace` would give and costs half as much.
-    What follows (layout updates) is validated as usual."""
-    spec: dict = {"data": [t if isinstance(t, dict) else t.to_plotly_json() for t in traces]}
-    if grid is not None:
-        spec.update(
-            layout=grid.layout.to_plotly_json(), _grid_ref=grid._grid_ref, _grid_str=grid._grid_str
-        )
-    fig = go.Figure(spec, _validate=False)
+def figure_of(traces: list) -> go.Figure:
+    """A figure of `traces` (go.Scatter, or validated JSON from `built_traces`). Plotly validates
+    a trace when it is made and again when it is added to a figure; this adds them as they
+    are, validated once, so the figure's JSON is the same as `add_trace` would give at half the
+    cost. What follows (layout updates, subplots) is validated as usual."""
+    data = [t if isinstance(t, dict) else t.to_plotly_json() for t in traces]
+    fig = go.Figure({"data": data}, _validate=False)
     fig._validate = fig.layout._validate = True
     return fig
 
@@ -806,6 +801,29 @@ def _panel_title(category: str, unit: str, subset: list[dict]) -> str:
     return value_axis_title(category, subtype, unit, length_px=TIMELINE_PANEL_PX)
 
 
+def _confidence_points(rows: list[dict], level: str, legend: bool) -> list[go.Scatter]:
+    """A timeline panel's claims of one confidence level (`legend`: its legend entry shown)."""
+    return [
+        _claim_points(
+            rows,
+            CONFIDENCE_COLOURS[level],
+            CONFIDENCE_SYMBOLS[level],
+            mode="markers",
+            name=f"{trust.CONFIDENCE_LEVELS[level]} confidence",
+            legendgroup=level,
+            showlegend=legend,
+        )
+    ]
+
+
+def _place(fig: go.Figure, rows: list[int]) -> None:
+    """Put each trace in its row of a one-column subplot grid, as `add_trace(row=, col=1)`
+    does."""
+    for trace, row in zip(fig.data, rows, strict=True):
+        suffix = "" if row == 1 else str(row)
+        trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
+
+
 def timeline_figure(
     rows: list[dict],
     *,
@@ -832,13 +850,9 @@ def timeline_figure(
     for category, _, _ in panels:
         headings.append("" if category in seen else vocab.CATEGORIES[category])
         seen.add(category)
-    fig = make_subplots(
-        rows=count,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=TIMELINE_GAP_PX / plot_px if count > 1 else 0.0,
-        subplot_titles=headings,
-    )
+    traces: list[dict] = []
+    rows_of: list[int] = []  # each trace's panel
+    axes: list[dict] = []  # each panel's value axis
     shown: set[str] = set()
     for index, (category, unit, panel_rows) in enumerate(panels, start=1):
         extent: list[float] = []
@@ -847,41 +861,35 @@ def timeline_figure(
             if not subset:
                 continue
             extent += [v for r in subset for v in _plotted(r)]
-            colour = CONFIDENCE_COLOURS[level]
-            fig.add_trace(
-                _claim_points(
-                    subset,
-                    colour,
-                    CONFIDENCE_SYMBOLS[level],
-                    mode="markers",
-                    name=f"{trust.CONFIDENCE_LEVELS[level]} confidence",
-                    legendgroup=level,
-                    showlegend=level not in shown,
-                ),
-                row=index,
-                col=1,
-            )
+            built = built_traces("timeline", _confidence_points, subset, level, level not in shown)
+            traces += built
+            rows_of += [index] * len(built)
             shown.add(level)
-        fig.update_yaxes(
-            title_text=_panel_title(category, unit, panel_rows),
-            **log_axis(extent, max_ticks=5),
-            row=index,
-            col=1,
-        )
+        title_text = _panel_title(category, unit, panel_rows)
+        axes.append({"title_text": title_text, **log_axis(extent, max_ticks=5)})
     if any(r["status"] == "pending" for r in rows):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name="Pending review (hollow)",
-                meta=LEGEND_KEY,
-                marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
+        key = go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name="Pending review (hollow)",
+            meta=LEGEND_KEY,
+            marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
+            hoverinfo="skip",
         )
+        traces.append(key)
+        rows_of.append(1)
+    fig = figure_of(traces)
+    fig.set_subplots(
+        rows=count,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=TIMELINE_GAP_PX / plot_px if count > 1 else 0.0,
+        subplot_titles=headings,
+    )
+    _place(fig, rows_of)
+    for index, axis in enumerate(axes, start=1):
+        fig.update_yaxes(**axis, row=index, col=1)
     _base_layout(fig, title=title, height=TOP_MARGIN + 20 + plot_px + BOTTOM_MARGIN)
     fig.update_layout(margin={"t": TOP_MARGIN + 20})  # the first panel's heading
     # Every panel keeps its date labels: a reader of the fourth panel need not scroll up.
