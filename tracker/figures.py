@@ -824,6 +824,39 @@ def _place(fig: go.Figure, rows: list[int]) -> None:
         trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
 
 
+def _panels_layout(title: str, headings: list[str], axes: list[dict]) -> dict:
+    """The timeline's layout (JSON): a panel per value axis in `axes`, headed by `headings`."""
+    count = len(axes)
+    plot_px = count * TIMELINE_PANEL_PX + (count - 1) * TIMELINE_GAP_PX
+    fig = go.Figure()
+    fig.set_subplots(
+        rows=count,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=TIMELINE_GAP_PX / plot_px if count > 1 else 0.0,
+        subplot_titles=headings,
+    )
+    for index, axis in enumerate(axes, start=1):
+        fig.update_yaxes(**axis, row=index, col=1)
+    _base_layout(fig, title=title, height=TOP_MARGIN + 20 + plot_px + BOTTOM_MARGIN)
+    fig.update_layout(margin={"t": TOP_MARGIN + 20})  # the first panel's heading
+    # Every panel keeps its date labels: a reader of the fourth panel need not scroll up.
+    fig.update_xaxes(showticklabels=True)
+    fig.update_xaxes(title_text="Date the claim was made", row=count, col=1)
+    for annotation in fig.layout.annotations:
+        annotation.update(x=0, xanchor="left", font={"size": 13, "color": MUTED})
+    return fig.layout.to_plotly_json()
+
+
+def with_layout(fig: go.Figure, layout: dict) -> None:
+    """Give `fig`, which has no layout yet, `layout` (another figure's layout JSON) as it is:
+    each key set empty (validated: subplot axes are registered) in its place, then given its
+    JSON, keys in their order, not validated again (it was, when built)."""
+    for key, value in layout.items():
+        fig.layout[key] = {} if isinstance(value, dict) else value
+        fig.layout._props[key] = value
+
+
 def timeline_figure(
     rows: list[dict],
     *,
@@ -844,8 +877,6 @@ def timeline_figure(
         fig = _base_layout(go.Figure(), title=title, height=EMPTY_HEIGHT)
         _empty(fig, include_pending=include_pending)
         return fig
-    count = len(panels)
-    plot_px = count * TIMELINE_PANEL_PX + (count - 1) * TIMELINE_GAP_PX
     headings, seen = [], set()
     for category, _, _ in panels:
         headings.append("" if category in seen else vocab.CATEGORIES[category])
@@ -880,23 +911,12 @@ def timeline_figure(
         traces.append(key)
         rows_of.append(1)
     fig = figure_of(traces)
-    fig.set_subplots(
-        rows=count,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=TIMELINE_GAP_PX / plot_px if count > 1 else 0.0,
-        subplot_titles=headings,
-    )
     _place(fig, rows_of)
-    for index, axis in enumerate(axes, start=1):
-        fig.update_yaxes(**axis, row=index, col=1)
-    _base_layout(fig, title=title, height=TOP_MARGIN + 20 + plot_px + BOTTOM_MARGIN)
-    fig.update_layout(margin={"t": TOP_MARGIN + 20})  # the first panel's heading
-    # Every panel keeps its date labels: a reader of the fourth panel need not scroll up.
-    fig.update_xaxes(showticklabels=True)
-    fig.update_xaxes(title_text="Date the claim was made", row=count, col=1)
-    for annotation in fig.layout.annotations:
-        annotation.update(x=0, xanchor="left", font={"size": 13, "color": MUTED})
+    # The panels' layout is its own part: an approval that changes no panel's axis reuses it.
+    layout = memo(
+        "timeline-layout", (title, headings, axes), lambda: _panels_layout(title, headings, axes)
+    )
+    with_layout(fig, layout)
     _pad_single_date(fig)
     _legend_only_for_drawn(fig)
     return fig
