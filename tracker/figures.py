@@ -393,19 +393,27 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         )
 
     fig = figure_of(traces)
-    _base_layout(fig, title=title or f"Running total — {series_title(series)}", height=height)
-    if compared:
-        _subtitle(fig, COMPARE_NOTE)
-    fig.update_xaxes(title_text="Date the claim was made")
     y_title = value_axis_title(
         series["category"], series["subtype"], unit, length_px=height - TOP_MARGIN - BOTTOM_MARGIN
     )
-    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    title = title or f"Running total — {series_title(series)}"
+    parts = (title, height, y_title, bool(compared))
+    with_layout(fig, memo("totals-layout", parts, lambda: _totals_layout(*parts)))
     _pad_single_date(fig)
     _legend_only_for_drawn(fig)
     if not any(draws(trace) for trace in fig.data if trace.meta != LEGEND_KEY):
         _empty(fig, include_pending=series.get("filters", {}).get("include_pending", False))
     return fig
+
+
+def _totals_layout(title: str, height: int, y_title: str, compared: bool) -> dict:
+    """The running totals' layout (JSON; `compared`: with the comparison's subtitle)."""
+    fig = _base_layout(go.Figure(), title=title, height=height)
+    if compared:
+        _subtitle(fig, COMPARE_NOTE)
+    fig.update_xaxes(title_text="Date the claim was made")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    return fig.layout.to_plotly_json()
 
 
 def _increment_traces(line: dict, colour: str, budget: int, unit: str) -> list[go.Scatter]:
