@@ -102,7 +102,7 @@ def generate(n: int, seed: int = 7) -> float:
             "category, subtype, low, best, high, qualifier, unit, norm_unit, norm_low, "
             "norm_best, norm_high, measure, claim_date, claimant_id, location, weapon_system, "
             "summary, reliability, credibility, confidence, status, origin, rule, notes, "
-            "review_note, created_at, updated_at"
+            "review_note, location_precision, created_at, updated_at"
         )
         with cur.copy(f"COPY tracker_claim ({cols}) FROM STDIN") as copy:
             for _ in range(n):
@@ -126,7 +126,7 @@ def generate(n: int, seed: int = 7) -> float:
                     *_scaled((low, best, high), factor),
                     measure, day, claimant, "",
                     rng.choice(WEAPONS) if cat == "arms_transfer" else "", "", rel, cred,
-                    trust.confidence_for(rel, cred), status, "extracted", "", "", "", now, now,
+                    trust.confidence_for(rel, cred), status, "extracted", "", "", "", "", now, now,
                 ))  # fmt: skip
         with cur.copy("COPY tracker_claimsource (claim_id, article_id, quote, quote_start, "
                       "quote_end, created_at) FROM STDIN") as copy:  # fmt: skip

@@ -259,6 +259,28 @@ def cached(
     return value
 
 
+def memo(name: str, parts: tuple, build):
+    """`build()`, cached under `parts` alone: for a pure function of its inputs, `parts` being
+    every input it reads (the points of one chart line, say), so no version is needed — a
+    change in the data makes other parts, hence another key. Kept `timeout()` seconds.
+
+    Fails soft like `cached`."""
+    key = f"memo:{name}:{cache_key(*parts)}"
+    try:
+        hit = cache.get(key)
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable: serving uncached", exc_info=True)
+        return build()
+    if hit is not None:
+        return hit
+    value = build()
+    try:
+        cache.set(key, value, timeout())
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable: result not stored", exc_info=True)
+    return value
+
+
 def queryset_key(qs) -> str:
     """The SQL (with parameters) of a queryset: what it selects, for cache keys. A queryset
     that Django knows selects nothing (`pk__in=[]`, say) has no SQL: its key says so."""

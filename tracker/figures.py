@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from tracker import trust, vocab
+from tracker.cache import memo
 from tracker.untrusted import for_plot
 
 MAX_POINTS_PER_CHART = 3000
@@ -53,6 +54,25 @@ def _num(value: float | None) -> str:
 
 def claim_url(claim_id: int) -> str:
     return f"/claims/{int(claim_id)}/"
+
+
+def built_traces(name: str, build, *parts) -> list[dict]:
+    """The traces `build(*parts)` returns (go.Scatter), as plotly validated them (their JSON),
+    cached under `name` and `parts` (tracker.cache.memo): `parts` are everything the traces
+    are built from (a line's points, its colour, the point budget), so an approval rebuilds
+    only the lines whose points it changed. Plotly's validation is most of a chart's cost."""
+    return memo(f"traces:{name}", parts, lambda: [t.to_plotly_json() for t in build(*parts)])
+
+
+def figure_of(traces: list) -> go.Figure:
+    """A figure of `traces` (go.Scatter, or validated JSON from `built_traces`). Plotly validates
+    a trace when it is made and again when it is added to a figure; this adds them as they
+    are, validated once, so the figure's JSON is the same as `add_trace` would give at half the
+    cost. What follows (layout updates, subplots) is validated as usual."""
+    data = [t if isinstance(t, dict) else t.to_plotly_json() for t in traces]
+    fig = go.Figure({"data": data}, _validate=False)
+    fig._validate = fig.layout._validate = True
+    return fig
 
 
 def _base_layout(fig: go.Figure, *, title: str, height: int, legend: bool = True) -> go.Figure:
@@ -183,6 +203,54 @@ def _claimant_hover(line: dict, point: dict, unit: str) -> str:
     )
 
 
+def _claimant_traces(
+    line: dict, colour: str, name: str, budget: int, unit: str
+) -> list[go.Scatter]:
+    """One claimant's step line on the running totals, with its low–high band when it has one
+    (two traces filled between)."""
+    traces = []
+    points = thin(line["points"], budget)
+    group = f"c{line['claimant_id']}"
+    highs, lows = [_band_high(p) for p in points], [_band_low(p) for p in points]
+    if any(h != lo for h, lo in zip(highs, lows, strict=True)):
+        xs = [p["date"] for p in points]
+        traces.append(
+            go.Scatter(
+                x=xs, y=highs,
+                mode="lines", line={"width": 0, "shape": "hv"}, hoverinfo="skip",
+                showlegend=False, legendgroup=group,
+            )
+        )  # fmt: skip
+        traces.append(
+            go.Scatter(
+                x=xs, y=lows,
+                mode="lines", line={"width": 0, "shape": "hv"}, fill="tonexty",
+                fillcolor=_rgba(colour, 0.12), hoverinfo="skip", showlegend=False,
+                legendgroup=group,
+            )
+        )  # fmt: skip
+    traces.append(
+        go.Scatter(
+            x=[p["date"] for p in points],
+            y=[p["value"] for p in points],
+            mode="lines+markers",
+            line={"shape": "hv", "width": 1.8, "color": colour},
+            marker={
+                "size": 7,
+                "color": ["#ffffff" if p["status"] == "pending" else colour for p in points],
+                "line": {"color": colour, "width": 1.5},
+                "symbol": [CONFIDENCE_SYMBOLS.get(p["confidence"], "circle") for p in points],
+            },
+            name=name,
+            legendgroup=group,
+            text=[_claimant_hover(line, p, unit) for p in points],
+            customdata=[claim_url(p["claim_id"]) for p in points],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    return traces
+
+
 def totals_figure(series: dict, *, height: int = 520, title: str | None = None) -> go.Figure:
     """Running totals of one series: a step line per claimant with its low–high band, the
     headline line, the band across claimants, and summed increments."""
@@ -193,18 +261,18 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     hidden = len(cumulative["claimants"]) - len(claimant_lines)
     n_traces = len(claimant_lines) * 3 + len(increment_lines) + 3
     budget = _budget(n_traces)
-    fig = go.Figure()
+    traces: list = []
 
     band = thin(cumulative["band"], budget)
     if band:
         dates = [b["date"] for b in band]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=dates, y=[b["max"] for b in band], mode="lines", line={"width": 0,
                 "shape": "hv"}, hoverinfo="skip", showlegend=False, legendgroup="band",
             )
         )  # fmt: skip
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=dates,
                 y=[b["min"] for b in band],
@@ -223,48 +291,10 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     colour_of = _compared_colours(compared)
     for i, line in enumerate(claimant_lines):
         colour = colour_of.get(line["claimant_id"], PALETTE[i % len(PALETTE)])
-        points = thin(line["points"], budget)
-        group = f"c{line['claimant_id']}"
         name = esc(line.get("claimant_short") or line["claimant"])
         if compared:
             name += " (own figures)"
-        highs, lows = [_band_high(p) for p in points], [_band_low(p) for p in points]
-        if any(h != lo for h, lo in zip(highs, lows, strict=True)):
-            xs = [p["date"] for p in points]
-            fig.add_trace(
-                go.Scatter(
-                    x=xs, y=highs,
-                    mode="lines", line={"width": 0, "shape": "hv"}, hoverinfo="skip",
-                    showlegend=False, legendgroup=group,
-                )
-            )  # fmt: skip
-            fig.add_trace(
-                go.Scatter(
-                    x=xs, y=lows,
-                    mode="lines", line={"width": 0, "shape": "hv"}, fill="tonexty",
-                    fillcolor=_rgba(colour, 0.12), hoverinfo="skip", showlegend=False,
-                    legendgroup=group,
-                )
-            )  # fmt: skip
-        fig.add_trace(
-            go.Scatter(
-                x=[p["date"] for p in points],
-                y=[p["value"] for p in points],
-                mode="lines+markers",
-                line={"shape": "hv", "width": 1.8, "color": colour},
-                marker={
-                    "size": 7,
-                    "color": ["#ffffff" if p["status"] == "pending" else colour for p in points],
-                    "line": {"color": colour, "width": 1.5},
-                    "symbol": [CONFIDENCE_SYMBOLS.get(p["confidence"], "circle") for p in points],
-                },
-                name=name,
-                legendgroup=group,
-                text=[_claimant_hover(line, p, unit) for p in points],
-                customdata=[claim_url(p["claim_id"]) for p in points],
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+        traces += built_traces("claimant", _claimant_traces, line, colour, name, budget, unit)
 
     headline = thin(cumulative["headline"], budget)
     if headline:
@@ -272,7 +302,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         xs = [h["date"] for h in headline] + [last_date]
         ys = [h["value"] for h in headline] + [headline[-1]["value"]]
         texts = [_headline_hover(h, unit) for h in headline]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=xs,
                 y=ys,
@@ -296,41 +326,22 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         )
 
     for i, line in enumerate(increment_lines):
-        points = thin(line["points"], budget)
         colour = colour_of.get(
             line["claimant_id"], PALETTE[(i + len(cumulative["claimants"])) % len(PALETTE)]
         )
-        fig.add_trace(
-            go.Scatter(
-                x=[p["date"] for p in points],
-                y=[p["running_total"] for p in points],
-                mode="lines+markers",
-                line={"shape": "hv", "width": 1.5, "color": colour, "dash": "dot"},
-                marker={
-                    "size": 7,
-                    "color": [_fill(p, colour) for p in points],
-                    "line": {"color": colour, "width": 1.5},
-                },
-                # A range counts its midpoint: the bar spans what its low and high ends add.
-                error_y=_increment_range(points),
-                name=f"{esc(line['claimant'])} (events summed)",
-                text=[_increment_hover(line, p, unit) for p in points],
-                customdata=[claim_url(p["claim_id"]) for p in points],
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+        traces += built_traces("increments", _increment_traces, line, colour, budget, unit)
     combined = thin(increments["combined"], budget)
     if combined:
         xs = [p["date"] for p in combined]
         if any(p["running_low"] != p["running_high"] for p in combined):
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=xs, y=[p["running_high"] for p in combined], mode="lines",
                     line={"width": 0, "shape": "hv"}, hoverinfo="skip", showlegend=False,
                     legendgroup="combined",
                 )
             )  # fmt: skip
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=xs, y=[p["running_low"] for p in combined], mode="lines",
                     line={"width": 0, "shape": "hv"}, fill="tonexty",
@@ -338,7 +349,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                     name="Ranges counted at their low and high ends", legendgroup="combined",
                 )
             )  # fmt: skip
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=xs,
                 y=[p["running_total"] for p in combined],
@@ -361,7 +372,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
         )
     for entry in compared or ():
         if not entry["points"]:  # named, so the legend says why no line is drawn
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[None], y=[None], mode="lines", hoverinfo="skip",
                     line={"color": colour_of[entry["claimant_id"]], "width": 1.8},
@@ -369,7 +380,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                 )
             )  # fmt: skip
     if _any_pending(cumulative, increments):
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[None],
                 y=[None],
@@ -381,19 +392,52 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
             )
         )
 
-    _base_layout(fig, title=title or f"Running total — {series_title(series)}", height=height)
-    if compared:
-        _subtitle(fig, COMPARE_NOTE)
-    fig.update_xaxes(title_text="Date the claim was made")
+    fig = figure_of(traces)
     y_title = value_axis_title(
         series["category"], series["subtype"], unit, length_px=height - TOP_MARGIN - BOTTOM_MARGIN
     )
-    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    title = title or f"Running total — {series_title(series)}"
+    parts = (title, height, y_title, bool(compared))
+    with_layout(fig, memo("totals-layout", parts, lambda: _totals_layout(*parts)))
     _pad_single_date(fig)
     _legend_only_for_drawn(fig)
     if not any(draws(trace) for trace in fig.data if trace.meta != LEGEND_KEY):
         _empty(fig, include_pending=series.get("filters", {}).get("include_pending", False))
     return fig
+
+
+def _totals_layout(title: str, height: int, y_title: str, compared: bool) -> dict:
+    """The running totals' layout (JSON; `compared`: with the comparison's subtitle)."""
+    fig = _base_layout(go.Figure(), title=title, height=height)
+    if compared:
+        _subtitle(fig, COMPARE_NOTE)
+    fig.update_xaxes(title_text="Date the claim was made")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    return fig.layout.to_plotly_json()
+
+
+def _increment_traces(line: dict, colour: str, budget: int, unit: str) -> list[go.Scatter]:
+    """One claimant's reported events summed, on the running totals."""
+    points = thin(line["points"], budget)
+    return [
+        go.Scatter(
+            x=[p["date"] for p in points],
+            y=[p["running_total"] for p in points],
+            mode="lines+markers",
+            line={"shape": "hv", "width": 1.5, "color": colour, "dash": "dot"},
+            marker={
+                "size": 7,
+                "color": [_fill(p, colour) for p in points],
+                "line": {"color": colour, "width": 1.5},
+            },
+            # A range counts its midpoint: the bar spans what its low and high ends add.
+            error_y=_increment_range(points),
+            name=f"{esc(line['claimant'])} (events summed)",
+            text=[_increment_hover(line, p, unit) for p in points],
+            customdata=[claim_url(p["claim_id"]) for p in points],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    ]
 
 
 MAX_CLAIMANT_LINES = 8
@@ -765,6 +809,62 @@ def _panel_title(category: str, unit: str, subset: list[dict]) -> str:
     return value_axis_title(category, subtype, unit, length_px=TIMELINE_PANEL_PX)
 
 
+def _confidence_points(rows: list[dict], level: str, legend: bool) -> list[go.Scatter]:
+    """A timeline panel's claims of one confidence level (`legend`: its legend entry shown)."""
+    return [
+        _claim_points(
+            rows,
+            CONFIDENCE_COLOURS[level],
+            CONFIDENCE_SYMBOLS[level],
+            mode="markers",
+            name=f"{trust.CONFIDENCE_LEVELS[level]} confidence",
+            legendgroup=level,
+            showlegend=legend,
+        )
+    ]
+
+
+def _place(fig: go.Figure, rows: list[int]) -> None:
+    """Put each trace in its row of a one-column subplot grid, as `add_trace(row=, col=1)`
+    does."""
+    for trace, row in zip(fig.data, rows, strict=True):
+        suffix = "" if row == 1 else str(row)
+        trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
+
+
+def _panels_layout(title: str, headings: list[str], axes: list[dict]) -> dict:
+    """The timeline's layout (JSON): a panel per value axis in `axes`, headed by `headings`."""
+    count = len(axes)
+    plot_px = count * TIMELINE_PANEL_PX + (count - 1) * TIMELINE_GAP_PX
+    fig = go.Figure()
+    fig.set_subplots(
+        rows=count,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=TIMELINE_GAP_PX / plot_px if count > 1 else 0.0,
+        subplot_titles=headings,
+    )
+    for index, axis in enumerate(axes, start=1):
+        fig.update_yaxes(**axis, row=index, col=1)
+    _base_layout(fig, title=title, height=TOP_MARGIN + 20 + plot_px + BOTTOM_MARGIN)
+    fig.update_layout(margin={"t": TOP_MARGIN + 20})  # the first panel's heading
+    # Every panel keeps its date labels: a reader of the fourth panel need not scroll up.
+    fig.update_xaxes(showticklabels=True)
+    fig.update_xaxes(title_text="Date the claim was made", row=count, col=1)
+    for annotation in fig.layout.annotations:
+        annotation.update(x=0, xanchor="left", font={"size": 13, "color": MUTED})
+    return fig.layout.to_plotly_json()
+
+
+def with_layout(fig: go.Figure, layout: dict) -> None:
+    """Give `fig`, which has no layout yet, `layout` (another figure's layout JSON) as it is:
+    each key set empty (validated: subplot axes are registered) in its place, then given its
+    JSON, keys in their order, not validated again (it was, when built)."""
+    for key, value in layout.items():
+        fig.layout[key] = {} if isinstance(value, dict) else value
+        fig.layout._props[key] = value
+
+
 def timeline_figure(
     rows: list[dict],
     *,
@@ -785,19 +885,13 @@ def timeline_figure(
         fig = _base_layout(go.Figure(), title=title, height=EMPTY_HEIGHT)
         _empty(fig, include_pending=include_pending)
         return fig
-    count = len(panels)
-    plot_px = count * TIMELINE_PANEL_PX + (count - 1) * TIMELINE_GAP_PX
     headings, seen = [], set()
     for category, _, _ in panels:
         headings.append("" if category in seen else vocab.CATEGORIES[category])
         seen.add(category)
-    fig = make_subplots(
-        rows=count,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=TIMELINE_GAP_PX / plot_px if count > 1 else 0.0,
-        subplot_titles=headings,
-    )
+    traces: list[dict] = []
+    rows_of: list[int] = []  # each trace's panel
+    axes: list[dict] = []  # each panel's value axis
     shown: set[str] = set()
     for index, (category, unit, panel_rows) in enumerate(panels, start=1):
         extent: list[float] = []
@@ -806,48 +900,31 @@ def timeline_figure(
             if not subset:
                 continue
             extent += [v for r in subset for v in _plotted(r)]
-            colour = CONFIDENCE_COLOURS[level]
-            fig.add_trace(
-                _claim_points(
-                    subset,
-                    colour,
-                    CONFIDENCE_SYMBOLS[level],
-                    mode="markers",
-                    name=f"{trust.CONFIDENCE_LEVELS[level]} confidence",
-                    legendgroup=level,
-                    showlegend=level not in shown,
-                ),
-                row=index,
-                col=1,
-            )
+            built = built_traces("timeline", _confidence_points, subset, level, level not in shown)
+            traces += built
+            rows_of += [index] * len(built)
             shown.add(level)
-        fig.update_yaxes(
-            title_text=_panel_title(category, unit, panel_rows),
-            **log_axis(extent, max_ticks=5),
-            row=index,
-            col=1,
-        )
+        title_text = _panel_title(category, unit, panel_rows)
+        axes.append({"title_text": title_text, **log_axis(extent, max_ticks=5)})
     if any(r["status"] == "pending" for r in rows):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name="Pending review (hollow)",
-                meta=LEGEND_KEY,
-                marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
+        key = go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name="Pending review (hollow)",
+            meta=LEGEND_KEY,
+            marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
+            hoverinfo="skip",
         )
-    _base_layout(fig, title=title, height=TOP_MARGIN + 20 + plot_px + BOTTOM_MARGIN)
-    fig.update_layout(margin={"t": TOP_MARGIN + 20})  # the first panel's heading
-    # Every panel keeps its date labels: a reader of the fourth panel need not scroll up.
-    fig.update_xaxes(showticklabels=True)
-    fig.update_xaxes(title_text="Date the claim was made", row=count, col=1)
-    for annotation in fig.layout.annotations:
-        annotation.update(x=0, xanchor="left", font={"size": 13, "color": MUTED})
+        traces.append(key)
+        rows_of.append(1)
+    fig = figure_of(traces)
+    _place(fig, rows_of)
+    # The panels' layout is its own part: an approval that changes no panel's axis reuses it.
+    layout = memo(
+        "timeline-layout", (title, headings, axes), lambda: _panels_layout(title, headings, axes)
+    )
+    with_layout(fig, layout)
     _pad_single_date(fig)
     _legend_only_for_drawn(fig)
     return fig
