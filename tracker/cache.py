@@ -243,20 +243,7 @@ def cached(
     if current is None:
         return build()
     # As of a past moment (tracker.asof) the same parts read other rows: the moment is keyed.
-    key = f"data:{name}:{cache_key(current, asof.moment(), *parts)}"
-    try:
-        hit = cache.get(key)
-    except Exception:  # noqa: BLE001
-        log.warning("cache unavailable: serving uncached", exc_info=True)
-        return build()
-    if hit is not None:
-        return hit
-    value = build()
-    try:
-        cache.set(key, value, timeout())
-    except Exception:  # noqa: BLE001
-        log.warning("cache unavailable: result not stored", exc_info=True)
-    return value
+    return _kept(f"data:{name}:{cache_key(current, asof.moment(), *parts)}", build)
 
 
 def memo(name: str, parts: tuple, build):
@@ -265,7 +252,12 @@ def memo(name: str, parts: tuple, build):
     change in the data makes other parts, hence another key. Kept `timeout()` seconds.
 
     Fails soft like `cached`."""
-    key = f"memo:{name}:{cache_key(*parts)}"
+    return _kept(f"memo:{name}:{cache_key(*parts)}", build)
+
+
+def _kept(key: str, build):
+    """The value cached under `key`, else `build()` stored there for `timeout()` seconds; a
+    cache error serves `build()` uncached."""
     try:
         hit = cache.get(key)
     except Exception:  # noqa: BLE001
