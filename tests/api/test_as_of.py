@@ -145,8 +145,12 @@ def test_the_banner_links_the_release_then_current_and_the_feed_from_that_moment
         ("corrected", history["a"]),
         ("retracted", history["b"]),
     ]
+    assert "held no claims yet" not in html
     before = client.get("/totals/?as_of=2025-02-05").content.decode()
     assert "No dataset release had been made yet." in before
+    # Before the first claim was entered, the banner says why the page is empty.
+    empty = client.get("/totals/?as_of=2025-01-15").content.decode()
+    assert "The tracker held no claims yet then: its records begin on 1 February 2025" in empty
 
 
 def test_as_of_answers_do_not_leak_into_todays_cache(anon_api, history):

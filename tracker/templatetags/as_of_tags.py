@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from tracker import asof
-from tracker.models import PublicChange, Release
+from tracker.models import Claim, PublicChange, Release
 
 register = template.Library()
 
@@ -26,6 +26,15 @@ def as_of_banner(context) -> str:
     # last public change shown, from which the feed carries on exactly.
     release = Release.objects.order_by("-number").first()
     last_seq = PublicChange.objects.aggregate(last=Max("seq"))["last"] or 0
+    # The history itself is not shadowed: when it begins after the moment, say so rather than
+    # leave an empty page unexplained (a tracker started, or a demo loaded, later).
+    begins = Claim.history.order_by("history_date").values_list("history_date", flat=True)
+    begins = begins.first()
+    empty = ""
+    if begins is not None and begins > at:
+        empty = format_html(
+            " The tracker held no claims yet then: its records begin on {}.", asof.label(begins)
+        )
     if release is None:
         then = "No dataset release had been made yet."
     else:
@@ -35,10 +44,11 @@ def as_of_banner(context) -> str:
     return format_html(
         '<div class="as-of-banner" role="status"><strong>As of {}</strong>: this page shows '
         "what the tracker showed then — the approved claims as they stood, their grades and "
-        'sources, and the headlines its rule gave on that day. <a href="{}">See today\'s '
+        'sources, and the headlines its rule gave on that day.{} <a href="{}">See today\'s '
         'view</a>. {} Every change since: <a href="{}?since={}">the change feed</a> '
         '(<a href="{}?since={}">Atom</a>).</div>',
         asof.label(at),
+        empty,
         today,
         then,
         reverse("api:changes"),
