@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -41,3 +42,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def redis_url_for_test_process(url: str, worker: str) -> str:
+    """The Redis database of one parallel test process (pytest-xdist names them gw0, gw1…):
+    the URL's database number plus the process's, as pytest-django gives each process a test
+    database of its own — so one process's `cache.clear()` or queue is never another's."""
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + int(worker[2:])}"))

@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, redis_url_for_test_process
 from tracker import __version__ as TRACKER_VERSION
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -119,7 +119,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache; absent → Celery eager and a local-memory cache ---
-REDIS_URL = env_str("REDIS_URL")
+# Each parallel test process (pytest-xdist) works in a Redis database of its own.
+REDIS_URL = redis_url_for_test_process(env_str("REDIS_URL"), env_str("PYTEST_XDIST_WORKER"))
 if REDIS_URL:
     CACHES = {
         "default": {

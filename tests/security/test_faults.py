@@ -202,6 +202,7 @@ def _restart_postgresql() -> None:
     raise RuntimeError("PostgreSQL did not come back")
 
 
+@pytest.mark.serial
 @requires(
     os.environ.get("HARDEN_RESTART_PG") == "1" and bool(os.environ.get("DATABASE_URL")),
     "restarts the shared PostgreSQL: set HARDEN_RESTART_PG=1 (and DATABASE_URL)",

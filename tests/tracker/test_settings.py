@@ -9,7 +9,15 @@ ROOT = Path(__file__).resolve().parents[2]
 CLEAN_ENV = {
     k: v
     for k, v in os.environ.items()
-    if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    if k
+    not in {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "PYTEST_XDIST_WORKER",
+    }
 }
 
 
@@ -48,6 +56,20 @@ def test_redis_url_configures_broker_and_cache(tmp_path):
     assert _settings("settings.CELERY_BROKER_URL", tmp_path, **env) == env["REDIS_URL"]
     assert _settings("settings.CELERY_TASK_ALWAYS_EAGER", tmp_path, **env) == "False"
     assert "RedisCache" in _settings("settings.CACHES['default']['BACKEND']", tmp_path, **env)
+
+
+def test_each_parallel_test_process_gets_a_redis_database_of_its_own(tmp_path):
+    """pytest-xdist's processes gw0, gw1… share one Redis: a cache.clear() or a queue in one
+    must not reach the other, so process N works in the URL's database + N."""
+    url = "redis://127.0.0.1:6379/3"
+    broker = "settings.CELERY_BROKER_URL"
+    assert _settings(broker, tmp_path, REDIS_URL=url, PYTEST_XDIST_WORKER="gw0") == url
+    assert _settings(broker, tmp_path, REDIS_URL=url, PYTEST_XDIST_WORKER="gw1").endswith("/4")
+    cache = "settings.CACHES['default']['LOCATION']"
+    assert _settings(cache, tmp_path, REDIS_URL=url, PYTEST_XDIST_WORKER="gw2").endswith(":6379/5")
+    assert _settings(cache, tmp_path, REDIS_URL="redis://r:6379", PYTEST_XDIST_WORKER="gw1") == (
+        "redis://r:6379/1"
+    )
 
 
 def test_production_without_secret_key_refuses_to_start(tmp_path):
