@@ -42,13 +42,14 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# The suite in TEST_PROCESSES parallel processes (pytest-xdist; each process takes a whole test
-# file at a time and has its own test database and Redis database), then, alone, the few tests
-# marked `serial` because they restart a service the others use (exit 5: none selected).
+# The suite in TEST_PROCESSES parallel processes (pytest-xdist; each has its own test database
+# and Redis database, and takes tests in pytest-django's order, so a transactional test's flush
+# of the migration-made rows comes after the others), then, alone, the few tests marked `serial`
+# because they restart a service the others use (exit 5: none selected).
 TEST_PROCESSES ?= 2
 test: install-dev lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile -m "not serial" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist load -m "not serial" $(PYTEST_ARGS)
 	$(PY) -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 worker: install

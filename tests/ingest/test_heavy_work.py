@@ -24,8 +24,9 @@ from tracker.models import Article, Claim
 pytestmark = pytest.mark.django_db
 
 # With the budget below, a worker's whole article_process (clean-up, relevance, extraction,
-# proposals) stays under this on a slow, shared CI machine; unbounded, these texts took
-# from 30 s to several minutes each.
+# proposals) spends less CPU than this; unbounded, these texts took from 30 s to several minutes
+# each. CPU time, not the wall clock: on a shared machine (CI runs two test processes) the
+# wall clock also counts the time other processes held the cores.
 WORKER_SECONDS = 15
 
 
@@ -82,9 +83,9 @@ def test_a_2mb_paste_answers_202_with_the_work_queued(
 def test_a_worker_spends_seconds_not_minutes_on_a_pathological_text(settings, name):
     settings.EXTRACT_TIME_BUDGET_SECONDS = 1
     article = Article.objects.create(raw=PATHOLOGICAL[name](), status=Article.Status.QUEUED)
-    started = time.monotonic()
+    started = time.process_time()
     result = services.article_process(article=article)
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert elapsed < WORKER_SECONDS, f"{name}: {elapsed:.1f} s"
     article.refresh_from_db()
     assert article.status in {"too_long", "irrelevant", "processed"}, article.error
