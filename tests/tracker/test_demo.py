@@ -1,9 +1,12 @@
 """The demo data: idempotent, verbatim quotes, every kind of claim, series worth charting."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from tracker.demo import demo_load
 from tracker.models import Claim, Claimant, ClaimRelation, ClaimSource
@@ -174,3 +177,50 @@ def test_most_claims_have_a_place_for_the_map(demo):
     struck = placed.filter(category="arms_transfer", place__country="Ukraine")
     assert struck.values("place").distinct().count() >= 3
     assert placed.filter(subtype="balloons", place__slug__in=["seoul", "paju"]).exists()
+
+
+# --- Entered in time: the demo's past (tracker.demo.load) --------------------------------------
+
+
+def test_a_fresh_load_is_dated_as_a_newsroom_would_have_entered_it(demo):
+    from tracker.demo.load import ENTERED_AFTER, REVIEWED_AFTER
+
+    for claim in Claim.objects.prefetch_related("sources__article"):
+        # Entered with its earliest source: three hours after that article came out.
+        first = min(source.article.published_at for source in claim.sources.all())
+        versions = list(claim.history.order_by("history_date", "history_id"))
+        assert versions[0].history_date == claim.created_at == first + ENTERED_AFTER
+        if claim.status != Claim.Status.PENDING:
+            assert claim.reviewed_at == claim.created_at + REVIEWED_AFTER
+            assert versions[-1].status == claim.status
+            assert versions[-1].history_date == claim.reviewed_at
+        # A source from a later article was added when that article came out.
+        for source in claim.sources.all():
+            assert source.created_at >= source.article.published_at
+
+
+def test_the_change_feed_of_a_fresh_load_runs_forward_in_time(demo):
+    from tracker.models import PublicChange
+
+    times = list(PublicChange.objects.order_by("seq").values_list("at", flat=True))
+    assert len(times) > 100
+    assert times == sorted(times)
+    assert times[0].year == 2024 and times[-1] < timezone.now()
+
+
+def test_past_views_of_a_fresh_demo_show_what_had_been_entered_by_then(demo, client):
+    """Worked by hand from the demo's files: the JCS's 1,100 killed or wounded (its article
+    came out on 2024-12-23 at 15:05 Seoul, 06:05 UTC) is entered at 09:05 UTC and approved at
+    21:05 UTC that day."""
+    jcs = Claim.objects.get(claimant__short_name="JCS", best=1100, subtype="killed_or_wounded")
+    assert jcs.reviewed_at == dt.datetime(2024, 12, 23, 21, 5, tzinfo=dt.UTC)
+
+    def listed(as_of: str) -> set[int]:
+        body = client.get("/api/v1/claims/", {"as_of": as_of, "page_size": 200}).json()
+        return {row["id"] for row in body["results"]}
+
+    assert jcs.pk not in listed("2024-12-23T21:04:00Z")
+    assert jcs.pk in listed("2024-12-23T21:05:00Z")
+    counts = [len(listed(day)) for day in ("2024-07-01", "2024-11-01", "2025-03-01")]
+    today = Claim.objects.filter(status=Claim.Status.APPROVED).count()
+    assert 0 < counts[0] < counts[1] < counts[2] < today

@@ -3,15 +3,18 @@ editor's. Idempotent: each row is looked up by its natural key before it is crea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from tracker import services
 from tracker.demo.articles_2024 import ARTICLES_2024
@@ -96,34 +99,42 @@ def _claimants() -> dict[str, Claimant]:
     return found
 
 
-def _outlets() -> dict[str, Outlet]:
+def _outlets(*, in_time: bool) -> dict[str, Outlet]:
+    """The demo's outlets, in the registry (dated, on a load in time, a day before the first
+    article: a past view shows them from then on)."""
+    first = min(dt.datetime.fromisoformat(spec["published"]) for spec in ARTICLES)
     found = {}
-    for key, spec in OUTLETS.items():
-        fields = dict(spec)
-        found[key], _ = Outlet.objects.get_or_create(domain=fields.pop("domain"), defaults=fields)
+    with _clock(first - dt.timedelta(days=1) if in_time else None):
+        for key, spec in OUTLETS.items():
+            fields = dict(spec)
+            found[key], _ = Outlet.objects.get_or_create(
+                domain=fields.pop("domain"), defaults=fields
+            )
     return found
 
 
-def _articles(outlets: dict[str, Outlet]) -> dict[str, Article]:
+def _articles(outlets: dict[str, Outlet], *, in_time: bool) -> dict[str, Article]:
     found = {}
     for spec in ARTICLES:
         outlet = outlets[spec["outlet"]]
         text = article_text(spec["text"])
-        found[spec["key"]], _ = Article.objects.get_or_create(
-            url=f"https://{outlet.domain}{spec['path']}",
-            defaults={
-                "outlet": outlet,
-                "title": spec["title"],
-                "published_at": dt.datetime.fromisoformat(spec["published"]),
-                "language": "en",
-                "text": text,
-                "raw": text,
-                "content_hash": hashlib.sha256(text.encode()).hexdigest(),
-                "status": Article.Status.PROCESSED,
-                "relevance": 0.9,
-                "relevance_reasons": ["demo article"],
-            },
-        )
+        published = dt.datetime.fromisoformat(spec["published"])
+        with _clock(published + FETCHED_AFTER if in_time else None):
+            found[spec["key"]], _ = Article.objects.get_or_create(
+                url=f"https://{outlet.domain}{spec['path']}",
+                defaults={
+                    "outlet": outlet,
+                    "title": spec["title"],
+                    "published_at": published,
+                    "language": "en",
+                    "text": text,
+                    "raw": text,
+                    "content_hash": hashlib.sha256(text.encode()).hexdigest(),
+                    "status": Article.Status.PROCESSED,
+                    "relevance": 0.9,
+                    "relevance_reasons": ["demo article"],
+                },
+            )
     return found
 
 
@@ -140,8 +151,9 @@ def _sources(spec: dict, articles: dict[str, Article]) -> list[dict]:
     return sources
 
 
-def _existing(fields: dict, claimant: Claimant | None, source: dict) -> Claim | None:
+def _existing(fields: dict, spec: dict, claimants, source: dict) -> Claim | None:
     """The demo claim already loaded: same figures, claimant, date and first quote."""
+    claimant = claimants[spec["claimant"]] if spec["claimant"] else None
     return (
         Claim.objects.filter(
             category=fields["category"],
@@ -167,63 +179,114 @@ def _place_fields(key: str, places: dict[str, Place]) -> dict:
     return fields | ({"location_precision": precision} if precision else {})
 
 
-def _claims(claimants, articles, users) -> tuple[dict[str, Claim], int]:
-    editor = users["editor"]
+# The demo is entered as a newsroom would have entered it, so that its history, the change feed
+# and every `?as_of=` view show a past that grew rather than one load on one day: each article
+# is fetched an hour after it was published; each claim entered a few hours after its first
+# article and reviewed half a day later; each further source added when its article came out;
+# each relation drawn once both its claims were reviewed. Only a load into an empty tracker is
+# dated so (`in_time`): a top-up of an existing one is entered now, after what is there.
+FETCHED_AFTER = dt.timedelta(hours=1)
+ENTERED_AFTER = dt.timedelta(hours=3)
+REVIEWED_AFTER = dt.timedelta(hours=12)
+RELATED_AFTER = dt.timedelta(hours=1)
+
+
+def _clock(moment: dt.datetime | None):
+    """Everything saved inside reads `moment` as the time (history, change log, review and
+    creation times); None: the real time."""
+    if moment is None:
+        return contextlib.nullcontext()
+    return mock.patch.object(timezone, "now", return_value=moment)
+
+
+def _when(article: Article, after: dt.timedelta) -> dt.datetime:
+    return article.published_at + after
+
+
+def _claim_events(spec: dict, sources: list[dict]) -> list[tuple]:
+    """(time, step, key, action, payload) for one demo claim: entered with its earliest source,
+    each later source when its article came out, reviewed unless left pending."""
+    key, status = spec["key"], spec["fields"]["status"]
+    sources = sorted(sources, key=lambda source: source["article"].published_at)
+    entered = _when(sources[0]["article"], ENTERED_AFTER)
+    events = [(entered, 0, key, "enter", sources[0])]
+    for source in sources[1:]:
+        moment = max(entered, _when(source["article"], ENTERED_AFTER))
+        events.append((moment, 1, key, "source", source))
+    if status != "pending":
+        events.append((entered + REVIEWED_AFTER, 2, key, status, None))
+    return events
+
+
+def _relation_events(claim_events: list[tuple]) -> list[tuple]:
+    """Each relation drawn an hour after the later of its two claims was last touched."""
+    settled: dict[str, dt.datetime] = {}
+    for moment, _step, key, _action, _payload in claim_events:
+        settled[key] = max(moment, settled.get(key, moment))
+    return [
+        (max(settled[relation[0]], settled[relation[2]]) + RELATED_AFTER, 3, relation[0],
+         "relate", relation)
+        for relation in RELATIONS
+    ]  # fmt: skip
+
+
+def _claims(claimants, articles, editor, *, in_time: bool) -> tuple[dict[str, Claim], int]:
+    """Create the demo claims not there yet, their sources, reviews and relations, in the order
+    (and, in time, at the moments) of `_claim_events` and `_relation_events`."""
     places_load()  # the gazetteer the demo claims point at (a flushed test database lacks it)
     places = {place.slug: place for place in Place.objects.all()}
-    claims, created = {}, 0
-    to_review: dict[str, list[int]] = {"approved": [], "rejected": []}
+    specs, events = {}, []
     for spec in CLAIMS:
         fields = dict(spec["fields"])
-        claimant = claimants[spec["claimant"]] if spec["claimant"] else None
-        sources = _sources(spec, articles)
         for name in ("claim_date", "period_start", "period_end"):
             if fields[name]:
                 fields[name] = dt.date.fromisoformat(fields[name])
         fields.update(_place_fields(spec["key"], places))
-        claim = _existing(fields, claimant, sources[0])
-        if claim is None:
-            status = fields.pop("status")
-            if spec["rel"]:
-                fields["reliability"] = spec["rel"]
-            claim = services.claim_create(
-                claimant=claimant,
-                created_by=editor if fields["origin"] == "manual" else None,
-                sources=sources,
-                status="pending",
-                **fields,
-            )
-            if status != "pending":
-                to_review[status].append(claim.pk)
-            created += 1
-        else:
-            for source in sources:
-                services.claim_source_add(claim=claim, **source)
-        claims[spec["key"]] = claim
-    # Reviewed through the same services as the admin, so reviewer and time are recorded.
-    # Seeded, not reviewed: the demo's approvals skip four eyes and the grade-6 question.
-    services.claims_approve(
-        claims=Claim.objects.filter(pk__in=to_review["approved"]),
-        reviewer=editor,
-        grade_confirmed=True,
-        four_eyes=False,
-    )
-    services.claims_reject(
-        claims=Claim.objects.filter(pk__in=to_review["rejected"]),
-        reviewer=editor,
-        reason="Demo: an example of a rejected claim",
-    )
+        if spec["rel"]:
+            fields["reliability"] = spec["rel"]
+        sources = _sources(spec, articles)
+        specs[spec["key"]] = (spec, fields, _existing(fields, spec, claimants, sources[0]))
+        events += _claim_events(spec, sources)
+    events += _relation_events(events)
+    claims, created = {}, 0
+    for moment, _step, key, action, payload in sorted(events, key=lambda e: e[:3]):
+        spec, fields, existing = specs[key]
+        with _clock(moment if in_time else None):
+            if action == "enter" and existing is not None:
+                claims[key] = existing
+            elif action == "enter":
+                claims[key] = services.claim_create(
+                    claimant=claimants[spec["claimant"]] if spec["claimant"] else None,
+                    created_by=editor if fields["origin"] == "manual" else None,
+                    sources=[payload],
+                    **(fields | {"status": "pending"}),
+                )
+                created += 1
+            elif action == "source":
+                services.claim_source_add(claim=claims[key], **payload)
+            elif action == "relate":
+                from_key, kind, to_key, note = payload
+                services.claim_relation_add(
+                    from_claim=claims[from_key],
+                    to_claim=claims[to_key],
+                    kind=kind,
+                    note=note,
+                    created_by=editor,
+                )
+            elif existing is None:
+                _review(claims[key], action, editor)
     return claims, created
 
 
-def _relations(claims: dict[str, Claim], editor) -> None:
-    for from_key, kind, to_key, note in RELATIONS:
-        services.claim_relation_add(
-            from_claim=claims[from_key],
-            to_claim=claims[to_key],
-            kind=kind,
-            note=note,
-            created_by=editor,
+def _review(claim: Claim, status: str, editor) -> None:
+    """Reviewed through the same services as the admin, so reviewer and time are recorded.
+    Seeded, not reviewed: the demo's approvals skip four eyes and the grade-6 question."""
+    one = Claim.objects.filter(pk=claim.pk)
+    if status == "approved":
+        services.claims_approve(claims=one, reviewer=editor, grade_confirmed=True, four_eyes=False)
+    else:
+        services.claims_reject(
+            claims=one, reviewer=editor, reason="Demo: an example of a rejected claim"
         )
 
 
@@ -231,11 +294,11 @@ def _relations(claims: dict[str, Claim], editor) -> None:
 def demo_load() -> dict:
     """Load (or top up) the demo data; returns row counts, plus `new_credentials` (username →
     password) for users created by this run and the credentials file they were written to."""
+    in_time = not Claim.objects.exists()
     users, new_passwords = _users()
     claimants = _claimants()
-    articles = _articles(_outlets())
-    claims, created = _claims(claimants, articles, users)
-    _relations(claims, users["editor"])
+    articles = _articles(_outlets(in_time=in_time), in_time=in_time)
+    claims, created = _claims(claimants, articles, users["editor"], in_time=in_time)
     path = _write_credentials(new_passwords)
     return {
         "claimants": Claimant.objects.count(),
