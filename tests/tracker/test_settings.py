@@ -61,15 +61,17 @@ def test_redis_url_configures_broker_and_cache(tmp_path):
 def test_each_parallel_test_process_gets_a_redis_database_of_its_own(tmp_path):
     """pytest-xdist's processes gw0, gw1… share one Redis: a cache.clear() or a queue in one
     must not reach the other, so process N works in the URL's database + N."""
-    url = "redis://127.0.0.1:6379/3"
-    broker = "settings.CELERY_BROKER_URL"
-    assert _settings(broker, tmp_path, REDIS_URL=url, PYTEST_XDIST_WORKER="gw0") == url
-    assert _settings(broker, tmp_path, REDIS_URL=url, PYTEST_XDIST_WORKER="gw1").endswith("/4")
-    cache = "settings.CACHES['default']['LOCATION']"
-    assert _settings(cache, tmp_path, REDIS_URL=url, PYTEST_XDIST_WORKER="gw2").endswith(":6379/5")
-    assert _settings(cache, tmp_path, REDIS_URL="redis://r:6379", PYTEST_XDIST_WORKER="gw1") == (
-        "redis://r:6379/1"
-    )
+    from config.env import redis_url_for_test_process as url_for
+
+    assert url_for("redis://127.0.0.1:6379/3", "gw0") == "redis://127.0.0.1:6379/3"
+    assert url_for("redis://127.0.0.1:6379/3", "gw2") == "redis://127.0.0.1:6379/5"
+    assert url_for("redis://r:6379", "gw1") == "redis://r:6379/1"
+    assert url_for("redis://127.0.0.1:6379/3", "") == "redis://127.0.0.1:6379/3"  # no xdist
+    assert url_for("", "gw1") == ""  # no Redis: the embedded default
+    # Broker and cache both follow it.
+    expr = "settings.CELERY_BROKER_URL, settings.CACHES['default']['LOCATION']"
+    env = {"REDIS_URL": "redis://127.0.0.1:6379/3", "PYTEST_XDIST_WORKER": "gw1"}
+    assert _settings(expr, tmp_path, **env).split() == ["redis://127.0.0.1:6379/4"] * 2
 
 
 def test_production_without_secret_key_refuses_to_start(tmp_path):
