@@ -39,6 +39,7 @@ STEPS = [
     ("ingest.proposals", "claim_propose"),
     ("ingest.proposals", "claims_create_pending"),
     ("ingest.proposals", "claim_credibility_refresh"),
+    ("ingest.proposals", "claims_credibility_refresh"),
     ("ingest.proposals", "place_proposal"),
 ]
 

@@ -23,6 +23,7 @@ from tracker.services import (
     claim_propose,
     claim_relation_add,
     claims_create_pending,
+    claims_credibility_refresh,
 )
 from tracker.weapons import resolve_all
 
@@ -112,9 +113,8 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
                 _record(sources, article, claim, candidate)
                 changed += 1
                 touched[claim.pk] = claim
-        for claim in claims:
-            if claim is not None:
-                claim_credibility_refresh(claim=claim)  # a new claim is new evidence
+        # New evidence: each claim's series graded again (one read for all).
+        claims_credibility_refresh(claims=[claim for claim in claims if claim is not None])
         batch.clear()
 
     for candidate in new:

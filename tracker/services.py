@@ -699,9 +699,24 @@ def claim_credibility_refresh(*, claim: Claim) -> list[int]:
     it can corroborate or contradict, after it arrived or gained a source. Only pending claims
     whose credibility is still the suggestion change (at most MAX_REFRESH, nearest in date): a
     grade an editor set, or approved with the claim, stays. Returns the ids that changed."""
+    return claims_credibility_refresh(claims=[claim])
+
+
+def claims_credibility_refresh(*, claims: list[Claim]) -> list[int]:
+    """claim_credibility_refresh of each of `claims`, each of another series (an article's new
+    claims: claims_create_pending), their facts read in one query: no claim's refresh reads
+    or writes another's series, so this is the same as refreshing them one after another."""
+    if not claims:
+        return []
     window = credibility.merge_window_days()
     # Everything within two windows: each claim to recompute is judged on its own window.
-    facts = credibility.claim_facts(credibility.series_claims(claim, days=2 * window))
+    changed = []
+    for claim, facts in zip(claims, credibility.series_facts(claims, days=2 * window), strict=True):
+        changed += _credibility_refresh(claim, facts, window)
+    return changed
+
+
+def _credibility_refresh(claim: Claim, facts: list, window: int) -> list[int]:
     targets = sorted(
         (
             f
