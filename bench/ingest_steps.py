@@ -37,7 +37,9 @@ STEPS = [
     ("ingest.proposals", "extract_mentions"),
     ("ingest.proposals", "claimant_for"),
     ("ingest.proposals", "claim_propose"),
+    ("ingest.proposals", "claims_create_pending"),
     ("ingest.proposals", "claim_credibility_refresh"),
+    ("ingest.proposals", "claims_credibility_refresh"),
     ("ingest.proposals", "place_proposal"),
 ]
 

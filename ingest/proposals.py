@@ -18,7 +18,13 @@ from tracker import vocab
 from tracker.merge import Figure, claimant_is_established, claims_corroborated, merge_window_days
 from tracker.models import Article, Claim, Claimant, ClaimRelation, ClaimSource
 from tracker.places import Gazetteer, precision_for
-from tracker.services import claim_credibility_refresh, claim_propose, claim_relation_add
+from tracker.services import (
+    claim_credibility_refresh,
+    claim_propose,
+    claim_relation_add,
+    claims_create_pending,
+    claims_credibility_refresh,
+)
 from tracker.weapons import resolve_all
 
 _NAME_MAX = Claimant._meta.get_field("name").max_length
@@ -95,15 +101,39 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
         elif _record(sources, article, claim, candidate):
             changed += 1
             touched[claim.pk] = claim
+    batch: list[dict] = []  # known new, of categories the article has no claim of yet
+
+    def create_batch() -> None:
+        # One category each: each claim's credibility refresh reads its own series only, so
+        # creating them all first and then refreshing each grades as one by one would.
+        nonlocal changed
+        claims = claims_create_pending(article=article, candidates=batch)
+        for candidate, claim in zip(batch, claims, strict=True):
+            if claim is not None:
+                _record(sources, article, claim, candidate)
+                changed += 1
+                touched[claim.pk] = claim
+        # New evidence: each claim's series graded again (one read for all).
+        claims_credibility_refresh(claims=[claim for claim in claims if claim is not None])
+        batch.clear()
+
     for candidate in new:
         # Asked in the first pass already, under the claimant's lock (held to the end of this
         # transaction): only what this article wrote since can match now, and every lookup is
-        # by category. A category the article has no claim of yet is asked again for nothing.
-        known_new = none_in_article(candidate["category"])
-        claim, created = _propose(article, candidate, create=True, known_new=known_new)
+        # by category. A category the article has no claim of yet is asked again for nothing:
+        # such claims are created together, in set-based writes.
+        category = candidate["category"]
+        if none_in_article(category) and all(c["category"] != category for c in batch):
+            batch.append(candidate)
+            continue
+        if batch:
+            create_batch()  # written before a lookup that may find them
+        claim, created = _propose(article, candidate, create=True)
         if claim is not None and (_record(sources, article, claim, candidate) or created):
             changed += 1
             touched[claim.pk] = claim
+    if batch:
+        create_batch()
     for claim in touched.values():
         claim_propose_corroborations(claim=claim)
     return changed

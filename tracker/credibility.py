@@ -37,11 +37,13 @@ pending claims whose credibility is still the suggestion (never to a grade an ed
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tracker.merge import merge_window_days
 from tracker.models import Claim, ClaimSource
@@ -119,16 +121,53 @@ class ClaimFacts:
     credibility: int | None = None  # the grade stored now
 
 
+_FACT_FIELDS = (
+    "pk", "claim_date", "status", "credibility_suggested", "qualifier", "norm_low", "norm_best",
+    "norm_high", "reliability", "claimant_id", "claimant__reliability", "claimant__country",
+    "claimant__kind", "credibility",
+)  # fmt: skip
+_SERIES_FIELDS = ("category", "subtype", "norm_unit", "measure")  # what series_claims matches
+
+
 def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
     """ClaimFacts of `claims`, in two queries (claims, then outlets of claimless ones)."""
-    rows = list(
-        claims.order_by("claim_date", "pk").values(
-            "pk", "claim_date", "status", "credibility_suggested", "qualifier", "norm_low",
-            "norm_best",
-            "norm_high", "reliability", "claimant_id", "claimant__reliability",
-            "claimant__country", "claimant__kind", "credibility",
-        )
-    )  # fmt: skip
+    return _facts(list(claims.order_by("claim_date", "pk").values(*_FACT_FIELDS)))
+
+
+def series_facts(claims: list[Claim], *, days: int) -> list[list[ClaimFacts]]:
+    """For each of `claims`, each of another series: claim_facts(series_claims(claim,
+    days=days)), all read in one query (and one for the outlets of claimless claims)."""
+    if len({_series_of(c) for c in claims}) != len(claims):
+        raise ValueError("series_facts reads claims of distinct series")
+    window = timedelta(days=days)
+    either = functools.reduce(
+        operator.or_,
+        (
+            Q(
+                **dict(zip(_SERIES_FIELDS, _series_of(claim), strict=True)),
+                claim_date__range=(claim.claim_date - window, claim.claim_date + window),
+            )
+            for claim in claims
+        ),
+    )
+    rows = (
+        Claim.objects.filter(either)
+        .exclude(status=Claim.Status.REJECTED)
+        .order_by("claim_date", "pk")
+        .values(*_FACT_FIELDS, *_SERIES_FIELDS)
+    )
+    facts = dict(zip((_series_of(c) for c in claims), ([] for _ in claims), strict=True))
+    rows = list(rows)
+    for row, fact in zip(rows, _facts(rows), strict=True):
+        facts[tuple(row[name] for name in _SERIES_FIELDS)].append(fact)
+    return list(facts.values())
+
+
+def _series_of(claim: Claim) -> tuple:
+    return tuple(getattr(claim, name) for name in _SERIES_FIELDS)
+
+
+def _facts(rows: list[dict]) -> list[ClaimFacts]:
     claimless = [r["pk"] for r in rows if r["claimant_id"] is None]
     outlets: dict[int, dict[int, str]] = {}
     if claimless:

@@ -67,6 +67,65 @@ class History(HistoricalRecords):
         options["indexes"] = (*options.get("indexes", ()), *self.indexes)
         return options
 
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        _HISTORY_OF[cls] = self
+
+    @staticmethod
+    def created_rows_insert(instances: list) -> int:
+        """Write the creation rows ('+') of `instances`, which bulk_create just inserted (it
+        sends no post_save), as simple-history's post_save writes them: each row has its
+        object's stored fields, a date (the instance's `_history_date`, else now), a user
+        (`_history_user`, else the request's) and a change reason. The rows are copied from
+        the table (INSERT … SELECT), one insert per date, user and reason, not built in Python;
+        the validity trigger (tracker.validity) sets `valid_until` on each row, as on any
+        insert. Returns how many rows were written."""
+        if not instances or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return 0
+        from django.apps import apps
+        from django.db import connection
+        from django.utils import timezone
+
+        model = type(instances[0])
+        records = _HISTORY_OF[model]
+        history = apps.get_model(model._meta.app_label, f"Historical{model.__name__}")
+        now = timezone.now()
+        groups: dict[tuple, list] = {}
+        for instance in instances:
+            if hasattr(instance, "skip_history_when_saving"):
+                continue
+            user = records.get_history_user(instance)
+            key = (
+                getattr(instance, "_history_date", None) or now,
+                None if user is None else user.pk,
+                records.get_change_reason_for_object(instance, "+", None),
+            )
+            groups.setdefault(key, []).append(instance.pk)
+        fields = records.fields_included(model)
+        quote = connection.ops.quote_name
+        into = [quote(history._meta.get_field(f.name).column) for f in fields]
+        into += [quote(history._meta.get_field(name).column) for name in _HISTORY_COLUMNS]
+        pk = quote(model._meta.pk.column)
+        head = (
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(into)}) "
+            f"SELECT {', '.join(quote(f.column) for f in fields)}, %s, %s, %s, %s "
+            f"FROM {quote(model._meta.db_table)} WHERE {pk} IN "
+        )
+        date_field = history._meta.get_field("history_date")
+        written = 0
+        with connection.cursor() as cursor:
+            for (date, user, reason), pks in groups.items():
+                cursor.execute(
+                    f"{head}({', '.join(['%s'] * len(pks))}) ORDER BY {pk}",
+                    [date_field.get_db_prep_save(date, connection), "+", user, reason, *pks],
+                )
+                written += len(pks)
+        return written
+
+
+_HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
+_HISTORY_OF: dict[type, History] = {}  # model -> its History (History.created_rows_insert)
+
 
 class Claimant(models.Model):
     class Kind(models.TextChoices):

@@ -119,6 +119,34 @@ def _claim_create(
     series flush (claim_propose): no second savepoint. `claimant_checked`: the caller read the
     claimant's row in this transaction, so validation need not look it up again (the foreign
     key still holds in the database)."""
+    claim, sources = _claim_built(
+        created_by=created_by,
+        sources=sources,
+        confirm_figures=confirm_figures,
+        claimant_checked=claimant_checked,
+        **fields,
+    )
+    claim.save()
+    # A new claim has no sources yet: insert them, without get_or_create's lookup and savepoint
+    # per source (the same quote listed twice is still one source).
+    for source in sources:
+        ClaimSource.objects.create(claim=claim, **source)
+    claim_weapons_set(claim=claim, systems=weapon_systems, new=True)
+    return claim
+
+
+def _claim_built(
+    *,
+    created_by: AbstractBaseUser | None,
+    sources: Iterable[dict],
+    confirm_figures: bool,
+    claimant_checked: bool,
+    place_checked: bool = False,
+    **fields,
+) -> tuple[Claim, list[dict]]:
+    """A new claim validated but not saved, and its sources as ClaimSource fields (article,
+    quote, quote_start, quote_end; found in the article, the same quote once). ValidationError
+    as claim_create gives it. `place_checked`: the caller checks the place exists."""
     unknown = set(fields) - CLAIM_FIELDS
     if unknown:
         raise TypeError(f"unknown claim fields: {', '.join(sorted(unknown))}")
@@ -131,12 +159,11 @@ def _claim_create(
         claim.reviewed_by, claim.reviewed_at = created_by, timezone.now()
     # clean() states the same rules as the CHECK constraints, with field messages; the database
     # still enforces them, so skip Django's one-query-per-constraint re-validation.
-    claim.full_clean(exclude=["claimant"] if claimant_checked else None, validate_constraints=False)
+    exclude = ["claimant"] if claimant_checked else []
+    exclude += ["place"] if place_checked else []
+    claim.full_clean(exclude=exclude or None, validate_constraints=False)
     _require_figures_confirmed(claim, sources, confirm_figures)
-    claim.save()
-    # A new claim has no sources yet: insert them, without get_or_create's lookup and savepoint
-    # per source (the same quote listed twice is still one source).
-    seen = set()
+    checked, seen = [], set()
     for source in sources:
         quote, start, end = claim_source_check(
             article=source["article"],
@@ -146,15 +173,11 @@ def _claim_create(
         )
         if (source["article"].pk, start, end) not in seen:
             seen.add((source["article"].pk, start, end))
-            ClaimSource.objects.create(
-                claim=claim,
-                article=source["article"],
-                quote=quote,
-                quote_start=start,
-                quote_end=end,
-            )
-    claim_weapons_set(claim=claim, systems=weapon_systems, new=True)
-    return claim
+            checked.append(
+                {"article": source["article"], "quote": quote, "quote_start": start,
+                 "quote_end": end}
+            )  # fmt: skip
+    return claim, checked
 
 
 def claim_weapons_set(
@@ -485,6 +508,84 @@ def _claim_propose(
     )
 
 
+@transaction.atomic(savepoint=False)  # a failure rolls the caller's transaction back whole
+def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[Claim | None]:
+    """Create a pending claim from each candidate (claim_propose's dict) that the caller knows
+    restates no stored claim (ingest.proposals: asked in this transaction, under the
+    claimant's lock), each with its source and weapon systems, as claim_propose would one by
+    one, in set-based writes: the claims, their sources, the history rows of each and the
+    weapon links in one insert each. Returns, per candidate, its new claim, or None where the
+    claim model refuses it (a ValidationError, which claim_propose's callers skip).
+
+    bulk_create sends no signals: their work is done here. A new pending claim moves no public
+    headline, series, change-log entry or public cache version (tracker.headlines,
+    series_state, changes, cache); what remains is simple-history's creation rows
+    (History.created_rows_insert) and the editors' data version, bumped once."""
+    from tracker.cache import data_changed
+    from tracker.models import History, Place
+
+    built: list[tuple[Claim, list[dict], list[WeaponSystem]] | None] = []
+    for candidate in candidates:
+        candidate = dict(candidate)
+        systems = candidate.pop("weapon_systems", None)  # None: resolved from the printed label
+        source = {
+            "article": article,
+            "quote": candidate.pop("quote"),
+            "quote_start": candidate.pop("quote_start", None),
+            "quote_end": candidate.pop("quote_end", None),
+        }
+        fields = {k: v for k, v in candidate.items() if k in CLAIM_FIELDS}
+        if fields.setdefault("status", Claim.Status.PENDING) != Claim.Status.PENDING:
+            raise ValueError("claims_create_pending creates pending claims only")
+        fields.setdefault("origin", Claim.Origin.EXTRACTED)
+        claimant = fields.get("claimant")
+        locked = (
+            claimant is not None and getattr(claimant, "_locked_in", None) is _outermost_block()
+        )
+        try:
+            claim, sources = _claim_built(
+                created_by=None,
+                sources=[source],
+                confirm_figures=True,
+                claimant_checked=locked,
+                place_checked=True,
+                **fields,
+            )
+        except ValidationError:
+            built.append(None)
+            continue
+        wanted = weapons.resolve_all(claim.weapon_system) if systems is None else systems
+        built.append((claim, sources, list({s.pk: s for s in wanted}.values())))
+    # The places named exist (full_clean's check, one query for all, not one per claim).
+    named = {b[0].place_id for b in built if b is not None} - {None}
+    if named:
+        gone = named - set(
+            Place.objects.filter(pk__in=named).order_by().values_list("pk", flat=True)
+        )
+        built = [None if b is None or b[0].place_id in gone else b for b in built]
+    made = [b for b in built if b is not None]
+    claims = [claim for claim, _, _ in made]
+    for claim in claims:
+        claim.derive_fields()  # as Claim.save does
+    Claim.objects.bulk_create(claims)
+    sources = [ClaimSource(claim=claim, **source) for claim, found, _ in made for source in found]
+    ClaimSource.objects.bulk_create(sources)
+    History.created_rows_insert(claims)
+    History.created_rows_insert(sources)
+    field = Claim._meta.get_field("weapon_systems")
+    through = field.remote_field.through
+    links = [
+        through(**{f"{field.m2m_field_name()}_id": claim.pk,
+                   f"{field.m2m_reverse_field_name()}_id": system.pk})
+        for claim, _, systems in made
+        for system in systems
+    ]  # fmt: skip
+    through.objects.bulk_create(links)
+    if made:
+        data_changed()  # what the signals of a pending claim, source or weapon link do
+    return [None if b is None else b[0] for b in built]
+
+
 def _outermost_block():
     """The outermost atomic block of this thread's connection: identifies its transaction."""
     blocks = transaction.get_connection().atomic_blocks
@@ -598,9 +699,24 @@ def claim_credibility_refresh(*, claim: Claim) -> list[int]:
     it can corroborate or contradict, after it arrived or gained a source. Only pending claims
     whose credibility is still the suggestion change (at most MAX_REFRESH, nearest in date): a
     grade an editor set, or approved with the claim, stays. Returns the ids that changed."""
+    return claims_credibility_refresh(claims=[claim])
+
+
+def claims_credibility_refresh(*, claims: list[Claim]) -> list[int]:
+    """claim_credibility_refresh of each of `claims`, each of another series (an article's new
+    claims: claims_create_pending), their facts read in one query: no claim's refresh reads
+    or writes another's series, so this is the same as refreshing them one after another."""
+    if not claims:
+        return []
     window = credibility.merge_window_days()
     # Everything within two windows: each claim to recompute is judged on its own window.
-    facts = credibility.claim_facts(credibility.series_claims(claim, days=2 * window))
+    changed = []
+    for claim, facts in zip(claims, credibility.series_facts(claims, days=2 * window), strict=True):
+        changed += _credibility_refresh(claim, facts, window)
+    return changed
+
+
+def _credibility_refresh(claim: Claim, facts: list, window: int) -> list[int]:
     targets = sorted(
         (
             f

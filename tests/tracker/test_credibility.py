@@ -6,9 +6,21 @@ import datetime as dt
 import pytest
 
 from ingest.proposals import article_propose_claims
-from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory, OutletFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimantFactory,
+    ClaimFactory,
+    ClaimSourceFactory,
+    OutletFactory,
+)
 from tracker import services
-from tracker.credibility import credibility_assess, credibility_suggest
+from tracker.credibility import (
+    claim_facts,
+    credibility_assess,
+    credibility_suggest,
+    series_claims,
+    series_facts,
+)
 from tracker.models import Claim, ClaimSource
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +229,49 @@ def test_claims_without_a_number_agree_only_on_a_specific_thing(who):
         for c in (who["jcs"], who["gur"])
     ]
     assert credibility_suggest(unrelated[0]) == 6
+
+
+SHELLS = {"category": "arms_transfer", "subtype": "artillery_shells", "unit": "shells"}
+
+
+def shipped(claimant, days=0, **figure):
+    """A pending extracted claim of shells shipped, its credibility the machine's suggestion."""
+    return ClaimFactory(
+        claimant=claimant, claim_date=DAY + dt.timedelta(days=days), status="pending",
+        origin="extracted", credibility=6, credibility_suggested=True, measure="increment",
+        qualifier="approximately", **SHELLS, **figure,
+    )  # fmt: skip
+
+
+def test_the_facts_of_several_series_read_together_are_each_series_own(who):
+    # Two series side by side, each with claims inside and outside the window, a rejected
+    # one, and a claim no claimant made (its voice is the outlets that printed it).
+    for days in (-70, -50, -10, 0, 3, 55, 80):
+        extracted(who["jcs"], days=days, best=1000 + days)
+        shipped(who["nis"], days=days, best=5000)
+    ClaimFactory(claimant=who["gur"], claim_date=DAY, best=900, status="rejected", **CAS)
+    claimless = shipped(None, best=5000)
+    outlet = OutletFactory()
+    ClaimSourceFactory(claim=claimless, article=ArticleFactory(outlet=outlet))
+    claims = [
+        Claim.objects.get(claimant=who["jcs"], claim_date=DAY),
+        Claim.objects.get(claimant=who["nis"], claim_date=DAY + dt.timedelta(days=3)),
+    ]
+
+    together = series_facts(claims, days=60)
+
+    assert together == [claim_facts(series_claims(c, days=60)) for c in claims]
+    assert [len(f) for f in together] == [5, 6]  # -50 … 55 of each; not the rejected one
+    assert {f.pk: f.voice for f in together[1]}[claimless.pk] == {("outlet", outlet.pk)}
+
+
+def test_claims_of_two_series_refreshed_together_are_graded_as_one_by_one(who):
+    casualties = [extracted(who["jcs"], best=1100), extracted(who["nis"], days=2, best=1100)]
+    arms = [shipped(who["ukmod"], best=20), shipped(who["gur"], days=1, best=21)]
+    changed = services.claims_credibility_refresh(claims=[casualties[1], arms[1]])
+    graded = {c.pk: Claim.objects.get(pk=c.pk).credibility for c in casualties + arms}
+    Claim.objects.update(credibility=6)
+    one_by_one = services.claim_credibility_refresh(claim=casualties[1])
+    one_by_one += services.claim_credibility_refresh(claim=arms[1])
+    assert changed == one_by_one and len(changed) == 4
+    assert graded == {c.pk: Claim.objects.get(pk=c.pk).credibility for c in casualties + arms}
