@@ -147,6 +147,27 @@ class Scope:
         chosen |= {category_of(subtype) for subtype in self.filters.get("subtype") or ()}
         return chosen or None
 
+    def filters_html(self) -> str:
+        """The filter bar (tracker/_filters.html) as rendered for this scope, cached until a
+        claimant, place or weapon system changes (their names are its choices): it depends on
+        the query string's filter values (with their errors), the viewer's role (editors get
+        the pending toggle and status) and nothing else, so an approval leaves it cached. The
+        claimant drop-down alone costs more to render than a page's tables."""
+        from django.template.loader import render_to_string
+
+        def build():
+            context = {"scope": self, "form": self.form, "filter_qs": self.query_string}
+            return render_to_string("tracker/_filters.html", context)
+
+        parts = (
+            sorted(self.form.data.lists()) if self.form.is_bound else None,
+            sorted(self.filterset.alias_conflicts.items()),  # errors beyond the values
+            self.can_include_pending,
+            self.include_pending,
+            asof.moment(),
+        )
+        return cached("dash:filters-html", parts, build, categories=())
+
     def cached(self, name: str, build, *, categories=None, unreviewed: bool = False):
         """`build()` cached per page part, filters and visibility until the claims it reads
         change (tracker.cache: versions per category, bumped by the saves a reader could see),
