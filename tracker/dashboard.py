@@ -159,8 +159,12 @@ class Scope:
             context = {"scope": self, "form": self.form, "filter_qs": self.query_string}
             return render_to_string("tracker/_filters.html", context)
 
+        data = self.form.data
         parts = (
-            sorted(self.form.data.lists()) if self.form.is_bound else None,
+            # The fields' values only: a parameter no field reads changes nothing in the bar.
+            [(name, data.getlist(name)) for name in self.form.fields]
+            if self.form.is_bound
+            else None,
             sorted(self.filterset.alias_conflicts.items()),  # errors beyond the values
             self.can_include_pending,
             self.include_pending,
