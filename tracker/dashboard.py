@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.template.loader import render_to_string
 
 from tracker import asof, history, trust, vocab
 from tracker.cache import cached, queryset_key
@@ -153,7 +154,6 @@ class Scope:
         the query string's filter values (with their errors), the viewer's role (editors get
         the pending toggle and status) and nothing else, so an approval leaves it cached. The
         claimant drop-down alone costs more to render than a page's tables."""
-        from django.template.loader import render_to_string
 
         def build():
             context = {"scope": self, "form": self.form, "filter_qs": self.query_string}
