@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.template.loader import render_to_string
 
 from tracker import asof, history, trust, vocab
 from tracker.cache import cached, queryset_key
@@ -146,6 +147,30 @@ class Scope:
         chosen = set(self.filters.get("category") or ())
         chosen |= {category_of(subtype) for subtype in self.filters.get("subtype") or ()}
         return chosen or None
+
+    def filters_html(self) -> str:
+        """The filter bar (tracker/_filters.html) as rendered for this scope, cached until a
+        claimant, place or weapon system changes (their names are its choices): it depends on
+        the query string's filter values (with their errors), the viewer's role (editors get
+        the pending toggle and status) and nothing else, so an approval leaves it cached. The
+        claimant drop-down alone costs more to render than a page's tables."""
+
+        def build():
+            context = {"scope": self, "form": self.form, "filter_qs": self.query_string}
+            return render_to_string("tracker/_filters.html", context)
+
+        data = self.form.data
+        parts = (
+            # The fields' values only: a parameter no field reads changes nothing in the bar.
+            [(name, data.getlist(name)) for name in self.form.fields]
+            if self.form.is_bound
+            else None,
+            sorted(self.filterset.alias_conflicts.items()),  # errors beyond the values
+            self.can_include_pending,
+            self.include_pending,
+            asof.moment(),
+        )
+        return cached("dash:filters-html", parts, build, categories=())
 
     def cached(self, name: str, build, *, categories=None, unreviewed: bool = False):
         """`build()` cached per page part, filters and visibility until the claims it reads

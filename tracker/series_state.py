@@ -37,7 +37,7 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, Sum, Value
+from django.db.models import Count, Exists, F, Max, Q, Sum, Value
 
 from tracker import cache as data_cache
 from tracker import series as S
@@ -473,10 +473,27 @@ def connect_signals() -> None:
 # --- Reading ---------------------------------------------------------------------------------
 
 
+def _ready() -> int | None:
+    """`flush()`, then `built()`: in one query when there is nothing to flush (a read's usual
+    case; a read after another process's write flushes and reads the window again)."""
+    row = (
+        SeriesDay.objects.filter(category="")
+        .order_by("id")
+        .annotate(changed=Exists(SeriesChange.objects.all()))
+        .values_list("window", "changed")
+        .first()
+    )
+    if row is None:
+        return None  # never built: `flush` has nothing to do either
+    if row[1]:
+        flush()
+        return built()
+    return row[0]
+
+
 def units(category: str, subtype: str) -> tuple[str | None, list[str]] | None:
     """`series._main_unit` of a default public series from the totals (None: not built)."""
-    flush()
-    if built() is None:
+    if _ready() is None:
         return None
     counts = dict(
         SeriesTotal.objects.filter(category=category, subtype=subtype, claims__gt=0)
@@ -496,9 +513,8 @@ def has_increments(key: Key) -> bool:
 
 
 def _usable(key: Key, window: int, as_of: dt.date) -> bool:
-    flush()
     return (
-        built() == window and not SeriesEstimate.objects.filter(**_of(key), day__gt=as_of).exists()
+        _ready() == window and not SeriesEstimate.objects.filter(**_of(key), day__gt=as_of).exists()
     )
 
 

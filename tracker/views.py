@@ -10,11 +10,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from tracker import credibility, csvexport, dashboard, figures, maps, summaries, trust, vocab
+from tracker.cache import memo
 from tracker.citation import citation_text
 from tracker.claimants import claimant_record
 from tracker.httpcache import cached_response, filter_categories
@@ -44,21 +47,23 @@ def _chart(
     static: bool = False,
     sparkline: bool = False,
 ):
-    """What a page needs to draw a figure: the figure as data plus its caption, table link and
-    the link to its numbers as CSV (`csv`: the chart's series or claims under the page's
-    filters), and its text summary (tracker.summaries; a sparkline's accessible name)."""
+    """What a page needs to draw a figure: the figure as data (serialised once: `fig` is a
+    figure or what `figures.drawn` made of one) plus its caption, table link and the link to
+    its numbers as CSV (`csv`: the chart's series or claims under the page's filters), and its
+    text summary (tracker.summaries; a sparkline's accessible name)."""
+    shown = fig if isinstance(fig, dict) else figures.drawn(fig)
     return {
         "summary": summary,
         "sparkline": sparkline,
         "csv": csv,
         "id": chart_id,
         "data_id": f"{chart_id}-data",
-        "figure": fig.to_plotly_json(),
-        "title": fig.layout.title.text or "",
+        "figure": shown["figure"],
+        "title": shown["title"],
         "caption": caption,
         "table": table,
         "static": static,
-        "brush": figures.has_brush(fig),
+        "brush": shown["brush"],
     }
 
 
@@ -67,6 +72,7 @@ def _page(request, template: str, scope: dashboard.Scope, **context):
         scope=scope,
         form=scope.form,
         filter_qs=scope.query_string,
+        filters_html=scope.filters_html,  # called if the template shows the filter bar
         series_qs=scope.series_query_string,
         confidence_legend=dashboard.confidence_legend(),
     )
@@ -128,13 +134,12 @@ def timeline(request):
         if truncated:
             caption += f" — the latest {dashboard.TIMELINE_LIMIT:,} claims; narrow the dates"
         compared = dashboard.compared_claimants(scope.compared)
+        # The figure is a function of its rows alone: a change elsewhere (an approval of an
+        # older claim, another category's) leaves the latest rows, hence the figure, as they were.
+        parts = (rows, compared, scope.include_pending)
         chart = _chart(
             "timeline",
-            figures.date_brush(
-                figures.timeline_figure(
-                    rows, compared=compared, include_pending=scope.include_pending
-                )
-            ),
+            memo("timeline-figure", parts, lambda: _timeline_drawn(*parts)),
             csv=f"{reverse('claim-csv')}?{scope.query_string}",
             summary=summaries.claims_summary(rows, what="Claims with figures"),
             caption=caption,
@@ -154,6 +159,11 @@ def timeline(request):
         truncated=truncated,
         compared=compared,
     )
+
+
+def _timeline_drawn(rows: list[dict], compared: list[dict], include_pending: bool) -> dict:
+    fig = figures.timeline_figure(rows, compared=compared, include_pending=include_pending)
+    return figures.drawn(figures.date_brush(fig))
 
 
 def _totals_categories(request) -> set[str] | None:
@@ -176,6 +186,21 @@ def totals(request):
             holders = {step["claimant_id"] for step in cumulative["headline"]} - set(shorts)
             shorts.update((c.pk, c.label) for c in Claimant.objects.filter(pk__in=holders))
         # The tables beside the chart show the latest rows; the CSV has every claim.
+        headline = [
+            {**step, "short": shorts.get(step["claimant_id"], step["claimant"])}
+            for step in cumulative["headline"][-TABLE_ROWS:][::-1]
+        ]
+        estimates = [
+            {
+                "claimant_id": line["claimant_id"],
+                "claimant": line["claimant"],
+                "latest": line["points"][-TABLE_ROWS_PER_CLAIMANT:][::-1],
+                "earlier": max(0, len(line["points"]) - TABLE_ROWS_PER_CLAIMANT),
+            }
+            for line in cumulative["claimants"]
+        ]
+        events = series["increments"]["combined"][-TABLE_ROWS:][::-1]
+        csv_qs = _series_qs(scope, category, subtype)
         return {
             "compared": series.get("compared", []),
             "chart": _chart(
@@ -187,21 +212,19 @@ def totals(request):
                 table="#totals-table",
             ),
             "series": {k: series[k] for k in ("category", "subtype", "unit", "units")},
-            "headline": [
-                {**step, "short": shorts.get(step["claimant_id"], step["claimant"])}
-                for step in cumulative["headline"][-TABLE_ROWS:][::-1]
-            ],
+            "headline": headline,
+            "headline_html": _rows_html("tracker/_totals_headline_rows.html", headline=headline),
             "headline_more": max(0, len(cumulative["headline"]) - TABLE_ROWS),
-            "estimates": [
-                {
-                    "claimant_id": line["claimant_id"],
-                    "claimant": line["claimant"],
-                    "latest": line["points"][-TABLE_ROWS_PER_CLAIMANT:][::-1],
-                    "earlier": max(0, len(line["points"]) - TABLE_ROWS_PER_CLAIMANT),
-                }
-                for line in cumulative["claimants"]
-            ],
-            "events": series["increments"]["combined"][-TABLE_ROWS:][::-1],
+            "estimates": estimates,
+            # One part per claimant: an approval renders again the rows of its claimant only.
+            "estimates_html": mark_safe(  # noqa: S308 — rendered templates, joined
+                "".join(
+                    _rows_html("tracker/_totals_claimant_rows.html", line=line, csv_qs=csv_qs)
+                    for line in estimates
+                )
+            ),
+            "events": events,
+            "events_html": _rows_html("tracker/_totals_event_rows.html", events=events),
             "current": series["latest_headline"],
             "spread": dashboard.spread_text(series["current_band"], series["freshness_days"]),
             "freshness_days": series["freshness_days"],
@@ -219,6 +242,15 @@ def totals(request):
         subtype=subtype,
         changes=dashboard.headline_changes(scope, request.user, category=category, subtype=subtype),
     )
+
+
+def _rows_html(template: str, **context) -> str:
+    """Table rows rendered from `template` with `context`, cached under that context
+    (tracker.cache.memo: the rows are a function of it), so an approval renders again only
+    the rows it changed. `floatformat` and `{% url %}` on a few hundred rows are most of a
+    table page's render."""
+    parts = (template, sorted(context.items()))
+    return memo("rows-html", parts, lambda: render_to_string(template, context))
 
 
 def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:

@@ -1,7 +1,9 @@
-"""Charts assembled from cached parts (tracker.figures.built_traces): after each kind of change
-a reader can see, `/totals/` and `/timeline/` built from the traces still cached are the same
-bytes as the pages built with the cache cleared, and only the traces whose points changed
-were built again."""
+"""Pages assembled from cached parts — chart traces (tracker.figures.built_traces), the
+timeline's figure under its rows, the totals tables' rows (tracker.views._rows_html), the
+filter bar (Scope.filters_html) — and charts carried as serialised JSON (figures.FigureJSON):
+after each kind of change a reader can see, `/totals/`, `/timeline/` and `/` built from the
+parts still cached are the same bytes as the pages built with the cache cleared, and only the
+parts whose inputs changed were built again."""
 
 from __future__ import annotations
 
@@ -10,12 +12,15 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.test.signals import template_rendered
 from django.utils import timezone
+from django.utils.html import json_script
 
 from tests.factories import ClaimFactory, ClaimSourceFactory
 from tracker import figures, services
 from tracker.cache import bump_data_version
 from tracker.models import Claim, ClaimRelation
+from tracker.templatetags.dashboard import figure_script
 
 TODAY = dt.date.today()
 PAGES = ["/totals/", "/timeline/", "/totals/?claimant={jcs}", "/"]
@@ -34,6 +39,26 @@ def built(monkeypatch) -> list[str]:
 
         monkeypatch.setattr(figures, name, counted)
     return names
+
+
+@pytest.fixture
+def rendered():
+    """The name of every template rendered (a page, an include, a cached fragment)."""
+    names: list[str] = []
+
+    def receiver(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(receiver, dispatch_uid="test-cache-parts-rendered")
+    yield names
+    template_rendered.disconnect(dispatch_uid="test-cache-parts-rendered")
+
+
+ROWS = (
+    "tracker/_totals_headline_rows.html",
+    "tracker/_totals_claimant_rows.html",
+    "tracker/_totals_event_rows.html",
+)
 
 
 def _pending(demo, best: int, **fields) -> Claim:
@@ -85,20 +110,26 @@ def _changes(demo, editor):
     return [approve, edit, approve_elsewhere, relate, source, move, rename, reject]
 
 
-def test_pages_from_cached_traces_equal_a_full_build_after_each_change(demo, client, editor, built):
+def test_pages_from_cached_traces_equal_a_full_build_after_each_change(
+    demo, client, editor, built, rendered
+):
     pages = [p.format(jcs=demo.claimants["jcs"].pk) for p in PAGES]
     # One clock: a chart's citation pins the minute it was drawn.
     with mock.patch("django.utils.timezone.now", return_value=timezone.now()):
         for page in pages:
             assert client.get(page).status_code == 200
         full = len(built)
+        rows = sum(name in ROWS for name in rendered)
         assert full, "the pages draw claimant lines and timeline points"
-        rebuilt = []
+        assert rows, "the totals pages render table rows"
+        rebuilt, rerendered = [], []
         for change in _changes(demo, editor):
             change()
             built.clear()
+            rendered.clear()
             from_parts = {page: client.get(page).content for page in pages}
             rebuilt.append((change.__name__, len(built)))
+            rerendered.append((change.__name__, rendered.copy()))
             cache.clear()
             built.clear()
             for page in pages:
@@ -109,6 +140,14 @@ def test_pages_from_cached_traces_equal_a_full_build_after_each_change(demo, cli
     assert 0 < by_change["approve"] < full
     assert 0 < by_change["edit"] < full
     assert by_change["approve_elsewhere"] < full
+    # ... renders again only the table rows whose figures changed, and never the filter bar,
+    # which only claimants (and places, weapon systems) change.
+    names = dict(rerendered)
+    assert 0 < sum(name in ROWS for name in names["approve"]) < rows
+    assert 0 < sum(name in ROWS for name in names["edit"]) < rows
+    for change in ("approve", "edit", "approve_elsewhere", "relate", "source", "reject"):
+        assert "tracker/_filters.html" not in names[change], change
+    assert "tracker/_filters.html" in names["rename"]
 
 
 def test_an_unchanged_page_builds_no_trace_again(demo, client, built):
@@ -121,3 +160,60 @@ def test_an_unchanged_page_builds_no_trace_again(demo, client, built):
     client.get("/totals/")
     client.get("/timeline/")
     assert built == []
+
+
+def test_an_unchanged_timeline_draws_its_figure_from_the_cache(demo, client, built):
+    client.get("/timeline/")
+    built.clear()
+    with mock.patch.object(figures, "timeline_figure", wraps=figures.timeline_figure) as drawn:
+        # A claimant's internal note changes nothing the timeline shows; a raw write makes
+        # every page part stale, but the latest rows, hence the figure, are the same.
+        bump_data_version()
+        client.get("/timeline/")
+    assert drawn.call_count == 0
+    assert built == []
+
+
+def test_the_filter_bar_follows_the_viewer_and_the_query(demo, client, editor_client):
+    """The cached filter bar is the viewer's own (editors' pending toggle) and the query's own
+    (its values and errors)."""
+    assert b'name="pending"' not in client.get("/totals/").content
+    assert b'name="pending"' in editor_client.get("/totals/").content
+    assert b'name="pending"' not in client.get("/totals/?min_confidence=high").content
+    wrong = client.get("/totals/?date_from=not-a-date").content
+    assert b"field-error" in wrong
+    assert b"field-error" not in client.get("/totals/").content
+    picked = client.get("/timeline/?min_confidence=high").content
+    assert b'<option value="high" selected>' in picked
+
+
+@pytest.mark.parametrize(
+    "path", ["/totals/", "/timeline/", "/", "/totals/?claimant={jcs}", "/arms/", "/border/"]
+)
+def test_a_chart_carries_the_json_that_json_script_writes(demo, client, path):
+    """FigureJSON serialises a figure's own data and layout: the same text as Django's
+    json_script of `to_plotly_json()`."""
+    path = path.format(jcs=demo.claimants["jcs"].pk)
+    with mock.patch("tracker.figures.figure_json", wraps=figures.figure_json) as made:
+        assert client.get(path).status_code == 200
+    assert made.call_count
+    for call in made.call_args_list:
+        fig = call.args[0]
+        chart = {"data_id": "x-data", "figure": figures.figure_json(fig)}
+        assert figure_script(chart) == json_script(fig.to_plotly_json(), "x-data")
+
+
+def test_a_figure_with_markup_in_its_text_is_escaped_like_json_script():
+    fig = figures.figure_of([])
+    fig.update_layout(title={"text": "</script><b>&amp; 1 < 2 > 0"})
+    chart = {"data_id": "hostile", "figure": figures.figure_json(fig)}
+    assert figure_script(chart) == json_script(fig.to_plotly_json(), "hostile")
+    assert dict(chart["figure"]) == fig.to_plotly_json()
+
+
+def test_the_filter_bar_renders_once_per_query_and_role(demo, client, rendered):
+    client.get("/totals/")
+    client.get("/timeline/")  # same filters (none), same role: the bar is reused
+    assert rendered.count("tracker/_filters.html") == 1
+    client.get("/totals/?min_confidence=high")
+    assert rendered.count("tracker/_filters.html") == 2

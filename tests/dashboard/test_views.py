@@ -128,7 +128,7 @@ def test_editors_see_pending_claims_only_when_they_ask_and_marked(editor_client,
     asked = editor_client.get("/timeline/?pending=on")
     assert pending.pk in _claim_ids(asked.context["chart"]["figure"])
     assert b"Pending claims included" in asked.content
-    assert "PENDING REVIEW" in json.dumps(asked.context["chart"]["figure"])
+    assert "PENDING REVIEW" in json.dumps(dict(asked.context["chart"]["figure"]))
     listing = editor_client.get("/claims/?pending=on&category=casualties")
     assert pending in list(listing.context["page"].object_list)
     assert b"status-pending" in listing.content

@@ -1,6 +1,8 @@
 """Small display helpers for the dashboard templates."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from tracker import vocab
 
@@ -33,3 +35,15 @@ def tracker_version() -> str:
     from tracker import __version__
 
     return __version__
+
+
+@register.filter
+def figure_script(chart) -> str:
+    """The chart's figure in a `<script type="application/json">`, as `json_script` writes it,
+    from the text made once when the chart was built (tracker.figures.FigureJSON: already
+    serialised and escaped, so it is marked safe as json_script marks its own)."""
+    return format_html(
+        '<script id="{}" type="application/json">{}</script>',
+        chart["data_id"],
+        mark_safe(chart["figure"].text),  # noqa: S308 — json_script's escapes, applied
+    )
