@@ -49,6 +49,7 @@ from django.utils.http import http_date, urlencode
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from tracker import cache as data_cache
+from tracker.api.throttling import COUNTED, CountedByCache
 from tracker.selectors import user_sees_unreviewed
 
 try:  # optional: without it, gzip only
@@ -296,6 +297,7 @@ def cached_response(depends=every_category, *, api: bool = False):
 
     def decorator(view):
         shortcut = api and _anonymous_shortcut(view)
+        counts_here = api and issubclass(view.cls, CountedByCache)
 
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
@@ -334,6 +336,11 @@ def cached_response(depends=every_category, *, api: bool = False):
                 raw = found.get(raw_key)
                 store = {}
                 if raw is None:
+                    if caller is not None and counts_here:
+                        if caller.throttled(stored):
+                            return view(request, *args, **kwargs)  # DRF answers 429
+                        setattr(request, COUNTED, True)  # the view does not count it again
+                        caller = None
                     setattr(request, DEFER_NAV, True)
                     response = view(request, *args, **kwargs)
                     delattr(request, DEFER_NAV)

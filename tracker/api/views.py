@@ -32,6 +32,7 @@ from tracker.api.permissions import (
 )
 from tracker.api.renderers import ClaimCSVRenderer, JSONLinesRenderer, SeriesJSONRenderer
 from tracker.api.series_schema import SeriesSerializer
+from tracker.api.throttling import CountedByCache
 from tracker.exchange import dump_lines
 from tracker.headlines import headline_changes_visible_to
 from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet, WeaponSystem
@@ -84,6 +85,7 @@ _FOUR_EYES = OpenApiResponse(description="Four eyes: another editor must approve
     ),
 )
 class ClaimViewSet(
+    CountedByCache,
     ApiMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -307,7 +309,7 @@ class ClaimRelationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class SeriesView(APIView):
+class SeriesView(CountedByCache, APIView):
     """Timelines and running totals of one (category, subtype): the same function that draws
     the dashboard charts (tracker.series.series_build), cached until the data changes."""
 
