@@ -11,6 +11,7 @@ are ANDed. A bad value is a field error: 400 on the API, shown beside the field 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping
 from functools import partial
@@ -408,7 +409,19 @@ class ClaimFilterSet(django_filters.FilterSet):
         self.alias_conflicts: dict[str, str] = {}
         if data is not None:
             data, self.alias_conflicts = canonical_query(data)
+        _copy_filters_shallowly(type(self))
         super().__init__(data, *args, **kwargs)
+
+    def get_form_class(self):
+        """The form class, built once per filter set class: every field is the same for every
+        request (no filter's field depends on the request or the data), and building it
+        (a field per filter, then a class) cost more than a request's filtering itself."""
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            cls._form_class = form_class
+        return form_class
 
     @property
     def form(self):
@@ -499,6 +512,28 @@ class ClaimFilterSet(django_filters.FilterSet):
         return self.sees_unreviewed() and bool(
             values.get("include_pending") or values.get("status")
         )
+
+
+class _ShallowCopies(dict):
+    """A filter set class's filters, whose deep copy (django-filter makes one for each filter
+    set, that is each request) copies every filter one level deep: a filter keeps nothing of a
+    request but its `parent` and `model`, which the filter set sets on its own copies. The
+    deep copy of the choices, widgets and fields cost more than the filtering itself."""
+
+    def __deepcopy__(self, memo):
+        return {name: _copy_filter(flt) for name, flt in self.items()}
+
+
+def _copy_filter(flt):
+    clone = copy.copy(flt)
+    if clone.method is not None:
+        clone.method = clone.method  # a `method` proxy of its own, to the copy's parent
+    return clone
+
+
+def _copy_filters_shallowly(cls) -> None:
+    if not isinstance(cls.__dict__.get("base_filters"), _ShallowCopies):
+        cls.base_filters = _ShallowCopies(cls.base_filters)
 
 
 def filter_names() -> list[str]:

@@ -49,6 +49,7 @@ from django.utils.http import http_date, urlencode
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from tracker import cache as data_cache
+from tracker.api.throttling import COUNTED, CountedByCache
 from tracker.selectors import user_sees_unreviewed
 
 try:  # optional: without it, gzip only
@@ -168,17 +169,17 @@ def _cacheable(request, response) -> bool:
     )
 
 
-def _get(key: str):
+def _get_many(keys: list[str]) -> dict:
     try:
-        return data_cache.cache.get(key)
+        return data_cache.cache.get_many(keys)
     except Exception:  # noqa: BLE001
         log.warning("cache unavailable: serving uncached", exc_info=True)
-        return None
+        return {}
 
 
-def _set(key: str, value) -> None:
+def _set_many(entries: dict) -> None:
     try:
-        data_cache.cache.set(key, value, data_cache.timeout())
+        data_cache.cache.set_many(entries, data_cache.timeout())
     except Exception:  # noqa: BLE001
         log.warning("cache unavailable: response not stored", exc_info=True)
 
@@ -296,6 +297,7 @@ def cached_response(depends=every_category, *, api: bool = False):
 
     def decorator(view):
         shortcut = api and _anonymous_shortcut(view)
+        counts_here = api and issubclass(view.cls, CountedByCache)
 
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
@@ -326,12 +328,19 @@ def cached_response(depends=every_category, *, api: bool = False):
                 role, request.path, _query(request), accept, current, timezone.localdate()
             )
             nav, encoding = _nav_variant(user) if not api else "-", _encoding(request, role)
-            rep_key = f"{base}:{nav}:{encoding}"
-            rep = _get(rep_key)
+            rep_key, raw_key = f"{base}:{nav}:{encoding}", f"{base}:raw"
+            found = _get_many([rep_key, raw_key])  # one round trip, hit or miss
+            rep = found.get(rep_key)
             state = "hit"
             if rep is None:
-                raw = _get(f"{base}:raw")
+                raw = found.get(raw_key)
+                store = {}
                 if raw is None:
+                    if caller is not None and counts_here:
+                        if caller.throttled(stored):
+                            return view(request, *args, **kwargs)  # DRF answers 429
+                        setattr(request, COUNTED, True)  # the view does not count it again
+                        caller = None
                     setattr(request, DEFER_NAV, True)
                     response = view(request, *args, **kwargs)
                     delattr(request, DEFER_NAV)
@@ -348,11 +357,11 @@ def cached_response(depends=every_category, *, api: bool = False):
                         "etag": hashlib.sha256(response.content).hexdigest()[:24],
                         "modified": time.time(),
                     }
-                    _set(f"{base}:raw", raw)
+                    store[raw_key] = raw
                     caller = None  # the view ran: DRF throttled it already
                     state = "miss"
-                rep = _representation(raw, user, nav, encoding)
-                _set(rep_key, rep)
+                rep = store[rep_key] = _representation(raw, user, nav, encoding)
+                _set_many(store)  # one round trip
             if caller is not None and caller.throttled(stored):
                 return view(request, *args, **kwargs)  # DRF answers 429 with Retry-After
             return _answer(request, rep, role=role, state=state, api=api)

@@ -618,6 +618,12 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["category", "subtype", "claim_date"], name="claim_series_idx"),
             models.Index(fields=["status", "claim_date"], name="claim_status_date_idx"),
+            # The API's and pages' claim lists of a category, newest first (with the id as the
+            # tie-break): read in order, not found among all approved claims and sorted.
+            models.Index(
+                fields=["status", "category", "claim_date", "id"],
+                name="claim_status_category_date_idx",
+            ),
             models.Index(fields=["claimant", "claim_date"], name="claim_claimant_date_idx"),
             models.Index(fields=["confidence"], name="claim_confidence_idx"),
             models.Index(fields=["claim_date"], name="claim_date_idx"),

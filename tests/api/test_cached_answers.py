@@ -119,6 +119,19 @@ def test_a_throttled_caller_is_let_in_again_when_retry_after_says(
     assert anon_api.get(LIST).status_code == 200
 
 
+def test_answers_built_afresh_count_once_each(anon_api, claims, clock, monkeypatch):
+    """A miss is counted where the count was read (tracker.httpcache), the view does not
+    count it again: four new answers are four requests."""
+    monkeypatch.setattr(AnonRateThrottle, "rate", "3/minute")
+    codes = [anon_api.get(f"{LIST}&page_size={n}") for n in (1, 2, 3, 4)]
+    assert [r.status_code for r in codes] == [200, 200, 200, 429]
+    assert [r["X-Tracker-Cache"] for r in codes[:3]] == ["miss"] * 3
+    detail = f"/api/v1/claims/{claims[0].pk}/"
+    clock["t"] += 120  # a new window, and no request in the last one
+    codes = [anon_api.get(detail).status_code for _ in range(4)]  # a miss, then hits
+    assert codes == [200, 200, 200, 429]
+
+
 def test_requests_of_the_last_minute_count_across_the_window_boundary(
     anon_api, claims, clock, monkeypatch
 ):

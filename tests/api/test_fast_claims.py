@@ -242,3 +242,43 @@ def test_datetimes_follow_the_current_time_zone_as_the_serializer_does(anon_api,
     response = anon_api.get("/api/v1/claims/")
     assert response.content == _expected_list(None, "", 5)
     assert response.json()["results"][0]["created_at"].endswith("+09:00")
+
+
+def test_public_details_run_sql_compiled_once(anon_api, claims, monkeypatch):
+    """After a first detail, a public detail (and the sources and weapon systems of a list)
+    runs SQL the ORM compiled once (tracker.api.fast.Prepared): the serializer's bytes, with
+    no SQL compiled for the detail, and any number of claims on a list's page."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from tracker.models import WeaponSystem
+
+    kn23 = WeaponSystem.objects.get_or_create(slug="kn-23", defaults={"name": "KN-23"})[0]
+    bulsae = WeaponSystem.objects.get_or_create(slug="bulsae-4", defaults={"name": "Bulsae-4"})[0]
+    claims[0].weapon_systems.set([kn23, bulsae])
+    claims[2].weapon_systems.set([kn23])
+    public = [c for c in claims if c.status == Claim.Status.APPROVED]
+    assert anon_api.get(f"/api/v1/claims/{public[-1].pk}/").status_code == 200
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or as_sql(self, *a, **k)
+    )
+    details = [anon_api.get(f"/api/v1/claims/{claim.pk}/") for claim in public[:-1]]
+    assert compiled == []
+    for claim, response in zip(public[:-1], details, strict=True):
+        expected = ClaimSerializer(_claims_with_sources(claims_visible_to(None)).get(pk=claim.pk))
+        assert response.content == _serializer_bytes(expected.data)
+    by_name = [s.slug for s in sorted([kn23, bulsae], key=lambda s: s.name)]
+    assert [s["slug"] for s in details[0].json()["weapon_systems"]] == by_name
+    for page_size in (1, 2, 5):
+        fast = anon_api.get(f"/api/v1/claims/?page_size={page_size}")
+        slow = anon_api.get(
+            f"/api/v1/claims/?page_size={page_size}", HTTP_ACCEPT="application/json; indent=2"
+        )
+        assert len(fast.json()["results"]) == page_size
+        _same_json(fast.content, slow.content)
+
+
+@pytest.mark.parametrize("pk", ["0", "9223372036854775808"])
+def test_a_detail_beyond_the_ids_is_not_found(anon_api, claims, pk):
+    assert anon_api.get(f"/api/v1/claims/{pk}/").status_code == 404

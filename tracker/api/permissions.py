@@ -11,6 +11,13 @@ from tracker.selectors import user_sees_unreviewed
 class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
     """Anyone reads; writing needs the model's add/change permission (401/403 otherwise)."""
 
+    def has_permission(self, request, view) -> bool:
+        # A read needs no model permission (perms_map: none for safe methods), so the view's
+        # queryset is not built just to name its model.
+        if request.method in permissions.SAFE_METHODS and request.user:
+            return True
+        return super().has_permission(request, view)
+
 
 class CanReviewClaims(permissions.BasePermission):
     """Approving and rejecting claims, and full dumps: editors only (tracker.review_claim)."""

@@ -59,3 +59,17 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
         # This window: the previous one's weight must fall enough.
         through = 1 - (self.num_requests - current) / previous
         return max(window * self.duration + through * self.duration - self.now, 0) + 1
+
+
+COUNTED = "_tracker_throttle_counted"  # request attribute: this request was counted already
+
+
+class CountedByCache:
+    """A view behind tracker.httpcache's cached_response(api=True): the wrapper reads the
+    caller's count with the data versions and counts a request it passes to the view (a miss)
+    itself, so the view does not count it again (that was one more round trip to the cache)."""
+
+    def check_throttles(self, request):
+        if getattr(request._request, COUNTED, False):
+            return
+        super().check_throttles(request)

@@ -21,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker import csvexport, services
+from tracker import asof, csvexport, services
 from tracker.api import fast, filter_params, filters, ingest_adapter
 from tracker.api import serializers as api
 from tracker.api.pagination import Pagination
@@ -32,10 +32,11 @@ from tracker.api.permissions import (
 )
 from tracker.api.renderers import ClaimCSVRenderer, JSONLinesRenderer, SeriesJSONRenderer
 from tracker.api.series_schema import SeriesSerializer
+from tracker.api.throttling import CountedByCache
 from tracker.exchange import dump_lines
 from tracker.headlines import headline_changes_visible_to
 from tracker.models import Article, Claimant, ClaimRelation, ClaimSource, Outlet, WeaponSystem
-from tracker.selectors import claims_visible_to, weapon_systems_counted
+from tracker.selectors import claims_visible_to, user_sees_unreviewed, weapon_systems_counted
 from tracker.series import cached_series
 
 
@@ -84,6 +85,7 @@ _FOUR_EYES = OpenApiResponse(description="Four eyes: another editor must approve
     ),
 )
 class ClaimViewSet(
+    CountedByCache,
     ApiMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -127,10 +129,14 @@ class ClaimViewSet(
         if not self._fast_json():
             return super().retrieve(request, *args, **kwargs)
         # As get_object: the list's filters apply, then the id; 404 when not visible.
-        try:
-            claim = fast.claim_detail(self._fast_filtered(), self.kwargs["pk"])
-        except (TypeError, ValueError, DjangoValidationError):
-            claim = None
+        pk = self.kwargs["pk"]
+        if self._unfiltered() and not asof.active() and not user_sees_unreviewed(request.user):
+            claim = fast.public_claim_detail(pk)  # the common case, by SQL compiled once
+        else:
+            try:
+                claim = fast.claim_detail(self._fast_filtered(), pk)
+            except (TypeError, ValueError, DjangoValidationError):
+                claim = None
         if claim is None:
             raise Http404
         return self._json(claim)
@@ -147,9 +153,12 @@ class ClaimViewSet(
         """The claims the caller sees, through the list's filters; with no filter parameter
         at all the filters are a no-op, so the filter set (and its form) is not built."""
         claims = claims_visible_to(self.request.user)
-        if set(self.request.query_params) <= {"page", "page_size", "format"}:
+        if self._unfiltered():
             return claims
         return self.filter_queryset(claims)
+
+    def _unfiltered(self) -> bool:
+        return set(self.request.query_params) <= {"page", "page_size", "format"}
 
     @staticmethod
     def _json(data) -> HttpResponse:
@@ -300,7 +309,7 @@ class ClaimRelationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class SeriesView(APIView):
+class SeriesView(CountedByCache, APIView):
     """Timelines and running totals of one (category, subtype): the same function that draws
     the dashboard charts (tracker.series.series_build), cached until the data changes."""
 
