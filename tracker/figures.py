@@ -137,6 +137,19 @@ def drawn(fig: go.Figure) -> dict:
     }
 
 
+def pending_key(name: str) -> go.Scatter:
+    """The legend's key to pending claims (shown to editors): a hollow marker, no data."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=name,
+        meta=LEGEND_KEY,
+        marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
+        hoverinfo="skip",
+    )
+
+
 def _base_layout(fig: go.Figure, *, title: str, height: int, legend: bool = True) -> go.Figure:
     """The look every chart shares. The legend sits under the x-axis title, anchored to the
     figure's bottom edge; static/js/charts.js measures the tick labels, axis title and legend as
@@ -442,17 +455,7 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
                 )
             )  # fmt: skip
     if _any_pending(cumulative, increments):
-        traces.append(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name="Pending review (hollow marker)",
-                meta=LEGEND_KEY,
-                marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
-                hoverinfo="skip",
-            )
-        )
+        traces.append(pending_key("Pending review (hollow marker)"))
 
     fig = figure_of(traces)
     y_title = value_axis_title(
@@ -969,16 +972,7 @@ def timeline_figure(
         title_text = _panel_title(category, unit, panel_rows)
         axes.append({"title_text": title_text, **log_axis(extent, max_ticks=5)})
     if any(r["status"] == "pending" for r in rows):
-        key = go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name="Pending review (hollow)",
-            meta=LEGEND_KEY,
-            marker={"size": 9, "color": "#ffffff", "line": {"color": MUTED, "width": 1.6}},
-            hoverinfo="skip",
-        )
-        traces.append(key)
+        traces.append(pending_key("Pending review (hollow)"))
         rows_of.append(1)
     fig = figure_of(traces)
     _place(fig, rows_of)

@@ -169,12 +169,12 @@ def _cacheable(request, response) -> bool:
     )
 
 
-def _get_many(keys: list[str]) -> dict:
+def _get(key: str):
     try:
-        return data_cache.cache.get_many(keys)
+        return data_cache.cache.get(key)
     except Exception:  # noqa: BLE001
         log.warning("cache unavailable: serving uncached", exc_info=True)
-        return {}
+        return None
 
 
 def _set_many(entries: dict) -> None:
@@ -329,11 +329,12 @@ def cached_response(depends=every_category, *, api: bool = False):
             )
             nav, encoding = _nav_variant(user) if not api else "-", _encoding(request, role)
             rep_key, raw_key = f"{base}:{nav}:{encoding}", f"{base}:raw"
-            found = _get_many([rep_key, raw_key])  # one round trip, hit or miss
-            rep = found.get(rep_key)
+            # A hit reads its representation alone: the raw copy (up to ~1 MB uncompressed on
+            # /arms/) is read only when that representation is missing.
+            rep = _get(rep_key)
             state = "hit"
             if rep is None:
-                raw = found.get(raw_key)
+                raw = _get(raw_key)
                 store = {}
                 if raw is None:
                     if caller is not None and counts_here:
