@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from tracker import credibility, csvexport, dashboard, figures, maps, summaries, trust, vocab
@@ -216,13 +215,12 @@ def totals(request):
             "headline_html": _rows_html("tracker/_totals_headline_rows.html", headline=headline),
             "headline_more": max(0, len(cumulative["headline"]) - TABLE_ROWS),
             "estimates": estimates,
-            # One part per claimant: an approval renders again the rows of its claimant only.
-            "estimates_html": mark_safe(  # noqa: S308 — rendered templates, joined
-                "".join(
-                    _rows_html("tracker/_totals_claimant_rows.html", line=line, csv_qs=csv_qs)
-                    for line in estimates
-                )
-            ),
+            # One part per claimant (each escaped by its own template): an approval renders
+            # again the rows of its claimant only.
+            "estimates_parts": [
+                _rows_html("tracker/_totals_claimant_rows.html", line=line, csv_qs=csv_qs)
+                for line in estimates
+            ],
             "events": events,
             "events_html": _rows_html("tracker/_totals_event_rows.html", events=events),
             "current": series["latest_headline"],
