@@ -96,6 +96,25 @@ def test_update_validates_against_the_stored_claim(editor_api):
     assert claim.low is None
 
 
+def test_a_source_added_by_a_patch_still_needs_its_article_and_quote(editor_api):
+    # Found by the fuzzer: a PATCH makes nested fields optional, and `sources: [{}]` was a 500.
+    claim = ClaimFactory(best=1100)
+    article = ArticleFactory()
+    for source, missing in (
+        ({}, {"article", "quote"}),
+        ({"article": article.pk}, {"quote"}),
+        ({"quote": "about 1,100 soldiers"}, {"article"}),
+    ):
+        response = editor_api.patch(
+            f"/api/v1/claims/{claim.pk}/", {"sources": [source]}, format="json"
+        )
+        assert response.status_code == 400, response.content
+        errors = response.json()["sources"]["0"]  # (DRF keys a PATCH's list errors by index)
+        assert set(errors) == missing
+        assert all(errors[name] == ["This field is required."] for name in missing)
+    assert claim.sources.count() == 0
+
+
 def test_update_is_recorded_in_history_with_the_editor(editor_api, editor):
     claim = ClaimFactory(best=1100)
     response = editor_api.patch(f"/api/v1/claims/{claim.pk}/", {"best": 1200}, format="json")

@@ -1,4 +1,7 @@
-"""The Swagger UI at /api/docs/ renders from our static files, under our CSP, with no internet."""
+"""The Swagger UI at /api/docs/ renders from our static files, under our CSP, with no internet,
+and passes axe (no serious or critical violation) at a phone's width and a desktop's with an
+operation open: our own page template and colours (templates/drf_spectacular/swagger_ui.html,
+static/css/api-docs.css)."""
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -6,6 +9,17 @@ from playwright.sync_api import sync_playwright
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _axe_findings(page, static_url: str) -> list[str]:
+    page.add_script_tag(url=static_url)
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']} {v['id']}: {node['target']} {node['failureSummary']!r}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+    ]
 
 
 def test_swagger_ui_renders_every_resource_without_csp_errors(live_server):
@@ -27,3 +41,24 @@ def test_swagger_ui_renders_every_resource_without_csp_errors(live_server):
     }
     assert problems == []
     assert requested_hosts == {live_server.url.split("/")[2]}
+
+
+def test_swagger_ui_passes_axe_at_phone_and_desktop_widths(live_server):
+    findings: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for width in (360, 1400):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(f"{live_server.url}/api/docs/")
+            page.wait_for_selector(".opblock-tag-section", timeout=20000)
+            assert page.locator("html").get_attribute("lang") == "en"
+            # An operation opened: its parameters, buttons and example response are checked too.
+            page.locator("#operations-claims-claims_list .opblock-summary-control").click()
+            page.wait_for_selector("#operations-claims-claims_list .responses-wrapper")
+            findings += [
+                f"@{width}px: {line}"
+                for line in _axe_findings(page, f"{live_server.url}/static/vendor/axe/axe.min.js")
+            ]
+            page.close()
+        browser.close()
+    assert not findings, "\n".join(findings)

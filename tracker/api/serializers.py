@@ -136,6 +136,12 @@ class ClaimSourceWriteSerializer(serializers.Serializer):
     quote_end = serializers.IntegerField(min_value=0, max_value=QUOTE_OFFSET_MAX, required=False)
 
     def validate(self, attrs):
+        # A PATCH makes every nested field optional (DRF passes `partial` down); a source added
+        # by it still needs its article and quote.
+        missing = {name: "This field is required." for name in ("article", "quote")}
+        missing = {name: text for name, text in missing.items() if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
         start, end = attrs.get("quote_start"), attrs.get("quote_end")
         if (start is None) != (end is None):
             raise serializers.ValidationError("Give both quote_start and quote_end, or neither.")
