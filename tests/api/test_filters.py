@@ -151,6 +151,17 @@ def test_ordering_by_date_and_value(anon_api, claims):
     assert values == [claims["killed"].pk, claims["shells"].pk, claims["launchers"].pk]
 
 
+def test_empty_ordering_names_are_no_ordering_not_a_500(anon_api, claims):
+    # Found by schemathesis: "?ordering=," splits into two empty names, which reached order_by.
+    default = [r["id"] for r in anon_api.get("/api/v1/claims/").json()["results"]]
+    for ordering in (",", ",,"):
+        response = anon_api.get(f"/api/v1/claims/?ordering={ordering}")
+        assert response.status_code == 200, response.content
+        assert [r["id"] for r in response.json()["results"]] == default
+    rows = anon_api.get("/api/v1/claims/?ordering=,claim_date").json()["results"]
+    assert [r["claim_date"] for r in rows] == ["2024-10-01", "2024-11-20", "2025-01-13"]
+
+
 def test_default_order_is_newest_claim_first(anon_api, claims):
     rows = anon_api.get("/api/v1/claims/").json()["results"]
     assert [r["claim_date"] for r in rows] == ["2025-01-13", "2024-11-20", "2024-10-01"]

@@ -61,14 +61,14 @@ class ClaimOrdering(django_filters.OrderingFilter):
         if not value:
             return qs
         terms = []
-        for term in value:
+        for term in filter(None, value):  # "?ordering=," splits into empty names: none given
             descending = term.startswith("-")
             name = self.param_map.get(term.lstrip("-"), term.lstrip("-"))
             if name == "value":
                 qs = qs.annotate(value=Coalesce("norm_best", "norm_low", "norm_high"))
             expr = F(name)
             terms.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
-        return qs.order_by(*terms, "-id")
+        return qs.order_by(*terms, "-id") if terms else qs
 
 
 class ClaimFilter(ClaimFilterSet):
