@@ -181,24 +181,41 @@ RELEASES_ROOT = Path(env_str("RELEASES_ROOT", str(VAR_DIR / "releases")))
 # The public address the citation in a release's manifest names (e.g. https://tracker.example).
 RELEASE_SITE_URL = env_str("RELEASE_SITE_URL", "")
 RELEASE_SCHEDULE = env_str("RELEASE_SCHEDULE", "0 3 1 * *")
-if RELEASE_SCHEDULE.strip().lower() != "off":
+# Headlines that change with time alone (an estimate going stale) are recorded by a beat run per
+# HEADLINE_CHECK_SCHEDULE (five cron fields, UTC; default 00:10 each day; "off": only on the next
+# write to the series). tracker.headlines.headlines_check.
+HEADLINE_CHECK_SCHEDULE = env_str("HEADLINE_CHECK_SCHEDULE", "10 0 * * *")
+
+
+def _cron_entry(setting: str, value: str, task: str) -> dict | None:
+    """A beat entry for `task` from five cron fields (expiring after an hour), or None for
+    "off"."""
+    if value.strip().lower() == "off":
+        return None
     from celery.schedules import crontab
 
-    _cron = RELEASE_SCHEDULE.split()
-    if len(_cron) != 5:
+    fields = value.split()
+    if len(fields) != 5:
         raise ImproperlyConfigured(
-            "RELEASE_SCHEDULE must be five cron fields (minute hour day month weekday) or off"
+            f"{setting} must be five cron fields (minute hour day month weekday) or off"
         )
     try:
-        CELERY_BEAT_SCHEDULE["dataset-release"] = {
-            "task": "tracker.tasks.release_dataset",
-            "schedule": crontab(
-                *_cron[:2], day_of_month=_cron[2], month_of_year=_cron[3], day_of_week=_cron[4]
-            ),
-            "options": {"expires": 3600},
-        }
+        schedule = crontab(
+            *fields[:2], day_of_month=fields[2], month_of_year=fields[3], day_of_week=fields[4]
+        )
     except ValueError as exc:
-        raise ImproperlyConfigured(f"RELEASE_SCHEDULE: {exc}") from exc
+        raise ImproperlyConfigured(f"{setting}: {exc}") from exc
+    return {"task": task, "schedule": schedule, "options": {"expires": 3600}}
+
+
+for _name, _entry in (
+    ("dataset-release", _cron_entry(
+        "RELEASE_SCHEDULE", RELEASE_SCHEDULE, "tracker.tasks.release_dataset")),
+    ("headline-check", _cron_entry(
+        "HEADLINE_CHECK_SCHEDULE", HEADLINE_CHECK_SCHEDULE, "tracker.tasks.check_headlines")),
+):  # fmt: skip
+    if _entry is not None:
+        CELERY_BEAT_SCHEDULE[_name] = _entry
 DASHBOARD_WARM_DEBOUNCE_SECONDS = env_int("DASHBOARD_WARM_DEBOUNCE_SECONDS", 5)
 DASHBOARD_WARM_ON_CHANGE = env_bool("DASHBOARD_WARM_ON_CHANGE", default=True)
 # Series: an estimate older than this many days leaves the current band and holds the headline

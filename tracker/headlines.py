@@ -61,6 +61,39 @@ def headline_touch(*, category: str, subtype: str, reviewer=None) -> None:
         transaction.on_commit(batch.flush, robust=True)
 
 
+def headline_record_now() -> None:
+    """Record now, not at the commit, the headlines this transaction has touched so far (the
+    commit then finds them recorded). For a load that replays a past inside one transaction
+    (the demo, tracker.demo.load): each change is dated when its claim was reviewed, under the
+    load's clock, instead of every change at the commit."""
+    batch = getattr(_local, "batch", None)
+    if batch is None:
+        return
+    series, batch.series = batch.series, {}
+    from tracker.services import headline_change_record
+
+    for (category, subtype), reviewer in series.items():
+        headline_change_record(category=category, subtype=subtype, reviewer=reviewer)
+
+
+def headlines_check() -> list[HeadlineChange]:
+    """Record every public headline that now differs from the last one recorded: a headline
+    can change with no write at all, when its estimate goes stale and another (or none) takes
+    its place (tracker.series). The beat runs this daily (HEADLINE_CHECK_SCHEDULE), so such a
+    change is recorded within a day of it, dated when it was noticed; a write to the series
+    records it sooner. Returns the changes recorded."""
+    from tracker.services import headline_change_record
+
+    series = (
+        Claim.objects.filter(status=Claim.Status.APPROVED)
+        .order_by("category", "subtype")
+        .values_list("category", "subtype")
+        .distinct()
+    )
+    recorded = (headline_change_record(category=c, subtype=s) for c, s in series)
+    return [change for change in recorded if change is not None]
+
+
 def _acting_user(claim: Claim):
     user = getattr(claim, "_history_user", None)
     if user is None:

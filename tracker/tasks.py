@@ -26,3 +26,12 @@ def release_dataset() -> int:
     from tracker.releases import release_create
 
     return release_create().number
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660, ignore_result=True)
+def check_headlines() -> int:
+    """Record the headlines that changed with time alone (an estimate gone stale): beat,
+    HEADLINE_CHECK_SCHEDULE, daily by default. Idempotent: a redelivery records nothing new."""
+    from tracker.headlines import headlines_check
+
+    return len(headlines_check())

@@ -238,3 +238,58 @@ def test_the_changes_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(2 + 4):  # the session and the editor's permissions
         body = editor_api.get(CHANGES, {"page_size": page_size}).json()
     assert body["results"][0]["reviewer"] == "editor"
+
+
+# --- Headlines that change with time alone (tracker.headlines.headlines_check) ---------------
+
+
+def _at(moment: dt.datetime):
+    from unittest import mock
+
+    from django.utils import timezone
+
+    return mock.patch.object(timezone, "now", return_value=moment)
+
+
+def test_a_headline_changed_by_time_alone_is_recorded_by_the_daily_check(approve, settings):
+    # Worked by hand (freshness window 180 days):
+    #   NIS (B2, high) says about 4,700 on 1 Mar 2025; ISW (C3, moderate) up to 6,000 on
+    #   1 Jun 2025. Approved on 5 Jun: NIS is fresh and more trusted -> headline 4,700.
+    #   On 29 Aug NIS is 181 days old (stale); ISW, 89 days old, is the only current estimate
+    #   -> the headline becomes 6,000 with no write at all; the check that day records
+    #   4,700 -> 6,000, dated when it ran, with no reviewer. A second run records nothing.
+    from tracker.tasks import check_headlines
+
+    settings.SERIES_FRESHNESS_DAYS = 180
+    nis, isw = ClaimantFactory(name="NIS"), ClaimantFactory(name="ISW")
+    pending = {"status": "pending"}
+    first = ClaimFactory(claimant=nis, claim_date=D(2025, 3, 1), best=4700, reliability="B",
+                         credibility=2, **pending)  # fmt: skip
+    later = ClaimFactory(claimant=isw, claim_date=D(2025, 6, 1), best=None, high=6000,
+                         qualifier="up_to", reliability="C", credibility=3, **pending)  # fmt: skip
+    with _at(dt.datetime(2025, 6, 5, 12, tzinfo=dt.UTC)):
+        approve(first)
+        approve(later)
+    assert [(c.old_value, c.new_value, c.claim_id) for c in HeadlineChange.objects.all()] == [
+        (None, 4700, first.pk)
+    ]
+    with _at(dt.datetime(2025, 8, 28, 0, 10, tzinfo=dt.UTC)):  # NIS 180 days old: still fresh
+        assert check_headlines.apply().get() == 0
+    noticed = dt.datetime(2025, 8, 29, 0, 10, tzinfo=dt.UTC)
+    with _at(noticed):
+        assert check_headlines.apply().get() == 1
+        assert check_headlines.apply().get() == 0  # idempotent
+    change = HeadlineChange.objects.order_by("-changed_at").first()
+    assert (change.old_value, change.new_value, change.claim_id) == (4700, 6000, later.pk)
+    assert (change.changed_at, change.reviewer) == (noticed, None)
+
+
+def test_the_beat_checks_headlines_daily_by_default(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["headline-check"]
+    assert entry["task"] == "tracker.tasks.check_headlines"
+    schedule = entry["schedule"]
+    assert (schedule._orig_minute, schedule._orig_hour, schedule._orig_day_of_month) == (
+        "10",
+        "0",
+        "*",
+    )

@@ -224,3 +224,33 @@ def test_past_views_of_a_fresh_demo_show_what_had_been_entered_by_then(demo, cli
     counts = [len(listed(day)) for day in ("2024-07-01", "2024-11-01", "2025-03-01")]
     today = Claim.objects.filter(status=Claim.Status.APPROVED).count()
     assert 0 < counts[0] < counts[1] < counts[2] < today
+
+
+def test_headline_changes_of_a_fresh_load_are_dated_when_they_happened(demo, client):
+    """The JCS's 1,100 (above) took the killed-or-wounded headline from the 100 said before
+    when it was approved, at 21:05 UTC on 2024-12-23; and every series' last recorded change
+    is its headline today (the load ends with the daily check, which records those that time
+    alone changed since), so the cards and "What changed" agree."""
+    from tracker.models import HeadlineChange
+    from tracker.series import series_headline
+
+    jcs = Claim.objects.get(claimant__short_name="JCS", best=1100, subtype="killed_or_wounded")
+    change = HeadlineChange.objects.get(claim=jcs)
+    assert (change.old_value, change.new_value) == (100, 1100)
+    assert change.changed_at == jcs.reviewed_at == dt.datetime(2024, 12, 23, 21, 5, tzinfo=dt.UTC)
+    assert change.reviewer == jcs.reviewed_by
+
+    series = set(
+        Claim.objects.filter(status=Claim.Status.APPROVED).values_list("category", "subtype")
+    )
+    for category, subtype in series:
+        now = series_headline(SeriesQuery(category=category, subtype=subtype))
+        last = (
+            HeadlineChange.objects.filter(category=category, subtype=subtype, unit=now["unit"])
+            .order_by("-changed_at", "-id")
+            .first()
+        )
+        value = now["latest_headline"]["value"] if now["latest_headline"] else None
+        assert (last.new_value if last else None) == value, (category, subtype)
+    assert HeadlineChange.objects.filter(changed_at__year=2024).count() > 10
+    assert "No headline has changed yet" not in client.get("/?as_of=2024-11-01").content.decode()

@@ -97,6 +97,23 @@ def test_bad_boolean_names_the_variable(tmp_path):
     assert result.returncode != 0 and "DEBUG='maybe'" in result.stderr
 
 
+def test_beat_schedules_are_cron_fields_or_off_and_a_bad_one_names_its_variable(tmp_path):
+    names = "sorted(settings.CELERY_BEAT_SCHEDULE)"
+    default = _settings(names, tmp_path)
+    assert "'dataset-release'" in default and "'headline-check'" in default
+    off = _settings(names, tmp_path, HEADLINE_CHECK_SCHEDULE="off")
+    assert "'headline-check'" not in off and "'dataset-release'" in off
+    for bad in ("10 0 * *", "99 0 * * *"):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check"],
+            cwd=ROOT,
+            env={**CLEAN_ENV, "VAR_DIR": str(tmp_path), "HEADLINE_CHECK_SCHEDULE": bad},
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode != 0 and "HEADLINE_CHECK_SCHEDULE" in result.stderr, bad
+
+
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
     env = {
         **CLEAN_ENV,

@@ -26,6 +26,7 @@ from tracker.demo.claims_other import OTHER_CLAIMS, RELATIONS
 from tracker.demo.claims_troops import ROLE_CLAIMS, TROOP_CLAIMS
 from tracker.demo.people import CLAIMANTS, OUTLETS
 from tracker.demo.places import CLAIM_PLACES
+from tracker.headlines import headline_record_now, headlines_check
 from tracker.models import (
     Article,
     Claim,
@@ -275,6 +276,10 @@ def _claims(claimants, articles, editor, *, in_time: bool) -> tuple[dict[str, Cl
                 )
             elif existing is None:
                 _review(claims[key], action, editor)
+            if in_time:  # a headline it moved changed then, not when the load commits
+                headline_record_now()
+    if in_time:  # and the daily check's first run: headlines since changed by time alone
+        headlines_check()
     return claims, created
 
 
