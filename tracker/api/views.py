@@ -123,7 +123,7 @@ class ClaimViewSet(
         rows = self.paginate_queryset(claims)
         if rows is None:
             return self._json(fast.claim_dicts(list(claims.rows)))
-        return self._json(self.paginator.page_data(fast.claim_dicts(rows)))
+        return self._json(self.paginator.page_data(claims.dicts(rows)))
 
     def retrieve(self, request, *args, **kwargs):
         if not self._fast_json():
