@@ -15,6 +15,7 @@ rather than silently leaving the API.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 
@@ -80,6 +81,11 @@ def _datetime_writer():
     return write
 
 
+def writes_utc() -> bool:
+    """Whether datetimes go out in UTC (then the database can write them: see _UtcText)."""
+    return _datetime_writer() is None
+
+
 def claim_queryset(queryset: QuerySet) -> QuerySet:
     """The narrow form of a claim queryset: one tuple per claim, claimant joined."""
     return queryset.values_list(*CLAIM_VALUES)
@@ -98,9 +104,12 @@ class ClaimRows:
 
     def __init__(self, queryset: QuerySet):
         self.queryset = queryset
-        self.rows = claim_queryset(queryset)
         self.ordered = queryset.ordered
         self.counts_with_page = _one_statement(queryset)
+
+    @functools.cached_property
+    def rows(self) -> QuerySet:
+        return claim_queryset(self.queryset)
 
     def count(self) -> int:
         return self.queryset.count()
@@ -352,7 +361,7 @@ def _one_statement(queryset: QuerySet) -> bool:
     query = queryset.query
     return (
         connections[queryset.db].vendor == "postgresql"
-        and _datetime_writer() is None
+        and writes_utc()
         and not (query.distinct or query.combinator or query.is_sliced)
     )
 
