@@ -149,3 +149,20 @@ def test_filters_outside_the_shapes_still_filter(anon_api, claims):
     assert _both(anon_api, "has_number=false&category=casualties")["count"] == 0
     assert _both(anon_api, "q=soldiers&min_confidence=low")["count"] == 5
     assert _both(anon_api, "category=casualties&subtype=killed_or_wounded")["count"] == 3
+
+
+def test_a_shape_run_again_and_again_by_a_prepared_statement_keeps_its_answers(anon_api, claims):
+    """PostgreSQL prepares a shape's statement and, after five runs, may plan it once for any
+    values (a generic plan): the answers stay the serializer's, whatever the values."""
+    from django.db import connection
+
+    days = [f"2024-0{m}-0{d}" for m in (1, 3, 6) for d in (1, 5, 9)]
+    for day in days:
+        _both(anon_api, f"date_to={day}&claimant={claims[1].claimant_id},{claims[0].claimant_id}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%fs_sources%"],
+            )
+            assert cursor.fetchone()[0] >= 1

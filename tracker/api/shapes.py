@@ -129,7 +129,7 @@ class Shape:
             queryset = filter_set.filters[name].filter(queryset, marked)
         compiler = fast.page_queryset(queryset).query.get_compiler(using)
         sql, params = compiler.as_sql()
-        self.sql = sql + " LIMIT %s OFFSET %s"
+        self.sql = sql
         self.params = list(params)
         self.slots = [(i, markers[p]) for i, p in enumerate(params) if _is_marker(p, markers)]
         if {slot for _, slot in self.slots} != set(markers.values()):
@@ -142,13 +142,48 @@ class Shape:
         params = self.params.copy()
         for i, (name, item) in self.slots:
             params[i] = values[name] if item is None else values[name][item]
-        params += [limit, offset]
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+        sql = f"{self.sql} LIMIT {int(limit)} OFFSET {int(offset)}"
+        with _preparing_cursor(connections[self.using]) as cursor:
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         if self.converters:
             rows = [tuple(r) for r in self.compiler.apply_converters(rows, self.converters)]
         return rows
+
+
+@functools.cache
+def _preparing_cursor_class():
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        """Binds on the server and has PostgreSQL prepare each statement it runs."""
+
+        def execute(self, query, params=None, **kwargs):
+            kwargs.setdefault("prepare", True)
+            return super().execute(query, params, **kwargs)
+
+    return PreparingCursor
+
+
+# Django turns psycopg's automatic preparing off (prepare_threshold None, for connection
+# poolers in transaction mode, which this project does not use); a threshold no statement
+# reaches lets only the statements asked for explicitly be prepared.
+_NEVER_BY_COUNT = 2**31 - 1
+
+
+def _preparing_cursor(connection):
+    """A cursor (Django's wrapper, so execute wrappers apply) whose statements PostgreSQL
+    prepares, once per connection and statement: planning a page took about as long as running
+    it. Django's own cursors bind on the client and prepare nothing. While queries are logged
+    (DEBUG, tests and the bench capturing them) Django's cursor is used: the log then holds the
+    statement with its values, as for every other query."""
+    if connection.queries_logged:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        connection.connection.prepare_threshold = _NEVER_BY_COUNT
+    return connection.make_cursor(_preparing_cursor_class()(connection.connection))
 
 
 def _is_marker(param, markers: dict) -> bool:
