@@ -3,6 +3,7 @@ silent fallback."""
 
 from __future__ import annotations
 
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -12,9 +13,15 @@ from rest_framework.response import Response
 class FirstPageCountPaginator(DjangoPaginator):
     """Django's paginator, except that a first page holding every row counts its own rows
     (it reads one row more than the page to know): the count query, the dearest part of a
-    filtered list, runs only when there are more pages. The count is exact either way."""
+    filtered list, runs only when there are more pages. The count is exact either way.
+
+    A list whose rows carry the count (`counts_with_page`: tracker.api.fast.ClaimRows) is read
+    in one statement, page and count together; only a page past the end counts again (to say
+    it is past the end, as Django does)."""
 
     def page(self, number):
+        if getattr(self.object_list, "counts_with_page", False) and not self.orphans:
+            return self._page_with_count(number)
         try:
             first = int(number) == 1
         except (TypeError, ValueError):
@@ -25,6 +32,24 @@ class FirstPageCountPaginator(DjangoPaginator):
         if len(rows) <= self.per_page:
             self.__dict__["count"] = len(rows)  # the cached_property, set
         return self._get_page(rows[: self.per_page], 1, self)
+
+    def _page_with_count(self, number):
+        try:  # as Django's validate_number, up to the count
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        rows, count = self.object_list.page_rows((number - 1) * self.per_page, self.per_page)
+        if rows:
+            self.__dict__["count"] = count  # the cached_property, set
+        elif number == 1:
+            self.__dict__["count"] = 0
+        else:
+            number = self.validate_number(number)  # counts: past the end is EmptyPage
+        return self._get_page(rows, number, self)
 
 
 class Pagination(PageNumberPagination):
