@@ -281,3 +281,25 @@ def test_series_read_after_each_change_equal_a_full_build(editor, monkeypatch, c
             if cap == 30:
                 assert built["aggregated"]["bucket"] != "day"
     assert read and all(len(ids) <= 2 for ids in read)  # only the touched claimants' lines
+
+
+def test_a_read_from_the_state_asks_its_totals_lines_and_days_once(django_assert_num_queries):
+    """A default series read asks the state three questions when its lines are cached: its
+    window and totals together (the main unit, whether it has increments, whether the state is
+    built and current), its lines' revisions (which also say whether it holds claims after
+    `as_of`) and its days; a change made outside the services is flushed by the read."""
+    claimants = [ClaimantFactory(name=f"Q{i}") for i in range(3)]
+    for i in range(12):
+        ClaimFactory(
+            claimant=claimants[i % 3],
+            best=100 * (i + 1),
+            claim_date=START + dt.timedelta(days=7 * i),
+        )
+    query = SeriesQuery(category="casualties", subtype="killed_or_wounded")
+    first = series_build(query, state=True)  # flushes the factories' changes, caches the lines
+    assert first == _without_state(query)
+    with django_assert_num_queries(3):
+        assert series_build(query, state=True) == first
+    ClaimFactory(claimant=claimants[0], best=5000, claim_date=START + dt.timedelta(days=200))
+    assert series_build(query, state=True) == _without_state(query)
+    assert series_build(query, state=True)["latest_headline"]["value"] == 5000
