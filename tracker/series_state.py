@@ -509,9 +509,10 @@ class Facts:
     totals: dict[tuple[str, str], int]
 
 
-def facts(category: str, subtype: str) -> Facts:
-    """`_ready()` (changes waiting are flushed first) and the series' totals, in one query when
-    the series has any total and nothing waits to be flushed (a read's usual case)."""
+def facts(category: str, subtype: str, *, flushed: bool = False) -> Facts:
+    """`_ready()` (changes waiting are flushed first, once: `flushed`) and the series' totals,
+    in one query when the series has any total and nothing waits to be flushed (a read's usual
+    case)."""
     rows = list(
         SeriesTotal.objects.filter(category=category, subtype=subtype, claims__gt=0)
         .order_by()
@@ -523,9 +524,9 @@ def facts(category: str, subtype: str) -> Facts:
     )
     # The marker row's window and whether changes wait: on every row, else read alone.
     window, changed = rows[0][3:] if rows else (_marker() or (None, False))
-    if window is not None and changed:
+    if window is not None and changed and not flushed:
         flush()
-        return facts(category, subtype)  # the totals move with the flush
+        return facts(category, subtype, flushed=True)  # the totals move with the flush
     totals: dict[tuple[str, str], int] = {}
     for unit, measure, claims, _, _ in rows:
         totals[unit, measure] = totals.get((unit, measure), 0) + claims
