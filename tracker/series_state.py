@@ -49,6 +49,7 @@ from tracker.models import (
     SeriesCount,
     SeriesDay,
     SeriesEstimate,
+    SeriesLine,
     SeriesTotal,
 )
 
@@ -199,6 +200,7 @@ def _step(row: tuple, names: dict | None = None) -> dict:
 def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
     """Recompute the estimates of these (series, claimant, day)s; the earliest day per series."""
     since: dict[Key, dt.date] = {}
+    lines: set[tuple[Key, int | None]] = set()
     for category, subtype, unit, claimant_id, day in sorted(
         set(key_days), key=lambda k: (k[:3], k[3] is None, k[3] or 0, k[4])
     ):
@@ -213,7 +215,21 @@ def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
             _estimate(key, rows[-1], claims).save()
         since[key] = min(day, since.get(key, day))
         _recount(key, claimant_id, day, who, mine)
+        lines.add((key, claimant_id))
+    for key, claimant_id in lines:
+        _revise(key, claimant_id)
     return since
+
+
+def _revise(key: Key, claimant_id: int | None) -> None:
+    """Count one claimant's line in the series again from its estimates (`SeriesLine`)."""
+    mine = Q(claimant_id=claimant_id) if claimant_id is not None else Q(claimant_id__isnull=True)
+    line = SeriesEstimate.objects.filter(mine, **_of(key)).aggregate(
+        estimates=Count("id"), last_id=Max("id"), claims=Sum("claims"), last_day=Max("day")
+    )
+    SeriesLine.objects.filter(mine, **_of(key)).delete()
+    if line["estimates"]:
+        SeriesLine.objects.create(**_of(key), claimant_id=claimant_id, **line)
 
 
 def _measures(key: Key):
@@ -332,7 +348,7 @@ def built() -> int | None:
 def rebuild() -> dict:
     """Recompute the whole state from the claims (the same functions as every read); returns
     {"series", "estimates", "days"} counted."""
-    for model in (SeriesChange, SeriesEstimate, SeriesDay, SeriesCount, SeriesTotal):
+    for model in (SeriesChange, SeriesEstimate, SeriesLine, SeriesDay, SeriesCount, SeriesTotal):
         model.objects.all().delete()
     approved = Claim.objects.filter(status=Claim.Status.APPROVED)
     keys = sorted(set(approved.values_list("category", "subtype", "norm_unit").distinct()))
@@ -371,6 +387,15 @@ def rebuild() -> dict:
             [_estimate(key, row, counts[row[-1], row[1]]) for row in rows], batch_size=2000
         )
         estimates += len(rows)
+        SeriesLine.objects.bulk_create(
+            SeriesLine(**_of(key), **line)
+            for line in SeriesEstimate.objects.filter(**_of(key))
+            .order_by()
+            .values("claimant_id")
+            .annotate(
+                estimates=Count("id"), last_id=Max("id"), claims=Sum("claims"), last_day=Max("day")
+            )
+        )
         _sweep(key, None)
     window = _window()
     SeriesDay.objects.create(category="", subtype="", unit="", day=dt.date.min, window=window)
@@ -650,13 +675,11 @@ def _store(entries: dict) -> None:
 
 def _revisions(key: Key) -> list[tuple]:
     """Per claimant of the series: (claimant id, estimates, newest estimate row's id, claims,
-    latest day)."""
+    latest day), as `SeriesLine` keeps them."""
     return list(
-        SeriesEstimate.objects.filter(**_of(key))
-        .order_by()
-        .values("claimant_id")
-        .annotate(n=Count("id"), last=Max("id"), claims=Sum("claims"), last_day=Max("day"))
-        .values_list("claimant_id", "n", "last", "claims", "last_day")
+        SeriesLine.objects.filter(**_of(key)).values_list(
+            "claimant_id", "estimates", "last_id", "claims", "last_day"
+        )
     )
 
 

@@ -12,6 +12,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.db.models import Max
 
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
 from tests.services import requires
@@ -23,6 +24,7 @@ from tracker.models import (
     SeriesCount,
     SeriesDay,
     SeriesEstimate,
+    SeriesLine,
     SeriesTotal,
 )
 from tracker.series import SeriesQuery, series_build, series_headline
@@ -142,7 +144,26 @@ def _snapshot() -> tuple[list, ...]:
         ),
         key=repr,
     )
-    return estimates, days, counts, totals
+    # Each line's count, with whether its newest estimate row is the one it names (ids differ
+    # between a rebuild and the changes that led to the same estimates).
+    newest = {
+        row[:4]: row[4]
+        for row in SeriesEstimate.objects.order_by()
+        .values("category", "subtype", "unit", "claimant_id")
+        .annotate(last=Max("id"))
+        .values_list("category", "subtype", "unit", "claimant_id", "last")
+    }
+    lines = sorted(
+        (
+            (*row[:4], *row[5:], newest.get(row[:4]) == row[4])
+            for row in SeriesLine.objects.values_list(
+                "category", "subtype", "unit", "claimant_id", "last_id", "estimates", "claims",
+                "last_day",
+            )
+        ),
+        key=repr,
+    )  # fmt: skip
+    return estimates, days, counts, totals, lines
 
 
 def _random_change(rng: random.Random, claims: list[Claim], claimants: list, editor) -> None:
