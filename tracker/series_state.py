@@ -7,12 +7,15 @@ rules:
   rows `series.cumulative_rows` keeps (the day's last approved cumulative claim, not superseded);
 - `SeriesDay`: the headline steps and the band of current estimates, swept by `series._headline`
   with no end date (a read up to `as_of` takes the days up to it: the sweep of a day depends only
-  on the days before it).
+  on the days before it);
+- `SeriesLine`: each claimant's line counted from its estimates (how many, the newest row's id,
+  the claims, the latest day): the revision its cached line is keyed by (`_lines`).
 
 Signals on Claim and ClaimRelation record which (series, claimant, day)s a save or delete touched
 (`mark`, one insert into `SeriesChange`); `flush` recomputes those estimates and the counts per
 measure (`SeriesCount`, summed into `SeriesTotal`: the main unit and whether there are
-increments), and sweeps each touched series again from its earliest touched day
+increments) and the touched claimants' lines (`SeriesLine`), and sweeps each touched series again
+from its earliest touched day
 (`series._headline` resumed there). The services (tracker.services: create, approve, reject,
 bulk reviews, update, propose/merge, relations) flush as they finish, inside their transaction,
 so the state is current when the change commits; reads flush too, for changes made by other
