@@ -122,7 +122,12 @@ def figure_json(fig: go.Figure) -> FigureJSON:
     this serialises the figure's own data and layout as they are, the same JSON."""
     if fig._frame_objs:  # noqa: SLF001 — frames would be a third key; no chart here has any
         raise ValueError("figures with frames are serialised with to_plotly_json()")
-    text = json.dumps({"data": fig._data, "layout": fig._layout}, cls=DjangoJSONEncoder)  # noqa: SLF001
+    return figure_text(fig._data, fig._layout)  # noqa: SLF001
+
+
+def figure_text(data: list[dict], layout: dict) -> FigureJSON:
+    """A figure's traces and layout, as plotly's JSON (`to_plotly_json()`), as `FigureJSON`."""
+    text = json.dumps({"data": data, "layout": layout}, cls=DjangoJSONEncoder)
     # json_script's escapes, with str.replace (many times faster than str.translate on 0.5 MB).
     return FigureJSON(text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E"))
 
@@ -329,6 +334,56 @@ def _claimant_traces(
 def totals_figure(series: dict, *, height: int = 520, title: str | None = None) -> go.Figure:
     """Running totals of one series: a step line per claimant with its low–high band, the
     headline line, the band across claimants, and summed increments."""
+    traces, parts = _totals_traces(series, height=height, title=title)
+    fig = figure_of(traces)
+    with_layout(fig, memo("totals-layout", parts, lambda: _totals_layout(*parts)))
+    _pad_single_date(fig)
+    _legend_only_for_drawn(fig)
+    if not any(draws(trace) for trace in fig.data if trace.meta != LEGEND_KEY):
+        _empty(fig, include_pending=series.get("filters", {}).get("include_pending", False))
+    return fig
+
+
+def totals_drawn(series: dict, *, height: int = 520, title: str | None = None) -> dict:
+    """`drawn(date_brush(totals_figure(series, …)))` — the same JSON text, title and brush —
+    assembled from the traces' JSON (most cached, `built_traces`) and the brushed layout's
+    (cached, `memo`), with no `go.Figure`: a figure deep-copies every trace it is given and
+    reads them back through plotly's validators, most of a changed chart's cost. A chart with
+    one date or nothing drawn (its axis padded, or a sentence) is made by `totals_figure`."""
+    traces, parts = _totals_traces(series, height=height, title=title)
+    data = _legend_only_for_drawn_json(
+        [t if isinstance(t, dict) else t.to_plotly_json() for t in traces]
+    )
+    dates = {x for trace in data for x in (trace.get("x") or ()) if x}
+    if len(dates) == 1 or not any(
+        _draws_json(trace) for trace in data if trace.get("meta") != LEGEND_KEY
+    ):
+        return drawn(date_brush(totals_figure(series, height=height, title=title)))
+    brush = any(trace.get("x") is not None and len(trace["x"]) for trace in data)
+    shown = memo("totals-layout-drawn", (*parts, brush), lambda: _totals_shown(parts, brush))
+    return {
+        "figure": figure_text(data, shown["layout"]),
+        "title": shown["title"],
+        "brush": shown["brush"],
+    }
+
+
+def _totals_shown(parts: tuple, brush: bool) -> dict:
+    """The running totals' layout (JSON) as `totals_figure` then `date_brush` leave it (with
+    `brush`: its traces have dates), its title and whether it has the brush."""
+    fig = go.Figure()
+    with_layout(fig, memo("totals-layout", parts, lambda: _totals_layout(*parts)))
+    if brush:
+        _brush(fig, _brush_axis(fig))
+    return {
+        "layout": fig.layout.to_plotly_json(),
+        "title": fig.layout.title.text or "",
+        "brush": has_brush(fig),
+    }
+
+
+def _totals_traces(series: dict, *, height: int, title: str | None) -> tuple[list, tuple]:
+    """The running totals' traces (go.Scatter, or cached JSON) and its layout's parts."""
     unit = series["unit"]
     cumulative, increments = series["cumulative"], series["increments"]
     claimant_lines = _main_lines(cumulative["claimants"])
@@ -457,18 +512,11 @@ def totals_figure(series: dict, *, height: int = 520, title: str | None = None) 
     if _any_pending(cumulative, increments):
         traces.append(pending_key("Pending review (hollow marker)"))
 
-    fig = figure_of(traces)
     y_title = value_axis_title(
         series["category"], series["subtype"], unit, length_px=height - TOP_MARGIN - BOTTOM_MARGIN
     )
     title = title or f"Running total — {series_title(series)}"
-    parts = (title, height, y_title, bool(compared))
-    with_layout(fig, memo("totals-layout", parts, lambda: _totals_layout(*parts)))
-    _pad_single_date(fig)
-    _legend_only_for_drawn(fig)
-    if not any(draws(trace) for trace in fig.data if trace.meta != LEGEND_KEY):
-        _empty(fig, include_pending=series.get("filters", {}).get("include_pending", False))
-    return fig
+    return traces, (title, height, y_title, bool(compared))
 
 
 def _totals_layout(title: str, height: int, y_title: str, compared: bool) -> dict:
@@ -542,9 +590,17 @@ def date_brush(fig: go.Figure, *, axis: str | None = None) -> go.Figure:
     axes) gets none: there are no dates to brush."""
     if not any(trace.x is not None and len(trace.x) for trace in fig.data):
         return fig
-    if axis is None:
-        names = [k for k in fig.layout.to_plotly_json() if k.startswith("xaxis")] or ["xaxis"]
-        axis = max(names, key=lambda k: int(k.removeprefix("xaxis") or 1))
+    _brush(fig, _brush_axis(fig) if axis is None else axis)
+    return fig
+
+
+def _brush_axis(fig: go.Figure) -> str:
+    """The bottom time axis: the last x axis of stacked panels."""
+    names = [k for k in fig.layout.to_plotly_json() if k.startswith("xaxis")] or ["xaxis"]
+    return max(names, key=lambda k: int(k.removeprefix("xaxis") or 1))
+
+
+def _brush(fig: go.Figure, axis: str) -> None:
     fig.update_layout(
         {
             axis: {
@@ -562,7 +618,6 @@ def date_brush(fig: go.Figure, *, axis: str | None = None) -> go.Figure:
             "meta": {"brush": {"axis": axis, "min_width": BRUSH_MIN_WIDTH}},
         }
     )
-    return fig
 
 
 def has_brush(fig: go.Figure) -> bool:
@@ -584,10 +639,10 @@ def _pending_text(point: dict) -> str:
 
 
 def _any_pending(cumulative: dict, increments: dict) -> bool:
-    points = [*cumulative["headline"], *increments["combined"]]
-    for line in (*cumulative["claimants"], *increments["claimants"]):
-        points.extend(line["points"])
-    return any(_pending(p) for p in points)
+    lists = [cumulative["headline"], increments["combined"]]
+    lists += [line["points"] for line in (*cumulative["claimants"], *increments["claimants"])]
+    # `_pending` inlined: a series has thousands of points to look at.
+    return any(point.get("status") == "pending" for points in lists for point in points)
 
 
 def _headline_hover(step: dict, unit: str) -> str:
@@ -713,6 +768,39 @@ def draws(trace, previous=None) -> bool:
         )
     width = trace.line.width
     return "lines" in mode and (width is None or width > 0) and len({x for x, _ in points}) > 1
+
+
+def _draws_json(trace: dict, previous: dict | None = None) -> bool:
+    """`draws` of a trace's JSON (what plotly's attributes read: None where unset)."""
+    if trace.get("meta") == LEGEND_KEY:
+        return True
+    xs, ys = list(trace.get("x") or ()), list(trace.get("y") or ())
+    points = [(x, y) for x, y in zip(xs, ys, strict=False) if x is not None and y is not None]
+    mode = trace.get("mode") or "markers"
+    if "markers" in mode and points:
+        marker_size = (trace.get("marker") or {}).get("size")
+        sizes = marker_size if isinstance(marker_size, list | tuple) else [marker_size]
+        if any(size is None or size > 0 for size in sizes):
+            return True
+    if trace.get("fill") == "tonexty" and previous is not None:
+        top = list(previous.get("y") or ())
+        return any(
+            xs[i] != xs[i + 1] and top[i] != ys[i] for i in range(min(len(xs), len(top)) - 1)
+        )
+    width = (trace.get("line") or {}).get("width")
+    return "lines" in mode and (width is None or width > 0) and len({x for x, _ in points}) > 1
+
+
+def _legend_only_for_drawn_json(data: list[dict]) -> list[dict]:
+    """`_legend_only_for_drawn` on traces' JSON: a copy of each trace whose entry goes
+    (`showlegend` set in its place, or added last, as plotly sets it)."""
+    shown, previous = [], None
+    for trace in data:
+        if trace.get("showlegend") is not False and not _draws_json(trace, previous):
+            trace = {**trace, "showlegend": False}
+        shown.append(trace)
+        previous = trace
+    return shown
 
 
 def _legend_only_for_drawn(fig: go.Figure) -> None:

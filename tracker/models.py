@@ -1052,6 +1052,30 @@ class SeriesChange(models.Model):
         return f"{self.category}.{self.subtype} ({self.unit}) #{self.claimant_id} {self.day}"
 
 
+class SeriesLine(models.Model):
+    """One claimant's line in a series (category, subtype, unit), counted from its
+    `SeriesEstimate` rows: how many, the newest row's id, the claims they stand for and the
+    latest day — the line's revision (`series_state._lines`), read for a whole series in a few
+    rows instead of grouping its estimates."""
+
+    category = models.CharField(max_length=30)
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    claimant_id = models.BigIntegerField(null=True)
+    estimates = models.PositiveIntegerField()
+    last_id = models.BigIntegerField()
+    claims = models.PositiveIntegerField()
+    last_day = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["category", "subtype", "unit"], name="series_line_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype} ({self.unit}) claimant {self.claimant_id}"
+
+
 class SeriesCount(models.Model):
     """How many claims a default public series counts for one claimant, day and measure (any
     unit's claims, approved, with numbers, not superseded); summed by `SeriesTotal`."""

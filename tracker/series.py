@@ -735,42 +735,55 @@ def series_build(
     from tracker import series_state
 
     qs = series_claims(query, base)
-    unit, units = _units(query, base, qs, state)
+    known = _facts(query, base, state)
+    unit, units = _units(query, base, qs, state, known)
     if unit is not None:
         qs = qs.filter(norm_unit=unit)
     window = freshness_days(query)
     as_of = query.as_of or query.date_to or asof.today()
-    cumulative = _state(query, base, unit, window, as_of, state, series_state.cumulative)
+    read = functools.partial(series_state.cumulative, known=known)
+    cumulative = _state(query, base, unit, window, as_of, state, read)
     if cumulative is None:
         cumulative = _cumulative(qs, window=window, as_of=as_of, dense=dense)
         increments = _increments(qs)
     else:
-        increments = _state_increments(qs, (query.category, query.subtype, unit))
+        increments = _state_increments(qs, (query.category, query.subtype, unit), known)
     return _finish(query, unit, units, as_of, window, cumulative, increments)
+
+
+def _facts(query: SeriesQuery, base, state: bool | None):
+    """`series_state.facts` of a default public series (what a read asks the state first), or
+    None when the state is not asked."""
+    if state is False or not is_default(query, base):
+        return None
+    from tracker import series_state
+
+    return series_state.facts(query.category, query.subtype)
 
 
 def _no_increments() -> dict:
     return {"claimants": [], "combined": [], "total": 0.0}  # `_increments` of no claims
 
 
-def _state_increments(qs: QuerySet[Claim], key: tuple) -> dict:
-    """`_increments`, with no query at all when the state counts no increment claim."""
+def _state_increments(qs: QuerySet[Claim], key: tuple, known=None) -> dict:
+    """`_increments`, with no query at all when the state counts no increment claim (`known`:
+    the series' `series_state.facts`, read already)."""
     from tracker import series_state
 
-    if series_state.has_increments(key):
+    if series_state.has_increments(key, known=known):
         return _increments(qs)
     return _no_increments()
 
 
-def _units(query: SeriesQuery, base, qs: QuerySet[Claim], state: bool | None) -> tuple:
+def _units(query: SeriesQuery, base, qs: QuerySet[Claim], state: bool | None, known=None) -> tuple:
     """The series' unit and every unit seen: the query's, else the most used (`_main_unit`;
-    a default public series reads the state's totals)."""
+    a default public series reads the state's totals, `known` if read already)."""
     if query.unit is not None:
         return query.unit, [query.unit]
     if state is not False and is_default(query, base):
         from tracker import series_state
 
-        found = series_state.units(query.category, query.subtype)
+        found = series_state.units(query.category, query.subtype, known=known)
         if found is not None:
             return found
     return _main_unit(qs)
@@ -786,17 +799,19 @@ def series_headline(
     from tracker import series_state
 
     qs = series_claims(query, base)
-    unit, units = _units(query, base, qs, state)
+    known = _facts(query, base, state)
+    unit, units = _units(query, base, qs, state, known)
     window = freshness_days(query)
     as_of = query.as_of or query.date_to or asof.today()
-    cumulative = _state(query, base, unit, window, as_of, state, series_state.headline)
+    read = functools.partial(series_state.headline, known=known)
+    cumulative = _state(query, base, unit, window, as_of, state, read)
     if cumulative is None:
         return series_build(query, base=base, state=state)
     if cumulative["headline"]:
         increments = _no_increments()  # a card with a headline draws it alone
     else:
         increments = _state_increments(
-            qs.filter(norm_unit=unit), (query.category, query.subtype, unit)
+            qs.filter(norm_unit=unit), (query.category, query.subtype, unit), known
         )
     return _finish(query, unit, units, as_of, window, cumulative, increments)
 

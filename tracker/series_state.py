@@ -7,12 +7,15 @@ rules:
   rows `series.cumulative_rows` keeps (the day's last approved cumulative claim, not superseded);
 - `SeriesDay`: the headline steps and the band of current estimates, swept by `series._headline`
   with no end date (a read up to `as_of` takes the days up to it: the sweep of a day depends only
-  on the days before it).
+  on the days before it);
+- `SeriesLine`: each claimant's line counted from its estimates (how many, the newest row's id,
+  the claims, the latest day): the revision its cached line is keyed by (`_lines`).
 
 Signals on Claim and ClaimRelation record which (series, claimant, day)s a save or delete touched
 (`mark`, one insert into `SeriesChange`); `flush` recomputes those estimates and the counts per
 measure (`SeriesCount`, summed into `SeriesTotal`: the main unit and whether there are
-increments), and sweeps each touched series again from its earliest touched day
+increments) and the touched claimants' lines (`SeriesLine`), and sweeps each touched series again
+from its earliest touched day
 (`series._headline` resumed there). The services (tracker.services: create, approve, reject,
 bulk reviews, update, propose/merge, relations) flush as they finish, inside their transaction,
 so the state is current when the change commits; reads flush too, for changes made by other
@@ -37,7 +40,7 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, Q, Sum, Value
+from django.db.models import Count, Exists, F, Max, Q, Subquery, Sum, Value
 
 from tracker import cache as data_cache
 from tracker import series as S
@@ -49,6 +52,7 @@ from tracker.models import (
     SeriesCount,
     SeriesDay,
     SeriesEstimate,
+    SeriesLine,
     SeriesTotal,
 )
 
@@ -199,6 +203,7 @@ def _step(row: tuple, names: dict | None = None) -> dict:
 def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
     """Recompute the estimates of these (series, claimant, day)s; the earliest day per series."""
     since: dict[Key, dt.date] = {}
+    lines: set[tuple[Key, int | None]] = set()
     for category, subtype, unit, claimant_id, day in sorted(
         set(key_days), key=lambda k: (k[:3], k[3] is None, k[3] or 0, k[4])
     ):
@@ -213,7 +218,21 @@ def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
             _estimate(key, rows[-1], claims).save()
         since[key] = min(day, since.get(key, day))
         _recount(key, claimant_id, day, who, mine)
+        lines.add((key, claimant_id))
+    for key, claimant_id in lines:
+        _revise(key, claimant_id)
     return since
+
+
+def _revise(key: Key, claimant_id: int | None) -> None:
+    """Count one claimant's line in the series again from its estimates (`SeriesLine`)."""
+    mine = Q(claimant_id=claimant_id) if claimant_id is not None else Q(claimant_id__isnull=True)
+    line = SeriesEstimate.objects.filter(mine, **_of(key)).aggregate(
+        estimates=Count("id"), last_id=Max("id"), claims=Sum("claims"), last_day=Max("day")
+    )
+    SeriesLine.objects.filter(mine, **_of(key)).delete()
+    if line["estimates"]:
+        SeriesLine.objects.create(**_of(key), claimant_id=claimant_id, **line)
 
 
 def _measures(key: Key):
@@ -332,7 +351,7 @@ def built() -> int | None:
 def rebuild() -> dict:
     """Recompute the whole state from the claims (the same functions as every read); returns
     {"series", "estimates", "days"} counted."""
-    for model in (SeriesChange, SeriesEstimate, SeriesDay, SeriesCount, SeriesTotal):
+    for model in (SeriesChange, SeriesEstimate, SeriesLine, SeriesDay, SeriesCount, SeriesTotal):
         model.objects.all().delete()
     approved = Claim.objects.filter(status=Claim.Status.APPROVED)
     keys = sorted(set(approved.values_list("category", "subtype", "norm_unit").distinct()))
@@ -371,6 +390,15 @@ def rebuild() -> dict:
             [_estimate(key, row, counts[row[-1], row[1]]) for row in rows], batch_size=2000
         )
         estimates += len(rows)
+        SeriesLine.objects.bulk_create(
+            SeriesLine(**_of(key), **line)
+            for line in SeriesEstimate.objects.filter(**_of(key))
+            .order_by()
+            .values("claimant_id")
+            .annotate(
+                estimates=Count("id"), last_id=Max("id"), claims=Sum("claims"), last_day=Max("day")
+            )
+        )
         _sweep(key, None)
     window = _window()
     SeriesDay.objects.create(category="", subtype="", unit="", day=dt.date.min, window=window)
@@ -473,16 +501,23 @@ def connect_signals() -> None:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _ready() -> int | None:
-    """`flush()`, then `built()`: in one query when there is nothing to flush (a read's usual
-    case; a read after another process's write flushes and reads the window again)."""
-    row = (
-        SeriesDay.objects.filter(category="")
-        .order_by("id")
-        .annotate(changed=Exists(SeriesChange.objects.all()))
+_MARKER = SeriesDay.objects.filter(category="").order_by("id")  # `built()`'s row
+
+
+def _marker() -> tuple[int, bool] | None:
+    """The window the state was built with and whether changes wait to be flushed (None: never
+    built)."""
+    return (
+        _MARKER.annotate(changed=Exists(SeriesChange.objects.all()))
         .values_list("window", "changed")
         .first()
     )
+
+
+def _ready() -> int | None:
+    """`flush()`, then `built()`: in one query when there is nothing to flush (a read's usual
+    case; a read after another process's write flushes and reads the window again)."""
+    row = _marker()
     if row is None:
         return None  # never built: `flush` has nothing to do either
     if row[1]:
@@ -491,31 +526,70 @@ def _ready() -> int | None:
     return row[0]
 
 
-def units(category: str, subtype: str) -> tuple[str | None, list[str]] | None:
-    """`series._main_unit` of a default public series from the totals (None: not built)."""
-    if _ready() is None:
-        return None
-    counts = dict(
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    """What one read of a series (category, subtype) asks the state first: the window it was
+    built with (`built()`; None: never built) and its claims per (unit, measure) (`SeriesTotal`,
+    those above zero), read together (`facts`) so a series read asks once, not once per
+    question (`units`, `has_increments`, `cumulative`)."""
+
+    window: int | None
+    totals: dict[tuple[str, str], int]
+
+
+def facts(category: str, subtype: str, *, flushed: bool = False) -> Facts:
+    """`_ready()` (changes waiting are flushed first, once: `flushed`) and the series' totals,
+    in one query when the series has any total and nothing waits to be flushed (a read's usual
+    case)."""
+    rows = list(
         SeriesTotal.objects.filter(category=category, subtype=subtype, claims__gt=0)
-        .values("unit")
-        .annotate(n=Sum("claims"))
-        .values_list("unit", "n")
+        .order_by()
+        .annotate(
+            window=Subquery(_MARKER.values("window")[:1]),
+            changed=Exists(SeriesChange.objects.all()),
+        )
+        .values_list("unit", "measure", "claims", "window", "changed")
     )
+    # The marker row's window and whether changes wait: on every row, else read alone.
+    window, changed = rows[0][3:] if rows else (_marker() or (None, False))
+    if window is not None and changed and not flushed:
+        flush()
+        return facts(category, subtype, flushed=True)  # the totals move with the flush
+    totals: dict[tuple[str, str], int] = {}
+    for unit, measure, claims, _, _ in rows:
+        totals[unit, measure] = totals.get((unit, measure), 0) + claims
+    return Facts(window, totals)
+
+
+def units(
+    category: str, subtype: str, *, known: Facts | None = None
+) -> tuple[str | None, list[str]] | None:
+    """`series._main_unit` of a default public series from the totals (None: not built);
+    `known`: the series' `facts` read already."""
+    known = known or facts(category, subtype)
+    if known.window is None:
+        return None
+    counts: dict[str, int] = {}
+    for (unit, _), claims in known.totals.items():
+        counts[unit] = counts.get(unit, 0) + claims
     units_ = sorted(counts)
     if not units_:
         return None, []
     return max(units_, key=lambda u: counts[u]), units_
 
 
-def has_increments(key: Key) -> bool:
+def has_increments(key: Key, *, known: Facts | None = None) -> bool:
     """Whether the default public series `key` counts any increment claim."""
+    if known is not None:
+        return known.totals.get((key[2], "increment"), 0) > 0
     return SeriesTotal.objects.filter(**_of(key), measure="increment", claims__gt=0).exists()
 
 
-def _usable(key: Key, window: int, as_of: dt.date) -> bool:
-    return (
-        _ready() == window and not SeriesEstimate.objects.filter(**_of(key), day__gt=as_of).exists()
-    )
+def _usable(key: Key, window: int, as_of: dt.date, *, ready: bool = False) -> bool:
+    """Whether the state answers for `key` (`ready`: its window was checked already)."""
+    return (ready or _ready() == window) and not SeriesEstimate.objects.filter(
+        **_of(key), day__gt=as_of
+    ).exists()
 
 
 def _days(key: Key, as_of: dt.date) -> list[tuple]:
@@ -536,12 +610,16 @@ def _headline_band(days: list[tuple], names: dict) -> tuple[list[dict], list[dic
     return headline, band
 
 
-def cumulative(key: Key, *, window: int, as_of: dt.date) -> dict | None:
+def cumulative(key: Key, *, window: int, as_of: dt.date, known: Facts | None = None) -> dict | None:
     """`series._cumulative` of the default public series `key`, read from the state; None when
-    the state cannot answer (not built, another freshness window, claims after `as_of`)."""
-    if not _usable(key, window, as_of):
+    the state cannot answer (not built, another freshness window, claims after `as_of`);
+    `known`: the series' `facts` read already."""
+    if (_ready() if known is None else known.window) != window:
         return None
-    lines, claims = _lines(key)
+    revisions = _revisions(key)
+    if any(last_day > as_of for *_, last_day in revisions):
+        return None  # claims after `as_of`: the state's sweep has them
+    lines, claims = _lines(key, revisions)
     days = _days(key, as_of)
     names = {line.line["claimant_id"]: line.line["claimant"] for line in lines}
     headline, band = _headline_band(days, names)
@@ -598,24 +676,29 @@ def _store(entries: dict) -> None:
         data_cache.cache.set_many(entries, data_cache.timeout())
 
 
-def _lines(key: Key) -> tuple[list[StateLine], int]:
-    """The series' claimant lines and the claims they stand for. Each line is cached under its
-    revision — its claimant, how many estimates it has and the newest estimate row's id (a
-    changed estimate is a new row: `_refresh_estimates`), and the global data version
-    (claimant names; tests' rolled-back rows) — so after a change only the lines of the
-    claimants it touched are read and built again."""
-    revisions = list(
-        SeriesEstimate.objects.filter(**_of(key))
-        .order_by()
-        .values("claimant_id")
-        .annotate(n=Count("id"), last=Max("id"), claims=Sum("claims"))
-        .values_list("claimant_id", "n", "last", "claims")
+def _revisions(key: Key) -> list[tuple]:
+    """Per claimant of the series: (claimant id, estimates, newest estimate row's id, claims,
+    latest day), as `SeriesLine` keeps them."""
+    return list(
+        SeriesLine.objects.filter(**_of(key)).values_list(
+            "claimant_id", "estimates", "last_id", "claims", "last_day"
+        )
     )
+
+
+def _lines(key: Key, revisions: list[tuple] | None = None) -> tuple[list[StateLine], int]:
+    """The series' claimant lines and the claims they stand for. Each line is cached under its
+    revision (`_revisions`, read here if not given) — its claimant, how many estimates it has
+    and the newest estimate row's id (a changed estimate is a new row: `_refresh_estimates`),
+    and the global data version (claimant names; tests' rolled-back rows) — so after a change
+    only the lines of the claimants it touched are read and built again."""
+    if revisions is None:
+        revisions = _revisions(key)
     claims = sum(row[3] for row in revisions)
     version = data_cache.versions(())
     keys = {
         who: "series-line:" + data_cache.cache_key(version, key, who, n, last)
-        for who, n, last, _ in revisions
+        for who, n, last, *_ in revisions
     }
     found: dict = {}
     if version is not None:
@@ -636,10 +719,12 @@ def _lines(key: Key) -> tuple[list[StateLine], int]:
     return lines, claims
 
 
-def headline(key: Key, *, window: int, as_of: dt.date) -> dict | None:
+def headline(key: Key, *, window: int, as_of: dt.date, known: Facts | None = None) -> dict | None:
     """The headline steps and band of the default public series `key` without its claimant
     lines (what an overview card and its sparkline draw); None as for `cumulative`."""
-    if not _usable(key, window, as_of):
+    if known is not None and known.window != window:
+        return None
+    if not _usable(key, window, as_of, ready=known is not None):
         return None
     days = _days(key, as_of)
     names = {

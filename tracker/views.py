@@ -204,7 +204,7 @@ def totals(request):
             "compared": series.get("compared", []),
             "chart": _chart(
                 "totals",
-                figures.date_brush(figures.totals_figure(series)),
+                figures.totals_drawn(series),
                 csv=_series_csv(scope, category, subtype),
                 summary=summaries.series_summary(series),
                 caption=scope.caption,
@@ -551,7 +551,7 @@ def _claimant_charts(scope: dashboard.Scope, claimant: Claimant, series: list[di
         charts.append(
             _chart(
                 f"claimant-{subtype}",
-                figures.date_brush(figures.totals_figure(compared, height=440, title=title)),
+                figures.totals_drawn(compared, height=440, title=title),
                 csv=f"{_series_csv(scope, category, subtype)}&claimant={claimant.pk}",
                 summary=summaries.series_summary(compared),
                 caption=scope.caption,

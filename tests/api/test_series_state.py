@@ -12,6 +12,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.db.models import Max
 
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
 from tests.services import requires
@@ -23,6 +24,7 @@ from tracker.models import (
     SeriesCount,
     SeriesDay,
     SeriesEstimate,
+    SeriesLine,
     SeriesTotal,
 )
 from tracker.series import SeriesQuery, series_build, series_headline
@@ -142,7 +144,26 @@ def _snapshot() -> tuple[list, ...]:
         ),
         key=repr,
     )
-    return estimates, days, counts, totals
+    # Each line's count, with whether its newest estimate row is the one it names (ids differ
+    # between a rebuild and the changes that led to the same estimates).
+    newest = {
+        row[:4]: row[4]
+        for row in SeriesEstimate.objects.order_by()
+        .values("category", "subtype", "unit", "claimant_id")
+        .annotate(last=Max("id"))
+        .values_list("category", "subtype", "unit", "claimant_id", "last")
+    }
+    lines = sorted(
+        (
+            (*row[:4], *row[5:], newest.get(row[:4]) == row[4])
+            for row in SeriesLine.objects.values_list(
+                "category", "subtype", "unit", "claimant_id", "last_id", "estimates", "claims",
+                "last_day",
+            )
+        ),
+        key=repr,
+    )  # fmt: skip
+    return estimates, days, counts, totals, lines
 
 
 def _random_change(rng: random.Random, claims: list[Claim], claimants: list, editor) -> None:
@@ -281,3 +302,25 @@ def test_series_read_after_each_change_equal_a_full_build(editor, monkeypatch, c
             if cap == 30:
                 assert built["aggregated"]["bucket"] != "day"
     assert read and all(len(ids) <= 2 for ids in read)  # only the touched claimants' lines
+
+
+def test_a_read_from_the_state_asks_its_totals_lines_and_days_once(django_assert_num_queries):
+    """A default series read asks the state three questions when its lines are cached: its
+    window and totals together (the main unit, whether it has increments, whether the state is
+    built and current), its lines' revisions (which also say whether it holds claims after
+    `as_of`) and its days; a change made outside the services is flushed by the read."""
+    claimants = [ClaimantFactory(name=f"Q{i}") for i in range(3)]
+    for i in range(12):
+        ClaimFactory(
+            claimant=claimants[i % 3],
+            best=100 * (i + 1),
+            claim_date=START + dt.timedelta(days=7 * i),
+        )
+    query = SeriesQuery(category="casualties", subtype="killed_or_wounded")
+    first = series_build(query, state=True)  # flushes the factories' changes, caches the lines
+    assert first == _without_state(query)
+    with django_assert_num_queries(3):
+        assert series_build(query, state=True) == first
+    ClaimFactory(claimant=claimants[0], best=5000, claim_date=START + dt.timedelta(days=200))
+    assert series_build(query, state=True) == _without_state(query)
+    assert series_build(query, state=True)["latest_headline"]["value"] == 5000

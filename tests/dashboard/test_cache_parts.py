@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.html import json_script
 
 from tests.factories import ClaimFactory, ClaimSourceFactory
-from tracker import figures, services
+from tracker import dashboard, figures, services, vocab
 from tracker.cache import bump_data_version
 from tracker.models import Claim, ClaimRelation
+from tracker.series import SeriesQuery, series_build
 from tracker.templatetags.dashboard import figure_script
 
 TODAY = dt.date.today()
@@ -191,16 +192,79 @@ def test_the_filter_bar_follows_the_viewer_and_the_query(demo, client, editor_cl
     "path", ["/totals/", "/timeline/", "/", "/totals/?claimant={jcs}", "/arms/", "/border/"]
 )
 def test_a_chart_carries_the_json_that_json_script_writes(demo, client, path):
-    """FigureJSON serialises a figure's own data and layout: the same text as Django's
-    json_script of `to_plotly_json()`."""
+    """FigureJSON serialises a figure's own data and layout (or the traces' and layout's JSON
+    the running totals are assembled from): the same text as Django's json_script of
+    `to_plotly_json()`."""
     path = path.format(jcs=demo.claimants["jcs"].pk)
-    with mock.patch("tracker.figures.figure_json", wraps=figures.figure_json) as made:
+    with (
+        mock.patch("tracker.figures.figure_json", wraps=figures.figure_json) as made,
+        mock.patch("tracker.figures.figure_text", wraps=figures.figure_text) as assembled,
+    ):
         assert client.get(path).status_code == 200
-    assert made.call_count
+    assert assembled.call_count
     for call in made.call_args_list:
         fig = call.args[0]
         chart = {"data_id": "x-data", "figure": figures.figure_json(fig)}
         assert figure_script(chart) == json_script(fig.to_plotly_json(), "x-data")
+    for call in assembled.call_args_list:
+        data, layout = call.args
+        chart = {"data_id": "x-data", "figure": figures.figure_text(data, layout)}
+        assert figure_script(chart) == json_script({"data": data, "layout": layout}, "x-data")
+
+
+def _totals_cases(demo) -> list[tuple[dict, dict]]:
+    """Series the running totals draw, with the arguments pages pass: every series of the demo,
+    public and with pending claims; compared with one claimant (the claimant page's chart);
+    one date only; nothing in range; a claimant whose one range draws no band."""
+    _pending(demo, 7654)
+    ClaimFactory(best=None, low=900, high=1300, qualifier="range", claim_date=dt.date(2024, 11, 2))
+    _pending(demo, 40, category="other", subtype="training", unit="")
+    jcs = demo.claimants["jcs"]
+    cases = []
+    for category, subtypes in vocab.SUBTYPES.items():
+        for subtype in subtypes:
+            for pending in (False, True):
+                query = SeriesQuery(category=category, subtype=subtype, include_pending=pending)
+                series = series_build(query)
+                cases.append((series, {}))
+                compared = dashboard.series_lines_of(series, (jcs.pk,))
+                cases.append((compared, {"height": 440, "title": "JCS <b>&</b>"}))
+    gone = SeriesQuery(
+        category="casualties", subtype="killed_or_wounded", date_to=dt.date(1990, 1, 1)
+    )
+    cases.append((series_build(gone), {}))
+    return cases
+
+
+def test_the_totals_chart_from_traces_json_equals_the_plotly_figure(demo, editor):
+    """`totals_drawn` (no go.Figure) gives the same JSON text, title and brush as the figure
+    plotly builds and the date brush changes, built afresh or from cached parts."""
+    cases = _totals_cases(demo)
+    kinds = set()
+    hidden = []  # legend entries taken from traces that draw nothing
+
+    def legend(data, _original=figures._legend_only_for_drawn_json):
+        shown = _original(data)
+        hidden.extend(t for t, was in zip(shown, data, strict=True) if t is not was)
+        return shown
+
+    for series, kwargs in cases:
+        cache.clear()
+        expected = figures.drawn(figures.date_brush(figures.totals_figure(series, **kwargs)))
+        cache.clear()
+        with (
+            mock.patch.object(figures, "totals_figure", wraps=figures.totals_figure) as whole,
+            mock.patch.object(figures, "_legend_only_for_drawn_json", legend),
+        ):
+            fresh = figures.totals_drawn(series, **kwargs)
+        kinds.add("figure" if whole.call_count else "traces")
+        cached_parts = figures.totals_drawn(series, **kwargs)
+        for got in (fresh, cached_parts):
+            assert got["figure"].text == expected["figure"].text, (series["subtype"], kwargs)
+            assert (got["title"], got["brush"]) == (expected["title"], expected["brush"])
+    # Most charts come from the traces' JSON; one date or nothing drawn: from the figure.
+    assert kinds == {"figure", "traces"}
+    assert hidden and all(trace["showlegend"] is False for trace in hidden)
 
 
 def test_a_figure_with_markup_in_its_text_is_escaped_like_json_script():
