@@ -38,7 +38,7 @@ def unsafe(sentence: str) -> bool:
     return not sentence.isascii() and _UNSAFE.search(sentence) is not None
 
 
-_WORD = re.compile(r"\w+")
+_WORD = WORD = re.compile(r"\w+")  # a word, as the word-start indexes read one
 
 
 class Sentence:
@@ -246,3 +246,19 @@ class WordStarts:
                 found.append(m)
                 end = m.end()
         return found
+
+
+def word_heads(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The first letters (lower case, at most LENGTH) of the words a match of `pattern` may
+    start with; None when they cannot be read or a match may start elsewhere than at a word
+    (its first character may be other than a letter or digit)."""
+    prefixes = _prefixes(parser.parse(pattern, flags))
+    if not prefixes:
+        return None
+    heads = set()
+    for prefix in prefixes:
+        word = _WORD.match(prefix)
+        if word is None:
+            return None
+        heads.add(word.group(0))
+    return frozenset(heads)
