@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .prefilter import LENGTH, WORD, unsafe, word_heads
+from .prefilter import LENGTH, WordScan, unsafe, word_gate, word_heads
 
 SK_JCS = "South Korea Joint Chiefs of Staff"
 SK_NIS = "South Korea National Intelligence Service"
@@ -240,6 +240,7 @@ REPORT_VERB = (
     r"cited|quoted|put|puts|replied|responded)"
 )
 _VERB = re.compile(r"\b" + REPORT_VERB + r"\b")
+_VERB_SCAN = WordScan(_VERB)  # tried only at the words a reporting verb may be
 _ROLE = (
     r"(?:officials?|spokesperson|spokesman|spokeswoman|sources?|lawmakers?|analysts?|experts?|"
     r"minister|ministry|agency|military|intelligence|commanders?|president|prosecutors|"
@@ -361,6 +362,7 @@ class ClaimantResolver:
                 break
             for head in heads:
                 self._by_prefix.setdefault(head, set()).add(k)
+        self._word_starts = word_gate(self._by_prefix or ())  # the words an alias may start
         self._by_head: dict[str, re.Pattern | None] = {}  # a word's head -> its aliases' regex
         self._by_aliases: dict[tuple[int, ...], re.Pattern] = {}
 
@@ -403,11 +405,12 @@ class ClaimantResolver:
                 for m in self._rx.finditer(text, lo, hi)
             ]
         memo, found, end = self._by_head, [], lo
-        for word in WORD.finditer(text, lo, hi):
+        for word in self._word_starts.finditer(text, lo, hi):
             at = word.start()
             if at < end:
                 continue  # inside the previous match: the scan resumes after it
-            head = word.group()[:LENGTH].lower()
+            # the word's first letters (what follows it, past its end, only adds aliases to try)
+            head = text[at : at + LENGTH].lower()
             if head in memo:
                 rx = memo[head]
             else:
@@ -635,7 +638,7 @@ def find_attributions(
         elif verb:
             out.append((4.0, Attribution(name, s, e, e + verb.start(1), "verb:alias")))
             covered.add(e + verb.start(1))
-    for m in _VERB.finditer(text, lo, hi):
+    for m in _VERB_SCAN.finditer(text, lo, hi):
         np = _speaker_before(text, lo, m.start())
         if np:
             name = resolver.resolve(text[np[0] : np[1]], default_country)

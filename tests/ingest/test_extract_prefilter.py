@@ -125,3 +125,22 @@ def test_an_alias_whose_start_cannot_be_read_scans_the_whole_table():
     assert resolver._by_prefix is None
     text = "Both «Kim» and Żelensky spoke, the JCS said."
     assert resolver.mentions(text) == _scanned_whole(resolver, text)
+
+
+def test_scanning_only_the_words_a_number_or_reporting_verb_may_start_finds_the_same():
+    from ingest.extract import claimants, numbers
+
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES] + [
+        "About 1,000-1,500 troops; 2.5m shells, a dozen twenty-one 300 000 A-10 x12 12x said.",
+        "In the low thousands, several hundred, tens of thousands said; \u017fix hundred (long s).",
+    ]
+    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN):
+        assert scan.heads is not None
+        for text in texts:
+            assert [m.span() for m in scan.finditer(text)] == [
+                m.span() for m in scan.rx.finditer(text)
+            ]
+            for sent in split_sentences(text):
+                expected = [m.span() for m in scan.rx.finditer(text, sent.start, sent.end)]
+                found = scan.finditer(text, sent.start, sent.end)
+                assert [m.span() for m in found] == expected
