@@ -218,7 +218,7 @@ def claim_find_same(
     matches = [
         row
         for row in found.values()
-        if figures_agree(figure, Figure(row[2], row[3], row[4], row[5]))
+        if _agrees_with(figure, row)
         and _weapons_agree(weapon_system, row[6])
         and _periods_agree(measure, row[7], (period_start, period_end), (row[8], row[9]))
     ]
@@ -234,6 +234,22 @@ def claim_find_same(
         ),
     )
     return Claim.objects.select_related("claimant").get(pk=best_match[0])
+
+
+def _agrees_with(figure: Figure, row: tuple) -> bool:
+    """figures_agree(figure, the row's figure): row[2:6] are low, best, high, qualifier. Equal
+    numbers agree; otherwise only a single bound (precision 2) can restate an estimate or a
+    range (3 or more), so a pair without one is decided without building the row's Figure."""
+    if figure.numbers == row[2:5]:
+        return True
+    mine = figure.precision
+    if mine < 2:
+        return False  # neither restates the other (figures_agree: _restates needs 2 and ≥ 3)
+    if mine >= 3:
+        low, best, high, qualifier = row[2:6]
+        if qualifier == "vague" or best is not None or (low is None) == (high is None):
+            return False  # the row is not a single bound: it cannot restate this figure
+    return figures_agree(figure, Figure(*row[2:6]))
 
 
 def _claimants(ids: set[int]) -> dict[int, Claimant]:

@@ -728,7 +728,8 @@ def _credibility_refresh(claim: Claim, facts: list, window: int) -> list[int]:
         key=lambda f: (f.pk != claim.pk, abs(f.claim_date - claim.claim_date)),
     )[: credibility.MAX_REFRESH]
     voices = credibility.Voices(facts)  # grouped once for every target
-    grades = {f.pk: credibility.assess(f, voices, claim=claim).grade for f in targets}
+    days = timedelta(days=window)
+    grades = {f.pk: credibility.assess(f, voices, claim=claim, window=days).grade for f in targets}
     current = {f.pk: f.credibility for f in facts}  # read with the facts: no second query
     changed = []
     for pk, grade in grades.items():
