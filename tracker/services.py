@@ -444,10 +444,11 @@ def _claim_same(*, article: Article, candidate: dict, none_in_article: bool) -> 
     """Lock the candidate's claimant (serialising proposals per claimant, so two workers cannot
     create the same claim twice) and return the claim it restates, or None."""
     claimant = candidate.get("claimant")
-    if claimant is not None:
+    if claimant is not None and getattr(claimant, "_locked_in", None) is not _outermost_block():
         if Claimant.objects.select_for_update().filter(pk=claimant.pk).first() is not None:
             # Locked, so it stays till the commit: a claim created in this transaction need
-            # not look it up again (known_new comes back with the same object).
+            # not look it up again (known_new comes back with the same object), and a second
+            # lookup in it need not lock it again (nor after claimants_lock).
             claimant._locked_in = _outermost_block()
     return claim_find_same(
         article=None if none_in_article else article,
@@ -584,6 +585,29 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
     if made:
         data_changed()  # what the signals of a pending claim, source or weapon link do
     return [None if b is None else b[0] for b in built]
+
+
+def claimants_lock(*, claimants: Iterable[Claimant | None]) -> None:
+    """Lock the rows of `claimants` to the end of the caller's transaction, in one query (in id
+    order), as claim_propose's lookups would lock them one by one: those lookups then take no
+    lock of their own. Outside a transaction, nothing (each proposal locks in its own)."""
+    block = _outermost_block()
+    if block is None:
+        return
+    pending = [
+        c for c in claimants if c is not None and getattr(c, "_locked_in", None) is not block
+    ]
+    if not pending:
+        return
+    locked = set(
+        Claimant.objects.select_for_update()
+        .filter(pk__in={c.pk for c in pending})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for claimant in pending:
+        if claimant.pk in locked:  # a claimant deleted meanwhile stays unlocked, as it would
+            claimant._locked_in = block
 
 
 def _outermost_block():
