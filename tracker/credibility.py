@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import functools
 import math
-import operator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
 from tracker.merge import merge_window_days
-from tracker.models import Claim, ClaimSource
+from tracker.models import Claim, Claimant, ClaimSource
 
 # The rule in plain words, shown on the methodology page; credibility_assess implements it.
 RULES: list[tuple[int, str]] = [
@@ -136,32 +136,55 @@ def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
 
 def series_facts(claims: list[Claim], *, days: int) -> list[list[ClaimFacts]]:
     """For each of `claims`, each of another series: claim_facts(series_claims(claim,
-    days=days)), all read in one query (and one for the outlets of claimless claims)."""
+    days=days)), all read in one query (and one for the outlets of claimless claims).
+
+    Every new pending claim of an article asks this, so the query is written out (the same
+    as `Claim.objects.filter(<series and window of each claim, or'ed>).exclude(status=
+    rejected).order_by("claim_date", "pk").values_list(*_FACT_FIELDS, *_SERIES_FIELDS)`):
+    building it with the ORM cost more CPU than reading its rows."""
     if len({_series_of(c) for c in claims}) != len(claims):
         raise ValueError("series_facts reads claims of distinct series")
+    if not claims:
+        return []
     window = timedelta(days=days)
-    either = functools.reduce(
-        operator.or_,
-        (
-            Q(
-                **dict(zip(_SERIES_FIELDS, _series_of(claim), strict=True)),
-                claim_date__range=(claim.claim_date - window, claim.claim_date + window),
-            )
-            for claim in claims
-        ),
-    )
-    rows = (
-        Claim.objects.filter(either)
-        .exclude(status=Claim.Status.REJECTED)
-        .order_by("claim_date", "pk")
-        .values_list(*_FACT_FIELDS, *_SERIES_FIELDS)
-    )
+    params: list = []
+    for claim in claims:
+        params += [*_series_of(claim), claim.claim_date - window, claim.claim_date + window]
+    params.append(Claim.Status.REJECTED)
+    with connection.cursor() as cursor:
+        cursor.execute(_series_facts_sql(len(claims)), params)
+        rows = cursor.fetchall()
     facts = dict(zip((_series_of(c) for c in claims), ([] for _ in claims), strict=True))
-    rows = list(rows)
     series_at = len(_FACT_FIELDS)  # the series fields follow the facts' in each row
     for row, fact in zip(rows, _facts(rows), strict=True):
-        facts[row[series_at:]].append(fact)
+        facts[tuple(row[series_at:])].append(fact)
     return list(facts.values())
+
+
+@functools.cache
+def _series_facts_sql(n_series: int) -> str:
+    """series_facts' query for `n_series` series (placeholders: each series' four fields and
+    its first and last date, then the status left out)."""
+    name = connection.ops.quote_name
+    claim_table, claimant_table = name(Claim._meta.db_table), name(Claimant._meta.db_table)
+
+    def column(field: str) -> str:
+        if field == "pk":
+            return f"c.{name(Claim._meta.pk.column)}"
+        if field.startswith("claimant__"):
+            return f"k.{name(Claimant._meta.get_field(field.split('__', 1)[1]).column)}"
+        return f"c.{name(Claim._meta.get_field(field.removesuffix('_id')).column)}"
+
+    claimant_id = f"c.{name(Claim._meta.get_field('claimant').column)}"
+    series = " AND ".join(f"{column(f)} = %s" for f in _SERIES_FIELDS)
+    one = f"({series} AND {column('claim_date')} BETWEEN %s AND %s)"
+    return (
+        f"SELECT {', '.join(column(f) for f in (*_FACT_FIELDS, *_SERIES_FIELDS))} "
+        f"FROM {claim_table} c LEFT OUTER JOIN {claimant_table} k "
+        f"ON k.{name(Claimant._meta.pk.column)} = {claimant_id} "
+        f"WHERE ({' OR '.join([one] * n_series)}) AND {column('status')} <> %s "
+        f"ORDER BY {column('claim_date')} ASC, {column('pk')} ASC"
+    )
 
 
 def _series_of(claim: Claim) -> tuple:
