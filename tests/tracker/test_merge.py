@@ -101,6 +101,38 @@ def test_the_same_claim_lookup_reads_figures_as_figures_agree_does():
             assert _agrees_with(mine, (0, "", *b)) is figures_agree(mine, Figure(*b)), (a, b)
 
 
+def test_the_same_claim_lookup_reads_a_claimants_series_as_the_orm_filter_does():
+    from django.db import connection
+
+    from tests.factories import ClaimFactory
+    from tracker import merge
+
+    jcs, nis = ClaimantFactory(), ClaimantFactory()
+    day = dt.date(2024, 12, 23)
+    for days, claimant, subtype in [
+        (-31, jcs, "killed_or_wounded"), (-30, jcs, "killed_or_wounded"),
+        (0, jcs, "killed_or_wounded"), (30, jcs, "killed_or_wounded"),
+        (31, jcs, "killed_or_wounded"), (0, jcs, "killed"), (0, nis, "killed_or_wounded"),
+    ]:  # fmt: skip
+        ClaimFactory(
+            claimant=claimant, subtype=subtype, claim_date=day + dt.timedelta(days=days),
+            low=1000, best=None, high=1200, qualifier="range", measure="increment",
+            period_start=day - dt.timedelta(days=7), period_end=day,
+        )  # fmt: skip
+    window = (day - dt.timedelta(days=30), day + dt.timedelta(days=30))
+    orm = Claim.objects.filter(
+        category="casualties", subtype="killed_or_wounded", norm_unit="troops", claimant=jcs,
+        claim_date__range=window,
+    ).values_list(*merge._ROW_FIELDS)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            merge._same_series_sql(), ["casualties", "killed_or_wounded", "troops", jcs.pk, *window]
+        )
+        rows = [tuple(row) for row in cursor.fetchall()]
+    assert sorted(rows) == sorted(orm) and len(rows) == 3
+    assert {type(v) for row in rows for v in row[8:10]} == {dt.date}
+
+
 def test_a_headline_restating_the_body_becomes_a_second_source_of_the_body_claim():
     jcs = ClaimantFactory(name="Joint Chiefs")
     article = ArticleFactory(text="More than 1,000 hurt. About 1,100 killed or wounded, JCS said.")
