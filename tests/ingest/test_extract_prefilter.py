@@ -127,14 +127,15 @@ def test_an_alias_whose_start_cannot_be_read_scans_the_whole_table():
     assert resolver.mentions(text) == _scanned_whole(resolver, text)
 
 
-def test_scanning_only_the_words_a_number_or_reporting_verb_may_start_finds_the_same():
-    from ingest.extract import claimants, numbers
+def test_scanning_only_the_words_a_number_verb_or_date_may_start_finds_the_same():
+    from ingest.extract import claimants, dates, numbers
 
     texts = [p.read_text(encoding="utf-8") for p in ARTICLES] + [
         "About 1,000-1,500 troops; 2.5m shells, a dozen twenty-one 300 000 A-10 x12 12x said.",
         "In the low thousands, several hundred, tens of thousands said; \u017fix hundred (long s).",
+        "Since 5th of March 2024, from mid-2023, on Dec. 3, last Monday, x-2024 and 12 May.",
     ]
-    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN):
+    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN):
         assert scan.heads is not None
         for text in texts:
             assert [m.span() for m in scan.finditer(text)] == [
