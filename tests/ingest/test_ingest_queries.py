@@ -173,3 +173,26 @@ def test_the_claimants_of_an_articles_mentions_are_locked_together_before_any_lo
     names = {"South Korea Joint Chiefs of Staff", "South Korea National Intelligence Service"}
     proposed = Claim.objects.filter(sources__article__url__endswith="/r/1")
     assert set(proposed.values_list("claimant__name", flat=True)) == names
+
+
+@pytest.mark.django_db
+def test_a_claimant_lock_lost_with_its_savepoint_is_taken_again():
+    from tracker.services import _lock_held, claimants_lock
+
+    claimant = Claimant.objects.order_by("pk").first()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claimants_lock(claimants=[claimant])
+                assert _lock_held(claimant)
+                raise RuntimeError("roll the savepoint back, and its row lock with it")
+        except RuntimeError:
+            pass
+        assert not _lock_held(claimant)
+        with CaptureQueriesContext(connection) as queries:
+            claimants_lock(claimants=[claimant])
+        assert [q["sql"] for q in queries if "tracker_claimant" in q["sql"]]
+        assert _lock_held(claimant)
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            claimants_lock(claimants=[claimant])  # held by the enclosing block: no query
+        assert not [q["sql"] for q in queries if "tracker_claimant" in q["sql"]]
