@@ -8,6 +8,11 @@ with; `may_match(lowered)` asks whether one of them occurs in the sentence, whic
 answers many times faster. The test is only ever a necessary condition: where it says no, the
 pattern has no match; where it says yes (or the pattern's start cannot be read), the pattern
 runs as before. Results are therefore the same with and without it.
+
+The same reading serves single patterns scanned over whole sentences or articles: `WordScan`
+tries a pattern only at the word starts its first letters admit (numbers, reporting verbs,
+dates), and `word_heads` / `word_gate` index the claimant aliases by the words they start
+(`claimants.ClaimantResolver.mentions`).
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def unsafe(sentence: str) -> bool:
     return not sentence.isascii() and _UNSAFE.search(sentence) is not None
 
 
-_WORD = WORD = re.compile(r"\w+")  # a word, as the word-start indexes read one
+_WORD = re.compile(r"\w+")
 
 
 class Sentence:
