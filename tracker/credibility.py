@@ -193,7 +193,8 @@ def _series_of(claim: Claim) -> tuple:
 
 def _facts(rows: list[tuple]) -> list[ClaimFacts]:
     """ClaimFacts of rows of _FACT_FIELDS (values_list, in that order; more may follow)."""
-    claimless = [r[0] for r in rows if r[9] is None]
+    at = _FACT_FIELDS.index("claimant_id")
+    claimless = [r[0] for r in rows if r[at] is None]
     outlets: dict[int, dict[int, str]] = {}
     if claimless:
         printed = ClaimSource.objects.filter(
