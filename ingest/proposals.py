@@ -22,6 +22,7 @@ from tracker.services import (
     claim_credibility_refresh,
     claim_propose,
     claim_relation_add,
+    claimants_lock,
     claims_create_pending,
     claims_credibility_refresh,
 )
@@ -89,6 +90,8 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
             and all(c.category != category for c in touched.values())
         )
 
+    if one_transaction:  # every lookup below locks its claimant: all of them in one query
+        claimants_lock(claimants=[candidate["claimant"] for candidate in candidates])
     for candidate in candidates:
         claim, created = _propose(
             article,

@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import functools
 import math
-import operator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
 from tracker.merge import merge_window_days
-from tracker.models import Claim, ClaimSource
+from tracker.models import Claim, Claimant, ClaimSource
 
 # The rule in plain words, shown on the methodology page; credibility_assess implements it.
 RULES: list[tuple[int, str]] = [
@@ -131,44 +131,70 @@ _SERIES_FIELDS = ("category", "subtype", "norm_unit", "measure")  # what series_
 
 def claim_facts(claims: QuerySet[Claim]) -> list[ClaimFacts]:
     """ClaimFacts of `claims`, in two queries (claims, then outlets of claimless ones)."""
-    return _facts(list(claims.order_by("claim_date", "pk").values(*_FACT_FIELDS)))
+    return _facts(list(claims.order_by("claim_date", "pk").values_list(*_FACT_FIELDS)))
 
 
 def series_facts(claims: list[Claim], *, days: int) -> list[list[ClaimFacts]]:
     """For each of `claims`, each of another series: claim_facts(series_claims(claim,
-    days=days)), all read in one query (and one for the outlets of claimless claims)."""
+    days=days)), all read in one query (and one for the outlets of claimless claims).
+
+    Every new pending claim of an article asks this, so the query is written out (the same
+    as `Claim.objects.filter(<series and window of each claim, or'ed>).exclude(status=
+    rejected).order_by("claim_date", "pk").values_list(*_FACT_FIELDS, *_SERIES_FIELDS)`):
+    building it with the ORM cost more CPU than reading its rows."""
     if len({_series_of(c) for c in claims}) != len(claims):
         raise ValueError("series_facts reads claims of distinct series")
+    if not claims:
+        return []
     window = timedelta(days=days)
-    either = functools.reduce(
-        operator.or_,
-        (
-            Q(
-                **dict(zip(_SERIES_FIELDS, _series_of(claim), strict=True)),
-                claim_date__range=(claim.claim_date - window, claim.claim_date + window),
-            )
-            for claim in claims
-        ),
-    )
-    rows = (
-        Claim.objects.filter(either)
-        .exclude(status=Claim.Status.REJECTED)
-        .order_by("claim_date", "pk")
-        .values(*_FACT_FIELDS, *_SERIES_FIELDS)
-    )
+    params: list = []
+    for claim in claims:
+        params += [*_series_of(claim), claim.claim_date - window, claim.claim_date + window]
+    params.append(Claim.Status.REJECTED)
+    with connection.cursor() as cursor:
+        cursor.execute(_series_facts_sql(len(claims)), params)
+        rows = cursor.fetchall()
     facts = dict(zip((_series_of(c) for c in claims), ([] for _ in claims), strict=True))
-    rows = list(rows)
+    series_at = len(_FACT_FIELDS)  # the series fields follow the facts' in each row
     for row, fact in zip(rows, _facts(rows), strict=True):
-        facts[tuple(row[name] for name in _SERIES_FIELDS)].append(fact)
+        facts[tuple(row[series_at:])].append(fact)
     return list(facts.values())
+
+
+@functools.cache
+def _series_facts_sql(n_series: int) -> str:
+    """series_facts' query for `n_series` series (placeholders: each series' four fields and
+    its first and last date, then the status left out)."""
+    name = connection.ops.quote_name
+    claim_table, claimant_table = name(Claim._meta.db_table), name(Claimant._meta.db_table)
+
+    def column(field: str) -> str:
+        if field == "pk":
+            return f"c.{name(Claim._meta.pk.column)}"
+        if field.startswith("claimant__"):
+            return f"k.{name(Claimant._meta.get_field(field.split('__', 1)[1]).column)}"
+        return f"c.{name(Claim._meta.get_field(field.removesuffix('_id')).column)}"
+
+    claimant_id = f"c.{name(Claim._meta.get_field('claimant').column)}"
+    series = " AND ".join(f"{column(f)} = %s" for f in _SERIES_FIELDS)
+    one = f"({series} AND {column('claim_date')} BETWEEN %s AND %s)"
+    return (
+        f"SELECT {', '.join(column(f) for f in (*_FACT_FIELDS, *_SERIES_FIELDS))} "
+        f"FROM {claim_table} c LEFT OUTER JOIN {claimant_table} k "
+        f"ON k.{name(Claimant._meta.pk.column)} = {claimant_id} "
+        f"WHERE ({' OR '.join([one] * n_series)}) AND {column('status')} <> %s "
+        f"ORDER BY {column('claim_date')} ASC, {column('pk')} ASC"
+    )
 
 
 def _series_of(claim: Claim) -> tuple:
     return tuple(getattr(claim, name) for name in _SERIES_FIELDS)
 
 
-def _facts(rows: list[dict]) -> list[ClaimFacts]:
-    claimless = [r["pk"] for r in rows if r["claimant_id"] is None]
+def _facts(rows: list[tuple]) -> list[ClaimFacts]:
+    """ClaimFacts of rows of _FACT_FIELDS (values_list, in that order; more may follow)."""
+    at = _FACT_FIELDS.index("claimant_id")
+    claimless = [r[0] for r in rows if r[at] is None]
     outlets: dict[int, dict[int, str]] = {}
     if claimless:
         printed = ClaimSource.objects.filter(
@@ -177,31 +203,38 @@ def _facts(rows: list[dict]) -> list[ClaimFacts]:
         for claim_id, outlet_id, grade in printed:
             outlets.setdefault(claim_id, {})[outlet_id] = grade
     facts = []
-    for r in rows:
-        if r["claimant_id"] is not None:
-            voice = frozenset({("claimant", r["claimant_id"])})
-            grade = r["claimant__reliability"]
-            country = (r["claimant__country"] or "").strip().lower()
-            official = r["claimant__kind"] in OFFICIAL_KINDS
+    claimant_voices: dict[int, frozenset] = {}  # one voice per claimant, shared by its claims
+    for (
+        pk, claim_date, status, suggested, qualifier, norm_low, norm_best, norm_high,
+        reliability, claimant_id, claimant_reliability, claimant_country, claimant_kind,
+        credibility, *_,
+    ) in rows:  # fmt: skip
+        if claimant_id is not None:
+            voice = claimant_voices.get(claimant_id)
+            if voice is None:
+                voice = claimant_voices[claimant_id] = frozenset({("claimant", claimant_id)})
+            grade = claimant_reliability
+            country = (claimant_country or "").strip().lower()
+            official = claimant_kind in OFFICIAL_KINDS
         else:
-            printed_by = outlets.get(r["pk"], {})
+            printed_by = outlets.get(pk, {})
             voice = frozenset(("outlet", o) for o in printed_by)
-            grade = min(printed_by.values(), default=r["reliability"])
+            grade = min(printed_by.values(), default=reliability)
             country, official = "", False
         facts.append(
             ClaimFacts(
-                pk=r["pk"],
-                claim_date=r["claim_date"],
-                status=r["status"],
-                suggested=r["credibility_suggested"],
-                figure=figure_range(r["norm_low"], r["norm_best"], r["norm_high"]),
-                vague=r["qualifier"] == "vague",
-                bound=r["qualifier"] in BOUNDS,
+                pk=pk,
+                claim_date=claim_date,
+                status=status,
+                suggested=suggested,
+                figure=figure_range(norm_low, norm_best, norm_high),
+                vague=qualifier == "vague",
+                bound=qualifier in BOUNDS,
                 voice=voice,
                 reliability=grade,
                 country=country,
                 official=official,
-                credibility=r["credibility"],
+                credibility=credibility,
             )
         )
     return facts
@@ -239,12 +272,19 @@ class Voices:
                 self.groups.setdefault(other.voice, []).append((at, other))
 
 
-def assess(me: ClaimFacts, others: list[ClaimFacts] | Voices, *, claim: Claim) -> Assessment:
+def assess(
+    me: ClaimFacts,
+    others: list[ClaimFacts] | Voices,
+    *,
+    claim: Claim,
+    window: timedelta | None = None,
+) -> Assessment:
     """The rule on loaded facts for a claim of `claim`'s series: `others` are the claims around
-    it (any order; `me` and rows outside the window are skipped), or `Voices` of them."""
+    it (any order; `me` and rows outside the window are skipped), or `Voices` of them.
+    `window`: the merge window (merge_window_days), when the caller read it once for many."""
     measure = claim.measure
     numberless = numberless_can_agree(claim.category, claim.subtype)
-    window = timedelta(days=merge_window_days())
+    window = timedelta(days=merge_window_days()) if window is None else window
     if me.vague:
         return Assessment(6, reason="Too vague to compare (“thousands of”).")
     voices = others if isinstance(others, Voices) else Voices(others)
@@ -273,6 +313,8 @@ def assess(me: ClaimFacts, others: list[ClaimFacts] | Voices, *, claim: Claim) -
                 and ranges_contradict(me.figure, other.figure)
             ):
                 contradicting.setdefault(voice, (at, other))
+    if not agreeing and not contradicting and len(me.voice) <= 1:
+        return Assessment(6)  # nobody agrees or contradicts, no further outlet: as below
     # In the order of `others` (the first claim of each voice), as one pass over it finds them.
     agreeing = {v: o for v, (_, o) in sorted(agreeing.items(), key=lambda kv: kv[1][0])}
     contradicting = {v: o for v, (_, o) in sorted(contradicting.items(), key=lambda kv: kv[1][0])}

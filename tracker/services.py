@@ -444,11 +444,12 @@ def _claim_same(*, article: Article, candidate: dict, none_in_article: bool) -> 
     """Lock the candidate's claimant (serialising proposals per claimant, so two workers cannot
     create the same claim twice) and return the claim it restates, or None."""
     claimant = candidate.get("claimant")
-    if claimant is not None:
+    if claimant is not None and not _lock_held(claimant):
         if Claimant.objects.select_for_update().filter(pk=claimant.pk).first() is not None:
             # Locked, so it stays till the commit: a claim created in this transaction need
-            # not look it up again (known_new comes back with the same object).
-            claimant._locked_in = _outermost_block()
+            # not look it up again (known_new comes back with the same object), and a second
+            # lookup in it need not lock it again (nor after claimants_lock).
+            _mark_locked(claimant)
     return claim_find_same(
         article=None if none_in_article else article,
         claimant=claimant,
@@ -584,6 +585,47 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
     if made:
         data_changed()  # what the signals of a pending claim, source or weapon link do
     return [None if b is None else b[0] for b in built]
+
+
+def claimants_lock(*, claimants: Iterable[Claimant | None]) -> None:
+    """Lock the rows of `claimants` to the end of the caller's transaction, in one query (in id
+    order), as claim_propose's lookups would lock them one by one: those lookups then take no
+    lock of their own. Outside a transaction, nothing (each proposal locks in its own)."""
+    if _outermost_block() is None:
+        return
+    pending = [c for c in claimants if c is not None and not _lock_held(c)]
+    if not pending:
+        return
+    locked = set(
+        Claimant.objects.select_for_update()
+        .filter(pk__in={c.pk for c in pending})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for claimant in pending:
+        if claimant.pk in locked:  # a claimant deleted meanwhile stays unlocked, as it would
+            _mark_locked(claimant)
+
+
+def _mark_locked(claimant: Claimant) -> None:
+    """Note that this transaction locked the claimant's row: `_locked_in` (its outermost block:
+    the claimant was read in it, validation need not read it again) and the atomic blocks open
+    when it was locked (`_lock_held`)."""
+    blocks = transaction.get_connection().atomic_blocks
+    claimant._locked_in = blocks[0] if blocks else None
+    claimant._locked_under = tuple(blocks)
+
+
+def _lock_held(claimant: Claimant) -> bool:
+    """Whether the claimant's row lock is still held: every atomic block open when it was taken
+    is still open (a savepoint rolled back since, and with it the lock, is another block)."""
+    under = getattr(claimant, "_locked_under", None)
+    blocks = transaction.get_connection().atomic_blocks
+    return (
+        under is not None
+        and len(blocks) >= len(under)
+        and all(a is b for a, b in zip(under, blocks, strict=False))
+    )
 
 
 def _outermost_block():
@@ -728,7 +770,8 @@ def _credibility_refresh(claim: Claim, facts: list, window: int) -> list[int]:
         key=lambda f: (f.pk != claim.pk, abs(f.claim_date - claim.claim_date)),
     )[: credibility.MAX_REFRESH]
     voices = credibility.Voices(facts)  # grouped once for every target
-    grades = {f.pk: credibility.assess(f, voices, claim=claim).grade for f in targets}
+    days = timedelta(days=window)
+    grades = {f.pk: credibility.assess(f, voices, claim=claim, window=days).grade for f in targets}
     current = {f.pk: f.credibility for f in facts}  # read with the facts: no second query
     changed = []
     for pk, grade in grades.items():

@@ -766,6 +766,7 @@ def _factual(text: str, lo: int, at: int, guards: str) -> bool:
 _WORD_STARTS = WordStarts([*(Prefilter(rx) for rx, *_ in _PATTERNS), Prefilter(WEAPON)])
 _WEAPON_AT = len(_PATTERNS)
 _PREFILTERS, _WEAPON_FILTER = _WORD_STARTS.prefilters[:-1], _WORD_STARTS.prefilters[-1]
+_AT_WORD_STARTS = frozenset(k for k, f in enumerate(_PREFILTERS) if f.at_word_start)
 
 
 def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
@@ -776,6 +777,8 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
     out = _arms(text, lo, hi, weapons)
     out += _russia_gives(text, lo, hi)
     for k, (rx, cat, subtype, unit, rule, guard_words) in enumerate(_PATTERNS):
+        if k not in starts and k in _AT_WORD_STARTS and sentence.usable:
+            continue  # no word it may start: matches() would find nothing
         matches = _WORD_STARTS.matches(k, rx, text, lo, hi, sentence, starts)
         guards = None
         for m in matches:

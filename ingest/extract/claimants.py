@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .prefilter import LENGTH, WordScan, unsafe, word_gate, word_heads
+
 SK_JCS = "South Korea Joint Chiefs of Staff"
 SK_NIS = "South Korea National Intelligence Service"
 SK_DIA = "South Korea Defense Intelligence Agency"
@@ -238,6 +240,7 @@ REPORT_VERB = (
     r"cited|quoted|put|puts|replied|responded)"
 )
 _VERB = re.compile(r"\b" + REPORT_VERB + r"\b")
+_VERB_SCAN = WordScan(_VERB)  # tried only at the words a reporting verb may be
 _ROLE = (
     r"(?:officials?|spokesperson|spokesman|spokeswoman|sources?|lawmakers?|analysts?|experts?|"
     r"minister|ministry|agency|military|intelligence|commanders?|president|prosecutors|"
@@ -312,6 +315,9 @@ class Attribution:
     rule: str
 
 
+_MAX_HEADS = 50_000  # words' first letters remembered per resolver; past it the memo starts again
+
+
 class ClaimantResolver:
     """Finds and resolves claimant names through an alias table.
 
@@ -336,23 +342,88 @@ class ClaimantResolver:
         for alias in sorted(table, key=lambda a: (-len(_alias_rest(a)), -len(a))):
             parts.append(f"(?P<a{len(self._canonical)}>{_alias_pattern(alias)})")
             self._canonical.append(table[alias])
-        body = "|".join(parts) or r"(?!x)x"
-        # One pass of one compiled pattern over the text. The gate in front rejects most word
-        # starts at once: a name starts with a capital (or a digit), and only the aliases
-        # written in lower case (and "the" before a country) may start with a small letter.
+        self._parts = parts
+        # The gate in front rejects most word starts at once: a name starts with a capital (or
+        # a digit), and only the aliases written in lower case (and "the" before a country) may
+        # start with a small letter.
         lower = sorted(
             {re.escape(a.split()[0].lower()) for a in table if a[:1].islower()} | {"the"}
         )
-        gate = r"(?=(?-i:[A-Z0-9])|(?:" + "|".join(lower) + r")\b)"
-        self._rx = re.compile(r"(?<![\w-])" + gate + r"(?:" + body + r")(?![\w-])", re.IGNORECASE)
+        self._gate = r"(?=(?-i:[A-Z0-9])|(?:" + "|".join(lower) + r")\b)"
+        self._rx = self._compiled(range(len(parts)))
+        # One automaton over the text (`mentions`): an index from a word's first letters to
+        # the aliases that may start there (ingest.extract.prefilter), so that each word start
+        # tries only those few, in the table's order, not all of them.
+        self._by_prefix: dict[str, set[int]] | None = {}
+        for k, part in enumerate(parts):
+            heads = word_heads(part, re.IGNORECASE)
+            if heads is None:  # its start cannot be read: every word start would try it
+                self._by_prefix = None
+                break
+            for head in heads:
+                self._by_prefix.setdefault(head, set()).add(k)
+        self._word_starts = word_gate(self._by_prefix or ())  # the words an alias may start
+        self._by_head: dict[str, re.Pattern | None] = {}  # a word's head -> its aliases' regex
+        self._by_aliases: dict[tuple[int, ...], re.Pattern] = {}
+
+    def _compiled(self, aliases: Iterable[int]) -> re.Pattern:
+        """The pattern that finds the given aliases (indexes into the sorted table), which
+        keep their order and their group names (a<index>)."""
+        body = "|".join(self._parts[k] for k in aliases) or r"(?!x)x"
+        return re.compile(r"(?<![\w-])" + self._gate + r"(?:" + body + r")(?![\w-])", re.IGNORECASE)
+
+    def _at_head(self, head: str) -> re.Pattern | None:
+        """The pattern of the aliases a word starting with `head` (its first LENGTH letters,
+        lower case) may start: those with a prefix that begins `head`; None when none may."""
+        ks: set[int] = set()
+        for k in range(1, len(head) + 1):
+            ks |= self._by_prefix.get(head[:k], set())
+        if not ks:
+            return None
+        key = tuple(sorted(ks))
+        rx = self._by_aliases.get(key)
+        if rx is None:
+            rx = self._by_aliases[key] = self._compiled(key)
+        return rx
 
     def mentions(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
-        """(start, end, canonical name) of every alias in text[lo:hi]."""
+        """(start, end, canonical name) of every alias in text[lo:hi], as one scan of the
+        whole table's pattern finds them (leftmost first, the table's order among those that
+        start at the same place, each scan resumed where the last match ended).
+
+        Every alias starts a word (the pattern requires no letter or hyphen before it, and
+        each alias opens with a letter or digit), so only word starts are tried, each with
+        the aliases its first letters admit. `rx.match` at a position sees the same text
+        around it (lookbehind, gate, lookahead) as the scan does, and the aliases left out
+        cannot match there, so the matches are the same. A text whose lower() misleads
+        (prefilter.unsafe), or a table whose starts cannot be read, is scanned whole."""
         hi = len(text) if hi is None else hi
-        return [
-            (m.start(), m.end(), self._canonical[int(m.lastgroup[1:])])
-            for m in self._rx.finditer(text, lo, hi)
-        ]
+        canonical = self._canonical
+        if self._by_prefix is None or unsafe(text[lo:hi]):
+            return [
+                (m.start(), m.end(), canonical[int(m.lastgroup[1:])])
+                for m in self._rx.finditer(text, lo, hi)
+            ]
+        memo, found, end = self._by_head, [], lo
+        for word in self._word_starts.finditer(text, lo, hi):
+            at = word.start()
+            if at < end:
+                continue  # inside the previous match: the scan resumes after it
+            # the word's first letters (what follows it, past its end, only adds aliases to try)
+            head = text[at : at + LENGTH].lower()
+            if head in memo:
+                rx = memo[head]
+            else:
+                if len(memo) >= _MAX_HEADS:
+                    memo.clear()
+                rx = memo[head] = self._at_head(head)
+            if rx is None:
+                continue
+            m = rx.match(text, at, hi)
+            if m is not None:
+                found.append((at, m.end(), canonical[int(m.lastgroup[1:])]))
+                end = m.end()
+        return found
 
     def resolve(self, phrase: str, default_country: str | None = None) -> str | None:
         """Canonical name for a speaker phrase; the phrase itself (tidied) when unknown."""
@@ -567,7 +638,7 @@ def find_attributions(
         elif verb:
             out.append((4.0, Attribution(name, s, e, e + verb.start(1), "verb:alias")))
             covered.add(e + verb.start(1))
-    for m in _VERB.finditer(text, lo, hi):
+    for m in _VERB_SCAN.finditer(text, lo, hi):
         np = _speaker_before(text, lo, m.start())
         if np:
             name = resolver.resolve(text[np[0] : np[1]], default_country)

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .prefilter import WordScan, word_heads
+
 _MONTH_NUM = {
     m: i + 1
     for i, names in enumerate(
@@ -51,6 +53,16 @@ _DATE = re.compile(
     r"this\s+year)\b)"
     r")",
     re.IGNORECASE,
+)
+
+
+# _DATE tried only at the words its matches may start (every branch opens with \b or "no
+# letter, digit or hyphen before"): a digit ("5 March"), or the first letters of a month,
+# weekday, "since", "last" … (the heads read with the day-first branch's digits left out).
+_DATE_SCAN = WordScan(
+    _DATE,
+    heads=word_heads(_DATE.pattern.replace(r"(?P<dm_d>\d{1,2})", "(?P<dm_d>x)"), _DATE.flags),
+    digits=True,
 )
 
 
@@ -145,7 +157,7 @@ def find_dates(text: str, lo: int, hi: int, published: dt.date | None) -> list[D
     if published is None:
         return []
     out = []
-    for m in _DATE.finditer(text, lo, hi):
+    for m in _DATE_SCAN.finditer(text, lo, hi):
         try:
             d = _resolve(m, published)
         except ValueError:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .prefilter import WordScan, word_heads
+
 _UNITS = {
     "zero": 0,
     "one": 1,
@@ -56,16 +58,29 @@ _VAGUE = {
     "millions": 1_000_000,
     "scores": 20,
 }
+_DIGITS_BRANCH = (
+    r"(?P<digits>(?<![\w.,/#])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+    r"(?![\w,]|\.\d|\s\d)|\d+)(?:\.\d+)?(?![\d,]\d))"
+)
 _ATOM = re.compile(
     r"(?P<vague>\b(?:the\s+(?:low|high|mid)\s+(?=(?:hundreds|thousands)\b))?"
     r"(?:(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens|millions|"
     r"scores(?=\s+of))\b|\b(?:several|a\s+few)\s+(?:hundred|thousand|dozen|million)\b)"
-    r"|(?P<digits>(?<![\w.,/#])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
-    r"(?![\w,]|\.\d|\s\d)|\d+)(?:\.\d+)?(?![\d,]\d))"
-    r"(?P<scale>(?:\s*|-)(?:million|billion|thousand|hundred)\b|(?:k|mn|bn|m)\b)?"
+    r"|"
+    + _DIGITS_BRANCH
+    + r"(?P<scale>(?:\s*|-)(?:million|billion|thousand|hundred)\b|(?:k|mn|bn|m)\b)?"
     rf"|(?P<words>\b{_WORDNUM}\b)"
     r"|(?P<times>\b(?:once|twice|thrice)\b)",
     re.IGNORECASE,
+)
+
+# _ATOM tried only at the words its matches may start: a digit, or the first letters of a
+# number word or vague amount (its digits branch has a lookbehind for "no letter or digit
+# before", the others open with \b).
+_ATOM_SCAN = WordScan(
+    _ATOM,
+    heads=word_heads(_ATOM.pattern.replace(_DIGITS_BRANCH, "(?!x)x"), _ATOM.flags),
+    digits=True,
 )
 
 # What may directly follow or precede a number that makes it something other than a count.
@@ -224,7 +239,7 @@ def words_to_number(phrase: str) -> float | None:
 
 def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
     out: list[_Atom] = []
-    for m in _ATOM.finditer(text, lo, hi):
+    for m in _ATOM_SCAN.finditer(text, lo, hi):
         before = text[max(lo, m.start() - 30) : m.start()]
         after = text[m.end() : min(hi, m.end() + 30)]
         if m.group("vague"):

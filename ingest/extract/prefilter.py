@@ -8,11 +8,17 @@ with; `may_match(lowered)` asks whether one of them occurs in the sentence, whic
 answers many times faster. The test is only ever a necessary condition: where it says no, the
 pattern has no match; where it says yes (or the pattern's start cannot be read), the pattern
 runs as before. Results are therefore the same with and without it.
+
+The same reading serves single patterns scanned over whole sentences or articles: `WordScan`
+tries a pattern only at the word starts its first letters admit (numbers, reporting verbs,
+dates), and `word_heads` / `word_gate` index the claimant aliases by the words they start
+(`claimants.ClaimantResolver.mentions`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 try:  # Python 3.11+
     from re import _constants as C
@@ -245,4 +251,82 @@ class WordStarts:
             if m is not None:
                 found.append(m)
                 end = m.end()
+        return found
+
+
+def word_heads(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The first letters (lower case, at most LENGTH) of the words a match of `pattern` may
+    start with; None when they cannot be read or a match may start elsewhere than at a word
+    (its first character may be other than a letter or digit)."""
+    prefixes = _prefixes(parser.parse(pattern, flags))
+    if not prefixes:
+        return None
+    heads = set()
+    for prefix in prefixes:
+        word = _WORD.match(prefix)
+        if word is None:
+            return None
+        heads.add(word.group(0))
+    return frozenset(heads)
+
+
+def word_gate(heads: Iterable[str], *, digits: bool = False) -> re.Pattern:
+    """A pattern that finds, fast, the word starts whose first character begins one of
+    `heads` (or is a digit, with `digits`): a character class first, so that `re` skips
+    ahead to it, then "no letter or digit before it". Every start of such a word is found
+    (a superset of where the heads' words start: the caller tests the head)."""
+    firsts = sorted({c for head in heads for c in (head[0].lower(), head[0].upper())})
+    chars = ("\\d" if digits else "") + "".join(re.escape(c) for c in firsts)
+    return re.compile(f"[{chars}](?<!\\w.)" if chars else r"(?!x)x")
+
+
+class WordScan:
+    """`rx.finditer(text, lo, hi)` as a list, trying `rx` only at the word starts whose first
+    letters may begin a match (`word_heads`), not at every character.
+
+    For a pattern whose every match begins a word: its first character is a letter or digit,
+    and the pattern requires no letter or digit right before it (\\b, or a lookbehind that
+    says so); the caller vouches for that second half. `rx.match` at a word start sees the
+    same text around it as the scan does, and the scan resumes after each match as finditer
+    does, so the matches are the same. `digits`: a match may also start with a digit (a
+    class the prefixes cannot read: `heads` then names the letters alone). A pattern whose
+    heads cannot be read, or a text whose lower() misleads (`unsafe`), is scanned whole."""
+
+    _MAX_HEADS = 50_000
+
+    def __init__(
+        self, rx: re.Pattern, *, heads: frozenset[str] | None = None, digits: bool = False
+    ) -> None:
+        self.rx = rx
+        self.heads = heads if heads is not None else word_heads(rx.pattern, rx.flags)
+        self.digits = digits
+        self._gate = word_gate(self.heads or (), digits=digits)
+        self._memo: dict[str, bool] = {}  # a word's head -> whether a match may start there
+
+    def _may_start(self, head: str) -> bool:
+        if self.digits and head[0].isdigit():
+            return True
+        return any(head[:k] in self.heads for k in range(1, len(head) + 1))
+
+    def finditer(self, text: str, lo: int = 0, hi: int | None = None) -> list[re.Match]:
+        hi = len(text) if hi is None else hi
+        if self.heads is None or unsafe(text[lo:hi]):
+            return list(self.rx.finditer(text, lo, hi))
+        memo, match, found, end = self._memo, self.rx.match, [], lo
+        for word in self._gate.finditer(text, lo, hi):
+            at = word.start()
+            if at < end:
+                continue  # inside the previous match: the scan resumes after it
+            # the word's first letters (what follows it, past its end, only adds heads to try)
+            head = text[at : at + LENGTH].lower()
+            may = memo.get(head)
+            if may is None:
+                if len(memo) >= self._MAX_HEADS:
+                    memo.clear()
+                may = memo[head] = self._may_start(head)
+            if may:
+                m = match(text, at, hi)
+                if m is not None:
+                    found.append(m)
+                    end = m.end()
         return found

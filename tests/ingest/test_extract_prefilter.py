@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.extract import assertions
+from ingest.extract.claimants import ClaimantResolver
 from ingest.extract.lexicon import WEAPON
 from ingest.extract.prefilter import FOLDS_TO_ASCII, Prefilter, Sentence
 from ingest.extract.text import split_sentences
@@ -77,3 +78,70 @@ def test_trying_patterns_only_at_their_word_starts_finds_the_same_matches():
                 expected = [m.span() for m in rx.finditer(text, sent.start, sent.end)]
                 found = starts_of.matches(k, rx, text, sent.start, sent.end, sentence, starts)
                 assert [m.span() for m in found] == expected, (rx.pattern[:60], sent)
+
+
+def _scanned_whole(resolver, text, lo=0, hi=None):
+    """The alias mentions as one scan of the whole table's pattern finds them."""
+    hi = len(text) if hi is None else hi
+    return [
+        (m.start(), m.end(), resolver._canonical[int(m.lastgroup[1:])])
+        for m in resolver._rx.finditer(text, lo, hi)
+    ]
+
+
+def test_the_alias_automaton_finds_what_one_scan_of_the_whole_table_finds():
+    # the defaults, and a table as editors keep it: lower-case aliases, a country before a
+    # name, a digit first, an alias inside another, an acronym that is not a word
+    tables = [
+        None,
+        {
+            "the spy agency": "South Korea National Intelligence Service",
+            "South Korean Joint Chiefs": "South Korea Joint Chiefs of Staff",
+            "Kim": "Kim Jong Un",
+            "Kim Yo Jong": "Kim Yo Jong",
+            "38 North": "38 North",
+            "ISW analysts": "Institute for the Study of War",
+            "MSMT": "Multilateral Sanctions Monitoring Team (MSMT)",
+        },
+    ]
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES] + [
+        "The spy agency and the JCS-led team said; Kim Yo Jong and Kim Jong-un, 38 North.",
+        "U.S. and South Korean Joint Chiefs officials, the United States' envoy, NISNIS.",
+        "Pyongyang \u017fent troops, the \u212aremlin said (long s, Kelvin sign: scanned whole).",
+    ]
+    for table in tables:
+        resolver = ClaimantResolver(table)
+        assert resolver._by_prefix is not None  # the automaton, not the fallback
+        for text in texts:
+            assert resolver.mentions(text) == _scanned_whole(resolver, text)
+            # a sentence's slice: lookbehinds before it, an alias cut at its end
+            for lo in range(0, len(text), 53):
+                hi = min(len(text), lo + 211)
+                assert resolver.mentions(text, lo, hi) == _scanned_whole(resolver, text, lo, hi)
+
+
+def test_an_alias_whose_start_cannot_be_read_scans_the_whole_table():
+    resolver = ClaimantResolver({"«Kim»": "Kim Jong Un", "Żelensky": "Volodymyr Zelensky"})
+    assert resolver._by_prefix is None
+    text = "Both «Kim» and Żelensky spoke, the JCS said."
+    assert resolver.mentions(text) == _scanned_whole(resolver, text)
+
+
+def test_scanning_only_the_words_a_number_verb_or_date_may_start_finds_the_same():
+    from ingest.extract import claimants, dates, numbers
+
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES] + [
+        "About 1,000-1,500 troops; 2.5m shells, a dozen twenty-one 300 000 A-10 x12 12x said.",
+        "In the low thousands, several hundred, tens of thousands said; \u017fix hundred (long s).",
+        "Since 5th of March 2024, from mid-2023, on Dec. 3, last Monday, x-2024 and 12 May.",
+    ]
+    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN):
+        assert scan.heads is not None
+        for text in texts:
+            assert [m.span() for m in scan.finditer(text)] == [
+                m.span() for m in scan.rx.finditer(text)
+            ]
+            for sent in split_sentences(text):
+                expected = [m.span() for m in scan.rx.finditer(text, sent.start, sent.end)]
+                found = scan.finditer(text, sent.start, sent.end)
+                assert [m.span() for m in found] == expected

@@ -47,8 +47,10 @@ PAGE = (
 # 26 → 17: the article's new claims are written together (claims_create_pending): one
 # insert each for the claims, their sources and the two history tables, one check of the
 # places they name, no savepoint per claim; 17 → 16: their credibility refresh reads the
-# facts of their series (one each) in one query. 16 on SQLite and PostgreSQL.
-MAX_QUERIES_PER_ARTICLE = 16
+# facts of their series (one each) in one query. 16 on SQLite and PostgreSQL. 16 → 15: the
+# claimants of the article's mentions are locked together (one query, in id order), not one
+# lock per lookup. 15 on SQLite and PostgreSQL.
+MAX_QUERIES_PER_ARTICLE = 15
 
 
 def _article(n: int) -> Article:
@@ -148,3 +150,49 @@ def test_a_claimant_regraded_is_read_again_by_the_next_article():
     services.article_process(article=article)
     claim = Claim.objects.get(sources__article=article, claimant=jcs)
     assert claim.reliability == "D"  # the claimant's grade as it is now, not as kept
+
+
+@pytest.mark.django_db
+def test_the_claimants_of_an_articles_mentions_are_locked_together_before_any_lookup():
+    # Two workers proposing for the same claimants cannot create the same claim twice: every
+    # claimant a mention names is locked to the end of the article's transaction, all of them
+    # at once and in id order (two articles naming the same two claimants cannot lock them in
+    # opposite orders), before the first same-claim lookup.
+    with CaptureQueriesContext(connection) as queries:
+        services.article_process(article=_article(1))
+    sql = [q["sql"] for q in queries.captured_queries]
+    # the same-claim lookups (a claimant's series in the merge window)
+    lookups = [i for i, q in enumerate(sql) if 'FROM "tracker_claim" ' in q and "BETWEEN" in q]
+    assert lookups
+    if connection.features.has_select_for_update:
+        locks = [
+            i for i, q in enumerate(sql) if 'FROM "tracker_claimant"' in q and "FOR UPDATE" in q
+        ]
+        assert len(locks) == 1 and locks[0] < lookups[0]
+        assert sql[locks[0]].endswith("ORDER BY 1 ASC FOR UPDATE")  # by id
+    names = {"South Korea Joint Chiefs of Staff", "South Korea National Intelligence Service"}
+    proposed = Claim.objects.filter(sources__article__url__endswith="/r/1")
+    assert set(proposed.values_list("claimant__name", flat=True)) == names
+
+
+@pytest.mark.django_db
+def test_a_claimant_lock_lost_with_its_savepoint_is_taken_again():
+    from tracker.services import _lock_held, claimants_lock
+
+    claimant = Claimant.objects.order_by("pk").first()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claimants_lock(claimants=[claimant])
+                assert _lock_held(claimant)
+                raise RuntimeError("roll the savepoint back, and its row lock with it")
+        except RuntimeError:
+            pass
+        assert not _lock_held(claimant)
+        with CaptureQueriesContext(connection) as queries:
+            claimants_lock(claimants=[claimant])
+        assert [q["sql"] for q in queries if "tracker_claimant" in q["sql"]]
+        assert _lock_held(claimant)
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            claimants_lock(claimants=[claimant])  # held by the enclosing block: no query
+        assert not [q["sql"] for q in queries if "tracker_claimant" in q["sql"]]

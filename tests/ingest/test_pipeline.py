@@ -206,6 +206,35 @@ def test_the_same_text_under_two_urls_is_one_article(site, django_capture_on_com
     assert site.hits["/mirror/one"] == 1 and Article.objects.count() == 1
 
 
+def test_an_article_is_found_by_its_url_or_an_alias_of_it_as_the_orm_union_finds_it():
+    from ingest.dedupe import canonical_url
+    from ingest.services import article_for_url
+
+    older = Article.objects.create(url="https://example.org/a", raw="x", title="A")
+    newer = Article.objects.create(url="https://example.org/b", raw="y", title="B")
+    ArticleAlias.objects.create(url="https://example.org/mirror/a", article=older)
+    ArticleAlias.objects.create(url="https://example.org/b?print=1", article=older)
+
+    def union(url):  # the ORM's spelling of the lookup, kept as its specification
+        by_url = Article.objects.filter(url=url).order_by()
+        by_alias = Article.objects.filter(aliases__url=url).order_by()
+        return by_url.union(by_alias, all=True).order_by("pk").first()
+
+    urls = ["a", "mirror/a#top", "b", "b?print=1", "c"]
+    for url in [f"https://example.org/{u}" for u in urls]:
+        found = article_for_url(url)
+        expected = union(canonical_url(url))
+        assert found == expected
+        if found is not None:  # every field read, as the ORM reads it
+            assert [getattr(found, f.attname) for f in Article._meta.concrete_fields] == [
+                getattr(expected, f.attname) for f in Article._meta.concrete_fields
+            ]
+    assert article_for_url("https://example.org/mirror/a") == older
+    assert article_for_url("https://example.org/b") == newer
+    assert article_for_url("https://example.org/b?print=1") == older  # the lower id first
+    assert article_for_url("not a url") is None
+
+
 # --- Idempotency ----------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from tests.factories import ArticleFactory, ClaimantFactory, UserFactory
 from tracker import services
 from tracker.merge import (
     Figure,
+    _agrees_with,
     claim_duplicate_pairs,
     claimant_is_established,
     claims_corroborated,
@@ -86,6 +87,50 @@ MORE_THAN_1000 = {"low": 1000.0, "best": None, "qualifier": "more_than"}
 def test_figures_agree_when_equal_or_a_bound_restates_an_estimate(a, b, agree):
     assert figures_agree(a, b) is agree
     assert figures_agree(b, a) is agree
+
+
+def test_the_same_claim_lookup_reads_figures_as_figures_agree_does():
+    # claim_find_same decides on plain rows (pk, subtype, low, best, high, qualifier, ...)
+    # without building each row's Figure: every pair of a small grid gives the same answer
+    values = [None, 900.0, 1000.0, 1100.0, 1500.0]
+    qualifiers = ["exact", "vague", "more_than", "at_least", "up_to", "fewer_than", "about"]
+    figures = [(lo, b, hi, q) for lo in values for b in values for hi in values for q in qualifiers]
+    for a in figures:
+        mine = Figure(*a)
+        for b in figures:
+            assert _agrees_with(mine, (0, "", *b)) is figures_agree(mine, Figure(*b)), (a, b)
+
+
+def test_the_same_claim_lookup_reads_a_claimants_series_as_the_orm_filter_does():
+    from django.db import connection
+
+    from tests.factories import ClaimFactory
+    from tracker import merge
+
+    jcs, nis = ClaimantFactory(), ClaimantFactory()
+    day = dt.date(2024, 12, 23)
+    for days, claimant, subtype in [
+        (-31, jcs, "killed_or_wounded"), (-30, jcs, "killed_or_wounded"),
+        (0, jcs, "killed_or_wounded"), (30, jcs, "killed_or_wounded"),
+        (31, jcs, "killed_or_wounded"), (0, jcs, "killed"), (0, nis, "killed_or_wounded"),
+    ]:  # fmt: skip
+        ClaimFactory(
+            claimant=claimant, subtype=subtype, claim_date=day + dt.timedelta(days=days),
+            low=1000, best=None, high=1200, qualifier="range", measure="increment",
+            period_start=day - dt.timedelta(days=7), period_end=day,
+        )  # fmt: skip
+    window = (day - dt.timedelta(days=30), day + dt.timedelta(days=30))
+    orm = Claim.objects.filter(
+        category="casualties", subtype="killed_or_wounded", norm_unit="troops", claimant=jcs,
+        claim_date__range=window,
+    ).values_list(*merge._ROW_FIELDS)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            merge._same_series_sql(), ["casualties", "killed_or_wounded", "troops", jcs.pk, *window]
+        )
+        rows = [tuple(row) for row in cursor.fetchall()]
+    assert sorted(rows) == sorted(orm) and len(rows) == 3
+    assert {type(v) for row in rows for v in row[8:10]} == {dt.date}
 
 
 def test_a_headline_restating_the_body_becomes_a_second_source_of_the_body_claim():
