@@ -6,20 +6,11 @@ static/css/api-docs.css)."""
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.dashboard.test_accessibility import _axe_findings  # the pages' axe check
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def _axe_findings(page, static_url: str) -> list[str]:
-    page.add_script_tag(url=static_url)
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['impact']} {v['id']}: {node['target']} {node['failureSummary']!r}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-        for node in v["nodes"]
-    ]
 
 
 def test_swagger_ui_renders_every_resource_without_csp_errors(live_server):
