@@ -284,6 +284,27 @@ def test_public_details_run_sql_compiled_once(anon_api, claims, monkeypatch):
         _same_json(fast.content, slow.content)
 
 
+def test_a_public_detail_is_one_statement_on_postgresql(named_systems):
+    """On PostgreSQL (in UTC) a public detail reads its claim, sources and weapon systems in
+    one statement, the serializer's JSON; elsewhere two queries, the same JSON."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.api import fast
+
+    one = connection.vendor == "postgresql"
+    for claim in named_systems:
+        with CaptureQueriesContext(connection) as queries:
+            data = fast.public_claim_detail(claim.pk)
+        if claim.status != Claim.Status.APPROVED:
+            assert data is None
+            continue
+        assert len(queries) == (1 if one else 2)
+        expected = ClaimSerializer(_claims_with_sources(claims_visible_to(None)).get(pk=claim.pk))
+        assert fast.dumps(data) == _serializer_bytes(expected.data)
+    assert [s["slug"] for s in fast.public_claim_detail(named_systems[0].pk)["weapon_systems"]]
+
+
 @pytest.mark.parametrize("pk", ["0", "9223372036854775808"])
 def test_a_detail_beyond_the_ids_is_not_found(anon_api, claims, pk):
     assert anon_api.get(f"/api/v1/claims/{pk}/").status_code == 404

@@ -198,8 +198,10 @@ def claim_detail(queryset: QuerySet, pk) -> dict | None:
 
 def public_claim_detail(pk) -> dict | None:
     """claim_detail(claims_visible_to(None), pk) — the claim as anonymous callers and analysts
-    see it — by SQL the ORM compiled once (compiling the two queries was most of a cold
-    detail's CPU). Today's claims only: as of a past moment (tracker.asof) use claim_detail."""
+    see it — by SQL the ORM compiled once (compiling the queries was most of a cold detail's
+    CPU): on PostgreSQL in UTC one statement (a list's page_queryset, its sources and weapon
+    systems as JSON), else two. Today's claims only: as of a past moment (tracker.asof) use
+    claim_detail."""
     from tracker.filtering import MAX_ID
 
     try:
@@ -208,6 +210,10 @@ def public_claim_detail(pk) -> dict | None:
         return None
     if not 1 <= pk <= MAX_ID:
         return None
+    if connections["default"].vendor == "postgresql" and writes_utc():
+        # One statement, as a list's page (page_queryset): sources and weapon systems as JSON.
+        rows = _PUBLIC_DETAIL_STATEMENT.rows(pk)
+        return page_dicts(rows)[0] if rows else None
     rows = _PUBLIC_DETAIL_QUERY.rows(pk)
     if not rows:
         return None
@@ -379,6 +385,15 @@ def page_queryset(queryset: QuerySet) -> QuerySet:
         fs_systems=RawSQL(_SYSTEMS_JSON, (), output_field=TextField()),
         fs_total=RawSQL(f"({count_sql})", count_params, output_field=IntegerField()),
     ).values_list(*PAGE_VALUES)
+
+
+def _public_detail_statement(pk) -> QuerySet:
+    from tracker.selectors import claims_visible_to
+
+    return page_queryset(claims_visible_to(None).filter(pk=pk))
+
+
+_PUBLIC_DETAIL_STATEMENT = Prepared(_public_detail_statement)
 
 
 def page_dicts(rows: list[tuple]) -> list[dict]:
