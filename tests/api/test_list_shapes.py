@@ -92,8 +92,9 @@ def test_a_shape_is_compiled_once_then_run_with_each_requests_values(anon_api, c
     from django.db import connection
     from django.db.models.sql.compiler import SQLCompiler
 
-    if connection.vendor != "postgresql":
-        pytest.skip("shapes are compiled once on PostgreSQL only")
+    # Shapes are compiled once on PostgreSQL only; elsewhere the filter set's path answers the
+    # same, and no shape is kept.
+    postgresql = connection.vendor == "postgresql"
     monkeypatch.setattr(shapes, "_shapes", {})
     first = anon_api.get("/api/v1/claims/?category=casualties&date_to=2024-12-31").json()
     compiled = []
@@ -110,7 +111,7 @@ def test_a_shape_is_compiled_once_then_run_with_each_requests_values(anon_api, c
             "claim_date_before=2024-01-31&category=casualties",  # the alias: the same shape
         )
     }
-    assert compiled == []
+    assert (compiled == []) is postgresql
     monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
     assert first["count"] == 3
     counts = {}
@@ -119,7 +120,7 @@ def test_a_shape_is_compiled_once_then_run_with_each_requests_values(anon_api, c
         _same_json(fast.content, slow.content)
         counts[query] = fast.json()["count"]
     assert list(counts.values()) == [1, 0, 2, 1]
-    assert len(shapes._shapes) == 1
+    assert len(shapes._shapes) == (1 if postgresql else 0)
 
 
 @pytest.mark.parametrize(
