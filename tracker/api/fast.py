@@ -81,9 +81,10 @@ def _datetime_writer():
     return write
 
 
-def writes_utc() -> bool:
-    """Whether datetimes go out in UTC (then the database can write them: see _UtcText)."""
-    return _datetime_writer() is None
+def one_statement_here(using: str = "default") -> bool:
+    """Whether this database reads a page in one statement (page_queryset): PostgreSQL, with
+    datetimes going out in UTC (the database then writes their text: see _UtcText)."""
+    return connections[using].vendor == "postgresql" and _datetime_writer() is None
 
 
 def claim_queryset(queryset: QuerySet) -> QuerySet:
@@ -185,10 +186,14 @@ _SOURCE_ORDER = tuple(f"sources__{name}" for name in ClaimSource._meta.ordering)
 
 def claim_detail(queryset: QuerySet, pk) -> dict | None:
     """The claim `pk` among `queryset` as ClaimSerializer would give it (None when it is not
-    there): one query with its sources joined, one row each, in the serializer's order, and
-    one for its weapon systems (a second many-valued join would multiply the rows). The
-    queryset (whatever filters joined) only says which claim: the join runs on a clean one."""
+    there). The queryset (whatever filters joined) only says which claim; on PostgreSQL in UTC
+    one statement reads it (page_queryset), else one query with its sources joined, one row
+    each, in the serializer's order, and one for its weapon systems (a second many-valued join
+    would multiply the rows)."""
     claims = queryset.model.objects.filter(pk__in=queryset.filter(pk=pk).values("pk"))
+    if one_statement_here(claims.db):  # as a list's page: sources and weapon systems as JSON
+        rows = list(page_queryset(claims))
+        return page_dicts(rows)[0] if rows else None
     rows = list(claims.order_by(*_SOURCE_ORDER).values_list(*CLAIM_VALUES, *_JOINED_SOURCE_VALUES))
     if not rows:
         return None
@@ -210,7 +215,7 @@ def public_claim_detail(pk) -> dict | None:
         return None
     if not 1 <= pk <= MAX_ID:
         return None
-    if connections["default"].vendor == "postgresql" and writes_utc():
+    if one_statement_here():
         # One statement, as a list's page (page_queryset): sources and weapon systems as JSON.
         rows = _PUBLIC_DETAIL_STATEMENT.rows(pk)
         return page_dicts(rows)[0] if rows else None
@@ -365,10 +370,8 @@ def _one_statement(queryset: QuerySet) -> bool:
     text of the timestamps is UTC's), from a plain filtered queryset (a count of a distinct,
     combined or sliced one needs the ORM's own subquery)."""
     query = queryset.query
-    return (
-        connections[queryset.db].vendor == "postgresql"
-        and writes_utc()
-        and not (query.distinct or query.combinator or query.is_sliced)
+    return one_statement_here(queryset.db) and not (
+        query.distinct or query.combinator or query.is_sliced
     )
 
 

@@ -226,7 +226,7 @@ def claim_rows(request, filtered: Callable[[], QuerySet], using: str = "default"
     """The list's rows for `request` by a shape compiled once (ShapedRows), or None when the
     request is not of a shape (the caller filters as always). `filtered` gives the filter set's
     queryset, for a count alone."""
-    if connections[using].vendor != "postgresql" or not fast.writes_utc() or asof.active():
+    if not fast.one_statement_here(using) or asof.active():
         return None
     values = cleaned(request.query_params)
     if values is None:
