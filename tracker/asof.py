@@ -1,24 +1,24 @@
 """What the tracker showed at a past moment (`?as_of=`, issue 18): the same pages, API, series
 and CSV, read from the history instead of today's rows.
 
-Every edit of a claim, its sources and relations, a claimant and an outlet is kept by
-django-simple-history (a `Historical…` row per save, with its `history_date`), and each history
-row knows when the next one replaced it (`valid_until`, tracker.validity). For a request that
-asks `?as_of=T`, the tables those models live in are *shadowed* for the length of the request
-by temporary views of the same name selecting the history rows current at T
-(`history_date <= T < valid_until`), unless that row records a deletion. PostgreSQL and SQLite
-both look in the temporary schema first, so every query the request runs — the filter
-language, the series and its headline rule, the claim pages, the CSV — reads the past without
-knowing it: one implementation of every figure, now and then. A view is only a filter on the
-history table, read through that table's indexes (which mirror the ones the pages use on
-today's): nothing is copied. The logs that grow with time (headline changes, the public change
-log, releases) are shadowed by their rows dated ≤ T.
+Every edit of a claim, its sources, relations and weapon-system links, a claimant and an
+outlet is kept by django-simple-history (a `Historical…` row per save, with its
+`history_date`), and each history row knows when the next one replaced it (`valid_until`,
+tracker.validity). For a request that asks `?as_of=T`, the tables those models live in are
+*shadowed* for the length of the request by temporary views of the same name selecting the
+history rows current at T (`history_date <= T < valid_until`), unless that row records a
+deletion. PostgreSQL and SQLite both look in the temporary schema first, so every query the
+request runs — the filter language, the series and its headline rule, the claim pages, the
+CSV — reads the past without knowing it: one implementation of every figure, now and then. A
+view is only a filter on the history table, read through that table's indexes (which mirror the
+ones the pages use on today's): nothing is copied. The logs that grow with time (headline
+changes, the public change log, releases) are shadowed by their rows dated ≤ T.
 
-Every claim, source and relation has history: one loaded in bulk or imported is given a
-creation row dated its `created_at` (tracker.validity.backfill), so it counts from then on.
-Claimants and outlets without history are taken as they are now, at every moment. The series
-state tables (tracker.series_state) describe today only: an as-of series is always computed
-from the (shadowed) claims.
+Every claim, source, relation and weapon link has history: one loaded in bulk or imported is
+given a creation row dated its `created_at` (tracker.validity.backfill), so it counts from then
+on. Claimants and outlets without history are taken as they are now, at every moment. The
+series state tables (tracker.series_state) describe today only: an as-of series is always
+computed from the (shadowed) claims.
 
 Each shadow view is created on the request's first query that reads its table (a response
 served from the cache costs nothing; a claims list does not name the headline log) and dropped

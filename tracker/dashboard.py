@@ -5,6 +5,7 @@ timeline points, weapon systems and claim history. Views call these; visibility 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -742,8 +743,40 @@ def related_claims(claim: Claim, visible: QuerySet[Claim]) -> list[dict]:
     return out
 
 
+def _weapon_changes(claim: Claim) -> list[dict]:
+    """Each time the weapon systems `claim` names changed (their links' history), oldest first:
+    {date, by_editor, old, new} with the systems' names, joined."""
+    rows = (
+        Claim.weapon_systems.through.history.filter(claim_id=claim.pk)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", "history_type", "weaponsystem__name", "history_user_id")
+    )
+    out, named = [], set()
+    for date, group in itertools.groupby(rows, key=lambda row: row[0]):
+        group = list(group)
+        before = set(named)
+        for _, kind, name, _ in group:
+            (named.discard if kind == "-" else named.add)(name)
+        if named != before:
+            out.append(
+                {
+                    "date": date,
+                    "by_editor": any(row[3] is not None for row in group),
+                    "old": ", ".join(sorted(n for n in before if n)),
+                    "new": ", ".join(sorted(n for n in named if n)),
+                }
+            )
+    return out
+
+
+# A change of the systems is shown with the claim's edit when saved with it (claim_update sets
+# them just after the save, in the same transaction).
+SAME_EDIT = dt.timedelta(seconds=1)
+
+
 def claim_history(claim: Claim) -> list[dict]:
-    """The claim's public change history, oldest first: which public fields changed, when."""
+    """The claim's public change history, oldest first: which public fields changed, when —
+    the weapon systems it names too."""
     records = list(claim.history.order_by("history_date"))
     shown = public_history_fields()
     out = []
@@ -767,7 +800,16 @@ def claim_history(claim: Claim) -> list[dict]:
             }
         )
         previous = record
-    return out
+    for change in _weapon_changes(claim):
+        row = {"field": "weapon_systems", "label": "Weapon systems", **change}
+        del row["date"], row["by_editor"]
+        edit = next((e for e in out if abs(e["date"] - change["date"]) < SAME_EDIT), None)
+        if edit is None:
+            out.append({"date": change["date"], "by_editor": change["by_editor"],
+                        "type": "changed", "changes": [row]})  # fmt: skip
+        elif edit["type"] == "changed":  # on creation, the systems named are not a change
+            edit["changes"].append(row)
+    return sorted(out, key=lambda entry: entry["date"])
 
 
 def confidence_legend() -> list[tuple[str, str, str]]:

@@ -5,8 +5,8 @@ every field including timestamps, normalised figures and review data. Users are 
 username; on import a username this database lacks becomes empty (the row is kept).
 Claim edit history (simple_history's HistoricalClaim rows) is part of the dump, after the claims;
 imported rows are saved raw, so an import adds no history of its own, except a creation row
-(dated its `created_at`) for each claim, source and relation that has none: `?as_of=` reads
-the past from history (tracker.validity).
+(dated its `created_at`) for each claim, source, relation and weapon link (its claim's) that
+has none: `?as_of=` reads the past from history (tracker.validity).
 An import is all or nothing and trusts nothing: each row is validated as the API and the admin
 validate it and a claim's derived fields (confidence, normalised figures) are recomputed; one
 refused row refuses the dump, with every problem listed by line.
@@ -26,7 +26,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from tracker import validity
+from tracker import validity, weapons
 from tracker.models import (
     Article,
     Claim,
@@ -112,7 +112,8 @@ def load_lines(lines: Iterable[str]) -> dict[str, int]:
         if not line.strip():
             continue
         try:
-            label = _load_row(line, usernames)
+            with weapons.links_unrecorded():  # dated from their claims below (backfill_all)
+                label = _load_row(line, usernames)
         except _RowRefused as exc:
             errors.append(f"line {number}{exc}")
             continue

@@ -67,19 +67,29 @@ class History(HistoricalRecords):
         options["indexes"] = (*options.get("indexes", ()), *self.indexes)
         return options
 
-    def contribute_to_class(self, cls, name):
-        super().contribute_to_class(cls, name)
-        _HISTORY_OF[cls] = self
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if self.cls is sender:
+            _HISTORY_OF[sender] = self
+
+    @classmethod
+    def register(cls, model) -> None:
+        """History for a model that cannot declare it, as a many-to-many field's link table:
+        simple-history's `register` with these records."""
+        import simple_history
+
+        simple_history.register(model, records_class=cls)
 
     @staticmethod
-    def created_rows_insert(instances: list) -> int:
+    def created_rows_insert(instances: list, *, kind: str = "+") -> int:
         """Write the creation rows ('+') of `instances`, which bulk_create just inserted (it
         sends no post_save), as simple-history's post_save writes them: each row has its
         object's stored fields, a date (the instance's `_history_date`, else now), a user
         (`_history_user`, else the request's) and a change reason. The rows are copied from
         the table (INSERT … SELECT), one insert per date, user and reason, not built in Python;
         the validity trigger (tracker.validity) sets `valid_until` on each row, as on any
-        insert. Returns how many rows were written."""
+        insert. `kind='-'`: their deletion rows instead, written before they are deleted (a
+        link table's rows, which send no delete signals). Returns how many rows were written."""
         if not instances or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
             return 0
         from django.apps import apps
@@ -98,7 +108,7 @@ class History(HistoricalRecords):
             key = (
                 getattr(instance, "_history_date", None) or now,
                 None if user is None else user.pk,
-                records.get_change_reason_for_object(instance, "+", None),
+                records.get_change_reason_for_object(instance, kind, None),
             )
             groups.setdefault(key, []).append(instance.pk)
         fields = records.fields_included(model)
@@ -117,7 +127,7 @@ class History(HistoricalRecords):
             for (date, user, reason), pks in groups.items():
                 cursor.execute(
                     f"{head}({', '.join(['%s'] * len(pks))}) ORDER BY {pk}",
-                    [date_field.get_db_prep_save(date, connection), "+", user, reason, *pks],
+                    [date_field.get_db_prep_save(date, connection), kind, user, reason, *pks],
                 )
                 written += len(pks)
         return written
@@ -757,6 +767,11 @@ def figure_text(low, best, high, qualifier: str, unit: str) -> str:
     if best is not None and low is not None and high is not None:
         text += f" (range {_num(low)}–{_num(high)})"
     return text
+
+
+# Which systems each claim named, as it stood on any day (`?as_of=`): the links' own history.
+# Links send no save or delete signals: tracker.weapons writes their rows (on_links_changed).
+History.register(Claim.weapon_systems.through)
 
 
 class ClaimSource(models.Model):

@@ -582,6 +582,7 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
         for system in systems
     ]  # fmt: skip
     through.objects.bulk_create(links)
+    History.created_rows_insert(links)
     if made:
         data_changed()  # what the signals of a pending claim, source or weapon link do
     return [None if b is None else b[0] for b in built]

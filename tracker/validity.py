@@ -11,10 +11,10 @@ query's cost: the new row ends where the next row of its object begins, and the 
 ends where the new one begins. Migration 0017 set it on the rows that were there
 (`close_all`) and created the triggers.
 
-Claims, sources and relations that have no history at all (loaded in bulk, or imported) are
-given a creation row dated their `created_at`, as they are now (`backfill`): the moment from
-which the past shows them. Claimants and outlets have no creation time: those without history
-are shown at every moment (tracker.asof).
+Claims, sources, relations and weapon links that have no history at all (loaded in bulk, or
+imported) are given a creation row dated their `created_at` (a link: its claim's), as they are
+now (`backfill`): the moment from which the past shows them. Claimants and outlets have no
+creation time: those without history are shown at every moment (tracker.asof).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from __future__ import annotations
 from django.apps import apps as django_apps
 from django.db import connections
 
+# The link table of Claim.weapon_systems (which systems a claim names).
+WEAPON_LINKS = "tracker.Claim_weapon_systems"
 # The models whose past `?as_of=` reads from their history.
 TRACKED = (
     "tracker.Claim",
@@ -29,9 +31,11 @@ TRACKED = (
     "tracker.ClaimRelation",
     "tracker.Claimant",
     "tracker.Outlet",
+    WEAPON_LINKS,
 )
-# Those whose rows without history are given a creation row dated `created_at`.
-DATED = ("tracker.Claim", "tracker.ClaimSource", "tracker.ClaimRelation")
+# Those whose rows without history are given a creation row dated `created_at` — a weapon
+# link, which has none, its claim's.
+DATED = ("tracker.Claim", "tracker.ClaimSource", "tracker.ClaimRelation", WEAPON_LINKS)
 
 
 def history_model(model, models_from=django_apps):
@@ -111,6 +115,19 @@ def triggers_drop(*, connection, history) -> None:
             cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
 
 
+def _created_at(connection, model) -> str:
+    """SQL: when a row `c` of `model` was created — its `created_at`, or a weapon link's
+    claim's (a link has no date of its own)."""
+    if not any(f.name == "created_at" for f in model._meta.local_concrete_fields):
+        claim = model._meta.get_field("claim")
+        quote = connection.ops.quote_name
+        return (
+            f"(SELECT created_at FROM {quote(claim.related_model._meta.db_table)} "
+            f"WHERE id = c.{quote(claim.column)})"
+        )
+    return "c.created_at"
+
+
 def backfill(*, connection, model, history) -> int:
     """Give every row of `model` that has no history a creation row (history type '+', dated
     its `created_at`, as the row is now); returns how many."""
@@ -118,25 +135,26 @@ def backfill(*, connection, model, history) -> int:
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     history_table, _, _ = _names(connection, history)
     kept = {f.column for f in history._meta.concrete_fields}
-    columns = ", ".join(
-        quote(f.column) for f in model._meta.local_concrete_fields if f.column in kept
-    )
+    columns = [quote(f.column) for f in model._meta.local_concrete_fields if f.column in kept]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {history_table} ({columns}, history_date, history_type) "
-            f"SELECT {columns}, created_at, '+' FROM {table} c "
+            f"INSERT INTO {history_table} ({', '.join(columns)}, history_date, history_type) "
+            f"SELECT {', '.join(f'c.{c}' for c in columns)}, {_created_at(connection, model)}, "
+            f"'+' FROM {table} c "
             f"WHERE NOT EXISTS (SELECT 1 FROM {history_table} h WHERE h.{pk} = c.{pk})"
         )
         return cursor.rowcount
 
 
-def backfill_all(*, using: str = "default", models_from=django_apps) -> dict[str, int]:
+def backfill_all(
+    *, using: str = "default", models_from=django_apps, labels: tuple[str, ...] = DATED
+) -> dict[str, int]:
     """After writes that bypass simple-history (an import's raw saves, COPY, SQL): a creation
-    row for each claim, source and relation without history. Returns the rows added per
-    model."""
+    row for each claim, source, relation and weapon link without history. Returns the rows
+    added per model. (`labels`: a migration names the models it knew.)"""
     connection = connections[using]
     added = {}
-    for label in DATED:
+    for label in labels:
         model = models_from.get_model(label)
         added[label] = backfill(
             connection=connection, model=model, history=history_model(model, models_from)

@@ -13,9 +13,11 @@ the running site (`resolve_all`) share it.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tracker.registries import RegistryCopy
@@ -98,10 +100,63 @@ def forget_index(**kwargs) -> None:
     _registry.bump()
 
 
+_unrecorded = contextvars.ContextVar("weapon_links_unrecorded", default=False)
+
+
+@contextmanager
+def links_unrecorded() -> Iterator[None]:
+    """Inside, links added or removed write no history: an import's, which
+    tracker.validity.backfill then dates from their claims' creation."""
+    token = _unrecorded.set(True)
+    try:
+        yield
+    finally:
+        _unrecorded.reset(token)
+
+
+def on_links_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Links between claims and systems added or removed (`add`, `remove`, `set`, `clear`),
+    which send no save or delete signals: their history rows, so that `?as_of=` shows which
+    systems a claim named then — a creation row for each link added, a deletion row for each
+    link about to be removed."""
+    if action not in ("post_add", "pre_remove", "pre_clear") or pk_set == set():
+        return
+    if _unrecorded.get():
+        return
+    mine, theirs = ("weaponsystem_id", "claim_id") if reverse else ("claim_id", "weaponsystem_id")
+    links = sender.objects.filter(**{mine: instance.pk})
+    if pk_set is not None:  # None: clear, every link of `instance`
+        links = links.filter(**{f"{theirs}__in": pk_set})
+    _links_recorded(links, kind="-" if action.startswith("pre_") else "+")
+
+
+def on_linked_deleted(sender, instance, **kwargs) -> None:
+    """A claim or a system about to be deleted takes its links with it, without signals: their
+    deletion rows."""
+    from tracker.models import Claim
+
+    links = Claim.weapon_systems.through.objects
+    column = "claim_id" if isinstance(instance, Claim) else "weaponsystem_id"
+    _links_recorded(links.filter(**{column: instance.pk}), kind="-")
+
+
+def _links_recorded(links, *, kind: str) -> None:
+    from tracker.models import History
+
+    History.created_rows_insert(list(links.only("pk")), kind=kind)
+
+
 def connect_signals() -> None:
-    from tracker.models import WeaponSystem
+    from django.db.models.signals import m2m_changed, pre_delete
+
+    from tracker.models import Claim, WeaponSystem
 
     _registry.connect(WeaponSystem)
+    m2m_changed.connect(
+        on_links_changed, sender=Claim.weapon_systems.through, dispatch_uid="weapon-links-history"
+    )
+    for model in (Claim, WeaponSystem):
+        pre_delete.connect(on_linked_deleted, sender=model, dispatch_uid=f"weapon-links-{model}")
 
 
 def alias_index() -> Index:

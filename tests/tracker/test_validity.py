@@ -143,6 +143,31 @@ def test_an_imported_claim_and_source_without_history_count_from_the_import():
     assert [s["quote"] for s in shown] == ["about 1,100 soldiers"]
 
 
+@pytest.mark.django_db
+def test_an_imported_claims_weapon_systems_count_from_its_creation_not_the_import():
+    from tracker.models import WeaponSystem
+
+    kn23 = WeaponSystem.objects.get(slug="kn-23").pk
+    claim = {
+        "category": "arms_transfer", "subtype": "ballistic_missiles", "best": 50,
+        "qualifier": "approximately", "unit": "missiles", "measure": "cumulative",
+        "claim_date": "2024-12-23", "reliability": "B", "credibility": 2, "status": "approved",
+        "weapon_system": "KN-23", "weapon_systems": [kn23],
+        "created_at": "2025-01-05T12:00:00Z", "updated_at": "2025-01-05T12:00:00Z",
+    }  # fmt: skip
+    text = "Officials said about 50 KN-23 missiles were delivered."
+    source = {"claim": 1, "article": 1, "quote": "about 50 KN-23 missiles", "quote_start": 15}
+    records = [
+        {"model": "tracker.article", "pk": 1, "fields": {"title": "A report", "text": text}},
+        {"model": "tracker.claim", "pk": 1, "fields": claim},
+        {"model": "tracker.claimsource", "pk": 1, "fields": {**source, "quote_end": 38}},
+    ]
+    with _frozen(_at("2025-02-10")):
+        exchange.load_lines([json.dumps(record) + "\n" for record in records])
+    shown = APIClient().get("/api/v1/claims/1/?as_of=2025-01-06").json()
+    assert [s["slug"] for s in shown["weapon_systems"]] == ["kn-23"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migration_0017_dates_old_history_and_gives_bulk_loaded_rows_a_creation_row():
     executor = MigrationExecutor(connection)

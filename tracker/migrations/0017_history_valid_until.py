@@ -4,13 +4,22 @@ from django.db import migrations, models
 
 from tracker import validity
 
+# The models this migration gave validity to (validity.TRACKED grew later: 0020).
+TRACKED = (
+    "tracker.Claim",
+    "tracker.ClaimSource",
+    "tracker.ClaimRelation",
+    "tracker.Claimant",
+    "tracker.Outlet",
+)
+
 
 def forwards(apps, schema_editor):
     """Claims, sources and relations without history get their creation row; every history
     row gets its `valid_until`; the triggers keep it from now on (tracker.validity)."""
     connection = schema_editor.connection
-    validity.backfill_all(using=connection.alias, models_from=apps)
-    for label in validity.TRACKED:
+    validity.backfill_all(using=connection.alias, models_from=apps, labels=TRACKED[:3])
+    for label in TRACKED:
         history = validity.history_model(apps.get_model(label), apps)
         validity.close_all(connection=connection, history=history)
         validity.triggers_create(connection=connection, history=history)
@@ -19,7 +28,7 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    for label in validity.TRACKED:
+    for label in TRACKED:
         history = validity.history_model(apps.get_model(label), apps)
         validity.triggers_drop(connection=schema_editor.connection, history=history)
 
