@@ -4,8 +4,8 @@ timeline points, weapon systems and claim history. Views call these; visibility 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -743,24 +743,44 @@ def related_claims(claim: Claim, visible: QuerySet[Claim]) -> list[dict]:
     return out
 
 
-def _weapon_changes(claim: Claim) -> list[dict]:
-    """Each time the weapon systems `claim` names changed (their links' history), oldest first:
-    {date, by_editor, old, new} with the systems' names, joined."""
+# The weapon links a save of the claim writes follow it within this (claim_update sets them just
+# after the save; `set` removes, then adds).
+SAME_EDIT = dt.timedelta(seconds=1)
+
+
+def _weapon_changes(claim: Claim, saves: list[dt.datetime]) -> list[dict]:
+    """Each change of the weapon systems `claim` names (its links' history), oldest first:
+    {save, date, by_editor, old, new} with the systems' names joined. The rows written just
+    after a save of the claim (`saves`, the dates of its history rows, oldest first) are that
+    save's change (`save`: its index); other rows within SAME_EDIT of each other are one change
+    of their own (`save` None)."""
     rows = (
         Claim.weapon_systems.through.history.filter(claim_id=claim.pk)
         .order_by("history_date", "history_id")
         .values_list("history_date", "history_type", "weaponsystem__name", "history_user_id")
     )
+    groups: list[tuple[int | None, list[tuple]]] = []
+    for row in rows:
+        # The claim's last save before it (the first one at the same moment, on a frozen clock).
+        after = bisect.bisect_left(saves, row[0])
+        if after == len(saves) or saves[after] != row[0]:
+            after -= 1
+        save = after if after >= 0 and row[0] - saves[after] < SAME_EDIT else None
+        last = groups[-1] if groups else None
+        if last and last[0] == save and (save is not None or row[0] - last[1][0][0] < SAME_EDIT):
+            last[1].append(row)
+        else:
+            groups.append((save, [row]))
     out, named = [], set()
-    for date, group in itertools.groupby(rows, key=lambda row: row[0]):
-        group = list(group)
+    for save, group in groups:
         before = set(named)
         for _, kind, name, _ in group:
             (named.discard if kind == "-" else named.add)(name)
         if named != before:
             out.append(
                 {
-                    "date": date,
+                    "save": save,
+                    "date": group[0][0],
                     "by_editor": any(row[3] is not None for row in group),
                     "old": ", ".join(sorted(n for n in before if n)),
                     "new": ", ".join(sorted(n for n in named if n)),
@@ -769,15 +789,10 @@ def _weapon_changes(claim: Claim) -> list[dict]:
     return out
 
 
-# A change of the systems is shown with the claim's edit when saved with it (claim_update sets
-# them just after the save, in the same transaction).
-SAME_EDIT = dt.timedelta(seconds=1)
-
-
 def claim_history(claim: Claim) -> list[dict]:
     """The claim's public change history, oldest first: which public fields changed, when —
     the weapon systems it names too."""
-    records = list(claim.history.order_by("history_date"))
+    records = list(claim.history.order_by("history_date", "history_id"))
     shown = public_history_fields()
     out = []
     previous = None
@@ -800,15 +815,15 @@ def claim_history(claim: Claim) -> list[dict]:
             }
         )
         previous = record
-    for change in _weapon_changes(claim):
-        row = {"field": "weapon_systems", "label": "Weapon systems", **change}
-        del row["date"], row["by_editor"]
-        edit = next((e for e in out if abs(e["date"] - change["date"]) < SAME_EDIT), None)
-        if edit is None:
+    entries = list(out)
+    for change in _weapon_changes(claim, [r.history_date for r in records]):
+        row = {"field": "weapon_systems", "label": "Weapon systems"}
+        row.update(old=change["old"], new=change["new"])
+        if change["save"] is None:
             out.append({"date": change["date"], "by_editor": change["by_editor"],
                         "type": "changed", "changes": [row]})  # fmt: skip
-        elif edit["type"] == "changed":  # on creation, the systems named are not a change
-            edit["changes"].append(row)
+        elif entries[change["save"]]["type"] == "changed":  # on creation, not a change
+            entries[change["save"]]["changes"].append(row)
     return sorted(out, key=lambda entry: entry["date"])
 
 

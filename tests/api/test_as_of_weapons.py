@@ -221,3 +221,19 @@ def test_the_claim_page_history_lists_each_change_of_the_systems(client, scripte
         (_at("2025-02-20"), "changed", kn24, f"{kn24}, {koksan}"),  # on its own
     ]
     assert [e["date"] for e in history] == sorted(e["date"] for e in history)
+
+
+@pytest.mark.django_db
+def test_an_edit_that_replaces_the_systems_is_one_change_on_the_claim_page(client, editor):
+    claim = ClaimFactory(
+        category="arms_transfer", subtype="ballistic_missiles", unit="missiles",
+        weapon_system="KN-23",
+    )  # fmt: skip
+    services.claim_weapons_set(claim=claim, systems=None)
+    kn24 = WeaponSystem.objects.get(slug="kn-24")
+    services.claim_update(claim=claim, editor=editor, best=60, weapon_systems=[kn24])
+    entry = client.get(claim.get_absolute_url()).context["history"][-1]
+    assert entry["type"] == "changed"
+    assert [(c["field"], c["old"], c["new"]) for c in entry["changes"]][-1:] == [
+        ("weapon_systems", "KN-23 (Hwasong-11A)", "KN-24 (Hwasong-11B)")
+    ]
