@@ -18,11 +18,11 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Value
 
 from ingest.extract.claimants import ClaimantResolver, resolver_for
+from tracker.cache import local_only
 from tracker.models import Claimant, ClaimantAlias
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def _read_table() -> dict[str, str] | None:
 
 
 def _max_age() -> float:
-    return LOCAL_SECONDS if isinstance(cache, LocMemCache) else SHARED_SECONDS
+    return LOCAL_SECONDS if local_only() else SHARED_SECONDS
 
 
 def _version():

@@ -43,7 +43,7 @@ import time
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
@@ -59,8 +59,14 @@ SHARED_SECONDS = getattr(settings, "DATA_CACHE_SECONDS", 24 * 3600)
 LOCAL_SECONDS = getattr(settings, "DASHBOARD_SERIES_CACHE_SECONDS", 60)
 
 
+def local_only() -> bool:
+    """Whether the default cache is this process's own memory (the embedded default), which
+    other processes' version bumps do not reach. (`cache` is a proxy: ask the backend.)"""
+    return isinstance(caches["default"], LocMemCache)
+
+
 def timeout() -> int:
-    return LOCAL_SECONDS if isinstance(cache, LocMemCache) else SHARED_SECONDS
+    return LOCAL_SECONDS if local_only() else SHARED_SECONDS
 
 
 def _fresh() -> int:

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from django.core.cache import cache
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 
 log = logging.getLogger(__name__)
@@ -100,4 +99,6 @@ class RegistryCopy(Generic[T]):
 
 
 def _max_age() -> float:
-    return LOCAL_SECONDS if isinstance(cache, LocMemCache) else SHARED_SECONDS
+    from tracker.cache import local_only
+
+    return LOCAL_SECONDS if local_only() else SHARED_SECONDS
