@@ -21,7 +21,7 @@ from ingest.maintext import Unparseable, looks_like_html, main_text
 from ingest.models import ArticleAlias, Feed
 from ingest.relevance import relevance_check
 from ingest.textfile import parse_text_file
-from tracker.changes import shown_as_read
+from tracker.changes import article_cited_publicly, shown_as_read
 from tracker.models import Article, Outlet
 
 Status = Article.Status
@@ -239,10 +239,17 @@ def article_process(*, article: Article) -> ProcessResult:
     digest = content_hash(main.text)
     try:
         with transaction.atomic():
-            locked = Article.objects.select_for_update().filter(pk=article.pk).first()
+            locked = (
+                Article.objects.select_for_update()
+                .annotate(cited_publicly=article_cited_publicly())
+                .filter(pk=article.pk)
+                .first()
+            )
             if locked is None:  # merged away by a concurrent run
                 return ProcessResult("duplicate", article)
-            shown_as_read(locked)  # read under the lock: the change log need not read it again
+            # Read under the lock, with whether an approved claim cites it: the change log need
+            # not read the article again, nor (none cites a new article) look for its claims.
+            shown_as_read(locked, cited=locked.cited_publicly)
             verdict = relevance_check(title=locked.title or main.title, text=main.text)
             locked.text = main.text
             locked.content_hash = digest
