@@ -212,3 +212,18 @@ def test_a_claimant_lock_lost_with_its_savepoint_is_taken_again():
         with CaptureQueriesContext(connection) as queries, transaction.atomic():
             claimants_lock(claimants=[claimant])  # held by the enclosing block: no query
         assert not [q["sql"] for q in queries if "tracker_claimant" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_an_article_looks_at_the_alias_version_once(monkeypatch):
+    """The alias table and the claimants kept with it come from one look at its version (a
+    cache round trip per article, not one for each)."""
+    from ingest import aliases
+
+    services.article_process(article=_article(4))
+    looks = []
+    version = aliases._version
+    monkeypatch.setattr(aliases, "_version", lambda: looks.append(1) or version())
+    result = services.article_process(article=_article(5))
+    assert (result.outcome, result.claims) == ("processed", 2)
+    assert len(looks) == 1
