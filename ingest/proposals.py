@@ -59,10 +59,16 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
     # source (tracker.merge).
     mentions.sort(key=lambda m: _merge_order(m, claimants[m.claimant]))
     # The article's sources as (claim, quote offsets), read once: a proposal that adds a key
-    # not in it added a source (ClaimSource is unique on claim, article and offsets).
-    sources = set(
-        ClaimSource.objects.filter(article=article).values_list(
-            "claim_id", "quote_start", "quote_end"
+    # not in it added a source (ClaimSource is unique on claim, article and offsets). Not
+    # read again when the article's lock, in this transaction, found none
+    # (services.article_lock): a new article's.
+    sources = (
+        set()
+        if getattr(article, "has_sources", None) is False
+        else set(
+            ClaimSource.objects.filter(article=article).values_list(
+                "claim_id", "quote_start", "quote_end"
+            )
         )
     )
     candidates = [

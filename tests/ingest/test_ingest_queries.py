@@ -12,7 +12,7 @@ from ingest import services
 from ingest.aliases import claimant_aliases, claimant_resolver
 from tests.factories import ClaimantFactory, ClaimSourceFactory
 from tracker.cache import data_changed, is_version_bump, versions
-from tracker.models import Article, Claim, Claimant, ClaimantAlias, PublicChange
+from tracker.models import Article, Claim, Claimant, ClaimantAlias, ClaimSource, PublicChange
 
 # Two claim-bearing sentences from registry claimants (installed by migration), as on the
 # pages of bench/ingest.py: the steady state of a worker, where every name is known.
@@ -50,8 +50,9 @@ PAGE = (
 # facts of their series (one each) in one query. 16 on SQLite and PostgreSQL. 16 → 15: the
 # claimants of the article's mentions are locked together (one query, in id order), not one
 # lock per lookup. 15 on SQLite and PostgreSQL. 15 → 14: the article's lock reads whether an
-# approved claim cites it, so its save need not ask which (none does: a new article).
-MAX_QUERIES_PER_ARTICLE = 14
+# approved claim cites it, so its save need not ask which (none does: a new article). 14 →
+# 13: and whether any claim cites it, so that the proposals need not read its sources.
+MAX_QUERIES_PER_ARTICLE = 13
 
 
 def _article(n: int) -> Article:
@@ -227,3 +228,35 @@ def test_an_article_looks_at_the_alias_version_once(monkeypatch):
     result = services.article_process(article=_article(5))
     assert (result.outcome, result.claims) == ("processed", 2)
     assert len(looks) == 1
+
+
+@pytest.mark.django_db
+def test_the_articles_lock_reads_the_row_and_who_cites_it_as_the_orm_does():
+    from django.db.models import Exists, OuterRef
+
+    from tracker.changes import article_cited_publicly
+
+    articles = [_article(n) for n in (6, 7, 8, 9)]
+    ClaimSourceFactory(article=articles[1], claim__status=Claim.Status.PENDING)
+    ClaimSourceFactory(article=articles[2], claim__status=Claim.Status.APPROVED)
+    ClaimSourceFactory(article=articles[3], claim__status=Claim.Status.REJECTED)
+    ClaimSourceFactory(article=articles[3], claim__status=Claim.Status.APPROVED)
+    annotated = Article.objects.annotate(
+        cited=article_cited_publicly(),
+        cited_at_all=Exists(ClaimSource.objects.filter(article=OuterRef("pk"))),
+    )
+    fields = [f.attname for f in Article._meta.concrete_fields]
+    for article in articles:
+        expected = annotated.get(pk=article.pk)
+        with transaction.atomic():
+            locked = services.article_lock(article.pk)
+        assert [getattr(locked, f) for f in fields] == [getattr(expected, f) for f in fields]
+        assert (locked.cited_publicly, locked.has_sources) == (
+            expected.cited,
+            expected.cited_at_all,
+        )
+    assert [services.article_lock(a.pk).has_sources for a in articles] == [False, True, True, True]
+    assert services.article_lock(max(a.pk for a in articles) + 1) is None
+    assert (
+        "FOR UPDATE" in services._article_lock_sql()
+    ) is connection.features.has_select_for_update

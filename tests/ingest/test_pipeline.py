@@ -185,6 +185,18 @@ def test_the_same_url_twice_is_one_article_fetched_once(site, django_capture_on_
     assert site.hits["/s"] == 1
 
 
+def test_a_fetched_article_has_its_domains_outlet_created_once(site):
+    from ingest import services
+    from tracker.models import Outlet
+
+    first = services.article_fetch(url=site.add_article("/o1", "Troops", relevant_paragraphs(1)))
+    second = services.article_fetch(url=site.add_article("/o2", "Troops", relevant_paragraphs(2)))
+    outlet = Outlet.objects.get()
+    assert (outlet.domain, outlet.name) == ("127.0.0.1", "127.0.0.1")
+    assert first.outlet_id == second.outlet_id == outlet.pk
+    assert Article.objects.get(pk=second.pk).outlet_id == outlet.pk
+
+
 def test_utm_noise_and_fragments_do_not_make_a_new_article(
     site, django_capture_on_commit_callbacks
 ):
