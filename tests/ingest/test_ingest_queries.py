@@ -186,7 +186,7 @@ def test_the_claimants_of_an_articles_mentions_are_locked_together_before_any_lo
             i for i, q in enumerate(sql) if 'FROM "tracker_claimant"' in q and "FOR UPDATE" in q
         ]
         assert len(locks) == 1 and locks[0] < lookups[0]
-        assert sql[locks[0]].endswith("ORDER BY 1 ASC FOR UPDATE")  # by id
+        assert sql[locks[0]].endswith('ORDER BY "id" FOR UPDATE')  # by id
     names = {"South Korea Joint Chiefs of Staff", "South Korea National Intelligence Service"}
     proposed = Claim.objects.filter(sources__article__url__endswith="/r/1")
     assert set(proposed.values_list("claimant__name", flat=True)) == names
