@@ -707,6 +707,9 @@ def _segment_start(text: str, lo: int, end: int, breaks: list[tuple[int, int]] |
     return seg_start
 
 
+_POSSESSIVE = re.compile(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’ʼ]s")  # "By CSIS's"
+
+
 def _speaker_before(
     text: str, lo: int, verb: int, breaks: list[tuple[int, int]] | None = None
 ) -> tuple[int, int] | None:
@@ -735,7 +738,7 @@ def _speaker_before(
         return None  # "in what analysts say is a breach": a clause, not a speaker
     if _NOT_SPEAKER.match(phrase.strip()):
         return None
-    possessive = re.fullmatch(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’ʼ]s", phrase.strip())
+    possessive = _POSSESSIVE.fullmatch(phrase.strip())
     if possessive:  # "By CSIS's estimate": the owner of the estimate
         name_s = s + text[s:e].find(possessive.group(1))
         return (name_s, name_s + len(possessive.group(1)))
