@@ -97,7 +97,40 @@ def article_for_url(url: str) -> Article | None:
     # A UNION, not `url=… OR aliases__url=…`: PostgreSQL answers the OR over the join with a
     # scan of every article, the union with two index lookups. Written out once (each fetch
     # asks): building the same union with the ORM cost three times its round trip.
-    return next(iter(Article.objects.raw(_article_for_url_sql(), [canon, canon])), None)
+    found = _article_read(_article_for_url_sql(), [canon, canon])
+    return found[0] if found is not None else None
+
+
+def _article_read(sql: str, params: list) -> tuple[Article, tuple] | None:
+    """The first row of `sql` (every concrete column of Article, in order, then any more
+    values) as an Article, as `Article.objects.raw(sql)` gives it (the ORM's converters
+    applied to each column), and the values after its columns; None without a row. No
+    RawQuerySet per call: it cost about as much as the round trip."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    names, converters = _article_columns()
+    values = list(row[: len(names)])
+    for at, functions, column in converters:
+        for convert in functions:
+            values[at] = convert(values[at], column, connection)
+    return Article.from_db(connection.alias, names, values), tuple(row[len(names) :])
+
+
+@functools.cache
+def _article_columns() -> tuple[list[str], list[tuple]]:
+    """Article's concrete fields' attribute names, and per column that has them the
+    converters the ORM applies to a value read (backend's, then the field's)."""
+    fields = Article._meta.concrete_fields
+    converters = []
+    for at, concrete in enumerate(fields):
+        column = concrete.get_col(Article._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            converters.append((at, functions, column))
+    return [f.attname for f in fields], converters
 
 
 @functools.cache
@@ -300,12 +333,11 @@ def article_lock(pk: int) -> Article | None:
     `has_sources` (any claim does: ingest.proposals then need not read them), or None when it
     is gone. One query, written out once: the ORM built the same each time for three times
     its round trip."""
-    locked = next(iter(Article.objects.raw(_article_lock_sql(), [Claim.Status.APPROVED, pk])), None)
-    if locked is not None:  # SQLite answers 0 or 1
-        locked.cited_publicly, locked.has_sources = (
-            bool(locked.cited_publicly),
-            bool(locked.has_sources),
-        )
+    found = _article_read(_article_lock_sql(), [Claim.Status.APPROVED, pk])
+    if found is None:
+        return None
+    locked, (cited, has_sources) = found
+    locked.cited_publicly, locked.has_sources = bool(cited), bool(has_sources)  # SQLite: 0, 1
     return locked
 
 

@@ -4,6 +4,8 @@ saves is used by the very next article."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -237,6 +239,11 @@ def test_the_articles_lock_reads_the_row_and_who_cites_it_as_the_orm_does():
     from tracker.changes import article_cited_publicly
 
     articles = [_article(n) for n in (6, 7, 8, 9)]
+    Article.objects.filter(pk=articles[0].pk).update(
+        published_at=dt.datetime(2025, 1, 2, 3, 4, tzinfo=dt.UTC),
+        relevance=0.5,
+        relevance_reasons=["North Korea", {"troops": 2}],
+    )  # a date, a float and JSON: read as the ORM reads them
     ClaimSourceFactory(article=articles[1], claim__status=Claim.Status.PENDING)
     ClaimSourceFactory(article=articles[2], claim__status=Claim.Status.APPROVED)
     ClaimSourceFactory(article=articles[3], claim__status=Claim.Status.REJECTED)
