@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ingest.aliases import claimant_resolver, claimants_by_name
+from ingest.aliases import claimant_resolver_and_names
 from ingest.extract import Mention, extract_mentions
 from ingest.extract.budget import Budget
 from ingest.extract.claimants import OFFICIALS
@@ -38,16 +38,17 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
     A `budget` bounds the extraction's cost (ingest.extract.budget)."""
     published = article.published_at.date() if article.published_at else None
     text = budget.clip(article.text or "") if budget else (article.text or "")
-    mentions = extract_mentions(
-        text, published=published, aliases=claimant_resolver(), budget=budget
-    )
+    # The alias table, and the claimants looked up by name: kept per process until a claimant
+    # or alias changes (ingest.aliases)
+    resolver, known = claimant_resolver_and_names()
+    mentions = extract_mentions(text, published=published, aliases=resolver, budget=budget)
     mentions = [m for m in mentions if vocab.subtype_is_valid(m.category, m.subtype)]
     mentions = mentions_without_totals(mentions, text)
     mentions = budget.cap(mentions) if budget else mentions
     if not mentions:
         return 0
     claimants: dict[str | None, Claimant | None] = {}  # one lookup per name per article
-    known = claimants_by_name()  # and per name per process, until a claimant changes
+    # and per name per process (`known`), until a claimant changes
     for mention in mentions:
         if mention.claimant not in claimants:
             if mention.claimant not in known:
@@ -58,10 +59,16 @@ def article_propose_claims(*, article: Article, budget: Budget | None = None) ->
     # source (tracker.merge).
     mentions.sort(key=lambda m: _merge_order(m, claimants[m.claimant]))
     # The article's sources as (claim, quote offsets), read once: a proposal that adds a key
-    # not in it added a source (ClaimSource is unique on claim, article and offsets).
-    sources = set(
-        ClaimSource.objects.filter(article=article).values_list(
-            "claim_id", "quote_start", "quote_end"
+    # not in it added a source (ClaimSource is unique on claim, article and offsets). Not
+    # read again when the article's lock, in this transaction, found none
+    # (services.article_lock): a new article's.
+    sources = (
+        set()
+        if getattr(article, "has_sources", None) is False
+        else set(
+            ClaimSource.objects.filter(article=article).values_list(
+                "claim_id", "quote_start", "quote_end"
+            )
         )
     )
     candidates = [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import feedparser
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ingest import claims
@@ -22,7 +22,7 @@ from ingest.models import ArticleAlias, Feed
 from ingest.relevance import relevance_check
 from ingest.textfile import parse_text_file
 from tracker.changes import shown_as_read
-from tracker.models import Article, Outlet
+from tracker.models import Article, Claim, ClaimSource, Outlet
 
 Status = Article.Status
 DONE = (Status.PROCESSED, Status.IRRELEVANT, Status.TOO_LONG)
@@ -68,6 +68,26 @@ def outlet_for_url(url: str) -> Outlet | None:
     return outlet
 
 
+def _outlet_id_for_url(url: str) -> int | None:
+    """`outlet_for_url(url).pk`, the outlet's id read with SQL written once (every new article
+    asks; the ORM's lookup cost four times its round trip); a new domain's outlet is created
+    by outlet_for_url."""
+    domain = url_domain(url)
+    if not domain:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_outlet_id_sql(), [domain])
+        row = cursor.fetchone()
+    return row[0] if row is not None else outlet_for_url(url).pk
+
+
+@functools.cache
+def _outlet_id_sql() -> str:
+    name = connection.ops.quote_name
+    pk, domain = name(Outlet._meta.pk.column), name(Outlet._meta.get_field("domain").column)
+    return f"SELECT {pk} FROM {name(Outlet._meta.db_table)} WHERE {domain} = %s"
+
+
 def article_for_url(url: str) -> Article | None:
     """The stored article for a URL (under its canonical spelling or a known alias)."""
     try:
@@ -77,15 +97,46 @@ def article_for_url(url: str) -> Article | None:
     # A UNION, not `url=… OR aliases__url=…`: PostgreSQL answers the OR over the join with a
     # scan of every article, the union with two index lookups. Written out once (each fetch
     # asks): building the same union with the ORM cost three times its round trip.
-    return next(iter(Article.objects.raw(_article_for_url_sql(), [canon, canon])), None)
+    found = _article_read(_article_for_url_sql(), [canon, canon])
+    return found[0] if found is not None else None
+
+
+def _article_read(sql: str, params: list) -> tuple[Article, tuple] | None:
+    """The first row of `sql` (every concrete column of Article, in order, then any more
+    values) as an Article, as `Article.objects.raw(sql)` gives it (the ORM's converters
+    applied to each column), and the values after its columns; None without a row. No
+    RawQuerySet per call: it cost about as much as the round trip."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    names, converters = _article_columns()
+    values = list(row[: len(names)])
+    for at, functions, column in converters:
+        for convert in functions:
+            values[at] = convert(values[at], column, connection)
+    return Article.from_db(connection.alias, names, values), tuple(row[len(names) :])
+
+
+@functools.cache
+def _article_columns() -> tuple[list[str], list[tuple]]:
+    """Article's concrete fields' attribute names, and per column that has them the
+    converters the ORM applies to a value read (backend's, then the field's)."""
+    fields = Article._meta.concrete_fields
+    converters = []
+    for at, concrete in enumerate(fields):
+        column = concrete.get_col(Article._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            converters.append((at, functions, column))
+    return [f.attname for f in fields], converters
 
 
 @functools.cache
 def _article_for_url_sql() -> str:
     """`Article.objects.filter(url=…).union(Article.objects.filter(aliases__url=…), all=True)
     .order_by("pk").first()` as SQL: every column of the article, the lowest id first."""
-    from django.db import connection
-
     name = connection.ops.quote_name
     fields = Article._meta.concrete_fields
     columns = ", ".join(name(f.column) for f in fields)
@@ -177,9 +228,11 @@ def article_fetch(*, url: str, submitted_by: AbstractBaseUser | None = None) -> 
         raise
     body = {"raw": without_nul(fetched.text()), "status": Status.FETCHED, "error": ""}
     if article is None:
-        outlet = outlet_for_url(canon)
+        outlet_id = _outlet_id_for_url(canon)
         try:
-            return _insert_article(url=canon, outlet=outlet, submitted_by=submitted_by, **body)
+            return _insert_article(
+                url=canon, outlet_id=outlet_id, submitted_by=submitted_by, **body
+            )
         except IntegrityError:  # a concurrent fetch stored it first
             article = Article.objects.get(url=canon)
     # Conditional update: of two workers fetching at once, one moves it to fetched.
@@ -239,10 +292,12 @@ def article_process(*, article: Article) -> ProcessResult:
     digest = content_hash(main.text)
     try:
         with transaction.atomic():
-            locked = Article.objects.select_for_update().filter(pk=article.pk).first()
+            locked = article_lock(article.pk)
             if locked is None:  # merged away by a concurrent run
                 return ProcessResult("duplicate", article)
-            shown_as_read(locked)  # read under the lock: the change log need not read it again
+            # Read under the lock, with whether an approved claim cites it: the change log need
+            # not read the article again, nor (none cites a new article) look for its claims.
+            shown_as_read(locked, cited=locked.cited_publicly)
             verdict = relevance_check(title=locked.title or main.title, text=main.text)
             locked.text = main.text
             locked.content_hash = digest
@@ -270,6 +325,40 @@ def article_process(*, article: Article) -> ProcessResult:
                 "duplicate", _merge_duplicate(duplicate=article, original=original)
             )
     return ProcessResult(locked.status, locked, n_claims)
+
+
+def article_lock(pk: int) -> Article | None:
+    """The article, its row locked to the end of the transaction (select_for_update), with
+    `cited_publicly` (an approved claim cites it: tracker.changes.article_cited_publicly) and
+    `has_sources` (any claim does: ingest.proposals then need not read them), or None when it
+    is gone. One query, written out once: the ORM built the same each time for three times
+    its round trip."""
+    found = _article_read(_article_lock_sql(), [Claim.Status.APPROVED, pk])
+    if found is None:
+        return None
+    locked, (cited, has_sources) = found
+    locked.cited_publicly, locked.has_sources = bool(cited), bool(has_sources)  # SQLite: 0, 1
+    return locked
+
+
+@functools.cache
+def _article_lock_sql() -> str:
+    name = connection.ops.quote_name
+    columns = ", ".join(f"a.{name(f.column)}" for f in Article._meta.concrete_fields)
+    article, source, claim = (name(model._meta.db_table) for model in (Article, ClaimSource, Claim))
+    a_id, s_article, s_claim = (
+        name(Article._meta.pk.column),
+        name(ClaimSource._meta.get_field("article").column),
+        name(ClaimSource._meta.get_field("claim").column),
+    )
+    c_id, c_status = name(Claim._meta.pk.column), name(Claim._meta.get_field("status").column)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {columns}, EXISTS(SELECT 1 FROM {source} s INNER JOIN {claim} c "
+        f"ON c.{c_id} = s.{s_claim} WHERE s.{s_article} = a.{a_id} AND c.{c_status} = %s) "
+        f"AS cited_publicly, EXISTS(SELECT 1 FROM {source} s WHERE s.{s_article} = a.{a_id}) "
+        f"AS has_sources FROM {article} a WHERE a.{a_id} = %s{lock}"
+    )
 
 
 # --- The synchronous entry points (commands, admin) --------------------------------------------

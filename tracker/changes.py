@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -306,22 +306,36 @@ _SHOWN = {
 }
 
 
-def shown_as_read(instance) -> None:
+def shown_as_read(instance, *, cited: bool | None = None) -> None:
     """`instance` was just read from its row, locked, in the transaction that will save it:
-    its next save compares its shown fields with these instead of reading the row again."""
+    its next save compares its shown fields with these instead of reading the row again.
+    `cited`: for an article, whether an approved claim cites it, read with the row
+    (`article_cited_publicly()`); when none does, its save logs nothing and does not ask."""
     instance._shown_before = tuple(getattr(instance, f) for f in _SHOWN[type(instance)])
+    if cited is False:
+        instance._uncited = True
+
+
+def article_cited_publicly() -> Exists:
+    """An annotation of articles: whether an approved claim cites it (the claims the change
+    log names when the article's shown fields change)."""
+    return Exists(
+        ClaimSource.objects.filter(article=OuterRef("pk"), claim__status=Claim.Status.APPROVED)
+    )
 
 
 def on_shown_saving(sender, instance, **kwargs) -> None:
     fields = _SHOWN[sender]
+    uncited = instance.__dict__.pop("_uncited", False)
     if instance.pk is None:
         instance._public_changed = False
         return
     before = instance.__dict__.pop("_shown_before", None)
     if before is None:
         before = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
-    instance._public_changed = before is not None and before != tuple(
-        getattr(instance, f) for f in fields
+        uncited = False  # not read with the row: ask
+    instance._public_changed = (
+        not uncited and before is not None and before != tuple(getattr(instance, f) for f in fields)
     )
 
 

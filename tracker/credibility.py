@@ -221,23 +221,32 @@ def _facts(rows: list[tuple]) -> list[ClaimFacts]:
             voice = frozenset(("outlet", o) for o in printed_by)
             grade = min(printed_by.values(), default=reliability)
             country, official = "", False
-        facts.append(
-            ClaimFacts(
-                pk=pk,
-                claim_date=claim_date,
-                status=status,
-                suggested=suggested,
-                figure=figure_range(norm_low, norm_best, norm_high),
-                vague=qualifier == "vague",
-                bound=qualifier in BOUNDS,
-                voice=voice,
-                reliability=grade,
-                country=country,
-                official=official,
-                credibility=credibility,
-            )
+        # ClaimFacts(pk=pk, …) without the frozen dataclass's __init__ (one object.__setattr__
+        # per field: half the cost of reading a series' rows); the same object, still frozen.
+        fact = _new(ClaimFacts)
+        _setattr(
+            fact,
+            "__dict__",
+            {
+                "pk": pk,
+                "claim_date": claim_date,
+                "status": status,
+                "suggested": suggested,
+                "figure": figure_range(norm_low, norm_best, norm_high),
+                "vague": qualifier == "vague",
+                "bound": qualifier in BOUNDS,
+                "voice": voice,
+                "reliability": grade,
+                "country": country,
+                "official": official,
+                "credibility": credibility,
+            },
         )
+        facts.append(fact)
     return facts
+
+
+_new, _setattr = object.__new__, object.__setattr__
 
 
 def series_claims(claim: Claim, *, days: int) -> QuerySet[Claim]:

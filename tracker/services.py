@@ -3,13 +3,14 @@ a rule."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -560,9 +561,7 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
     # The places named exist (full_clean's check, one query for all, not one per claim).
     named = {b[0].place_id for b in built if b is not None} - {None}
     if named:
-        gone = named - set(
-            Place.objects.filter(pk__in=named).order_by().values_list("pk", flat=True)
-        )
+        gone = named - _ids_found(Place, named)
         built = [None if b is None or b[0].place_id in gone else b for b in built]
     made = [b for b in built if b is not None]
     claims = [claim for claim, _, _ in made]
@@ -597,15 +596,36 @@ def claimants_lock(*, claimants: Iterable[Claimant | None]) -> None:
     pending = [c for c in claimants if c is not None and not _lock_held(c)]
     if not pending:
         return
-    locked = set(
-        Claimant.objects.select_for_update()
-        .filter(pk__in={c.pk for c in pending})
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    locked = _ids_found(Claimant, {c.pk for c in pending}, lock=True)
     for claimant in pending:
         if claimant.pk in locked:  # a claimant deleted meanwhile stays unlocked, as it would
             _mark_locked(claimant)
+
+
+def _ids_found(model, ids: Iterable[int], *, lock: bool = False) -> set[int]:
+    """Which of `ids` are rows of `model`: `model.objects.filter(pk__in=ids)` (with `lock`:
+    `.select_for_update().order_by("pk")`, so that rows are locked in id order), in SQL
+    written once per number of ids (each article asks; the ORM built it each time)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(_ids_found_sql(model, len(ids), lock), ids)
+        return {row[0] for row in cursor.fetchall()}
+
+
+@functools.lru_cache(maxsize=256)
+def _ids_found_sql(model, count: int, lock: bool) -> str:
+    name = connection.ops.quote_name
+    pk = name(model._meta.pk.column)
+    sql = (
+        f"SELECT {pk} FROM {name(model._meta.db_table)} WHERE {pk} IN ({', '.join(['%s'] * count)})"
+    )
+    if lock:
+        sql += f" ORDER BY {pk}"
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+    return sql
 
 
 def _mark_locked(claimant: Claimant) -> None:

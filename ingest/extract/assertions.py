@@ -841,6 +841,14 @@ def _casualty_subtype(words: str) -> str:
     return "wounded"
 
 
+# "containers of shells, missiles and": the words before a weapon (none holds it without
+# "container", which _arms checks first); a clause ending between a supply verb and a weapon
+_CONTAINERS_OF = re.compile(
+    r"\bcontainers?\s+(?:of|with|carrying|full\s+of)\s+(?:[\w-]+(?:\s+|,\s*)(?:and\s+)?){0,6}$"
+)
+_CLAUSE_END = re.compile(r"[;]|\.\s")
+
+
 def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
     """Weapon types North Korea supplies: 'supplying 240mm rocket launchers', 'using North
     Korean-made missiles'. `weapons`: the matches of WEAPON in text[lo:hi]."""
@@ -849,17 +857,15 @@ def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
         noun_class = w.lastgroup
         if noun_class == "containers":
             continue  # containers alone say nothing about what was in them
-        if re.search(
-            r"\bcontainers?\s+(?:of|with|carrying|full\s+of)\s+(?:[\w-]+(?:\s+|,\s*)(?:and\s+)?){0,6}$",
-            text[max(lo, w.start() - 80) : w.start()],
-        ):
+        before = text[max(lo, w.start() - 80) : w.start()]
+        if "container" in before and _CONTAINERS_OF.search(before):
             continue  # "containers of shells, missiles and …": the containers are the claim
         window_lo = max(lo, w.start() - 120)
         made = _NK_MADE.search(text, max(lo, w.start() - 40), w.start())
         verbs = [
             v
             for v in _SUPPLY.finditer(text, window_lo, w.start())
-            if not re.search(r"[;]|\.\s", text[v.end() : w.start()])
+            if not _CLAUSE_END.search(text[v.end() : w.start()])
         ]
         rule = None
         start = w.start()

@@ -260,6 +260,9 @@ _PRONOUNS_AND_JOINERS = frozenset("he she they it we i you and but or who which 
 _SEGMENT_BREAK = re.compile(
     r"[,“”\";:—]|\s-{1,2}\s|\((?![A-Z][\w-]{1,7}\))|\b(?:" + REPORT_VERB + r"|that)\s"
 )
+# How far a try of _SEGMENT_BREAK at a position may read ahead (one character behind, for
+# \b): the longest reporting verb and its space, or "(" and its lookahead (10), with room.
+_BREAK_REACH = 2 * max(10, *(len(v) + 1 for v in re.findall(r"\w+", REPORT_VERB)))
 # Lower-case words of a title inside a named speaker ("Pentagon press secretary Pat Ryder").
 _TITLE_WORDS = frozenset(
     "press secretary spokesperson spokesman spokeswoman chief head deputy acting minister "
@@ -638,8 +641,11 @@ def find_attributions(
         elif verb:
             out.append((4.0, Attribution(name, s, e, e + verb.start(1), "verb:alias")))
             covered.add(e + verb.start(1))
+    breaks = None  # the sentence's segment breaks, found once for all its verbs
     for m in _VERB_SCAN.finditer(text, lo, hi):
-        np = _speaker_before(text, lo, m.start())
+        if breaks is None:
+            breaks = [(b.start(), b.end()) for b in _SEGMENT_BREAK.finditer(text, lo, hi)]
+        np = _speaker_before(text, lo, m.start(), breaks)
         if np:
             name = resolver.resolve(text[np[0] : np[1]], default_country)
             if not name:
@@ -681,19 +687,45 @@ def _relayed(a: Attribution, out: list[tuple[float, Attribution]], text: str) ->
     return 0.0
 
 
-def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
-    """The noun phrase right before a reporting verb, if it looks like a speaker."""
-    aside = re.search(r"[^,\s],[^,.;:“”\"]{2,90},\s*$", text[lo:verb])
-    if aside:  # "The agency, in an assessment released Friday, put ...": skip the aside
-        found = _speaker_before(text, lo, lo + aside.start() + 1)
-        if found:
-            return found
+def _segment_start(text: str, lo: int, end: int, breaks: list[tuple[int, int]] | None) -> int:
+    """The end of the last match of `_SEGMENT_BREAK.finditer(text, lo, end)` (lo if none).
+
+    `breaks`: the (start, end) of its matches in the whole sentence, text[lo:hi] with
+    hi >= end, or None. A try of the pattern at a position sees at most `_BREAK_REACH`
+    characters from there (and the one before it), so the tries at positions up to
+    `end - _BREAK_REACH` go the same way whether the scan stops at `end` or at `hi`: the
+    sentence's matches that start there are the scan's, and the scan to `end` is run from
+    the last of them only."""
+    seg_start = pos = lo
+    if breaks:
+        for start, stop in breaks:
+            if start + _BREAK_REACH > end:
+                break
+            seg_start = pos = stop
+    for m in _SEGMENT_BREAK.finditer(text, pos, end):
+        seg_start = m.end()
+    return seg_start
+
+
+_POSSESSIVE = re.compile(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’ʼ]s")  # "By CSIS's"
+
+
+def _speaker_before(
+    text: str, lo: int, verb: int, breaks: list[tuple[int, int]] | None = None
+) -> tuple[int, int] | None:
+    """The noun phrase right before a reporting verb, if it looks like a speaker; `breaks` as
+    in `_segment_start`."""
+    # Only a text that ends with a comma (and spaces) may end with an aside: no scan otherwise.
+    if text[lo:verb].rstrip().endswith(","):
+        aside = re.search(r"[^,\s],[^,.;:“”\"]{2,90},\s*$", text[lo:verb])
+        if aside:  # "The agency, in an assessment released Friday, put ...": skip the aside
+            found = _speaker_before(text, lo, lo + aside.start() + 1, breaks)
+            if found:
+                return found
     end = verb
     while end > lo and text[end - 1] in " ,":
         end -= 1  # "Kim Min-ho, a deputy minister, said": a name, then its title
-    seg_start = lo
-    for m in _SEGMENT_BREAK.finditer(text, lo, end):
-        seg_start = m.end()
+    seg_start = _segment_start(text, lo, end, breaks)
     seg = text[seg_start:end]
     trimmed = _TRAILING_ADVERBS.sub("", seg.rstrip())
     lead = len(seg) - len(seg.lstrip())
@@ -706,7 +738,7 @@ def _speaker_before(text: str, lo: int, verb: int) -> tuple[int, int] | None:
         return None  # "in what analysts say is a breach": a clause, not a speaker
     if _NOT_SPEAKER.match(phrase.strip()):
         return None
-    possessive = re.fullmatch(r"(?:[Bb]y\s+|[Ii]n\s+)?([A-Z][^,]*?)['’ʼ]s", phrase.strip())
+    possessive = _POSSESSIVE.fullmatch(phrase.strip())
     if possessive:  # "By CSIS's estimate": the owner of the estimate
         name_s = s + text[s:e].find(possessive.group(1))
         return (name_s, name_s + len(possessive.group(1)))

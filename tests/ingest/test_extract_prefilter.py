@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract import assertions
+from ingest.extract import assertions, claimants
 from ingest.extract.claimants import ClaimantResolver
 from ingest.extract.lexicon import WEAPON
 from ingest.extract.prefilter import FOLDS_TO_ASCII, Prefilter, Sentence
@@ -145,3 +145,31 @@ def test_scanning_only_the_words_a_number_verb_or_date_may_start_finds_the_same(
                 expected = [m.span() for m in scan.rx.finditer(text, sent.start, sent.end)]
                 found = scan.finditer(text, sent.start, sent.end)
                 assert [m.span() for m in found] == expected
+
+
+def _segment_start_scanned(text: str, lo: int, end: int) -> int:
+    seg_start = lo
+    for m in claimants._SEGMENT_BREAK.finditer(text, lo, end):
+        seg_start = m.end()
+    return seg_start
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials (NIS) said the agency (JCS said), citing (Kyiv-Independent) that 3 died",
+        "The ministry said -- and the agency told reporters - that the region (Kursk) held",
+        *(p.read_text(encoding="utf-8") for p in ARTICLES),
+    ],
+    ids=lambda t: t[:30],
+)
+def test_a_sentences_segment_breaks_found_once_give_the_scans_answer_at_every_end(text):
+    """`_speaker_before` finds where the phrase before a verb starts from the sentence's
+    breaks, found once: the same as scanning text[lo:end] for every verb, at every end
+    (breaks whose tries would read past `end`, "(NIS)" or "said " cut short, are scanned)."""
+    for sentence in split_sentences(text) or []:
+        lo, hi = sentence.start, sentence.end
+        breaks = [(m.start(), m.end()) for m in claimants._SEGMENT_BREAK.finditer(text, lo, hi)]
+        for end in range(lo, hi + 1):
+            expected = _segment_start_scanned(text, lo, end)
+            assert claimants._segment_start(text, lo, end, breaks) == expected, (lo, end)

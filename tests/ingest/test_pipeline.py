@@ -1,6 +1,8 @@
 """The pipeline in eager mode: feed → articles → processed, every failure recorded with its
 reason and nothing half-written, duplicates folded into one article, tasks idempotent."""
 
+import datetime as dt
+
 import pytest
 
 from ingest import claims, tasks
@@ -185,6 +187,18 @@ def test_the_same_url_twice_is_one_article_fetched_once(site, django_capture_on_
     assert site.hits["/s"] == 1
 
 
+def test_a_fetched_article_has_its_domains_outlet_created_once(site):
+    from ingest import services
+    from tracker.models import Outlet
+
+    first = services.article_fetch(url=site.add_article("/o1", "Troops", relevant_paragraphs(1)))
+    second = services.article_fetch(url=site.add_article("/o2", "Troops", relevant_paragraphs(2)))
+    outlet = Outlet.objects.get()
+    assert (outlet.domain, outlet.name) == ("127.0.0.1", "127.0.0.1")
+    assert first.outlet_id == second.outlet_id == outlet.pk
+    assert Article.objects.get(pk=second.pk).outlet_id == outlet.pk
+
+
 def test_utm_noise_and_fragments_do_not_make_a_new_article(
     site, django_capture_on_commit_callbacks
 ):
@@ -210,7 +224,14 @@ def test_an_article_is_found_by_its_url_or_an_alias_of_it_as_the_orm_union_finds
     from ingest.dedupe import canonical_url
     from ingest.services import article_for_url
 
-    older = Article.objects.create(url="https://example.org/a", raw="x", title="A")
+    older = Article.objects.create(
+        url="https://example.org/a",
+        raw="x",
+        title="A",
+        published_at=dt.datetime(2025, 1, 2, 3, 4, tzinfo=dt.UTC),
+        relevance=0.75,
+        relevance_reasons=["North Korea", {"troops": 2}],
+    )  # a date, a float and JSON: read as the ORM reads them
     newer = Article.objects.create(url="https://example.org/b", raw="y", title="B")
     ArticleAlias.objects.create(url="https://example.org/mirror/a", article=older)
     ArticleAlias.objects.create(url="https://example.org/b?print=1", article=older)

@@ -178,3 +178,23 @@ def test_a_place_deleted_meanwhile_refuses_only_its_claim(place):
         made = services.claims_create_pending(article=article, candidates=candidates)
     assert [c is None for c in made] == [True, True, False]
     assert Claim.objects.filter(sources__article=article).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_ids_found_are_the_orms_and_a_lock_takes_them_in_id_order(place):
+    from django.db import connection
+
+    from tracker.models import Claimant
+
+    claimants = [ClaimantFactory(name=f"Bureau {n}") for n in range(3)]
+    ids = {c.pk for c in claimants} | {max(c.pk for c in claimants) + 100}
+    with transaction.atomic():
+        locked = services._ids_found(Claimant, ids, lock=True)
+    assert locked == set(Claimant.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    assert locked == {c.pk for c in claimants}
+    assert services._ids_found(Place, {place.pk, place.pk + 1}) == {place.pk}
+    assert services._ids_found(Place, set()) == set()
+    sql = services._ids_found_sql(Claimant, 3, True)
+    assert sql.endswith(" FOR UPDATE") is connection.features.has_select_for_update
+    assert "ORDER BY" in sql
+    assert "FOR UPDATE" not in services._ids_found_sql(Place, 2, False)

@@ -1,6 +1,7 @@
 """Suggested credibility (tracker/credibility.py) on hand-worked cases: independent claimants
 agreeing raise it, contradicting ones lower it, a claim alone stays 6, an editor's grade stays."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -15,6 +16,7 @@ from tests.factories import (
 )
 from tracker import services
 from tracker.credibility import (
+    ClaimFacts,
     claim_facts,
     credibility_assess,
     credibility_suggest,
@@ -261,6 +263,13 @@ def test_the_facts_of_several_series_read_together_are_each_series_own(who):
     together = series_facts(claims, days=60)
 
     assert together == [claim_facts(series_claims(c, days=60)) for c in claims]
+    # built without ClaimFacts.__init__: every field, nothing else, equal to the constructor's
+    names = {f.name for f in dataclasses.fields(ClaimFacts)}
+    for fact in (fact for series in together for fact in series):
+        assert type(fact) is ClaimFacts and set(vars(fact)) == names
+        assert fact == ClaimFacts(**vars(fact)) and hash(fact) == hash(ClaimFacts(**vars(fact)))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fact.pk = 0
     assert [len(f) for f in together] == [5, 6]  # -50 … 55 of each; not the rejected one
     assert {f.pk: f.voice for f in together[1]}[claimless.pk] == {("outlet", outlet.pk)}
 
