@@ -770,9 +770,11 @@ def _state_increments(qs: QuerySet[Claim], key: tuple, known=None) -> dict:
     the series' `series_state.facts`, read already)."""
     from tracker import series_state
 
-    if series_state.has_increments(key, known=known):
+    if not series_state.has_increments(key, known=known):
+        return _no_increments()
+    if known is None:
         return _increments(qs)
-    return _no_increments()
+    return series_state.increments(key, lambda: _increments(qs), known=known).summed()
 
 
 def _units(query: SeriesQuery, base, qs: QuerySet[Claim], state: bool | None, known=None) -> tuple:
@@ -1000,6 +1002,60 @@ class LineBuckets:
         return found
 
 
+@dataclass
+class IncrementBuckets:
+    """The summed increments (`_increments`) as `aggregate` needs them: how many points their
+    lists (each claimant's and the combined line) keep at each resolution, and the lists
+    reduced to the resolutions asked for so far. tracker.series_state caches these under the
+    revision of the series' increments, so that a read after an approval of a cumulative claim
+    neither sums nor reduces them again."""
+
+    lines: list[dict]  # each claimant's line without its points
+    total: float
+    claims: int  # the claims they stand for (`aggregate`'s count)
+    counts: dict[str, int]  # points kept per bucket, all lists together ("day": every point)
+    points: dict[str, tuple[list[list[dict]], list[dict]]]  # per bucket: lines' points, combined
+
+    @classmethod
+    def of(cls, increments: dict) -> IncrementBuckets:
+        """`_increments`' output summarised."""
+        lines = [line["points"] for line in increments["claimants"]]
+        lists = [*lines, increments["combined"]]
+        claims = increments.get("_claims")
+        if claims is None:
+            claims = sum(len(points) for points in lines)
+        return cls(
+            lines=[{k: v for k, v in line.items() if k != "points"}
+                   for line in increments["claimants"]],
+            total=increments["total"],
+            claims=claims,
+            counts={
+                "day": sum(len(points) for points in lists),
+                **{name: sum(_count(points, key) for points in lists)
+                   for name, key in BUCKETS.items()},
+            },
+            points={"day": (lines, increments["combined"])},
+        )  # fmt: skip
+
+    def daily(self) -> tuple[list[list[dict]], list[dict]]:
+        """The daily points (a subclass that keeps only reduced points sums them again)."""
+        return self.points["day"]
+
+    def reduced(self, bucket: str) -> tuple[list[list[dict]], list[dict]]:
+        found = self.points.get(bucket)
+        if found is None:
+            lines, combined = self.daily()
+            found = self.points[bucket] = (
+                [reduced(points, bucket, _summed) for points in lines],
+                reduced(combined, bucket, _summed),
+            )
+        return found
+
+    def summed(self) -> dict:
+        """What `_increments` gives, for `aggregate` to fill in (`_buckets`)."""
+        return {"claimants": [], "combined": [], "total": self.total, "_buckets": self}
+
+
 def _lists(cumulative: dict, increments: dict) -> list[tuple[list[dict], object]]:
     """Every list of points and how its buckets merge."""
     return [
@@ -1016,12 +1072,18 @@ def aggregate(cumulative: dict, increments: dict, max_points: int = MAX_POINTS) 
     what was done: {"bucket", "max_points", "points" (after), "points_daily" (before),
     "claims" (claims counted)}. The claimant lines may come as `LineBuckets` in
     `cumulative["_lines"]` (tracker.series_state) instead of in `cumulative["claimants"]`: they
-    count and reduce by the same functions, and are put in "claimants" in their order."""
+    count and reduce by the same functions, and are put in "claimants" in their order; the
+    increments likewise as `IncrementBuckets` (`increments["_buckets"]`, with no lists yet)."""
+    buckets = increments.pop("_buckets", None)
     lists = _lists(cumulative, increments)
     lines = sorted(cumulative.pop("_lines", ()), key=attrgetter("first"))
+    summed = [] if buckets is None else [buckets]
     daily = sum(len(points) for points, _ in lists) + sum(line.counts["day"] for line in lines)
+    daily += sum(part.counts["day"] for part in summed)
     claims = cumulative.pop("_claims", 0)
-    if "_claims" in increments:
+    if buckets is not None:
+        claims += buckets.claims
+    elif "_claims" in increments:
         claims += increments.pop("_claims")
     else:
         claims += sum(len(line["points"]) for line in increments["claimants"])
@@ -1030,12 +1092,19 @@ def aggregate(cumulative: dict, increments: dict, max_points: int = MAX_POINTS) 
         for name, key in BUCKETS.items():
             chosen, total = name, sum(_count(points, key) for points, _ in lists)
             total += sum(line.counts[name] for line in lines)
+            total += sum(part.counts[name] for part in summed)
             if total <= max_points:
                 break
         for points, merge in lists:
             points[:] = reduced(points, chosen, merge)
     if lines:
         cumulative["claimants"] += [{**line.line, "points": line.reduced(chosen)} for line in lines]
+    if buckets is not None:
+        points, combined = buckets.reduced(chosen)
+        increments["claimants"] = [
+            {**line, "points": found} for line, found in zip(buckets.lines, points, strict=True)
+        ]
+        increments["combined"] = combined
     return {
         "bucket": chosen,
         "max_points": max_points,
