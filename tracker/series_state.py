@@ -629,19 +629,32 @@ def increments(key: Key, build, *, known: Facts) -> S.IncrementBuckets:
     return found
 
 
-def _usable(key: Key, window: int, as_of: dt.date, *, ready: bool = False) -> bool:
-    """Whether the state answers for `key` (`ready`: its window was checked already)."""
-    return (ready or _ready() == window) and not SeriesEstimate.objects.filter(
-        **_of(key), day__gt=as_of
-    ).exists()
+_LINE = "line"  # `bound` of a `SeriesLine` row in `_days_and_revisions` (a day's is "" or a bound)
 
 
-def _days(key: Key, as_of: dt.date) -> list[tuple]:
-    return list(
+def _days_and_revisions(key: Key, as_of: dt.date) -> tuple[list[tuple], list[tuple]]:
+    """`_days(key, as_of)` and `_revisions(key)` in one query (UNION ALL): each `SeriesLine`
+    row in the columns of a day (`_DAY_COLUMNS`: its latest day in `day`, its estimates in
+    `band_claimants`, its newest row's id in `claim_id`, its claims in `age_days`, its claimant
+    in `claimant_id`, `_LINE` in `bound`)."""
+    none = {
+        name: Value(None, output_field=SeriesDay._meta.get_field(name))
+        for name in ("band_min", "band_max", "value", "low", "high", "claim_date", "credibility")
+    }
+    lines = SeriesLine.objects.filter(**_of(key)).values_list(
+        "last_day", none["band_min"], none["band_max"], "estimates", Value(False), "last_id",
+        none["value"], none["low"], none["high"], Value(_LINE), none["claim_date"],
+        "claimant_id", Value(""), Value(""), none["credibility"], Value(False), "claims",
+    )  # fmt: skip
+    rows = list(
         SeriesDay.objects.filter(**_of(key), day__lte=as_of)
-        .order_by("day")
         .values_list(*_DAY_COLUMNS)
+        .union(lines, all=True)
+        .order_by("day")
     )
+    days = [row for row in rows if row[9] != _LINE]
+    revisions = [(row[11], row[3], row[5], row[16], row[0]) for row in rows if row[9] == _LINE]
+    return days, revisions
 
 
 def _headline_band(days: list[tuple], names: dict) -> tuple[list[dict], list[dict]]:
@@ -660,11 +673,10 @@ def cumulative(key: Key, *, window: int, as_of: dt.date, known: Facts | None = N
     `known`: the series' `facts` read already."""
     if (_ready() if known is None else known.window) != window:
         return None
-    revisions = _revisions(key)
+    days, revisions = _days_and_revisions(key, as_of)
     if any(last_day > as_of for *_, last_day in revisions):
         return None  # claims after `as_of`: the state's sweep has them
     lines, claims = _lines(key, revisions)
-    days = _days(key, as_of)
     names = {line.line["claimant_id"]: line.line["claimant"] for line in lines}
     headline, band = _headline_band(days, names)
     # The claimant lines go to `series.aggregate` as `LineBuckets` ("_lines"), which puts them
@@ -798,11 +810,11 @@ def _lines(key: Key, revisions: list[tuple] | None = None) -> tuple[list[StateLi
 def headline(key: Key, *, window: int, as_of: dt.date, known: Facts | None = None) -> dict | None:
     """The headline steps and band of the default public series `key` without its claimant
     lines (what an overview card and its sparkline draw); None as for `cumulative`."""
-    if known is not None and known.window != window:
+    if (_ready() if known is None else known.window) != window:
         return None
-    if not _usable(key, window, as_of, ready=known is not None):
-        return None
-    days = _days(key, as_of)
+    days, revisions = _days_and_revisions(key, as_of)
+    if any(last_day > as_of for *_, last_day in revisions):
+        return None  # claims after `as_of`: the state's sweep has them
     names = {
         pk: name for pk, (name, _) in S._claimant_names({row[11] for row in days if row[4]}).items()
     }
