@@ -582,9 +582,9 @@ def _increments(qs: QuerySet[Claim]) -> dict:
     # A vague amount ("millions of shells") is no count of an event: it adds nothing.
     qs = qs.filter(measure="increment").exclude(qualifier="vague")
     if connection.vendor == "postgresql":
-        claims = qs.count()
-        if claims > MAX_POINTS:
-            return _increments_by_day(qs, when, value, claims)
+        dense = _increments_by_day(qs, when, value)
+        if dense is not None:
+            return dense
     rows = (
         qs.annotate(when=when, value=value)
         .annotate(
@@ -632,11 +632,12 @@ def _increments(qs: QuerySet[Claim]) -> dict:
     return {"claimants": list(lines.values()), "combined": combined, "total": total}
 
 
-def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
-    """A dense series on PostgreSQL: SUM per claimant and day in the database, and per day over
-    the claims that are not repeats of a counted event (`_repeats`); the same totals as
-    `_increments`, one point per claimant and day (`bucket_points` claims, the last claim's id,
-    pending if any of them is)."""
+def _increments_by_day(qs: QuerySet[Claim], when, value) -> dict | None:
+    """A dense series on PostgreSQL (more claims than MAX_POINTS; None otherwise): SUM per
+    claimant and day in the database, and per day over the claims that are not repeats of a
+    counted event (`_repeats`); the same totals as `_increments`, one point per claimant and
+    day (`bucket_points` claims, the last claim's id, pending if any of them is). The claims
+    are counted from the sums per claimant and day (no COUNT query of their own)."""
     qs = qs.annotate(when=when, value=value).order_by()
     rows = list(
         qs.values("claimant_id", "when")
@@ -644,6 +645,9 @@ def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
         .order_by("when", "claimant_id")
         .values_list("when", "claimant_id", "amount", "n", "last", "state")
     )
+    claims = sum(row[3] for row in rows)
+    if claims <= MAX_POINTS:
+        return None
     names = _claimant_names({row[1] for row in rows})
     lines: dict[int | None, dict] = {}
     running: dict[int | None, float] = {}
