@@ -235,7 +235,11 @@ def after_approval(approvals: int, *, state: bool = True) -> tuple[dict, list[fl
     warm_cpu: dict[str, list[float]] = {p: [] for p in paths}
     render: dict[str, list[float]] = {p: [] for p in paths}
     render_cpu: dict[str, list[float]] = {p: [] for p in paths}
-    measures: dict[str, list[str]] = {p: [] for p in paths}  # of the claim each first followed
+    # Per first request of a path that sums the series' increments: "increment" if an increment
+    # claim was approved since they were last read (they are summed again), else "cumulative".
+    measures: dict[str, list[str]] = {p: [] for p in paths}
+    approved: list[str] = []
+    summed = 0  # approved[:summed] were seen by a read that sums the increments
     approving = []
     for path in paths:
         _get_ms(client, path)
@@ -245,7 +249,10 @@ def after_approval(approvals: int, *, state: bool = True) -> tuple[dict, list[fl
         t0 = time.perf_counter()
         services.claim_approve(claim=claim, reviewer=reviewer, grade_confirmed=True)
         approving.append((time.perf_counter() - t0) * 1000)
-        measures[path].append(claim.measure)
+        approved.append(claim.measure)
+        if path in ("/totals/", SERIES_API):
+            since, summed = approved[summed:], len(approved)
+            measures[path].append("increment" if "increment" in since else "cumulative")
         first[path].append(_get_ms(client, path)[0])
         first_cpu[path].append(_get_ms.cpu_ms)
         warm[path].append(_get_ms(client, path)[0])
@@ -325,15 +332,16 @@ def main() -> None:
                     flush=True,
                 )
                 # An increment claim's approval sums the series' increments again (from the
-                # claims); a cumulative claim's reads them from the cache (series_state).
-                article = {"cumulative": "a", "increment": "an"}
-                for measure in article:
+                # claims); a cumulative claim's reads them from the cache (series_state). The
+                # paths take turns, each after its own approval.
+                said = {"cumulative": "cumulative claims only", "increment": "an increment claim"}
+                for measure in said if measures else ():
                     wall = [ms for ms, m in zip(first, measures, strict=True) if m == measure]
                     cpu = [ms for ms, m in zip(first_cpu, measures, strict=True) if m == measure]
                     if wall:
                         print(
-                            f"#   {'':<24} after {article[measure]} {measure} claim's "
-                            f"approval ({len(wall)}): "
+                            f"#   {'':<24} after approvals of {said[measure]} since the "
+                            f"increments were read ({len(wall)}): "
                             f"median {statistics.median(wall):4.0f} ms, max {max(wall):4.0f} "
                             f"ms (CPU median {statistics.median(cpu):4.0f}, max {max(cpu):4.0f} "
                             "ms)",

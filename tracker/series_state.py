@@ -23,6 +23,11 @@ paths (the admin's relation deletes, factories in tests). Writes that bypass sig
 SQL, queryset.update()) must run `manage.py rebuild_series_state`. `rebuild` recomputes
 everything; it runs after `migrate` when no state was built yet.
 
+The summed increments of a default series are not kept as rows: they are summed from the claims
+and cached (`increments`) under the series' increment revision (`SeriesTotal.revision`, drawn
+again by a flush whose changes touched an increment claim of the series:
+`SeriesChange.increment`), so a read after a change to its cumulative claims only reads no claim.
+
 Series reads (`series.series_build`) use the state only for the default public series (approved
 claims, no filters, the state's freshness window, no claim dated after `as_of`); any other
 query computes from the claims as before. tests/api/test_series_state.py checks that the state
