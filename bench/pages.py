@@ -146,6 +146,26 @@ def _count() -> int:
         return conn.execute("SELECT count(*) FROM tracker_claim").fetchone()[0]
 
 
+def _state_counts_the_claims() -> bool:
+    """Whether the series state counts the claims the default series count (`series_claims`:
+    approved, with a number, not superseded by an approved claim). A database loaded by COPY
+    without `rebuild_series_state` has a state that does not (bench_load had one)."""
+    from django.db.models import Q, Sum
+
+    from tracker.models import Claim, ClaimRelation, SeriesTotal
+
+    superseded = ClaimRelation.objects.filter(
+        kind="supersedes", from_claim__status="approved"
+    ).values("to_claim_id")
+    counted = (
+        Claim.objects.filter(status="approved")
+        .filter(Q(norm_low__isnull=False) | Q(norm_best__isnull=False) | Q(norm_high__isnull=False))
+        .exclude(pk__in=superseded)
+        .count()
+    )
+    return (SeriesTotal.objects.aggregate(n=Sum("claims"))["n"] or 0) == counted
+
+
 def _scaled(values, factor):
     return [None if v is None else v * factor for v in values]
 
@@ -215,6 +235,11 @@ def after_approval(approvals: int, *, state: bool = True) -> tuple[dict, list[fl
     warm_cpu: dict[str, list[float]] = {p: [] for p in paths}
     render: dict[str, list[float]] = {p: [] for p in paths}
     render_cpu: dict[str, list[float]] = {p: [] for p in paths}
+    # Per first request of a path that sums the series' increments: "increment" if an increment
+    # claim was approved since they were last read (they are summed again), else "cumulative".
+    measures: dict[str, list[str]] = {p: [] for p in paths}
+    approved: list[str] = []
+    summed = 0  # approved[:summed] were seen by a read that sums the increments
     approving = []
     for path in paths:
         _get_ms(client, path)
@@ -224,6 +249,10 @@ def after_approval(approvals: int, *, state: bool = True) -> tuple[dict, list[fl
         t0 = time.perf_counter()
         services.claim_approve(claim=claim, reviewer=reviewer, grade_confirmed=True)
         approving.append((time.perf_counter() - t0) * 1000)
+        approved.append(claim.measure)
+        if path in ("/totals/", SERIES_API):
+            since, summed = approved[summed:], len(approved)
+            measures[path].append("increment" if "increment" in since else "cumulative")
         first[path].append(_get_ms(client, path)[0])
         first_cpu[path].append(_get_ms.cpu_ms)
         warm[path].append(_get_ms(client, path)[0])
@@ -237,7 +266,8 @@ def after_approval(approvals: int, *, state: bool = True) -> tuple[dict, list[fl
             )
             render_cpu[path].append(_get_ms.cpu_ms)
     return {
-        p: (first[p], warm[p], first_cpu[p], warm_cpu[p], render[p], render_cpu[p]) for p in paths
+        p: (first[p], warm[p], first_cpu[p], warm_cpu[p], render[p], render_cpu[p], measures[p])
+        for p in paths
     }, approving
 
 
@@ -280,14 +310,18 @@ def main() -> None:
         else:
             seconds_loaded = generate(n)
             print(f"# generated {n:,} claims in {seconds_loaded:.1f} s", flush=True)
-        if seconds_loaded:
+        if seconds_loaded or not _state_counts_the_claims():
+            if not seconds_loaded:
+                print("# the series state does not count these claims: rebuilt", flush=True)
             call_command("rebuild_series_state")  # COPY bypasses the signals that keep it
             with psycopg.connect(BENCH_URL, autocommit=True) as conn:
                 conn.execute("ANALYZE")  # the state's tables were empty at the first ANALYZE
         if args.after_approval:
             per_path, approving = after_approval(args.after_approval, state=not args.no_state)
             print(f"# after an approval (load average {os.getloadavg()[0]:.1f}):")
-            for path, (first, warm, first_cpu, warm_cpu, render, render_cpu) in per_path.items():
+            for path, (
+                first, warm, first_cpu, warm_cpu, render, render_cpu, measures
+            ) in per_path.items():  # fmt: skip
                 print(
                     f"#   {path[:24]:<24} first after an approval: median "
                     f"{statistics.median(first):5.0f} ms, p95 {_p95(first):5.0f} ms (CPU p95 "
@@ -297,6 +331,22 @@ def main() -> None:
                     f"{_p95(first_cpu) / _p95(warm_cpu):3.1f}x)",
                     flush=True,
                 )
+                # An increment claim's approval sums the series' increments again (from the
+                # claims); a cumulative claim's reads them from the cache (series_state). The
+                # paths take turns, each after its own approval.
+                said = {"cumulative": "cumulative claims only", "increment": "an increment claim"}
+                for measure in said if measures else ():
+                    wall = [ms for ms, m in zip(first, measures, strict=True) if m == measure]
+                    cpu = [ms for ms, m in zip(first_cpu, measures, strict=True) if m == measure]
+                    if wall:
+                        print(
+                            f"#   {'':<24} after approvals of {said[measure]} since the "
+                            f"increments were read ({len(wall)}): "
+                            f"median {statistics.median(wall):4.0f} ms, max {max(wall):4.0f} "
+                            f"ms (CPU median {statistics.median(cpu):4.0f}, max {max(cpu):4.0f} "
+                            "ms)",
+                            flush=True,
+                        )
                 if not render:
                     continue
                 print(

@@ -64,7 +64,28 @@ def built_traces(name: str, build, *parts) -> list[dict]:
     cached under `name` and `parts` (tracker.cache.memo): `parts` are everything the traces
     are built from (a line's points, its colour, the point budget), so an approval rebuilds
     only the lines whose points it changed. Plotly's validation is most of a chart's cost."""
-    return memo(f"traces:{name}", parts, lambda: [t.to_plotly_json() for t in build(*parts)])
+    return memo(
+        f"traces:{name}",
+        parts,
+        lambda: [t if isinstance(t, dict) else t.to_plotly_json() for t in build(*parts)],
+    )
+
+
+def scatter(**props) -> dict:
+    """What `go.Scatter(**props).to_plotly_json()` gives — plotly's keys in its order
+    (alphabetical at every level, `type` last), None left out — without plotly's validation,
+    which is most of a changed chart's cost. For the values these charts pass (lists of
+    numbers, strings and None, strings, numbers, booleans) validation changes nothing;
+    tests/dashboard/test_cache_parts.py checks every trace of the totals charts against plotly."""
+    return {**_plotly_order(props), "type": "scatter"}
+
+
+def _plotly_order(props: dict) -> dict:
+    return {
+        key: _plotly_order(value) if isinstance(value, dict) else value
+        for key, value in sorted(props.items())
+        if value is not None
+    }
 
 
 def figure_of(traces: list) -> go.Figure:
@@ -283,9 +304,7 @@ def _claimant_hover(line: dict, point: dict, unit: str) -> str:
     )
 
 
-def _claimant_traces(
-    line: dict, colour: str, name: str, budget: int, unit: str
-) -> list[go.Scatter]:
+def _claimant_traces(line: dict, colour: str, name: str, budget: int, unit: str) -> list[dict]:
     """One claimant's step line on the running totals, with its low–high band when it has one
     (two traces filled between)."""
     traces = []
@@ -295,14 +314,14 @@ def _claimant_traces(
     if any(h != lo for h, lo in zip(highs, lows, strict=True)):
         xs = [p["date"] for p in points]
         traces.append(
-            go.Scatter(
+            scatter(
                 x=xs, y=highs,
                 mode="lines", line={"width": 0, "shape": "hv"}, hoverinfo="skip",
                 showlegend=False, legendgroup=group,
             )
         )  # fmt: skip
         traces.append(
-            go.Scatter(
+            scatter(
                 x=xs, y=lows,
                 mode="lines", line={"width": 0, "shape": "hv"}, fill="tonexty",
                 fillcolor=_rgba(colour, 0.12), hoverinfo="skip", showlegend=False,
@@ -310,7 +329,7 @@ def _claimant_traces(
             )
         )  # fmt: skip
     traces.append(
-        go.Scatter(
+        scatter(
             x=[p["date"] for p in points],
             y=[p["value"] for p in points],
             mode="lines+markers",
@@ -397,13 +416,13 @@ def _totals_traces(series: dict, *, height: int, title: str | None) -> tuple[lis
     if band:
         dates = [b["date"] for b in band]
         traces.append(
-            go.Scatter(
+            scatter(
                 x=dates, y=[b["max"] for b in band], mode="lines", line={"width": 0,
                 "shape": "hv"}, hoverinfo="skip", showlegend=False, legendgroup="band",
             )
         )  # fmt: skip
         traces.append(
-            go.Scatter(
+            scatter(
                 x=dates,
                 y=[b["min"] for b in band],
                 mode="lines",
@@ -433,7 +452,7 @@ def _totals_traces(series: dict, *, height: int, title: str | None) -> tuple[lis
         ys = [h["value"] for h in headline] + [headline[-1]["value"]]
         texts = [_headline_hover(h, unit) for h in headline]
         traces.append(
-            go.Scatter(
+            scatter(
                 x=xs,
                 y=ys,
                 mode="lines+markers",
@@ -465,14 +484,14 @@ def _totals_traces(series: dict, *, height: int, title: str | None) -> tuple[lis
         xs = [p["date"] for p in combined]
         if any(p["running_low"] != p["running_high"] for p in combined):
             traces.append(
-                go.Scatter(
+                scatter(
                     x=xs, y=[p["running_high"] for p in combined], mode="lines",
                     line={"width": 0, "shape": "hv"}, hoverinfo="skip", showlegend=False,
                     legendgroup="combined",
                 )
             )  # fmt: skip
             traces.append(
-                go.Scatter(
+                scatter(
                     x=xs, y=[p["running_low"] for p in combined], mode="lines",
                     line={"width": 0, "shape": "hv"}, fill="tonexty",
                     fillcolor="rgba(122,59,0,0.10)", hoverinfo="skip",
@@ -480,7 +499,7 @@ def _totals_traces(series: dict, *, height: int, title: str | None) -> tuple[lis
                 )
             )  # fmt: skip
         traces.append(
-            go.Scatter(
+            scatter(
                 x=xs,
                 y=[p["running_total"] for p in combined],
                 mode="lines+markers",
@@ -503,7 +522,7 @@ def _totals_traces(series: dict, *, height: int, title: str | None) -> tuple[lis
     for entry in compared or ():
         if not entry["points"]:  # named, so the legend says why no line is drawn
             traces.append(
-                go.Scatter(
+                scatter(
                     x=[None], y=[None], mode="lines", hoverinfo="skip",
                     line={"color": colour_of[entry["claimant_id"]], "width": 1.8},
                     name=f"{esc(entry['claimant_short'])}: no figure in this series",
@@ -529,11 +548,11 @@ def _totals_layout(title: str, height: int, y_title: str, compared: bool) -> dic
     return fig.layout.to_plotly_json()
 
 
-def _increment_traces(line: dict, colour: str, budget: int, unit: str) -> list[go.Scatter]:
+def _increment_traces(line: dict, colour: str, budget: int, unit: str) -> list[dict]:
     """One claimant's reported events summed, on the running totals."""
     points = thin(line["points"], budget)
     return [
-        go.Scatter(
+        scatter(
             x=[p["date"] for p in points],
             y=[p["running_total"] for p in points],
             mode="lines+markers",

@@ -7,6 +7,8 @@ Invariants live here, as database constraints and in `clean()`; writes go throug
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -1062,6 +1064,10 @@ class SeriesChange(models.Model):
     unit = models.CharField(max_length=30, blank=True)
     claimant_id = models.BigIntegerField(null=True)
     day = models.DateField()
+    # The change touched an increment claim (its figure, its status, a relation): the series'
+    # summed increments are stale (`SeriesTotal.revision`). A database default, so that a
+    # process from before the field records changes too.
+    increment = models.BooleanField(default=False, db_default=False)
 
     def __str__(self) -> str:
         return f"{self.category}.{self.subtype} ({self.unit}) #{self.claimant_id} {self.day}"
@@ -1115,15 +1121,25 @@ class SeriesCount(models.Model):
         return f"{self.category}.{self.subtype} ({self.unit}) {self.day} {self.measure}"
 
 
+def series_revision() -> int:
+    """A fresh `SeriesTotal.revision`: random, so a state rebuilt (or a test's rolled-back
+    rows) never meets the revision of another state's entries in the cache."""
+    return secrets.randbits(62)
+
+
 class SeriesTotal(models.Model):
     """How many claims a default public series counts per unit and measure: its main unit (the
-    most used) and whether it has increments, without counting the claims."""
+    most used) and whether it has increments, without counting the claims. `revision` (of the
+    increment row) is drawn again whenever a flushed change touched an increment claim of the
+    series (`SeriesChange.increment`): the summed increments are cached under it
+    (`series_state.increments`)."""
 
     category = models.CharField(max_length=30)
     subtype = models.CharField(max_length=40)
     unit = models.CharField(max_length=30, blank=True)
     measure = models.CharField(max_length=20, blank=True)
     claims = models.IntegerField()
+    revision = models.BigIntegerField(default=series_revision, db_default=0)
 
     class Meta:
         indexes = [models.Index(fields=["category", "subtype"], name="series_total_idx")]

@@ -582,9 +582,9 @@ def _increments(qs: QuerySet[Claim]) -> dict:
     # A vague amount ("millions of shells") is no count of an event: it adds nothing.
     qs = qs.filter(measure="increment").exclude(qualifier="vague")
     if connection.vendor == "postgresql":
-        claims = qs.count()
-        if claims > MAX_POINTS:
-            return _increments_by_day(qs, when, value, claims)
+        dense = _increments_by_day(qs, when, value)
+        if dense is not None:
+            return dense
     rows = (
         qs.annotate(when=when, value=value)
         .annotate(
@@ -632,11 +632,12 @@ def _increments(qs: QuerySet[Claim]) -> dict:
     return {"claimants": list(lines.values()), "combined": combined, "total": total}
 
 
-def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
-    """A dense series on PostgreSQL: SUM per claimant and day in the database, and per day over
-    the claims that are not repeats of a counted event (`_repeats`); the same totals as
-    `_increments`, one point per claimant and day (`bucket_points` claims, the last claim's id,
-    pending if any of them is)."""
+def _increments_by_day(qs: QuerySet[Claim], when, value) -> dict | None:
+    """A dense series on PostgreSQL (more claims than MAX_POINTS; None otherwise): SUM per
+    claimant and day in the database, and per day over the claims that are not repeats of a
+    counted event (`_repeats`); the same totals as `_increments`, one point per claimant and
+    day (`bucket_points` claims, the last claim's id, pending if any of them is). The claims
+    are counted from the sums per claimant and day (no COUNT query of their own)."""
     qs = qs.annotate(when=when, value=value).order_by()
     rows = list(
         qs.values("claimant_id", "when")
@@ -644,6 +645,9 @@ def _increments_by_day(qs: QuerySet[Claim], when, value, claims: int) -> dict:
         .order_by("when", "claimant_id")
         .values_list("when", "claimant_id", "amount", "n", "last", "state")
     )
+    claims = sum(row[3] for row in rows)
+    if claims <= MAX_POINTS:
+        return None
     names = _claimant_names({row[1] for row in rows})
     lines: dict[int | None, dict] = {}
     running: dict[int | None, float] = {}
@@ -770,9 +774,11 @@ def _state_increments(qs: QuerySet[Claim], key: tuple, known=None) -> dict:
     the series' `series_state.facts`, read already)."""
     from tracker import series_state
 
-    if series_state.has_increments(key, known=known):
+    if not series_state.has_increments(key, known=known):
+        return _no_increments()
+    if known is None:
         return _increments(qs)
-    return _no_increments()
+    return series_state.increments(key, lambda: _increments(qs), known=known).summed()
 
 
 def _units(query: SeriesQuery, base, qs: QuerySet[Claim], state: bool | None, known=None) -> tuple:
@@ -1000,6 +1006,60 @@ class LineBuckets:
         return found
 
 
+@dataclass
+class IncrementBuckets:
+    """The summed increments (`_increments`) as `aggregate` needs them: how many points their
+    lists (each claimant's and the combined line) keep at each resolution, and the lists
+    reduced to the resolutions asked for so far. tracker.series_state caches these under the
+    revision of the series' increments, so that a read after an approval of a cumulative claim
+    neither sums nor reduces them again."""
+
+    lines: list[dict]  # each claimant's line without its points
+    total: float
+    claims: int  # the claims they stand for (`aggregate`'s count)
+    counts: dict[str, int]  # points kept per bucket, all lists together ("day": every point)
+    points: dict[str, tuple[list[list[dict]], list[dict]]]  # per bucket: lines' points, combined
+
+    @classmethod
+    def of(cls, increments: dict) -> IncrementBuckets:
+        """`_increments`' output summarised."""
+        lines = [line["points"] for line in increments["claimants"]]
+        lists = [*lines, increments["combined"]]
+        claims = increments.get("_claims")
+        if claims is None:
+            claims = sum(len(points) for points in lines)
+        return cls(
+            lines=[{k: v for k, v in line.items() if k != "points"}
+                   for line in increments["claimants"]],
+            total=increments["total"],
+            claims=claims,
+            counts={
+                "day": sum(len(points) for points in lists),
+                **{name: sum(_count(points, key) for points in lists)
+                   for name, key in BUCKETS.items()},
+            },
+            points={"day": (lines, increments["combined"])},
+        )  # fmt: skip
+
+    def daily(self) -> tuple[list[list[dict]], list[dict]]:
+        """The daily points (a subclass that keeps only reduced points sums them again)."""
+        return self.points["day"]
+
+    def reduced(self, bucket: str) -> tuple[list[list[dict]], list[dict]]:
+        found = self.points.get(bucket)
+        if found is None:
+            lines, combined = self.daily()
+            found = self.points[bucket] = (
+                [reduced(points, bucket, _summed) for points in lines],
+                reduced(combined, bucket, _summed),
+            )
+        return found
+
+    def summed(self) -> dict:
+        """What `_increments` gives, for `aggregate` to fill in (`_buckets`)."""
+        return {"claimants": [], "combined": [], "total": self.total, "_buckets": self}
+
+
 def _lists(cumulative: dict, increments: dict) -> list[tuple[list[dict], object]]:
     """Every list of points and how its buckets merge."""
     return [
@@ -1016,12 +1076,18 @@ def aggregate(cumulative: dict, increments: dict, max_points: int = MAX_POINTS) 
     what was done: {"bucket", "max_points", "points" (after), "points_daily" (before),
     "claims" (claims counted)}. The claimant lines may come as `LineBuckets` in
     `cumulative["_lines"]` (tracker.series_state) instead of in `cumulative["claimants"]`: they
-    count and reduce by the same functions, and are put in "claimants" in their order."""
+    count and reduce by the same functions, and are put in "claimants" in their order; the
+    increments likewise as `IncrementBuckets` (`increments["_buckets"]`, with no lists yet)."""
+    buckets = increments.pop("_buckets", None)
     lists = _lists(cumulative, increments)
     lines = sorted(cumulative.pop("_lines", ()), key=attrgetter("first"))
+    summed = [] if buckets is None else [buckets]
     daily = sum(len(points) for points, _ in lists) + sum(line.counts["day"] for line in lines)
+    daily += sum(part.counts["day"] for part in summed)
     claims = cumulative.pop("_claims", 0)
-    if "_claims" in increments:
+    if buckets is not None:
+        claims += buckets.claims
+    elif "_claims" in increments:
         claims += increments.pop("_claims")
     else:
         claims += sum(len(line["points"]) for line in increments["claimants"])
@@ -1030,12 +1096,19 @@ def aggregate(cumulative: dict, increments: dict, max_points: int = MAX_POINTS) 
         for name, key in BUCKETS.items():
             chosen, total = name, sum(_count(points, key) for points, _ in lists)
             total += sum(line.counts[name] for line in lines)
+            total += sum(part.counts[name] for part in summed)
             if total <= max_points:
                 break
         for points, merge in lists:
             points[:] = reduced(points, chosen, merge)
     if lines:
         cumulative["claimants"] += [{**line.line, "points": line.reduced(chosen)} for line in lines]
+    if buckets is not None:
+        points, combined = buckets.reduced(chosen)
+        increments["claimants"] = [
+            {**line, "points": found} for line, found in zip(buckets.lines, points, strict=True)
+        ]
+        increments["combined"] = combined
     return {
         "bucket": chosen,
         "max_points": max_points,

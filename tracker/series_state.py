@@ -23,6 +23,11 @@ paths (the admin's relation deletes, factories in tests). Writes that bypass sig
 SQL, queryset.update()) must run `manage.py rebuild_series_state`. `rebuild` recomputes
 everything; it runs after `migrate` when no state was built yet.
 
+The summed increments of a default series are not kept as rows: they are summed from the claims
+and cached (`increments`) under the series' increment revision (`SeriesTotal.revision`, drawn
+again by a flush whose changes touched an increment claim of the series:
+`SeriesChange.increment`), so a read after a change to its cumulative claims only reads no claim.
+
 Series reads (`series.series_build`) use the state only for the default public series (approved
 claims, no filters, the state's freshness window, no claim dated after `as_of`); any other
 query computes from the claims as before. tests/api/test_series_state.py checks that the state
@@ -54,14 +59,16 @@ from tracker.models import (
     SeriesEstimate,
     SeriesLine,
     SeriesTotal,
+    series_revision,
 )
 
 _local = threading.local()
 APPROVED = Claim.Status.APPROVED.value
 
-# (category, subtype, unit) of a series, and a (series, claimant id, day) that a change touched.
+# (category, subtype, unit) of a series, and a (series, claimant id, day) that a change touched
+# (with whether it touched an increment claim there: `SeriesChange.increment`).
 Key = tuple[str, str, str]
-KeyDay = tuple[str, str, str, int | None, dt.date]
+KeyDay = tuple[str, str, str, int | None, dt.date, bool]
 
 _ESTIMATE_COLUMNS = (
     "claim_id",
@@ -201,11 +208,18 @@ def _step(row: tuple, names: dict | None = None) -> dict:
 
 
 def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
-    """Recompute the estimates of these (series, claimant, day)s; the earliest day per series."""
+    """Recompute the estimates of these (series, claimant, day)s; the earliest day per series.
+    Draw a new revision of the summed increments of the series whose increment claims the
+    changes touched."""
     since: dict[Key, dt.date] = {}
     lines: set[tuple[Key, int | None]] = set()
+    key_days = set(key_days)
+    for key in sorted({k[:3] for k in key_days if k[5]}):
+        SeriesTotal.objects.filter(**_of(key), measure="increment").update(
+            revision=series_revision()
+        )
     for category, subtype, unit, claimant_id, day in sorted(
-        set(key_days), key=lambda k: (k[:3], k[3] is None, k[3] or 0, k[4])
+        {k[:5] for k in key_days}, key=lambda k: (k[:3], k[3] is None, k[3] or 0, k[4])
     ):
         key = (category, subtype, unit)
         who = Q(claimant_id=claimant_id) if claimant_id is not None else Q(claimant__isnull=True)
@@ -280,8 +294,8 @@ def mark(key_days: Iterable[KeyDay]) -> None:
         return
     SeriesChange.objects.bulk_create(
         [
-            SeriesChange(category=c, subtype=s, unit=u, claimant_id=who, day=day)
-            for c, s, u, who, day in key_days
+            SeriesChange(category=c, subtype=s, unit=u, claimant_id=who, day=day, increment=inc)
+            for c, s, u, who, day, inc in key_days
         ]
     )
     _local.marked = True
@@ -300,7 +314,7 @@ def flush() -> None:
             return  # never built: series are computed from the claims until `rebuild`
         changes = list(
             SeriesChange.objects.values_list("pk", "category", "subtype", "unit", "claimant_id",
-                                             "day")
+                                             "day", "increment")
         )  # fmt: skip
         if not changes:
             return
@@ -412,8 +426,8 @@ def rebuild() -> dict:
 # --- What a change touches -------------------------------------------------------------------
 
 
-def _key_day(category, subtype, unit, claimant_id, day) -> KeyDay:
-    return (category, subtype, unit or "", claimant_id, day)
+def _key_day(category, subtype, unit, claimant_id, day, measure) -> KeyDay:
+    return (category, subtype, unit or "", claimant_id, day, measure == "increment")
 
 
 def _superseded_by(claim_id: int) -> list[KeyDay]:
@@ -424,11 +438,13 @@ def _superseded_by(claim_id: int) -> list[KeyDay]:
             pk__in=ClaimRelation.objects.filter(
                 kind=ClaimRelation.Kind.SUPERSEDES, from_claim_id=claim_id
             ).values("to_claim_id")
-        ).values_list("category", "subtype", "norm_unit", "claimant_id", "claim_date")
+        ).values_list(*_KEY_FIELDS)
     ]
 
 
 _FIELDS = ("category", "subtype", "norm_unit", "claimant_id", "claim_date", "status", "measure")
+# A claim's (series, claimant, day) and its measure (`_key_day`).
+_KEY_FIELDS = (*_FIELDS[:5], "measure")
 
 
 def on_claim_saving(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
@@ -448,9 +464,9 @@ def on_claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None
     touched = []
     was = before is not None and before[5] == approved
     if was:
-        touched.append(_key_day(*before[:5]))
+        touched.append(_key_day(*before[:5], before[6]))
     if instance.status == approved:
-        touched.append(_key_day(*after[:5]))
+        touched.append(_key_day(*after[:5], after[6]))
     if was != (instance.status == approved):
         touched += _superseded_by(instance.pk)  # its supersessions start or stop counting
     mark(touched)
@@ -458,16 +474,25 @@ def on_claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None
 
 def on_claim_deleted(sender, instance: Claim, **kwargs) -> None:
     if instance.status == Claim.Status.APPROVED:
-        mark([_key_day(*(getattr(instance, name) for name in _FIELDS[:5]))])
+        mark([_key_day(*(getattr(instance, name) for name in _KEY_FIELDS))])
 
 
 def on_relation_changed(sender, instance: ClaimRelation, raw: bool = False, **kwargs) -> None:
-    if raw or instance.kind != ClaimRelation.Kind.SUPERSEDES:
+    if raw:
         return
-    mark(
-        _key_day(*row)
-        for row in Claim.objects.filter(pk=instance.to_claim_id).values_list(*_FIELDS[:5])
-    )
+    if instance.kind == ClaimRelation.Kind.SUPERSEDES:
+        claims = Claim.objects.filter(pk=instance.to_claim_id)
+    elif instance.kind == ClaimRelation.Kind.CORROBORATES:
+        # Corroborating increment claims are one event in the summed increments
+        # (`series._repeats`): their days' revision changes (`_recount`).
+        claims = Claim.objects.filter(
+            pk__in=[instance.from_claim_id, instance.to_claim_id],
+            status=APPROVED,
+            measure="increment",
+        )
+    else:
+        return
+    mark(_key_day(*row) for row in claims.values_list(*_KEY_FIELDS))
 
 
 def on_migrated(sender, **kwargs) -> None:
@@ -535,6 +560,7 @@ class Facts:
 
     window: int | None
     totals: dict[tuple[str, str], int]
+    revisions: dict[tuple[str, str], tuple[int, ...]] = dataclasses.field(default_factory=dict)
 
 
 def facts(category: str, subtype: str, *, flushed: bool = False) -> Facts:
@@ -548,17 +574,19 @@ def facts(category: str, subtype: str, *, flushed: bool = False) -> Facts:
             window=Subquery(_MARKER.values("window")[:1]),
             changed=Exists(SeriesChange.objects.all()),
         )
-        .values_list("unit", "measure", "claims", "window", "changed")
+        .values_list("unit", "measure", "claims", "window", "changed", "revision")
     )
     # The marker row's window and whether changes wait: on every row, else read alone.
-    window, changed = rows[0][3:] if rows else (_marker() or (None, False))
+    window, changed = rows[0][3:5] if rows else (_marker() or (None, False))
     if window is not None and changed and not flushed:
         flush()
         return facts(category, subtype, flushed=True)  # the totals move with the flush
     totals: dict[tuple[str, str], int] = {}
-    for unit, measure, claims, _, _ in rows:
+    revisions: dict[tuple[str, str], tuple[int, ...]] = {}
+    for unit, measure, claims, _, _, revision in rows:
         totals[unit, measure] = totals.get((unit, measure), 0) + claims
-    return Facts(window, totals)
+        revisions[unit, measure] = (*revisions.get((unit, measure), ()), revision)
+    return Facts(window, totals, revisions)
 
 
 def units(
@@ -585,19 +613,53 @@ def has_increments(key: Key, *, known: Facts | None = None) -> bool:
     return SeriesTotal.objects.filter(**_of(key), measure="increment", claims__gt=0).exists()
 
 
-def _usable(key: Key, window: int, as_of: dt.date, *, ready: bool = False) -> bool:
-    """Whether the state answers for `key` (`ready`: its window was checked already)."""
-    return (ready or _ready() == window) and not SeriesEstimate.objects.filter(
-        **_of(key), day__gt=as_of
-    ).exists()
+def increments(key: Key, build, *, known: Facts) -> S.IncrementBuckets:
+    """The summed increments of the default public series `key` (`build()`: `series._increments`
+    of its claims) as `IncrementBuckets`, cached under the revision of its increments
+    (`SeriesTotal.revision`, in `known`, the series' `facts`) and the global data version
+    (claimant names): a read after a change that touched no increment claim of the series (an
+    approval of a cumulative claim) neither sums nor reduces them again."""
+    revision = known.revisions.get((key[2], "increment"))
+    version = data_cache.versions(())
+    if revision is None or version is None:
+        return S.IncrementBuckets.of(build())
+    cache_key = "series-increments:" + data_cache.cache_key(version, key, sorted(revision))
+    found = None
+    with contextlib.suppress(Exception):  # the cache is an optimisation (tracker.cache)
+        found = data_cache.cache.get(cache_key)
+    if found is None:
+        base = S.IncrementBuckets.of(build())
+        found = StateIncrements(**vars(base), cache_key=cache_key, stored=False)
+    found.build = build
+    return found
 
 
-def _days(key: Key, as_of: dt.date) -> list[tuple]:
-    return list(
+_LINE = "line"  # `bound` of a `SeriesLine` row in `_days_and_revisions` (a day's is "" or a bound)
+
+
+def _days_and_revisions(key: Key, as_of: dt.date) -> tuple[list[tuple], list[tuple]]:
+    """`_days(key, as_of)` and `_revisions(key)` in one query (UNION ALL): each `SeriesLine`
+    row in the columns of a day (`_DAY_COLUMNS`: its latest day in `day`, its estimates in
+    `band_claimants`, its newest row's id in `claim_id`, its claims in `age_days`, its claimant
+    in `claimant_id`, `_LINE` in `bound`)."""
+    none = {
+        name: Value(None, output_field=SeriesDay._meta.get_field(name))
+        for name in ("band_min", "band_max", "value", "low", "high", "claim_date", "credibility")
+    }
+    lines = SeriesLine.objects.filter(**_of(key)).values_list(
+        "last_day", none["band_min"], none["band_max"], "estimates", Value(False), "last_id",
+        none["value"], none["low"], none["high"], Value(_LINE), none["claim_date"],
+        "claimant_id", Value(""), Value(""), none["credibility"], Value(False), "claims",
+    )  # fmt: skip
+    rows = list(
         SeriesDay.objects.filter(**_of(key), day__lte=as_of)
-        .order_by("day")
         .values_list(*_DAY_COLUMNS)
+        .union(lines, all=True)
+        .order_by("day")
     )
+    days = [row for row in rows if row[9] != _LINE]
+    revisions = [(row[11], row[3], row[5], row[16], row[0]) for row in rows if row[9] == _LINE]
+    return days, revisions
 
 
 def _headline_band(days: list[tuple], names: dict) -> tuple[list[dict], list[dict]]:
@@ -616,11 +678,10 @@ def cumulative(key: Key, *, window: int, as_of: dt.date, known: Facts | None = N
     `known`: the series' `facts` read already."""
     if (_ready() if known is None else known.window) != window:
         return None
-    revisions = _revisions(key)
+    days, revisions = _days_and_revisions(key, as_of)
     if any(last_day > as_of for *_, last_day in revisions):
         return None  # claims after `as_of`: the state's sweep has them
     lines, claims = _lines(key, revisions)
-    days = _days(key, as_of)
     names = {line.line["claimant_id"]: line.line["claimant"] for line in lines}
     headline, band = _headline_band(days, names)
     # The claimant lines go to `series.aggregate` as `LineBuckets` ("_lines"), which puts them
@@ -669,6 +730,38 @@ class StateLine(S.LineBuckets):
         self.stored = True
         _store({self.cache_key: self})
         return found
+
+
+@dataclasses.dataclass
+class StateIncrements(S.IncrementBuckets):
+    """A series' summed increments, cached under their revision (`increments`): their counts and
+    the reduced points asked for (the daily points only while the series is drawn daily);
+    summed again from the claims (`build`, not cached) only if another resolution is asked for."""
+
+    cache_key: str = ""
+    stored: bool = True  # False: built by this request, not in the cache yet
+    build = None
+
+    def daily(self) -> tuple[list[list[dict]], list[dict]]:
+        found = self.points.get("day")
+        if found is None:
+            found = S.IncrementBuckets.of(self.build()).points["day"]
+        return found
+
+    def reduced(self, bucket: str) -> tuple[list[list[dict]], list[dict]]:
+        if bucket in self.points and self.stored:
+            return self.points[bucket]
+        found = super().reduced(bucket)
+        if bucket != "day":
+            self.points.pop("day", None)  # not drawn daily: not worth its room in the cache
+        self.stored = True
+        _store({self.cache_key: self})
+        return found
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("build", None)  # a closure over this request's queryset
+        return state
 
 
 def _store(entries: dict) -> None:
@@ -722,11 +815,11 @@ def _lines(key: Key, revisions: list[tuple] | None = None) -> tuple[list[StateLi
 def headline(key: Key, *, window: int, as_of: dt.date, known: Facts | None = None) -> dict | None:
     """The headline steps and band of the default public series `key` without its claimant
     lines (what an overview card and its sparkline draw); None as for `cumulative`."""
-    if known is not None and known.window != window:
+    if (_ready() if known is None else known.window) != window:
         return None
-    if not _usable(key, window, as_of, ready=known is not None):
-        return None
-    days = _days(key, as_of)
+    days, revisions = _days_and_revisions(key, as_of)
+    if any(last_day > as_of for *_, last_day in revisions):
+        return None  # claims after `as_of`: the state's sweep has them
     names = {
         pk: name for pk, (name, _) in S._claimant_names({row[11] for row in days if row[4]}).items()
     }

@@ -169,8 +169,11 @@ def _snapshot() -> tuple[list, ...]:
 def _random_change(rng: random.Random, claims: list[Claim], claimants: list, editor) -> None:
     claim = Claim.objects.get(pk=rng.choice(claims).pk)
     action = rng.choice(
-        ["approve", "approve", "edit", "edit", "reject", "merge", "supersede", "unrelate", "add"]
-    )
+        [
+            "approve", "approve", "edit", "edit", "reject", "merge", "supersede", "corroborate",
+            "unrelate", "add",
+        ]
+    )  # fmt: skip
     if action == "approve" and claim.status != "approved":
         services.claim_approve(claim=claim, reviewer=editor)
     elif action == "reject":
@@ -201,8 +204,16 @@ def _random_change(rng: random.Random, claims: list[Claim], claimants: list, edi
             services.claim_relation_add(
                 from_claim=claim, to_claim=other, kind=ClaimRelation.Kind.SUPERSEDES
             )
+    elif action == "corroborate":
+        # Corroborating increments are one event, counted once (`series._repeats`).
+        increments = [c for c in claims if c.measure == "increment" and c.pk != claim.pk]
+        if increments:
+            services.claim_relation_add(
+                from_claim=claim, to_claim=rng.choice(increments),
+                kind=ClaimRelation.Kind.CORROBORATES,
+            )  # fmt: skip
     elif action == "unrelate":
-        relation = ClaimRelation.objects.filter(kind="supersedes").order_by("?").first()
+        relation = ClaimRelation.objects.order_by("?").first()
         if relation is not None:
             relation.delete()  # the admin's way: the signals record it, the next read flushes
             series_state.flush()
@@ -273,9 +284,11 @@ def test_the_rebuild_command_and_a_series_before_any_build(capsys):
 
 @pytest.mark.parametrize("cap", [30, 5000])
 def test_series_read_after_each_change_equal_a_full_build(editor, monkeypatch, cap):
-    """Reads cache each claimant's line (series_state._lines) and, after a change, build again
-    only the lines of the claimants it touched: after every random change the next read equals
-    the series computed from the claims, aggregated (cap 30) or daily (cap 5000)."""
+    """Reads cache each claimant's line (series_state._lines) and the summed increments
+    (series_state.increments) and, after a change, build again only the lines of the claimants
+    it touched and the increments only if it touched a day with increment claims: after every
+    random change (corroborating increments among them) the next read equals the series
+    computed from the claims, aggregated (cap 30) or daily (cap 5000)."""
     from tracker import series
 
     monkeypatch.setattr(series, "MAX_POINTS", cap)
@@ -284,6 +297,9 @@ def test_series_read_after_each_change_equal_a_full_build(editor, monkeypatch, c
     monkeypatch.setattr(
         series_state, "_estimates", lambda key, ids: read.append(set(ids)) or estimates(key, ids)
     )
+    summed = []
+    increments = series._increments
+    monkeypatch.setattr(series, "_increments", lambda qs: summed.append(1) or increments(qs))
     rng = random.Random(12)
     claims = _random_claims(12, n=60)
     claimants = list({c.claimant for c in claims})
@@ -294,6 +310,10 @@ def test_series_read_after_each_change_equal_a_full_build(editor, monkeypatch, c
     for query in queries:  # nothing changed: every line comes from the cache
         assert series_build(query, state=True) == _without_state(query)
     assert read == []
+    summed.clear()
+    for query in queries:  # and the increments
+        series_build(query, state=True)
+    assert summed == []
     for step in range(30):
         _random_change(rng, claims, claimants, editor)
         for query in queries:
@@ -305,10 +325,10 @@ def test_series_read_after_each_change_equal_a_full_build(editor, monkeypatch, c
 
 
 def test_a_read_from_the_state_asks_its_totals_lines_and_days_once(django_assert_num_queries):
-    """A default series read asks the state three questions when its lines are cached: its
+    """A default series read asks the state two questions when its lines are cached: its
     window and totals together (the main unit, whether it has increments, whether the state is
-    built and current), its lines' revisions (which also say whether it holds claims after
-    `as_of`) and its days; a change made outside the services is flushed by the read."""
+    built and current), and its lines' revisions (which also say whether it holds claims after
+    `as_of`) with its days; a change made outside the services is flushed by the read."""
     claimants = [ClaimantFactory(name=f"Q{i}") for i in range(3)]
     for i in range(12):
         ClaimFactory(
@@ -319,8 +339,45 @@ def test_a_read_from_the_state_asks_its_totals_lines_and_days_once(django_assert
     query = SeriesQuery(category="casualties", subtype="killed_or_wounded")
     first = series_build(query, state=True)  # flushes the factories' changes, caches the lines
     assert first == _without_state(query)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert series_build(query, state=True) == first
     ClaimFactory(claimant=claimants[0], best=5000, claim_date=START + dt.timedelta(days=200))
     assert series_build(query, state=True) == _without_state(query)
     assert series_build(query, state=True)["latest_headline"]["value"] == 5000
+
+
+@pytest.mark.parametrize("dated", [False, True])
+def test_increments_are_summed_again_when_corroborated_or_edited(editor, dated):
+    """The summed increments are cached under their revision (series_state.increments): a
+    `corroborates` relation between two counted increments (one event, counted once) and an
+    edit of one's figure change it, an approval of a cumulative claim does not."""
+    from tracker import series
+
+    claimants = [ClaimantFactory(name=f"I{i}") for i in range(2)]
+    first, second = (
+        ClaimFactory(
+            claimant=claimants[i], measure="increment", best=100.0 * (i + 1),
+            claim_date=START + dt.timedelta(days=i), period_end=START if dated else None,
+        )
+        for i in range(2)
+    )  # fmt: skip
+    ClaimFactory(claimant=claimants[0], best=1000.0, claim_date=START)
+    query = SeriesQuery(category="casualties", subtype="killed_or_wounded")
+    assert series_build(query, state=True)["increments"]["total"] == 300.0
+    pending = ClaimFactory(
+        claimant=claimants[1], best=2000.0, claim_date=START + dt.timedelta(days=1),
+        status="pending",
+    )  # fmt: skip
+    revision = SeriesTotal.objects.get(measure="increment").revision
+    services.claim_approve(claim=pending, reviewer=editor)
+    assert SeriesTotal.objects.get(measure="increment").revision == revision
+    services.claim_relation_add(
+        from_claim=second, to_claim=first, kind=ClaimRelation.Kind.CORROBORATES
+    )
+    built = series_build(query, state=True)
+    assert built == _without_state(query)
+    assert built["increments"]["total"] == 100.0  # one event, counted at its first report
+    assert built["increments"] == series._increments(series.series_claims(query))
+    services.claim_update(claim=Claim.objects.get(pk=first.pk), editor=editor, best=150.0)
+    assert series_build(query, state=True) == _without_state(query)
+    assert _without_state(query)["increments"]["total"] == 150.0

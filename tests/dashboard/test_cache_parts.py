@@ -8,8 +8,10 @@ parts whose inputs changed were built again."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from unittest import mock
 
+import plotly.graph_objects as go
 import pytest
 from django.core.cache import cache
 from django.test.signals import template_rendered
@@ -215,9 +217,14 @@ def test_a_chart_carries_the_json_that_json_script_writes(demo, client, path):
 def _totals_cases(demo) -> list[tuple[dict, dict]]:
     """Series the running totals draw, with the arguments pages pass: every series of the demo,
     public and with pending claims; compared with one claimant (the claimant page's chart);
-    one date only; nothing in range; a claimant whose one range draws no band."""
+    one date only; nothing in range; a claimant whose one range draws no band; reported events
+    with a range (the combined line's band)."""
     _pending(demo, 7654)
     ClaimFactory(best=None, low=900, high=1300, qualifier="range", claim_date=dt.date(2024, 11, 2))
+    ClaimFactory(
+        best=None, low=100, high=300, qualifier="range", measure="increment",
+        claim_date=dt.date(2024, 11, 5),
+    )  # fmt: skip
     _pending(demo, 40, category="other", subtype="training", unit="")
     jcs = demo.claimants["jcs"]
     cases = []
@@ -248,13 +255,24 @@ def test_the_totals_chart_from_traces_json_equals_the_plotly_figure(demo, editor
         hidden.extend(t for t, was in zip(shown, data, strict=True) if t is not was)
         return shown
 
+    checked = []
+
+    def scatter(_original=figures.scatter, **props):
+        # Each trace's JSON, made without plotly, is the JSON plotly makes, in its key order.
+        made = _original(**props)
+        assert json.dumps(made) == json.dumps(go.Scatter(**props).to_plotly_json()), props
+        checked.append(made["name"] if "name" in made else "")
+        return made
+
     for series, kwargs in cases:
         cache.clear()
-        expected = figures.drawn(figures.date_brush(figures.totals_figure(series, **kwargs)))
+        with mock.patch.object(figures, "scatter", scatter):
+            expected = figures.drawn(figures.date_brush(figures.totals_figure(series, **kwargs)))
         cache.clear()
         with (
             mock.patch.object(figures, "totals_figure", wraps=figures.totals_figure) as whole,
             mock.patch.object(figures, "_legend_only_for_drawn_json", legend),
+            mock.patch.object(figures, "scatter", scatter),
         ):
             fresh = figures.totals_drawn(series, **kwargs)
         kinds.add("figure" if whole.call_count else "traces")
@@ -264,6 +282,12 @@ def test_the_totals_chart_from_traces_json_equals_the_plotly_figure(demo, editor
             assert (got["title"], got["brush"]) == (expected["title"], expected["brush"])
     # Most charts come from the traces' JSON; one date or nothing drawn: from the figure.
     assert kinds == {"figure", "traces"}
+    # Every kind of trace: claimant lines and bands, the band across claimants, the headline,
+    # increments per claimant and combined with their range, a compared claimant with no line.
+    names = " ".join(checked)
+    for kind in ("Range across", "Headline", "(events summed)", "All reported events",
+                 "Ranges counted", "no figure in this series", "(own figures)"):  # fmt: skip
+        assert kind in names, kind
     assert hidden and all(trace["showlegend"] is False for trace in hidden)
 
 
