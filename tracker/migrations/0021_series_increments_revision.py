@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0019_series_line'),
+        ('tracker', '0020_weapon_link_history'),
     ]
 
     operations = [
