@@ -171,6 +171,7 @@ def main() -> int:
     bench_api.ensure_database()
     if args.reload or bench_api.claim_count() != args.claims:
         bench_api.load(args.claims)
+    bench_api.series_state_ensure()
     env = {**os.environ, **bench_api.SERVER_ENV, "REDIS_URL": REDIS_URL}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     static_root = Path(env["STATIC_ROOT"])
