@@ -11,8 +11,10 @@ claims; editors ("editor": who may review, tracker.selectors.user_sees_unreviewe
 own, since they see pending claims. For the API also the `Accept` header, and the caller is
 authenticated as DRF would (session or token; a request with neither a session cookie nor an
 `Authorization` header is anonymous without building DRF's request); throttles are applied to
-answers from the cache, their counts read in the same round trip as the versions. A cached
-anonymous API answer thus costs two cache round trips and a write of the throttle's count.
+answers from the cache, their counts read in the same round trip as the versions and written in
+the next one, which reads the answer's representation or, when it is missing, its raw copy (a
+script on Redis: config.cache). A cached anonymous API answer thus costs two cache round trips;
+a miss one more, to store the answer.
 
 Nothing per user is cached: the one per-user part of a page, the editors' links in the
 navigation (base.html), is rendered as a marker in the cached page and filled in per answer
@@ -176,12 +178,13 @@ def _cacheable(request, response) -> bool:
     )
 
 
-def _get(key: str):
+def _set_each(entries: dict) -> None:
+    """Write {key: (value, timeout)}."""
     try:
-        return data_cache.cache.get(key)
+        for key, (value, timeout) in entries.items():
+            data_cache.cache.set(key, value, timeout)
     except Exception:  # noqa: BLE001
-        log.warning("cache unavailable: serving uncached", exc_info=True)
-        return None
+        log.warning("cache unavailable: not stored", exc_info=True)
 
 
 def _set_many(entries: dict) -> None:
@@ -257,12 +260,19 @@ class _Api:
             if hasattr(t, "allow_stored") and t.counts_for(self.request, self.view)
         ]
 
-    def throttled(self, stored: dict) -> bool:
+    def throttled(self, stored: dict, writes: dict | None = None) -> bool:
+        """Whether a throttle refuses the request, its count read from `stored`. The new
+        counts are written, or with `writes` (a dict) put there ({key: (value, timeout)})
+        for the caller to write with its next round trip."""
         for throttle in self.throttles:
             if not hasattr(throttle, "allow_stored"):
                 allowed = throttle.allow_request(self.request, self.view)
+            elif throttle.key is None:
+                allowed = True
             else:
-                allowed = throttle.key is None or throttle.allow_stored(stored.get(throttle.key))
+                allowed = throttle.allow_stored(stored.get(throttle.key), write=writes is None)
+                if allowed and writes is not None:
+                    writes[throttle.key] = throttle.pending
             if not allowed:
                 return True
         return False
@@ -336,19 +346,25 @@ def cached_response(depends=every_category, *, api: bool = False):
             )
             nav, encoding = _nav_variant(user) if not api else "-", _encoding(request, role)
             rep_key, raw_key = f"{base}:{nav}:{encoding}", f"{base}:raw"
-            # A hit reads its representation alone: the raw copy (up to ~1 MB uncompressed on
-            # /arms/) is read only when that representation is missing.
-            rep = _get(rep_key)
+            writes = {}
+            if caller is not None and counts_here:
+                # The count is decided now, from the versions' round trip, and written with
+                # the next one; the view (if it runs) does not count the request again.
+                if caller.throttled(stored, writes):
+                    _set_each(writes)
+                    return view(request, *args, **kwargs)  # DRF answers 429 with Retry-After
+                setattr(request, COUNTED, True)
+                caller = None
+            # One round trip: the throttle's count written, then the representation read, or
+            # when it is missing the raw copy (up to ~1 MB uncompressed on /arms/: a hit does
+            # not read it).
+            found, value = data_cache.write_then_first(writes, [rep_key, raw_key])
+            rep = value if found == 0 else None
             state = "hit"
             if rep is None:
-                raw = _get(raw_key)
+                raw = value if found == 1 else None
                 store = {}
                 if raw is None:
-                    if caller is not None and counts_here:
-                        if caller.throttled(stored):
-                            return view(request, *args, **kwargs)  # DRF answers 429
-                        setattr(request, COUNTED, True)  # the view does not count it again
-                        caller = None
                     setattr(request, DEFER_NAV, True)
                     response = view(request, *args, **kwargs)
                     delattr(request, DEFER_NAV)
