@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +79,13 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
         self._scripts = {}
+        self._no_scripts = False
 
     def write_then_first(self, writes: dict, keys: list, version=None):
         """Write `writes` ({key: (value, timeout)}), then read the first of `keys` the cache
         holds: (its position in `keys`, its value), or (None, None). One round trip (a script:
-        tracker.cache.write_then_first). Fails soft: Redis down reads as nothing found and
-        writes nothing."""
+        tracker.cache.write_then_first); a Redis that refuses scripts gets a call per key.
+        Fails soft: Redis down reads as nothing found and writes nothing."""
         client = self._cache.get_client(write=True)
         script = self._scripts.get(id(client))
         if script is None:
@@ -95,14 +96,26 @@ class FailSoftRedisCache(RedisCache):
         timeouts = [self.get_backend_timeout(timeout) for _, timeout in writes.values()]
         args = [len(writes), *(dumps(value) for value, _ in writes.values())]
         args += [-1 if t is None else t for t in timeouts]
-        try:
-            found = script(keys=names, args=args, client=client)
-        except (RedisError, OSError) as exc:
-            log.warning("cache unavailable (write_then_first): %s", exc)
-            return None, None
-        if not found[0]:
-            return None, None
-        return found[0] - 1, self._cache._serializer.loads(found[1])
+        if not self._no_scripts:
+            try:
+                found = script(keys=names, args=args, client=client)
+            except ResponseError as exc:  # scripts refused (an ACL, a proxy): plain commands
+                log.warning("Redis refuses scripts (%s): one call per key from now on", exc)
+                self._no_scripts = True
+            except (RedisError, OSError) as exc:
+                log.warning("cache unavailable (write_then_first): %s", exc)
+                return None, None
+            else:
+                if not found[0]:
+                    return None, None
+                return found[0] - 1, self._cache._serializer.loads(found[1])
+        for key, (value, timeout) in writes.items():
+            self.set(key, value, timeout, version=version)
+        for i, key in enumerate(keys):
+            value = self.get(key, version=version)
+            if value is not None:
+                return i, value
+        return None, None
 
     get = _soft(_default)(RedisCache.get)
     set = _soft(lambda *a, **k: None)(RedisCache.set)

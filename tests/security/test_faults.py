@@ -133,6 +133,13 @@ def test_the_one_round_trip_writes_then_reads_the_first_found_and_fails_soft(cac
     assert write_then_first({}, ["rep", "raw"]) == (0, "compressed")
     assert write_then_first({"count": (0, 0)}, ["none", "neither"]) == (None, None)
     assert cache.get("count") is None  # a timeout of 0 deletes, as cache.set does
+    # A Redis that refuses scripts (an ACL here) gets the same answers by plain commands.
+    server.execute_command("ACL", "SETUSER", "default", "-@scripting")
+    with pytest.raises(redis.exceptions.ResponseError):
+        server.eval("return 1", 0)
+    assert write_then_first({"count": count}, ["none", "raw"]) == (1, {"body": b"{}"})
+    assert cache.get("count") == (1, 2, 3)
+    assert 0 < server.ttl(cache.make_key("count")) <= 60
     cache_on.kill()
     assert write_then_first({"count": count}, ["rep", "raw"]) == (None, None)
 
