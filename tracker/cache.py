@@ -114,6 +114,25 @@ def versions_and(
     return (None if None in values else values), extra
 
 
+def write_then_first(writes: dict, keys: list):
+    """Write `writes` ({key: (value, timeout)}), then read the first of `keys` the cache holds:
+    (its position in `keys`, its value), or (None, None). One round trip with Redis
+    (config.cache.FailSoftRedisCache: a script), a call per key elsewhere. Fails soft (the
+    writes dropped, nothing found)."""
+    try:
+        if hasattr(cache, "write_then_first"):
+            return cache.write_then_first(writes, keys)
+        for key, (value, timeout) in writes.items():
+            cache.set(key, value, timeout)
+        for i, key in enumerate(keys):
+            value = cache.get(key)
+            if value is not None:
+                return i, value
+    except Exception:  # noqa: BLE001 — any cache failure means "serve uncached"
+        log.warning("cache unavailable: serving uncached", exc_info=True)
+    return None, None
+
+
 def data_version():
     """Every public version and the unreviewed one (a tuple), or None when the cache is
     unavailable: changes whenever anything cached may have changed."""

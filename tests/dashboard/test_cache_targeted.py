@@ -299,6 +299,35 @@ def test_html_and_json_go_out_compressed(demo, client, path):
     assert squeezed["ETag"] == zipped["ETag"] == plain["ETag"]
 
 
+@pytest.mark.parametrize(("accept", "encoding"), [("gzip, deflate, br", "br"), ("gzip", "gzip")])
+def test_a_miss_goes_out_compressed_fast_and_the_first_hit_stores_it_compressed_well(
+    demo, client, accept, encoding, monkeypatch
+):
+    from tracker import httpcache
+    from tracker.httpcache import BROTLI_QUALITY, FAST, GZIP_LEVEL
+
+    def compressed(body, level):
+        if encoding == "br":
+            return brotli.compress(body, quality=level)
+        return gzip.compress(body, compresslevel=level, mtime=0)
+
+    fast, well = FAST[encoding], {"br": BROTLI_QUALITY, "gzip": GZIP_LEVEL}[encoding]
+    path = "/api/v1/claims/"
+    miss = client.get(path, HTTP_ACCEPT_ENCODING=accept)
+    assert (miss["X-Tracker-Cache"], miss["Content-Encoding"]) == ("miss", encoding)
+    plain = client.get(path)  # the identity representation: a hit of the raw copy
+    assert plain["X-Tracker-Cache"] == "hit"
+    assert miss.content == compressed(plain.content, fast) != compressed(plain.content, well)
+    first = client.get(path, HTTP_ACCEPT_ENCODING=accept)  # compresses well, stores it
+    assert first["X-Tracker-Cache"] == "hit"
+    assert first.content == compressed(plain.content, well)
+    assert miss["ETag"] == first["ETag"] == plain["ETag"]  # weak: the same JSON
+    monkeypatch.setattr(httpcache, "_compress", None)  # the next hit compresses nothing
+    second = client.get(path, HTTP_ACCEPT_ENCODING=accept)
+    assert second["X-Tracker-Cache"] == "hit"
+    assert second.content == first.content
+
+
 def test_editors_pages_are_compressed_per_response_and_csrf_forms_never(demo, editor_client):
     editor = editor_client.get("/totals/", HTTP_ACCEPT_ENCODING="gzip")
     assert editor["Content-Encoding"] == "gzip"

@@ -114,6 +114,64 @@ def test_pages_and_api_still_serve_reads_when_redis_is_gone(cache_on, client_for
     assert "1,100" in client.get("/claims/").content.decode()
 
 
+def test_the_one_round_trip_writes_then_reads_the_first_found_and_fails_soft(cache_on):
+    import redis
+
+    from tracker.cache import write_then_first
+
+    server = redis.Redis.from_url(cache_on.url)
+    cache.set("raw", {"body": b"{}"})
+    count, forever = ((1, 2, 3), 60), (7, None)
+    assert write_then_first({"count": count, "forever": forever}, ["rep", "raw"]) == (
+        1,
+        {"body": b"{}"},
+    )
+    assert (cache.get("count"), cache.get("forever")) == ((1, 2, 3), 7)
+    assert 0 < server.ttl(cache.make_key("count")) <= 60
+    assert server.ttl(cache.make_key("forever")) == -1  # no expiry
+    cache.set("rep", "compressed")
+    assert write_then_first({}, ["rep", "raw"]) == (0, "compressed")
+    assert write_then_first({"count": (0, 0)}, ["none", "neither"]) == (None, None)
+    assert cache.get("count") is None  # a timeout of 0 deletes, as cache.set does
+    # A Redis that refuses scripts (an ACL here) gets the same answers by plain commands.
+    server.execute_command("ACL", "SETUSER", "default", "-@scripting")
+    with pytest.raises(redis.exceptions.ResponseError):
+        server.eval("return 1", 0)
+    assert write_then_first({"count": count}, ["none", "raw"]) == (1, {"body": b"{}"})
+    assert cache.get("count") == (1, 2, 3)
+    assert 0 < server.ttl(cache.make_key("count")) <= 60
+    cache_on.kill()
+    assert write_then_first({"count": count}, ["rep", "raw"]) == (None, None)
+
+
+def test_an_anonymous_api_answer_costs_two_redis_round_trips_and_a_miss_three(
+    cache_on, client_for, monkeypatch
+):
+    import redis.connection
+
+    claim = ClaimSourceFactory().claim
+    client = client_for("anonymous")
+    client.get("/api/v1/claims/")  # a connection made, the versions set, the script loaded
+    trips = []
+    send = redis.connection.Connection.send_packed_command
+    monkeypatch.setattr(
+        redis.connection.Connection,
+        "send_packed_command",
+        lambda self, *a, **k: trips.append(1) or send(self, *a, **k),
+    )
+
+    def round_trips(path) -> tuple[str, int]:
+        trips.clear()
+        response = client.get(path)  # identity: stored on the miss
+        assert response.status_code == 200
+        return response["X-Tracker-Cache"], len(trips)
+
+    # The versions and the throttle's count; the count written and the answer read; the store.
+    for path in (f"/api/v1/claims/{claim.pk}/", "/api/v1/claims/?category=casualties"):
+        assert round_trips(path) == ("miss", 3)
+        assert round_trips(path) == ("hit", 2)
+
+
 @pytest.fixture
 def broker_on(redis_server):
     """Celery publishes to the throwaway Redis (not eager), as in production."""

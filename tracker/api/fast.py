@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Iterable
 
@@ -28,7 +29,8 @@ from django.utils import timezone
 
 from tracker.models import Claim, ClaimSource, figure_text
 
-# The claim's own columns, in the serializer's order; the nested and derived fields follow.
+# The claim's own columns, in the serializer's order; the nested and derived fields follow (in
+# this order: _claim_dict builds them so).
 _NESTED_OR_DERIVED = ("claimant", "place", "origin_place", "weapon_systems", "figure")
 _NESTED_OR_DERIVED += ("has_number", "trust", "sources")
 
@@ -413,34 +415,41 @@ def page_dicts(rows: list[tuple]) -> list[dict]:
     ]
 
 
+# Where each of the serializer's fields sits in a row's own columns followed by the nested and
+# derived values (in _NESTED_OR_DERIVED's order): one C call puts them in the serializer's order.
+_AT = {**_IDX, **{name: _N + i for i, name in enumerate(_NESTED_OR_DERIVED)}}
+_IN_FIELDS_ORDER = operator.itemgetter(*(_AT[name] for name in FIELDS))
+
+
 def _claim_dict(row: tuple, sources: list[dict], systems: list[dict], write_dt) -> dict:
-    claim = dict(zip(_COLUMNS, row[:_N], strict=True))
-    claimant_id = row[_N]
-    claim["claimant"] = (
-        None
-        if claimant_id is None
-        else {"id": claimant_id, "name": row[_N + 1], "short_name": row[_N + 2]}
-    )
-    claim["place"] = _place(row[_N + 3 : _N + 9])
-    claim["origin_place"] = _place(row[_N + 9 : _N + 15])
+    columns = row[:_N]
     if write_dt is not None:
+        columns = list(columns)
         for i in _I_DATETIMES:
-            claim[_COLUMNS[i]] = write_dt(row[i])
+            columns[i] = write_dt(columns[i])
+        columns = tuple(columns)
+    claimant_id = row[_N]
     low, best, high = row[_I_LOW], row[_I_BEST], row[_I_HIGH]
     reliability, credibility = row[_I_RELIABILITY], row[_I_CREDIBILITY]
-    claim["figure"] = figure_text(low, best, high, row[_I_QUALIFIER], row[_I_UNIT])
-    claim["has_number"] = low is not None or best is not None or high is not None
-    claim["trust"] = {
-        "reliability": reliability,
-        "credibility": credibility,
-        "confidence": row[_I_CONFIDENCE],
-        "grade": f"{reliability}{credibility}",
-        "credibility_suggested": row[_I_SUGGESTED],
-    }
-    claim["sources"] = sources
-    claim["weapon_systems"] = systems
-    # The serializer's key order.
-    return {key: claim[key] for key in FIELDS}
+    derived = (  # _NESTED_OR_DERIVED's order
+        None
+        if claimant_id is None
+        else {"id": claimant_id, "name": row[_N + 1], "short_name": row[_N + 2]},
+        _place(row[_N + 3 : _N + 9]),
+        _place(row[_N + 9 : _N + 15]),
+        systems,
+        figure_text(low, best, high, row[_I_QUALIFIER], row[_I_UNIT]),
+        low is not None or best is not None or high is not None,
+        {
+            "reliability": reliability,
+            "credibility": credibility,
+            "confidence": row[_I_CONFIDENCE],
+            "grade": f"{reliability}{credibility}",
+            "credibility_suggested": row[_I_SUGGESTED],
+        },
+        sources,
+    )
+    return dict(zip(FIELDS, _IN_FIELDS_ORDER(columns + derived), strict=True))
 
 
 def dumps(data) -> bytes:

@@ -28,9 +28,11 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
         self.key = None if self.rate is None else self.get_cache_key(request, view)
         return self.key is not None
 
-    def allow_stored(self, stored) -> bool:
+    def allow_stored(self, stored, *, write: bool = True) -> bool:
         """allow_request, given what the cache holds under `self.key` (read by the caller,
-        with other keys in one round trip: tracker.httpcache)."""
+        with other keys in one round trip: tracker.httpcache). With `write` false the new count
+        is left in `self.pending` ((value, timeout), for the caller to write with other keys)
+        instead of written."""
         self.now = self.timer()
         window = math.floor(self.now / self.duration)
         if isinstance(stored, tuple) and len(stored) == 3:
@@ -42,7 +44,9 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
         self.counts = (window, previous, current)
         if self._estimate(previous, current, self.now) >= self.num_requests:
             return self.throttle_failure()
-        self.cache.set(self.key, (window, previous, current + 1), 2 * self.duration)
+        self.pending = ((window, previous, current + 1), 2 * self.duration)
+        if write:
+            self.cache.set(self.key, *self.pending)
         return True
 
     def _estimate(self, previous: int, current: int, now: float) -> float:
