@@ -704,8 +704,24 @@ def _estimates(key: Key, claimant_ids) -> list[tuple]:
     )
 
 
+class _Stored:
+    """A part of a series kept in the cache under `cache_key`, with the reduced points asked
+    for: one already kept is served from it; another is reduced, kept (the daily points only
+    while the series is drawn daily) and the part stored again."""
+
+    def reduced(self, bucket: str):
+        if bucket in self.points and self.stored:
+            return self.points[bucket]
+        found = super().reduced(bucket)
+        if bucket != "day":
+            self.points.pop("day", None)  # not drawn daily: not worth its room in the cache
+        self.stored = True
+        _store({self.cache_key: self})
+        return found
+
+
 @dataclasses.dataclass
-class StateLine(S.LineBuckets):
+class StateLine(_Stored, S.LineBuckets):
     """A claimant line of the state, cached under its revision (`_lines`): it keeps its counts
     and the reduced points asked for (its daily points only while the series is drawn daily);
     its estimates are read again only if another resolution is asked for."""
@@ -721,19 +737,9 @@ class StateLine(S.LineBuckets):
             found = S.claimant_lines(rows)[0][0]["points"]
         return found
 
-    def reduced(self, bucket: str) -> list[dict]:
-        if bucket in self.points and self.stored:
-            return self.points[bucket]
-        found = super().reduced(bucket)
-        if bucket != "day":
-            self.points.pop("day", None)  # not drawn daily: not worth its room in the cache
-        self.stored = True
-        _store({self.cache_key: self})
-        return found
-
 
 @dataclasses.dataclass
-class StateIncrements(S.IncrementBuckets):
+class StateIncrements(_Stored, S.IncrementBuckets):
     """A series' summed increments, cached under their revision (`increments`): their counts and
     the reduced points asked for (the daily points only while the series is drawn daily);
     summed again from the claims (`build`, not cached) only if another resolution is asked for."""
@@ -746,16 +752,6 @@ class StateIncrements(S.IncrementBuckets):
         found = self.points.get("day")
         if found is None:
             found = S.IncrementBuckets.of(self.build()).points["day"]
-        return found
-
-    def reduced(self, bucket: str) -> tuple[list[list[dict]], list[dict]]:
-        if bucket in self.points and self.stored:
-            return self.points[bucket]
-        found = super().reduced(bucket)
-        if bucket != "day":
-            self.points.pop("day", None)  # not drawn daily: not worth its room in the cache
-        self.stored = True
-        _store({self.cache_key: self})
         return found
 
     def __getstate__(self) -> dict:

@@ -122,6 +122,21 @@ def test_a_claim_written_without_history_counts_from_its_creation_after_the_back
     assert [_best_as_of(claim.pk, d) for d in ("2025-02-10T11:59", "2025-02-11")] == [404, 1100]
 
 
+def _import_at_10_february(claim: dict, text: str, quote: str) -> None:
+    """Load a dump of one article, one claim (pk 1) and its source quoting `quote` of `text`,
+    on 10 February 2025 (rows without times are stamped with the import's)."""
+    start = text.index(quote)
+    source = {"claim": 1, "article": 1, "quote": quote, "quote_start": start}
+    records = [
+        {"model": "tracker.article", "pk": 1, "fields": {"title": "A report", "text": text}},
+        {"model": "tracker.claim", "pk": 1, "fields": claim},
+        {"model": "tracker.claimsource", "pk": 1,
+         "fields": {**source, "quote_end": start + len(quote)}},
+    ]  # fmt: skip
+    with _frozen(_at("2025-02-10")):
+        exchange.load_lines([json.dumps(record) + "\n" for record in records])
+
+
 @pytest.mark.django_db
 def test_an_imported_claim_and_source_without_history_count_from_the_import():
     claim = {
@@ -130,14 +145,7 @@ def test_an_imported_claim_and_source_without_history_count_from_the_import():
         "claim_date": "2024-12-23", "reliability": "B", "credibility": 2, "status": "approved",
     }  # fmt: skip
     text = "Officials said about 1,100 soldiers were killed or wounded."
-    source = {"claim": 1, "article": 1, "quote": "about 1,100 soldiers", "quote_start": 15}
-    records = [
-        {"model": "tracker.article", "pk": 1, "fields": {"title": "A report", "text": text}},
-        {"model": "tracker.claim", "pk": 1, "fields": claim},
-        {"model": "tracker.claimsource", "pk": 1, "fields": {**source, "quote_end": 35}},
-    ]
-    with _frozen(_at("2025-02-10")):  # rows without times are stamped with the import's
-        exchange.load_lines([json.dumps(record) + "\n" for record in records])
+    _import_at_10_february(claim, text, "about 1,100 soldiers")
     assert [_best_as_of(1, d) for d in ("2025-02-09", "2025-02-11")] == [404, 1100]
     shown = APIClient().get("/api/v1/claims/1/?as_of=2025-02-11").json()["sources"]
     assert [s["quote"] for s in shown] == ["about 1,100 soldiers"]
@@ -156,14 +164,7 @@ def test_an_imported_claims_weapon_systems_count_from_its_creation_not_the_impor
         "created_at": "2025-01-05T12:00:00Z", "updated_at": "2025-01-05T12:00:00Z",
     }  # fmt: skip
     text = "Officials said about 50 KN-23 missiles were delivered."
-    source = {"claim": 1, "article": 1, "quote": "about 50 KN-23 missiles", "quote_start": 15}
-    records = [
-        {"model": "tracker.article", "pk": 1, "fields": {"title": "A report", "text": text}},
-        {"model": "tracker.claim", "pk": 1, "fields": claim},
-        {"model": "tracker.claimsource", "pk": 1, "fields": {**source, "quote_end": 38}},
-    ]
-    with _frozen(_at("2025-02-10")):
-        exchange.load_lines([json.dumps(record) + "\n" for record in records])
+    _import_at_10_february(claim, text, "about 50 KN-23 missiles")
     shown = APIClient().get("/api/v1/claims/1/?as_of=2025-01-06").json()
     assert [s["slug"] for s in shown["weapon_systems"]] == ["kn-23"]
 
