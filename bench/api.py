@@ -8,7 +8,9 @@ database), loads generated claims with COPY once (kept between runs; --reload to
 gunicorn with 2 workers on 127.0.0.1, and drives it from a thread pool of httpx clients on
 loopback. For each request kind it prints req/s and p50/p95/p99, beside the time of the SQL
 that the endpoint runs (captured from the endpoint itself, then timed alone through psycopg),
-and the ratio of the two p50s.
+and the ratio of the two p50s. The server's cache is Redis, as deployed: database 7
+(BENCH_REDIS_URL), emptied at the start; `--no-redis` for the local-memory cache (the figures
+before 2026-11-30 were taken so).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def _free_port() -> int:
 
 
 PORT = int(os.environ.get("BENCH_PORT", 0)) or _free_port()
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SERVER_ENV = {
     "DATABASE_URL": BENCH_URL,
     "DEBUG": "0",
@@ -293,6 +296,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--no-redis", action="store_true", help="the local-memory cache")
     parser.add_argument("--only", nargs="*", choices=list(REQUESTS), help="request kinds to run")
     args = parser.parse_args()
     requests = {k: v for k, v in REQUESTS.items() if not args.only or k in args.only}
@@ -312,10 +316,17 @@ def main() -> None:
     sample = {name: path % _values(approved) for name, path in requests.items()}
     captured = capture_sql(sample)
 
+    env = {**os.environ, **SERVER_ENV}
+    env.pop("REDIS_URL", None)
+    if not args.no_redis:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        env["REDIS_URL"] = REDIS_URL
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
          "--bind", f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **SERVER_ENV},
+        cwd=ROOT, env=env,
     )  # fmt: skip
     try:
         for _ in range(100):
@@ -326,7 +337,8 @@ def main() -> None:
                 time.sleep(0.2)
         assert server.poll() is None, "gunicorn did not start"
         print(
-            f"{claim_count():,} claims · gunicorn 2 workers · {args.concurrency} concurrent "
+            f"{claim_count():,} claims · gunicorn 2 workers · cache: "
+            f"{'local memory' if args.no_redis else 'Redis'} · {args.concurrency} concurrent "
             f"clients · {args.seconds:.0f}s each"
         )
         header = f"{'request':24} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6}"

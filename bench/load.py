@@ -42,7 +42,7 @@ os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/
 sys.path.insert(0, str(ROOT))
 from bench import api as bench_api  # noqa: E402  (the COPY loader and server settings)
 
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+REDIS_URL = bench_api.REDIS_URL
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
 # name → path; None for the static file (found in the manifest). %(claim)s spreads over
