@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
@@ -50,68 +50,40 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
-# Writes KEYS[1..n] (ARGV: n, the n values, the n timeouts in seconds: -1 none, 0 delete), then
-# reads KEYS[n+1..] in order and answers {position, value} of the first one found, or {0}.
-_WRITE_THEN_FIRST = """
-local n = tonumber(ARGV[1])
-for i = 1, n do
-  local ttl = tonumber(ARGV[1 + n + i])
-  if ttl > 0 then
-    redis.call('SET', KEYS[i], ARGV[1 + i], 'EX', ttl)
-  elseif ttl < 0 then
-    redis.call('SET', KEYS[i], ARGV[1 + i])
-  else
-    redis.call('DEL', KEYS[i])
-  end
-end
-for i = n + 1, #KEYS do
-  local value = redis.call('GET', KEYS[i])
-  if value then
-    return {i - n, value}
-  end
-end
-return {0}
-"""
-
-
 class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
-        self._scripts = {}
-        self._no_scripts = False
 
     def write_then_first(self, writes: dict, keys: list, version=None):
         """Write `writes` ({key: (value, timeout)}), then read the first of `keys` the cache
-        holds: (its position in `keys`, its value), or (None, None). One round trip (a script:
-        tracker.cache.write_then_first); a Redis that refuses scripts gets a call per key.
-        Fails soft: Redis down reads as nothing found and writes nothing."""
-        client = self._cache.get_client(write=True)
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(_WRITE_THEN_FIRST)
+        holds: (its position in `keys`, its value), or (None, None). The writes and the first
+        key go in one round trip (a pipeline, no transaction); each further key is read only
+        when the one before it is missing (a cached answer's raw copy, up to ~1 MB, is read
+        only when its representation is). Plain commands: a Lua script would copy every value
+        it returns through the script's interpreter, on the one Redis thread. Fails soft: Redis
+        down reads as nothing found and writes nothing."""
+        if not keys:
+            return None, None
+        loads = self._cache._serializer.loads
         dumps = self._cache._serializer.dumps
-        names = [self.make_and_validate_key(key, version=version) for key in writes]
-        names += [self.make_and_validate_key(key, version=version) for key in keys]
-        timeouts = [self.get_backend_timeout(timeout) for _, timeout in writes.values()]
-        args = [len(writes), *(dumps(value) for value, _ in writes.values())]
-        args += [-1 if t is None else t for t in timeouts]
-        if not self._no_scripts:
-            try:
-                found = script(keys=names, args=args, client=client)
-            except ResponseError as exc:  # scripts refused (an ACL, a proxy): plain commands
-                log.warning("Redis refuses scripts (%s): one call per key from now on", exc)
-                self._no_scripts = True
-            except (RedisError, OSError) as exc:
-                log.warning("cache unavailable (write_then_first): %s", exc)
-                return None, None
-            else:
-                if not found[0]:
-                    return None, None
-                return found[0] - 1, self._cache._serializer.loads(found[1])
-        for key, (value, timeout) in writes.items():
-            self.set(key, value, timeout, version=version)
-        for i, key in enumerate(keys):
+        try:
+            pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+            for key, (value, timeout) in writes.items():
+                name = self.make_and_validate_key(key, version=version)
+                seconds = self.get_backend_timeout(timeout)
+                if seconds == 0:
+                    pipe.delete(name)
+                else:
+                    pipe.set(name, dumps(value), ex=seconds)
+            pipe.get(self.make_and_validate_key(keys[0], version=version))
+            found = pipe.execute()[-1]
+            if found is not None:
+                return 0, loads(found)
+        except (RedisError, OSError) as exc:
+            log.warning("cache unavailable (write_then_first): %s", exc)
+            return None, None
+        for i, key in enumerate(keys[1:], start=1):
             value = self.get(key, version=version)
             if value is not None:
                 return i, value

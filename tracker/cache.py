@@ -116,9 +116,9 @@ def versions_and(
 
 def write_then_first(writes: dict, keys: list):
     """Write `writes` ({key: (value, timeout)}), then read the first of `keys` the cache holds:
-    (its position in `keys`, its value), or (None, None). One round trip with Redis
-    (config.cache.FailSoftRedisCache: a script), a call per key elsewhere. Fails soft (the
-    writes dropped, nothing found)."""
+    (its position in `keys`, its value), or (None, None). With Redis the writes and the first
+    key take one round trip (config.cache.FailSoftRedisCache: a pipeline), a call per key
+    elsewhere. Fails soft (the writes dropped, nothing found)."""
     try:
         if hasattr(cache, "write_then_first"):
             return cache.write_then_first(writes, keys)

@@ -12,9 +12,9 @@ own, since they see pending claims. For the API also the `Accept` header, and th
 authenticated as DRF would (session or token; a request with neither a session cookie nor an
 `Authorization` header is anonymous without building DRF's request); throttles are applied to
 answers from the cache, their counts read in the same round trip as the versions and written in
-the next one, which reads the answer's representation or, when it is missing, its raw copy (a
-script on Redis: config.cache). A cached anonymous API answer thus costs two cache round trips;
-a miss one more, to store the answer.
+the next one, which reads the answer's representation (a pipeline on Redis: config.cache) or,
+when it is missing, its raw copy. A cached anonymous API answer thus costs two cache round
+trips; a miss two more, to read the raw copy and to store the answer.
 
 Nothing per user is cached: the one per-user part of a page, the editors' links in the
 navigation (base.html), is rendered as a marker in the cached page and filled in per answer
