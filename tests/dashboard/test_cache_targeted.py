@@ -328,6 +328,22 @@ def test_a_miss_goes_out_compressed_fast_and_the_first_hit_stores_it_compressed_
     assert second.content == first.content
 
 
+def test_a_small_answer_is_compressed_well_on_its_miss_and_its_first_hit_compresses_nothing(
+    demo, client, monkeypatch
+):
+    from tracker import httpcache
+
+    path = f"/api/v1/claims/{demo.claims['cas1'].pk}/"
+    miss = client.get(path, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert miss["X-Tracker-Cache"] == "miss"
+    plain = client.get(path)
+    assert len(plain.content) < httpcache.FAST_FROM
+    assert miss.content == brotli.compress(plain.content, quality=httpcache.BROTLI_QUALITY)
+    monkeypatch.setattr(httpcache, "_compress", None)  # stored on the miss: nothing to do
+    first = client.get(path, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert (first["X-Tracker-Cache"], first.content) == ("hit", miss.content)
+
+
 def test_editors_pages_are_compressed_per_response_and_csrf_forms_never(demo, editor_client):
     editor = editor_client.get("/totals/", HTTP_ACCEPT_ENCODING="gzip")
     assert editor["Content-Encoding"] == "gzip"
