@@ -120,10 +120,10 @@ def _created_at(connection, model) -> str:
     claim's (a link has no date of its own)."""
     if not any(f.name == "created_at" for f in model._meta.local_concrete_fields):
         claim = model._meta.get_field("claim")
-        quote = connection.ops.quote_name
+        claims, quote = claim.related_model._meta, connection.ops.quote_name
         return (
-            f"(SELECT created_at FROM {quote(claim.related_model._meta.db_table)} "
-            f"WHERE id = c.{quote(claim.column)})"
+            f"(SELECT created_at FROM {quote(claims.db_table)} "
+            f"WHERE {quote(claims.pk.column)} = c.{quote(claim.column)})"
         )
     return "c.created_at"
 
