@@ -55,39 +55,32 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
 
-    def write_then_first(self, writes: dict, keys: list, version=None):
-        """Write `writes` ({key: (value, timeout)}), then read the first of `keys` the cache
-        holds: (its position in `keys`, its value), or (None, None). The writes and the first
-        key go in one round trip (a pipeline, no transaction); each further key is read only
-        when the one before it is missing (a cached answer's raw copy, up to ~1 MB, is read
-        only when its representation is). Plain commands: a Lua script would copy every value
-        it returns through the script's interpreter, on the one Redis thread. Fails soft: Redis
-        down reads as nothing found and writes nothing."""
-        if not keys:
-            return None, None
+    def validate_key(self, key):
+        """No check: Redis takes any key. Django's warns of keys memcached would refuse (a
+        regular expression per key, through a lazy object), for the ten keys or so a cached
+        answer reads."""
+
+    def read_and_count(self, keys: list, counters: dict, version=None):
+        """The entries `keys` the cache holds ({key: value}) and the counters `counters` ({key:
+        timeout}) each added one to ({key: new value}; a missing counter starts at 0 with that
+        timeout), in one round trip: a pipeline (no transaction) of SET NX and INCR per
+        counter, then one MGET. Raises on a Redis error (tracker.cache.versions_and fails
+        soft)."""
+        pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+        names = [self.make_and_validate_key(key, version=version) for key in counters]
+        for name, timeout in zip(names, counters.values(), strict=True):
+            pipe.set(name, 0, ex=self.get_backend_timeout(timeout), nx=True)
+            pipe.incr(name)
+        if keys:
+            pipe.mget([self.make_and_validate_key(key, version=version) for key in keys])
+        replies = pipe.execute()
         loads = self._cache._serializer.loads
-        dumps = self._cache._serializer.dumps
-        try:
-            pipe = self._cache.get_client(write=True).pipeline(transaction=False)
-            for key, (value, timeout) in writes.items():
-                name = self.make_and_validate_key(key, version=version)
-                seconds = self.get_backend_timeout(timeout)
-                if seconds == 0:
-                    pipe.delete(name)
-                else:
-                    pipe.set(name, dumps(value), ex=seconds)
-            pipe.get(self.make_and_validate_key(keys[0], version=version))
-            found = pipe.execute()[-1]
-            if found is not None:
-                return 0, loads(found)
-        except (RedisError, OSError) as exc:
-            log.warning("cache unavailable (write_then_first): %s", exc)
-            return None, None
-        for i, key in enumerate(keys[1:], start=1):
-            value = self.get(key, version=version)
-            if value is not None:
-                return i, value
-        return None, None
+        counts = dict(zip(counters, replies[1 : 2 * len(names) : 2], strict=True))
+        values = replies[-1] if keys else []
+        found = {
+            key: loads(value) for key, value in zip(keys, values, strict=True) if value is not None
+        }
+        return found, counts
 
     get = _soft(_default)(RedisCache.get)
     set = _soft(lambda *a, **k: None)(RedisCache.set)

@@ -92,15 +92,22 @@ def versions(categories: Iterable[str] | None = None, *, unreviewed: bool = Fals
 
 
 def versions_and(
-    categories: Iterable[str] | None = None, *, unreviewed: bool = False, also: Iterable[str] = ()
+    categories: Iterable[str] | None = None,
+    *,
+    unreviewed: bool = False,
+    also: Iterable[str] = (),
+    count: dict | None = None,
 ):
-    """`versions(...)`, and the cache entries `also` (a dict; those found) read in the same
-    round trip (a throttle's count, say)."""
+    """`versions(...)`, the cache entries `also` (a dict: those found) and the counters `count`
+    ({key: timeout}) each added one to (a dict: their new values), in one round trip (a
+    pipeline on Redis: `read_and_count`): a cached answer's bytes and its caller's throttle
+    count come with the versions they are checked against (tracker.httpcache). Returns
+    (versions or None when the cache is unavailable, found, counts)."""
     also = list(also)
     keys = [VERSION_PREFIX + n for n in version_names(categories, unreviewed=unreviewed)]
     _bump_stale()  # this thread's writes since its last read: its reads must miss
     try:
-        found = cache.get_many(keys + also)
+        found, counts = read_and_count(keys + also, count or {})
         extra = {k: found.pop(k) for k in also if k in found}
         missing = [k for k in keys if found.get(k) is None]
         if missing:
@@ -110,27 +117,31 @@ def versions_and(
         values = tuple(found.get(k) for k in keys)
     except Exception:  # noqa: BLE001 — any cache failure means "serve uncached"
         log.warning("cache unavailable: serving uncached", exc_info=True)
-        return None, {}
-    return (None if None in values else values), extra
+        return None, {}, {}
+    return (None if None in values else values), extra, counts
 
 
-def write_then_first(writes: dict, keys: list):
-    """Write `writes` ({key: (value, timeout)}), then read the first of `keys` the cache holds:
-    (its position in `keys`, its value), or (None, None). With Redis the writes and the first
-    key take one round trip (config.cache.FailSoftRedisCache: a pipeline), a call per key
-    elsewhere. Fails soft (the writes dropped, nothing found)."""
+def read_and_count(keys: list, counters: dict) -> tuple[dict, dict]:
+    """The entries `keys` the cache holds ({key: value}) and the counters `counters` ({key:
+    timeout}: created at 0 with that timeout when missing) each added one to ({key: new
+    value}). With Redis one round trip (config.cache.FailSoftRedisCache.read_and_count); a call
+    per key elsewhere. Raises when the cache fails (the callers fail soft)."""
+    if hasattr(cache, "read_and_count"):
+        return cache.read_and_count(keys, counters)
+    counts = {}
+    for key, seconds in counters.items():
+        cache.add(key, 0, seconds)
+        counts[key] = cache.incr(key)
+    return cache.get_many(keys), counts
+
+
+def uncount(key: str) -> None:
+    """Take one back from the counter `key` (a request refused after it was counted). Fails
+    soft."""
     try:
-        if hasattr(cache, "write_then_first"):
-            return cache.write_then_first(writes, keys)
-        for key, (value, timeout) in writes.items():
-            cache.set(key, value, timeout)
-        for i, key in enumerate(keys):
-            value = cache.get(key)
-            if value is not None:
-                return i, value
-    except Exception:  # noqa: BLE001 — any cache failure means "serve uncached"
-        log.warning("cache unavailable: serving uncached", exc_info=True)
-    return None, None
+        cache.decr(key)
+    except Exception:  # noqa: BLE001 — missing (expired) or the cache unavailable: nothing to undo
+        log.debug("counter %s not taken back", key, exc_info=True)
 
 
 def data_version():

@@ -3,18 +3,21 @@ an API view so that, when nothing it depends on has changed, a GET is answered w
 an earlier answer — no query, no template, no serializer — with `ETag` and `Last-Modified`, and
 `304 Not Modified` to `If-None-Match` / `If-Modified-Since`.
 
-The key: the path and the query string (parameters sorted), the viewer's role, the data
-versions the view depends on (tracker.cache: its categories — from `depends(request)` — and the
-global version; editors' views also the unreviewed one) and today's date (estimates go stale as
-days pass). Roles: anonymous visitors and analysts ("public") share entries — they see the same
-claims; editors ("editor": who may review, tracker.selectors.user_sees_unreviewed) have their
-own, since they see pending claims. For the API also the `Accept` header, and the caller is
-authenticated as DRF would (session or token; a request with neither a session cookie nor an
-`Authorization` header is anonymous without building DRF's request); throttles are applied to
-answers from the cache, their counts read in the same round trip as the versions and written in
-the next one, which reads the answer's representation (a pipeline on Redis: config.cache) or,
-when it is missing, its raw copy. A cached anonymous API answer thus costs two cache round
-trips; a miss two more, to read the raw copy and to store the answer.
+What an answer is good for: the data versions the view depends on (tracker.cache: its
+categories — from `depends(request)` — and the global version; editors' views also the
+unreviewed one) and today's date (estimates go stale as days pass). It is stored with them (its
+`stamp`) under a key of the request alone: the path and the query string (parameters sorted),
+the viewer's role, for the API the `Accept` header, and the variant sent (encoding, navigation);
+so the answer last stored is read in the same round trip as the current versions, and served
+when its stamp is theirs. Roles: anonymous visitors and analysts ("public") share entries — they
+see the same claims; editors ("editor": who may review, tracker.selectors.user_sees_unreviewed)
+have their own, since they see pending claims. For the API the caller is authenticated as DRF
+would (session or token; a request with neither a session cookie nor an `Authorization` header
+is anonymous without building DRF's request), and throttles are applied to answers from the
+cache, counted in that same round trip (tracker.api.throttling: a counter added to in the
+cache; one pipeline on Redis, config.cache). A cached answer thus costs one cache round trip; a
+miss two more, to read the raw copy (kept under the stamp, for every variant) and to store the
+answer.
 
 Nothing per user is cached: the one per-user part of a page, the editors' links in the
 navigation (base.html), is rendered as a marker in the cached page and filled in per answer
@@ -182,13 +185,12 @@ def _cacheable(request, response) -> bool:
     )
 
 
-def _set_each(entries: dict) -> None:
-    """Write {key: (value, timeout)}."""
+def _get(key: str):
     try:
-        for key, (value, timeout) in entries.items():
-            data_cache.cache.set(key, value, timeout)
+        return data_cache.cache.get(key)
     except Exception:  # noqa: BLE001
-        log.warning("cache unavailable: not stored", exc_info=True)
+        log.warning("cache unavailable: served uncached", exc_info=True)
+        return None
 
 
 def _set_many(entries: dict) -> None:
@@ -254,29 +256,27 @@ class _Api:
         view.request = self.request
         self.user = self.request.user  # authenticates; raises on a bad token
 
-    def throttle_keys(self) -> list[str]:
-        """The cache keys of the view's throttles that can take their count from the versions'
-        round trip (tracker.api.throttling); the others read their own."""
+    def throttle_counters(self) -> tuple[dict, list]:
+        """The counters of the view's throttles that count in the versions' round trip
+        (tracker.api.throttling: {key: timeout}) and the keys they read there; the other
+        throttles count on their own (`throttled`)."""
         self.throttles = self.view.get_throttles()
-        return [
-            t.key
-            for t in self.throttles
-            if hasattr(t, "allow_stored") and t.counts_for(self.request, self.view)
-        ]
+        counters, reads = {}, []
+        for t in self.throttles:
+            if hasattr(t, "allow_counted") and t.counts_for(self.request, self.view):
+                counters.update(t.counter())
+                reads.append(t.previous_key)
+        return counters, reads
 
-    def throttled(self, stored: dict, writes: dict | None = None) -> bool:
-        """Whether a throttle refuses the request, its count read from `stored`. The new
-        counts are written, or with `writes` (a dict) put there ({key: (value, timeout)})
-        for the caller to write with its next round trip."""
+    def throttled(self, found: dict, counts: dict) -> bool:
+        """Whether a throttle refuses the request, from the counts read and added to in the
+        versions' round trip (`counts`; a throttle not counted there counts by its own
+        calls)."""
         for throttle in self.throttles:
-            if not hasattr(throttle, "allow_stored"):
-                allowed = throttle.allow_request(self.request, self.view)
-            elif throttle.key is None:
-                allowed = True
+            if getattr(throttle, "key", None) in counts:
+                allowed = throttle.allow_counted(found, counts)
             else:
-                allowed = throttle.allow_stored(stored.get(throttle.key), write=writes is None)
-                if allowed and writes is not None:
-                    writes[throttle.key] = throttle.pending
+                allowed = throttle.allow_request(self.request, self.view)
             if not allowed:
                 return True
         return False
@@ -337,36 +337,38 @@ def cached_response(depends=every_category, *, api: bool = False):
             else:
                 user = request.user
             role = "editor" if user_sees_unreviewed(user) else "public"
-            current, stored = data_cache.versions_and(
+            accept = request.META.get("HTTP_ACCEPT", "") if api else ""
+            query = _query(request)
+            nav, encoding = _nav_variant(user) if not api else "-", _encoding(request, role)
+            # The answer last stored for this request, whatever the versions then (they are in
+            # it), read with the versions: a hit costs this one round trip.
+            variant = (role, request.path, query, accept)
+            rep_key = "http:" + data_cache.cache_key(*variant, nav, encoding)
+            counters, reads = caller.throttle_counters() if caller is not None else ({}, [])
+            if not counts_here:  # the view's throttles count on their own (at the end)
+                counters, reads = {}, []
+            current, found, counts = data_cache.versions_and(
                 depends(request),
                 unreviewed=role == "editor",
-                also=caller.throttle_keys() if caller is not None else (),
+                also=[rep_key, *reads],
+                count=counters,
             )
             if current is None:
                 return view(request, *args, **kwargs)
-            accept = request.META.get("HTTP_ACCEPT", "") if api else ""
-            base = "http:" + data_cache.cache_key(
-                role, request.path, _query(request), accept, current, timezone.localdate()
-            )
-            nav, encoding = _nav_variant(user) if not api else "-", _encoding(request, role)
-            rep_key, raw_key = f"{base}:{nav}:{encoding}", f"{base}:raw"
-            writes = {}
             if caller is not None and counts_here:
-                # The count is decided now, from the versions' round trip, and written with
-                # the next one; the view (if it runs) does not count the request again.
-                if caller.throttled(stored, writes):
-                    _set_each(writes)
+                # Counted now, in that round trip; the view (if it runs) does not count the
+                # request again.
+                if caller.throttled(found, counts):
                     return view(request, *args, **kwargs)  # DRF answers 429 with Retry-After
                 setattr(request, COUNTED, True)
                 caller = None
-            # One round trip: the throttle's count written, then the representation read, or
-            # when it is missing the raw copy (up to ~1 MB uncompressed on /arms/: a hit does
-            # not read it).
-            found, value = data_cache.write_then_first(writes, [rep_key, raw_key])
-            rep = value if found == 0 else None
+            stamp = (current, timezone.localdate().isoformat())
+            rep = found.get(rep_key)
             state = "hit"
-            if rep is None:
-                raw = value if found == 1 else None
+            if not isinstance(rep, dict) or rep.get("stamp") != stamp:
+                # The raw copy, for any variant (encoding, navigation) of these versions.
+                raw_key = "http:" + data_cache.cache_key(*variant, *stamp)
+                raw = _get(raw_key)
                 store = {}
                 if raw is None:
                     setattr(request, DEFER_NAV, True)
@@ -395,9 +397,9 @@ def cached_response(depends=every_category, *, api: bool = False):
                 fast = state == "miss" and encoding != "" and len(raw["body"]) >= FAST_FROM
                 rep = _representation(raw, user, nav, encoding, fast=fast)
                 if not fast:
-                    store[rep_key] = rep
+                    store[rep_key] = {**rep, "stamp": stamp}
                 _set_many(store)  # one round trip
-            if caller is not None and caller.throttled(stored):
+            if caller is not None and caller.throttled(found, counts):
                 return view(request, *args, **kwargs)  # DRF answers 429 with Retry-After
             return _answer(request, rep, role=role, state=state, api=api)
 

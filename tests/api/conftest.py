@@ -1,7 +1,8 @@
 """API fixtures: a client for each kind of caller, and the anonymous throttle reset."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
@@ -15,12 +16,12 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_anonymous_throttle(monkeypatch):
-    # The throttle counts in the shared cache: every test starts with a clean count and a rate
-    # high enough not to interfere (test_throttle sets its own).
+    # The throttle counts in the shared cache: every test starts with counters of its own (a
+    # key prefix no earlier test used) and a rate high enough not to interfere (the throttle
+    # tests set their own).
     monkeypatch.setattr(AnonRateThrottle, "rate", "100000/minute", raising=False)
-    cache.delete_many([f"throttle_anon_{ip}" for ip in ("127.0.0.1", "testserver", "None")])
-    yield
-    cache.delete_many([f"throttle_anon_{ip}" for ip in ("127.0.0.1", "testserver", "None")])
+    fresh = f"throttle_{uuid.uuid4().hex}_%(scope)s_%(ident)s"
+    monkeypatch.setattr(AnonRateThrottle, "cache_format", fresh)
 
 
 @pytest.fixture

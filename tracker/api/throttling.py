@@ -3,11 +3,14 @@
 DRF's AnonRateThrottle keeps, per caller, the time of every request in the last period: a list
 read, trimmed and written back whole on each request, so its cost grows with the rate allowed
 (at 1,000 requests a second under a generous rate, half a megabyte each way per request). This
-one keeps three numbers per caller — the current fixed window, its count and the previous
-window's count — and estimates the requests of the last period as the current count plus the
-previous one weighted by how much of it still lies inside the period (the usual sliding-window
-counter). Same settings (`anon` rate, API_ANON_RATE), same cache key, same 429 with
-Retry-After; like DRF's, concurrent requests of one caller may each miss the other's count.
+one keeps a counter per caller and fixed window (`<DRF's key>:<window>`, kept two windows) and
+estimates the requests of the last period as the current window's count plus the previous
+one's weighted by how much of it still lies inside the period (the usual sliding-window
+counter). The count is added to in the cache itself (INCR), in the same round trip as the
+reads it goes with (tracker.cache.read_and_count: a cached answer's versions and bytes,
+tracker.httpcache), so concurrent requests of one caller all count; a refused request is taken
+back (one more round trip, for refusals only), as DRF counts only the requests it lets in. Same
+settings (`anon` rate, API_ANON_RATE), same 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -16,37 +19,47 @@ import math
 
 from rest_framework import throttling
 
+from tracker import cache as data_cache
+
 
 class AnonRateThrottle(throttling.AnonRateThrottle):
     def allow_request(self, request, view) -> bool:
         if not self.counts_for(request, view):
             return True
-        return self.allow_stored(self.cache.get(self.key))
+        try:
+            found, counts = data_cache.read_and_count([self.previous_key], self.counter())
+        except Exception:  # noqa: BLE001 — the cache unavailable: nobody is throttled
+            return True
+        return self.allow_counted(found, counts)
 
     def counts_for(self, request, view) -> bool:
-        """Whether this request counts (then its cache key is `self.key`)."""
-        self.key = None if self.rate is None else self.get_cache_key(request, view)
-        return self.key is not None
-
-    def allow_stored(self, stored, *, write: bool = True) -> bool:
-        """allow_request, given what the cache holds under `self.key` (read by the caller,
-        with other keys in one round trip: tracker.httpcache). With `write` false the new count
-        is left in `self.pending` ((value, timeout), for the caller to write with other keys)
-        instead of written."""
+        """Whether this request counts; then its window's counter is `self.key` and the
+        previous window's `self.previous_key` (at `self.now`)."""
+        key = None if self.rate is None else self.get_cache_key(request, view)
+        if key is None:
+            self.key = None
+            return False
         self.now = self.timer()
-        window = math.floor(self.now / self.duration)
-        if isinstance(stored, tuple) and len(stored) == 3:
-            start, previous, current = stored
-        else:  # nothing yet (or DRF's list of times, from before)
-            start, previous, current = window, 0, 0
-        if start != window:
-            previous, current = (current if start == window - 1 else 0), 0
-        self.counts = (window, previous, current)
-        if self._estimate(previous, current, self.now) >= self.num_requests:
+        self.window = math.floor(self.now / self.duration)
+        self.key, self.previous_key = f"{key}:{self.window}", f"{key}:{self.window - 1}"
+        return True
+
+    def counter(self) -> dict:
+        """{this window's counter: how long the cache keeps it} (for read_and_count)."""
+        return {self.key: 2 * self.duration}
+
+    def allow_counted(self, found: dict, counts: dict) -> bool:
+        """allow_request, given the counters read and added to in the cache (`found`: the
+        previous window's count, if any; `counts`: this window's, this request included). A
+        refused request is taken back from the count."""
+        current = counts.get(self.key)
+        if current is None:  # the cache unavailable
+            return True
+        previous = found.get(self.previous_key) or 0
+        self.counts = (self.window, previous, current - 1)
+        if self._estimate(previous, current - 1, self.now) >= self.num_requests:
+            data_cache.uncount(self.key)
             return self.throttle_failure()
-        self.pending = ((window, previous, current + 1), 2 * self.duration)
-        if write:
-            self.cache.set(self.key, *self.pending)
         return True
 
     def _estimate(self, previous: int, current: int, now: float) -> float:
