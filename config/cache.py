@@ -64,8 +64,10 @@ class FailSoftRedisCache(RedisCache):
         """The entries `keys` the cache holds ({key: value}) and the counters `counters` ({key:
         timeout}) each added one to ({key: new value}; a missing counter starts at 0 with that
         timeout), in one round trip: a pipeline (no transaction) of SET NX and INCR per
-        counter, then one MGET. Raises on a Redis error (tracker.cache.versions_and fails
-        soft)."""
+        counter, then one MGET (with no counter, the MGET alone). Raises on a Redis error
+        (tracker.cache.versions_and fails soft)."""
+        if not counters:  # one MGET, without a pipeline's machinery
+            return RedisCache.get_many(self, keys, version=version), {}
         pipe = self._cache.get_client(write=True).pipeline(transaction=False)
         names = [self.make_and_validate_key(key, version=version) for key in counters]
         for name, timeout in zip(names, counters.values(), strict=True):

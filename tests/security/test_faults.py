@@ -133,6 +133,7 @@ def test_reads_and_counts_in_one_round_trip_and_fails_soft(cache_on):
     assert current is not None and found == {"raw": {"body": b"{}"}} and counts == {"count": 3}
     cache_on.kill()
     assert versions_and(["casualties"], also=["raw"], count={"count": 60}) == (None, {}, {})
+    assert versions_and(["casualties"], also=["raw"]) == (None, {}, {})  # a page's read
 
 
 @pytest.mark.parametrize("path", ["claim", "/api/v1/claims/?category=casualties", "/totals/"])
