@@ -169,6 +169,20 @@ def _compress(body: bytes, encoding: str, *, fast: bool = False) -> bytes:
     return body
 
 
+# Accept headers every cached API view answers alike, with its first renderer (JSON): one entry
+# for them all (curl, browsers' fetch and most HTTP libraries send */*, some clients none).
+_FIRST_RENDERER = frozenset({"*/*", "application/json"})
+
+
+def _accept(request) -> str:
+    """The API answer's key part for the Accept header: "" for no header and the usual JSON
+    ones, else the header itself ("=" first: an empty header is refused, not answered as none)."""
+    accept = request.META.get("HTTP_ACCEPT")
+    if accept is None or accept.strip() in _FIRST_RENDERER:
+        return ""
+    return "=" + accept
+
+
 def _query(request) -> str:
     return urlencode(sorted(request.GET.lists()), doseq=True)
 
@@ -337,7 +351,7 @@ def cached_response(depends=every_category, *, api: bool = False):
             else:
                 user = request.user
             role = "editor" if user_sees_unreviewed(user) else "public"
-            accept = request.META.get("HTTP_ACCEPT", "") if api else ""
+            accept = _accept(request) if api else ""
             query = _query(request)
             nav, encoding = _nav_variant(user) if not api else "-", _encoding(request, role)
             # The answer last stored for this request, whatever the versions then (they are in

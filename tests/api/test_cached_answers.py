@@ -65,6 +65,22 @@ def test_the_query_string_keys_the_answer(anon_api, claims):
     assert anon_api.get(LIST + "&page_size=1").json()["count"] == 1
 
 
+@pytest.mark.parametrize(
+    "path", [LIST, "detail", "/api/v1/series/?category=casualties&subtype=killed_or_wounded"]
+)
+def test_callers_asking_for_json_in_any_usual_way_share_one_answer(anon_api, claims, path):
+    path = f"/api/v1/claims/{claims[0].pk}/" if path == "detail" else path
+    first = anon_api.get(path, HTTP_ACCEPT="*/*")
+    assert first["X-Tracker-Cache"] == "miss"
+    for accept in ({}, {"HTTP_ACCEPT": "application/json"}, {"HTTP_ACCEPT": " */* "}):
+        again = anon_api.get(path, **accept)
+        assert (again["X-Tracker-Cache"], again.content) == ("hit", first.content)
+    assert anon_api.get(path, HTTP_ACCEPT="").status_code == 406  # as DRF answers it
+    # Anything else is answered on its own (it may choose another renderer, or indent).
+    indented = anon_api.get(path, HTTP_ACCEPT="application/json; indent=2")
+    assert indented["X-Tracker-Cache"] == "miss" and indented.json() == first.json()
+
+
 def test_an_approval_reaches_the_cached_anonymous_list_and_detail(anon_api, editor, claims):
     approved, pending = claims
     assert _bests(anon_api.get(LIST)) == {1111}
