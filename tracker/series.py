@@ -576,15 +576,33 @@ def _running(combined: list[dict]) -> float:
     return total
 
 
+def _increment_claims(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The claims of `qs` the increments sum: increment claims, less vague amounts ("millions
+    of shells" is no count of an event: it adds nothing)."""
+    return qs.filter(measure="increment").exclude(qualifier="vague")
+
+
+def _when():
+    """The day an increment counts on: its period's end, else its claim date."""
+    return Coalesce("period_end", "claim_date")
+
+
+def _dense_increments() -> bool:
+    """Whether a series with more increment claims than MAX_POINTS sums them per claimant and
+    day (`_increments_by_day`): on PostgreSQL (a test may ask it elsewhere)."""
+    return connection.vendor == "postgresql"
+
+
 def _increments(qs: QuerySet[Claim]) -> dict:
-    when = Coalesce("period_end", "claim_date")
+    """The summed increments of the series' claims `qs`: one point per claim, or one per
+    claimant and day when there are more claims than MAX_POINTS (`_dense_increments`)."""
+    when = _when()
     value = _increment_value()
-    # A vague amount ("millions of shells") is no count of an event: it adds nothing.
-    qs = qs.filter(measure="increment").exclude(qualifier="vague")
-    if connection.vendor == "postgresql":
-        dense = _increments_by_day(qs, when, value)
-        if dense is not None:
-            return dense
+    qs = _increment_claims(qs)
+    if _dense_increments():
+        found = _increments_by_day(qs, when, value)
+        if found is not None:
+            return found
     rows = (
         qs.annotate(when=when, value=value)
         .annotate(
@@ -632,40 +650,43 @@ def _increments(qs: QuerySet[Claim]) -> dict:
     return {"claimants": list(lines.values()), "combined": combined, "total": total}
 
 
+def increment_sums(qs: QuerySet[Claim], repeats: set[int] | None = None) -> QuerySet:
+    """Per claimant and day (`_when`) of the increment claims `qs` (`_increment_claims`): (day,
+    claimant id, sum of figures, claims, last claim's id, status (Max: "pending" > "approved",
+    pending if any claim is)); with `repeats`, also the claims that are not among them and their
+    sums of figures, lows and highs (a figure standing in for a missing bound), the combined
+    line's parts. tracker.series_state keeps these rows (`SeriesIncrement`)."""
+    value = _increment_value()
+    columns = {"amount": Sum(value), "n": Count("id"), "last": Max("id"), "state": Max("status")}
+    if repeats is not None:
+        counted = ~Q(pk__in=repeats) if repeats else None
+        columns |= {
+            "counted": Count("id", filter=counted),
+            "counted_amount": Sum(value, filter=counted),
+            "counted_low": Sum(Coalesce("norm_low", value), filter=counted),
+            "counted_high": Sum(Coalesce("norm_high", value), filter=counted),
+        }
+    return (
+        qs.annotate(when=_when())
+        .order_by()
+        .values("when", "claimant_id")
+        .annotate(**columns)
+        .order_by("when", "claimant_id")
+        .values_list("when", "claimant_id", *columns)
+    )
+
+
 def _increments_by_day(qs: QuerySet[Claim], when, value) -> dict | None:
     """A dense series on PostgreSQL (more claims than MAX_POINTS; None otherwise): SUM per
     claimant and day in the database, and per day over the claims that are not repeats of a
     counted event (`_repeats`); the same totals as `_increments`, one point per claimant and
     day (`bucket_points` claims, the last claim's id, pending if any of them is). The claims
     are counted from the sums per claimant and day (no COUNT query of their own)."""
-    qs = qs.annotate(when=when, value=value).order_by()
-    rows = list(
-        qs.values("claimant_id", "when")
-        .annotate(amount=Sum("value"), n=Count("id"), last=Max("id"), state=Max("status"))
-        .order_by("when", "claimant_id")
-        .values_list("when", "claimant_id", "amount", "n", "last", "state")
-    )
+    rows = list(increment_sums(qs))
     claims = sum(row[3] for row in rows)
     if claims <= MAX_POINTS:
         return None
-    names = _claimant_names({row[1] for row in rows})
-    lines: dict[int | None, dict] = {}
-    running: dict[int | None, float] = {}
-    for when_date, key, amount, n, last, status in rows:
-        line = lines.get(key) or lines.setdefault(key, _increment_line(key, names))
-        running[key] = running.get(key, 0.0) + amount
-        line["points"].append(
-            {
-                "date": when_date.isoformat(),
-                "value": amount,
-                "low": None,
-                "high": None,
-                "running_total": running[key],
-                "claim_id": last,
-                "status": status,  # Max: "pending" > "approved", pending if any claim is
-                "bucket_points": n,
-            }
-        )
+    qs = qs.annotate(when=when, value=value).order_by()
     repeats = _repeats(qs)
     counted = qs.exclude(pk__in=repeats) if repeats else qs
     days = (
@@ -679,6 +700,36 @@ def _increments_by_day(qs: QuerySet[Claim], when, value) -> dict | None:
         .order_by("when")
         .values_list("when", "amount", "low", "high", "state")
     )
+    return increments_of_days(rows, list(days), claims)
+
+
+def increments_of_days(rows: list[tuple], days: list[tuple], claims: int) -> dict:
+    """`_increments_by_day`'s output from its sums: `rows` per claimant and day (day, claimant
+    id, sum, claims, last claim's id, status), in (day, claimant id) order; `days` per day over
+    the claims counted in the combined line (day, sum, sum of lows, sum of highs, status), in
+    day order; `claims` in all. tracker.series_state gives the same sums from its rows."""
+    names = _claimant_names({row[1] for row in rows})
+    lines: dict[int | None, dict] = {}
+    running: dict[int | None, float] = {}
+    iso: dict = {}
+    for when_date, key, amount, n, last, status in rows:
+        line = lines.get(key) or lines.setdefault(key, _increment_line(key, names))
+        running[key] = running.get(key, 0.0) + amount
+        day = iso.get(when_date)
+        if day is None:
+            day = iso[when_date] = when_date.isoformat()
+        line["points"].append(
+            {
+                "date": day,
+                "value": amount,
+                "low": None,
+                "high": None,
+                "running_total": running[key],
+                "claim_id": last,
+                "status": status,  # Max: "pending" > "approved", pending if any claim is
+                "bucket_points": n,
+            }
+        )
     combined = [
         _combined_point(when_date.isoformat(), amount, low, high, status)
         for when_date, amount, low, high, status in days
@@ -771,14 +822,24 @@ def _no_increments() -> dict:
 
 def _state_increments(qs: QuerySet[Claim], key: tuple, known=None) -> dict:
     """`_increments`, with no query at all when the state counts no increment claim (`known`:
-    the series' `series_state.facts`, read already)."""
+    the series' `series_state.facts`, read already); a dense series (`_increments_by_day`)
+    from the state's sums per claimant and day (`series_state.increment_sums`) instead of the
+    claims."""
     from tracker import series_state
 
     if not series_state.has_increments(key, known=known):
         return _no_increments()
     if known is None:
         return _increments(qs)
-    return series_state.increments(key, lambda: _increments(qs), known=known).summed()
+
+    def build() -> dict:
+        if _dense_increments():
+            found = series_state.increment_sums(key)
+            if found is not None:
+                return found
+        return _increments(qs)
+
+    return series_state.increments(key, build, known=known).summed()
 
 
 def _units(query: SeriesQuery, base, qs: QuerySet[Claim], state: bool | None, known=None) -> tuple:

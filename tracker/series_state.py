@@ -57,6 +57,7 @@ from tracker.models import (
     SeriesCount,
     SeriesDay,
     SeriesEstimate,
+    SeriesIncrement,
     SeriesLine,
     SeriesTotal,
     series_revision,
@@ -66,9 +67,10 @@ _local = threading.local()
 APPROVED = Claim.Status.APPROVED.value
 
 # (category, subtype, unit) of a series, and a (series, claimant id, day) that a change touched
-# (with whether it touched an increment claim there: `SeriesChange.increment`).
+# (with whether it touched an increment claim there: `SeriesChange.increment`, and the day that
+# claim counts on: `SeriesChange.when`).
 Key = tuple[str, str, str]
-KeyDay = tuple[str, str, str, int | None, dt.date, bool]
+KeyDay = tuple[str, str, str, int | None, dt.date, bool, dt.date | None]
 
 _ESTIMATE_COLUMNS = (
     "claim_id",
@@ -218,6 +220,8 @@ def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
         SeriesTotal.objects.filter(**_of(key), measure="increment").update(
             revision=series_revision()
         )
+        touched = {(k[3], k[6]) for k in key_days if k[:3] == key and k[5]}
+        _refresh_increments(key, None if any(when is None for _, when in touched) else touched)
     for category, subtype, unit, claimant_id, day in sorted(
         {k[:5] for k in key_days}, key=lambda k: (k[:3], k[3] is None, k[3] or 0, k[4])
     ):
@@ -236,6 +240,100 @@ def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
     for key, claimant_id in lines:
         _revise(key, claimant_id)
     return since
+
+
+def _increment_claims(key: Key):
+    """The claims the summed increments of the default public series `key` count."""
+    return S._increment_claims(_measures(key))
+
+
+def _refresh_increments(key: Key, touched: set[tuple[int | None, dt.date]] | None) -> None:
+    """Sum the increments of these (claimant, day)s of the series again (`SeriesIncrement`;
+    None: every one), and of every (claimant, day) holding a claim that started or stopped
+    being a repeat of a counted event (`series._repeats`). A `corroborates` relation joins
+    claims of any claimants and days, and one claim approved, edited or rejected can move the
+    first report of its whole group: so the repeats are found again over the whole series and
+    compared with those stored. A claim that left the series was touched by its own change."""
+    qs = _increment_claims(key)
+    repeats = S._repeats(qs)
+    stored = SeriesIncrement.objects.filter(**_of(key))
+    if touched is not None:
+        was: set[int] = set()
+        for ids in stored.exclude(repeats=[]).values_list("repeats", flat=True):
+            was.update(ids)
+        flipped = repeats ^ was
+        if flipped:
+            touched = touched | set(
+                qs.filter(pk__in=flipped)
+                .annotate(when=S._when())
+                .values_list("claimant_id", "when")
+                .distinct()
+            )
+        if not touched:
+            return
+        which, gone = Q(pk__in=[]), Q(pk__in=[])
+        for claimant_id, day in touched:
+            who = (
+                Q(claimant_id=claimant_id)
+                if claimant_id is not None
+                else Q(claimant_id__isnull=True)
+            )
+            # `series._when()`: the period's end, else the claim date.
+            which |= who & (Q(period_end=day) | Q(period_end__isnull=True, claim_date=day))
+            gone |= who & Q(day=day)
+        qs, stored = qs.filter(which), stored.filter(gone)
+    stored.delete()
+    per_day: dict[tuple, list[int]] = {}
+    if repeats:
+        for pk, claimant_id, day in (
+            qs.filter(pk__in=repeats)
+            .annotate(when=S._when())
+            .values_list("pk", "claimant_id", "when")
+        ):
+            per_day.setdefault((claimant_id, day), []).append(pk)
+    SeriesIncrement.objects.bulk_create(
+        [
+            SeriesIncrement(
+                **_of(key), day=day, claimant_id=who, amount=amount, claims=n, last_id=last,
+                status=status, counted=counted, counted_amount=counted_amount,
+                counted_low=counted_low, counted_high=counted_high,
+                repeats=sorted(per_day.get((who, day), ())),
+            )
+            for day, who, amount, n, last, status, counted, counted_amount, counted_low,
+            counted_high in S.increment_sums(qs, repeats)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+
+
+def increment_sums(key: Key) -> dict | None:
+    """`series._increments_by_day` of the default public series `key` from its rows
+    (`SeriesIncrement`), without reading a claim; None when the series sums its claims one by
+    one (no more than MAX_POINTS)."""
+    rows = list(
+        SeriesIncrement.objects.filter(**_of(key))
+        .order_by("day", "claimant_id")
+        .values_list(
+            "day", "claimant_id", "amount", "claims", "last_id", "status", "counted",
+            "counted_amount", "counted_low", "counted_high",
+        )
+    )  # fmt: skip
+    claims = sum(row[3] for row in rows)
+    if claims <= S.MAX_POINTS:
+        return None
+    days: list[list] = []
+    for day, _, _, _, _, status, counted, amount, low, high in rows:
+        if not counted:
+            continue  # only repeats of counted events that day
+        if days and days[-1][0] == day:
+            last = days[-1]
+            last[1] += amount
+            last[2] += low
+            last[3] += high
+            last[4] = max(last[4], status)
+        else:
+            days.append([day, amount, low, high, status])
+    return S.increments_of_days([row[:6] for row in rows], days, claims)
 
 
 def _revise(key: Key, claimant_id: int | None) -> None:
@@ -294,8 +392,10 @@ def mark(key_days: Iterable[KeyDay]) -> None:
         return
     SeriesChange.objects.bulk_create(
         [
-            SeriesChange(category=c, subtype=s, unit=u, claimant_id=who, day=day, increment=inc)
-            for c, s, u, who, day, inc in key_days
+            SeriesChange(
+                category=c, subtype=s, unit=u, claimant_id=who, day=day, increment=inc, when=when
+            )
+            for c, s, u, who, day, inc, when in key_days
         ]
     )
     _local.marked = True
@@ -314,7 +414,7 @@ def flush() -> None:
             return  # never built: series are computed from the claims until `rebuild`
         changes = list(
             SeriesChange.objects.values_list("pk", "category", "subtype", "unit", "claimant_id",
-                                             "day", "increment")
+                                             "day", "increment", "when")
         )  # fmt: skip
         if not changes:
             return
@@ -365,7 +465,10 @@ def built() -> int | None:
 def rebuild() -> dict:
     """Recompute the whole state from the claims (the same functions as every read); returns
     {"series", "estimates", "days"} counted."""
-    for model in (SeriesChange, SeriesEstimate, SeriesLine, SeriesDay, SeriesCount, SeriesTotal):
+    for model in (
+        SeriesChange, SeriesEstimate, SeriesLine, SeriesDay, SeriesCount, SeriesTotal,
+        SeriesIncrement,
+    ):  # fmt: skip
         model.objects.all().delete()
     approved = Claim.objects.filter(status=Claim.Status.APPROVED)
     keys = sorted(set(approved.values_list("category", "subtype", "norm_unit").distinct()))
@@ -414,6 +517,8 @@ def rebuild() -> dict:
             )
         )
         _sweep(key, None)
+        if totals.get("increment"):
+            _refresh_increments(key, None)
     window = _window()
     SeriesDay.objects.create(category="", subtype="", unit="", day=dt.date.min, window=window)
     return {
@@ -426,8 +531,10 @@ def rebuild() -> dict:
 # --- What a change touches -------------------------------------------------------------------
 
 
-def _key_day(category, subtype, unit, claimant_id, day, measure) -> KeyDay:
-    return (category, subtype, unit or "", claimant_id, day, measure == "increment")
+def _key_day(category, subtype, unit, claimant_id, day, measure, period_end) -> KeyDay:
+    increment = measure == "increment"
+    when = (period_end or day) if increment else None  # `series._when()`
+    return (category, subtype, unit or "", claimant_id, day, increment, when)
 
 
 def _superseded_by(claim_id: int) -> list[KeyDay]:
@@ -442,9 +549,12 @@ def _superseded_by(claim_id: int) -> list[KeyDay]:
     ]
 
 
-_FIELDS = ("category", "subtype", "norm_unit", "claimant_id", "claim_date", "status", "measure")
-# A claim's (series, claimant, day) and its measure (`_key_day`).
-_KEY_FIELDS = (*_FIELDS[:5], "measure")
+_FIELDS = (
+    "category", "subtype", "norm_unit", "claimant_id", "claim_date", "status", "measure",
+    "period_end",
+)  # fmt: skip
+# A claim's (series, claimant, day), its measure and its period's end (`_key_day`).
+_KEY_FIELDS = (*_FIELDS[:5], "measure", "period_end")
 
 
 def on_claim_saving(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
@@ -464,9 +574,9 @@ def on_claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None
     touched = []
     was = before is not None and before[5] == approved
     if was:
-        touched.append(_key_day(*before[:5], before[6]))
+        touched.append(_key_day(*before[:5], *before[6:]))
     if instance.status == approved:
-        touched.append(_key_day(*after[:5], after[6]))
+        touched.append(_key_day(*after[:5], *after[6:]))
     if was != (instance.status == approved):
         touched += _superseded_by(instance.pk)  # its supersessions start or stop counting
     mark(touched)
