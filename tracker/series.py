@@ -831,15 +831,11 @@ def _state_increments(qs: QuerySet[Claim], key: tuple, known=None) -> dict:
         return _no_increments()
     if known is None:
         return _increments(qs)
-
-    def build() -> dict:
-        if _dense_increments():
-            found = series_state.increment_sums(key)
-            if found is not None:
-                return found
-        return _increments(qs)
-
-    return series_state.increments(key, build, known=known).summed()
+    if _dense_increments():
+        parts = series_state.increment_parts(key, known=known)
+        if parts is not None:
+            return parts.summed()
+    return series_state.increments(key, lambda: _increments(qs), known=known).summed()
 
 
 def _units(query: SeriesQuery, base, qs: QuerySet[Claim], state: bool | None, known=None) -> tuple:
@@ -1063,8 +1059,17 @@ class LineBuckets:
     def reduced(self, bucket: str) -> list[dict]:
         found = self.points.get(bucket)
         if found is None:
-            found = self.points[bucket] = reduced(self.daily(), bucket, _step)
+            found = self.points[bucket] = reduced(self.daily(), bucket, self.merge)
         return found
+
+    merge = staticmethod(_step)  # how a bucket's points merge
+
+
+class IncrementLineBuckets(LineBuckets):
+    """A claimant's line of summed increments (one point per day: `increments_of_days`) as
+    `aggregate` needs it: its points sum per bucket."""
+
+    merge = staticmethod(_summed)
 
 
 @dataclass
@@ -1115,6 +1120,43 @@ class IncrementBuckets:
                 reduced(combined, bucket, _summed),
             )
         return found
+
+    def summed(self) -> dict:
+        """What `_increments` gives, for `aggregate` to fill in (`_buckets`)."""
+        return {"claimants": [], "combined": [], "total": self.total, "_buckets": self}
+
+
+@dataclass
+class IncrementParts:
+    """The summed increments of a dense series (`increments_of_days`) in parts, with the same
+    interface as `IncrementBuckets`: each claimant's line (`IncrementLineBuckets`; tracker.
+    series_state caches them per claimant and revision, so that after an approval of an
+    increment claim only its claimant's line is built again) and the combined line."""
+
+    parts: list[LineBuckets]  # the claimants' lines, in their order
+    combined: list[dict]  # the combined line's daily points, running totals filled
+    total: float
+    claims: int
+    _combined: dict = field(default_factory=dict)  # bucket -> the combined line reduced
+
+    @property
+    def lines(self) -> list[dict]:
+        return [part.line for part in self.parts]
+
+    @functools.cached_property
+    def counts(self) -> dict[str, int]:
+        counts = {"day": len(self.combined)}
+        counts |= {name: _count(self.combined, key) for name, key in BUCKETS.items()}
+        for part in self.parts:
+            for name in counts:
+                counts[name] += part.counts[name]
+        return counts
+
+    def reduced(self, bucket: str) -> tuple[list[list[dict]], list[dict]]:
+        combined = self._combined.get(bucket)
+        if combined is None:
+            combined = self._combined[bucket] = reduced(self.combined, bucket, _summed)
+        return [part.reduced(bucket) for part in self.parts], combined
 
     def summed(self) -> dict:
         """What `_increments` gives, for `aggregate` to fill in (`_buckets`)."""

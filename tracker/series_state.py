@@ -45,7 +45,7 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, Max, Min, Q, Subquery, Sum, Value
 
 from tracker import cache as data_cache
 from tracker import series as S
@@ -306,34 +306,105 @@ def _refresh_increments(key: Key, touched: set[tuple[int | None, dt.date]] | Non
     )  # fmt: skip
 
 
-def increment_sums(key: Key) -> dict | None:
+_INCREMENT_COLUMNS = ("day", "claimant_id", "amount", "claims", "last_id", "status")
+
+
+def increment_parts(key: Key, *, known: Facts | None = None) -> S.IncrementParts | None:
     """`series._increments_by_day` of the default public series `key` from its rows
     (`SeriesIncrement`), without reading a claim; None when the series sums its claims one by
-    one (no more than MAX_POINTS)."""
-    rows = list(
-        SeriesIncrement.objects.filter(**_of(key))
-        .order_by("day", "claimant_id")
-        .values_list(
-            "day", "claimant_id", "amount", "claims", "last_id", "status", "counted",
-            "counted_amount", "counted_low", "counted_high",
-        )
-    )  # fmt: skip
-    claims = sum(row[3] for row in rows)
+    one (no more than MAX_POINTS). Each claimant's line is cached under its revision (how many
+    rows it has and the newest row's id: a refreshed row is a new row) and the global data
+    version (claimant names), so after a change only the lines of the claimants it touched are
+    read and built again; the combined line is summed per day by the database. The lines'
+    revisions and the combined line are cached under the revision of the series' increments
+    (`known`, the series' `facts`): a read after a change that touched no increment claim of the
+    series asks the database nothing for them."""
+    version = data_cache.versions(())
+    revision = None if known is None else known.revisions.get((key[2], "increment"))
+    head_key = None
+    if version is not None and revision is not None:
+        head_key = "series-increments-head:" + data_cache.cache_key(version, key, sorted(revision))
+    head = None
+    if head_key is not None:
+        with contextlib.suppress(Exception):
+            head = data_cache.cache.get(head_key)
+    if head is None:
+        head = _increment_head(key)
+        if head_key is not None:
+            _store({head_key: head})
+    revisions, combined, total, claims = head
     if claims <= S.MAX_POINTS:
         return None
-    days: list[list] = []
-    for day, _, _, _, _, status, counted, amount, low, high in rows:
-        if not counted:
-            continue  # only repeats of counted events that day
-        if days and days[-1][0] == day:
-            last = days[-1]
-            last[1] += amount
-            last[2] += low
-            last[3] += high
-            last[4] = max(last[4], status)
-        else:
-            days.append([day, amount, low, high, status])
-    return S.increments_of_days([row[:6] for row in rows], days, claims)
+    keys = {
+        who: "series-increment-line:" + data_cache.cache_key(version, key, who, n, last)
+        for who, n, last, _ in revisions
+    }
+    found: dict = {}
+    if version is not None:
+        with contextlib.suppress(Exception):
+            found = data_cache.cache.get_many(list(keys.values()))
+    missing = [who for who, k in keys.items() if k not in found]
+    if missing:
+        for line in _increment_lines(key, missing):
+            base = S.IncrementLineBuckets.of(line)
+            who = line["claimant_id"]
+            found[keys[who]] = StateIncrementLine(
+                line=base.line, first=base.first, counts=base.counts, points=base.points,
+                key=key, cache_key=keys[who], stored=version is None,
+            )  # fmt: skip
+    return S.IncrementParts(
+        parts=[found[keys[who]] for who, *_ in revisions],
+        combined=combined,
+        total=total,
+        claims=claims,
+    )
+
+
+def _increment_head(key: Key) -> tuple[list[tuple], list[dict], float, int]:
+    """(each claimant's line revision (claimant id, rows, newest row's id, claims), in the lines'
+    order; the combined line; its total; the claims) of the series' increments."""
+    rows = SeriesIncrement.objects.filter(**_of(key))
+    revisions = list(
+        rows.order_by()
+        .values("claimant_id")
+        .annotate(n=Count("id"), last=Max("id"), claims=Sum("claims"), first=Min("day"))
+        .order_by("first", "claimant_id")  # the lines' order in `increments_of_days`
+        .values_list("claimant_id", "n", "last", "claims")
+    )
+    claims = sum(row[3] for row in revisions)
+    if claims <= S.MAX_POINTS:
+        return revisions, [], 0.0, claims
+    days = (
+        rows.filter(counted__gt=0)
+        .values("day")
+        .annotate(
+            amount=Sum("counted_amount"),
+            low=Sum("counted_low"),
+            high=Sum("counted_high"),
+            state=Max("status"),
+        )
+        .order_by("day")
+        .values_list("day", "amount", "low", "high", "state")
+    )
+    combined = [
+        S._combined_point(day.isoformat(), amount, low, high, status)
+        for day, amount, low, high, status in days
+    ]
+    return revisions, combined, S._running(combined), claims
+
+
+def _increment_lines(key: Key, claimant_ids) -> list[dict]:
+    """The increment lines of these claimants in the series (`series.increments_of_days`)."""
+    ids = [pk for pk in claimant_ids if pk is not None]
+    who = Q(claimant_id__in=ids)
+    if None in claimant_ids:
+        who |= Q(claimant_id__isnull=True)
+    rows = list(
+        SeriesIncrement.objects.filter(who, **_of(key))
+        .order_by("day", "claimant_id")
+        .values_list(*_INCREMENT_COLUMNS)
+    )
+    return S.increments_of_days(rows, [], 0)["claimants"]
 
 
 def _revise(key: Key, claimant_id: int | None) -> None:
@@ -868,6 +939,22 @@ class StateIncrements(_Stored, S.IncrementBuckets):
         state = dict(self.__dict__)
         state.pop("build", None)  # a closure over this request's queryset
         return state
+
+
+@dataclasses.dataclass
+class StateIncrementLine(_Stored, S.IncrementLineBuckets):
+    """A claimant's line of summed increments of the state, cached under its revision
+    (`increment_parts`), like `StateLine`."""
+
+    key: Key = ("", "", "")
+    cache_key: str = ""
+    stored: bool = True  # False: built by this request, not in the cache yet
+
+    def daily(self) -> list[dict]:
+        found = self.points.get("day")
+        if found is None:
+            found = _increment_lines(self.key, [self.line["claimant_id"]])[0]["points"]
+        return found
 
 
 def _store(entries: dict) -> None:

@@ -325,7 +325,7 @@ def test_series_read_after_each_change_equal_a_full_build(editor, monkeypatch, c
     summed = []
     increments = series._increments
     monkeypatch.setattr(series, "_increments", lambda qs: summed.append(1) or increments(qs))
-    monkeypatch.setattr(series_state, "increment_sums", lambda key: None)  # sparse: summed
+    monkeypatch.setattr(series_state, "increment_parts", lambda key: None)  # summed, not read
     rng = random.Random(12)
     claims = _random_claims(12, n=60)
     claimants = list({c.claimant for c in claims})
@@ -409,6 +409,23 @@ def test_increments_are_summed_again_when_corroborated_or_edited(editor, dated):
     assert _without_state(query)["increments"]["total"] == 150.0
 
 
+def _sums_from_the_state(key: tuple) -> dict | None:
+    """The increments of a default series read from the state's rows (`increment_parts`), daily,
+    as `series._increments` gives them; None when they are summed from the claims."""
+    parts = series_state.increment_parts(key)
+    if parts is None:
+        return None
+    lines, combined = parts.reduced("day")
+    return {
+        "claimants": [
+            {**line, "points": points} for line, points in zip(parts.lines, lines, strict=True)
+        ],
+        "combined": combined,
+        "total": parts.total,
+        "_claims": parts.claims,
+    }
+
+
 def _sums_from_the_claims(query: SeriesQuery) -> dict:
     """The increments of a default series summed from its claims (`series._increments`)."""
     from tracker import series
@@ -440,7 +457,7 @@ def test_the_increment_sums_after_random_changes_equal_the_claims(editor, monkey
             assert series_build(query, state=True) == _without_state(query), f"change {step}"
             unit = series_build(query, state=False)["unit"]
             key = (query.category, query.subtype, unit)
-            found = series_state.increment_sums(key)
+            found = _sums_from_the_state(key)
             if found is not None:
                 dense += 1
                 assert found == _sums_from_the_claims(query), f"after change {step}"
@@ -480,7 +497,7 @@ def test_a_corroboration_moves_the_repeat_to_another_claimant_and_day(editor, mo
     key = ("casualties", "killed_or_wounded", "troops")
 
     def counted() -> float:
-        found = series_state.increment_sums(key)
+        found = _sums_from_the_state(key)
         assert found == _sums_from_the_claims(query)
         kept = _snapshot()
         series_state.rebuild()
