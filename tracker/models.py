@@ -1144,9 +1144,10 @@ class SeriesIncrement(models.Model):
     last_id = models.BigIntegerField()
     status = models.CharField(max_length=20)
     counted = models.PositiveIntegerField()  # the claims that are not repeats
-    counted_amount = models.FloatField(null=True)
-    counted_low = models.FloatField(null=True)
-    counted_high = models.FloatField(null=True)
+    # Exact sums (`series.exact_sum`): the combined line adds them up per day in the database.
+    counted_amount = models.DecimalField(max_digits=38, decimal_places=12, null=True)
+    counted_low = models.DecimalField(max_digits=38, decimal_places=12, null=True)
+    counted_high = models.DecimalField(max_digits=38, decimal_places=12, null=True)
     repeats = models.JSONField(default=list)  # ids of the repeats, ascending
 
     class Meta:

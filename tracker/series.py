@@ -28,8 +28,8 @@ from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import Cast, Coalesce
 
 from tracker import asof, trust
 from tracker.models import Claim, Claimant, ClaimRelation
@@ -650,6 +650,18 @@ def _increments(qs: QuerySet[Claim]) -> dict:
     return {"claimants": list(lines.values()), "combined": combined, "total": total}
 
 
+# Sums of increments are exact (decimal, then rounded to a float once), so that they do not
+# depend on the order the database adds the figures in: the state (tracker.series_state) adds a
+# day's sums per claimant first, the claims add them all at once, and a day's sum must be the
+# same. Figures are read to 15 significant digits (PostgreSQL's float8 to numeric).
+EXACT = DecimalField(max_digits=38, decimal_places=12)
+
+
+def exact_sum(expression, **kwargs) -> Sum:
+    """SUM of `expression` in decimal (`EXACT`)."""
+    return Sum(Cast(expression, EXACT), **kwargs)
+
+
 def increment_sums(qs: QuerySet[Claim], repeats: set[int] | None = None) -> QuerySet:
     """Per claimant and day (`_when`) of the increment claims `qs` (`_increment_claims`): (day,
     claimant id, sum of figures, claims, last claim's id, status (Max: "pending" > "approved",
@@ -657,14 +669,16 @@ def increment_sums(qs: QuerySet[Claim], repeats: set[int] | None = None) -> Quer
     sums of figures, lows and highs (a figure standing in for a missing bound), the combined
     line's parts. tracker.series_state keeps these rows (`SeriesIncrement`)."""
     value = _increment_value()
-    columns = {"amount": Sum(value), "n": Count("id"), "last": Max("id"), "state": Max("status")}
+    columns = {
+        "amount": exact_sum(value), "n": Count("id"), "last": Max("id"), "state": Max("status")
+    }  # fmt: skip
     if repeats is not None:
         counted = ~Q(pk__in=repeats) if repeats else None
         columns |= {
             "counted": Count("id", filter=counted),
-            "counted_amount": Sum(value, filter=counted),
-            "counted_low": Sum(Coalesce("norm_low", value), filter=counted),
-            "counted_high": Sum(Coalesce("norm_high", value), filter=counted),
+            "counted_amount": exact_sum(value, filter=counted),
+            "counted_low": exact_sum(Coalesce("norm_low", value), filter=counted),
+            "counted_high": exact_sum(Coalesce("norm_high", value), filter=counted),
         }
     return (
         qs.annotate(when=_when())
@@ -692,9 +706,9 @@ def _increments_by_day(qs: QuerySet[Claim], when, value) -> dict | None:
     days = (
         counted.values("when")
         .annotate(
-            amount=Sum("value"),
-            low=Sum(Coalesce("norm_low", value)),
-            high=Sum(Coalesce("norm_high", value)),
+            amount=exact_sum(value),
+            low=exact_sum(Coalesce("norm_low", value)),
+            high=exact_sum(Coalesce("norm_high", value)),
             state=Max("status"),
         )
         .order_by("when")
@@ -714,6 +728,7 @@ def increments_of_days(rows: list[tuple], days: list[tuple], claims: int) -> dic
     iso: dict = {}
     for when_date, key, amount, n, last, status in rows:
         line = lines.get(key) or lines.setdefault(key, _increment_line(key, names))
+        amount = float(amount)  # an exact sum (`exact_sum`), rounded once
         running[key] = running.get(key, 0.0) + amount
         day = iso.get(when_date)
         if day is None:
@@ -731,7 +746,7 @@ def increments_of_days(rows: list[tuple], days: list[tuple], claims: int) -> dic
             }
         )
     combined = [
-        _combined_point(when_date.isoformat(), amount, low, high, status)
+        _combined_point(when_date.isoformat(), float(amount), float(low), float(high), status)
         for when_date, amount, low, high, status in days
     ]
     total = _running(combined)
@@ -963,10 +978,15 @@ def _week(day: str) -> str:
     return (date - dt.timedelta(days=date.weekday())).isoformat()
 
 
+@functools.lru_cache(maxsize=8192)
+def _quarter(day: str) -> str:
+    return f"{day[:4]}Q{(int(day[5:7]) - 1) // 3}"
+
+
 BUCKETS = {
     "week": _week,
     "month": lambda day: day[:7],
-    "quarter": lambda day: f"{day[:4]}Q{(int(day[5:7]) - 1) // 3}",
+    "quarter": _quarter,
     "year": lambda day: day[:4],
 }
 

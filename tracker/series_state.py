@@ -378,7 +378,7 @@ def _increment_head(key: Key) -> tuple[list[tuple], list[dict], float, int]:
         rows.filter(counted__gt=0)
         .values("day")
         .annotate(
-            amount=Sum("counted_amount"),
+            amount=Sum("counted_amount"),  # decimal: exact (`series.exact_sum`)
             low=Sum("counted_low"),
             high=Sum("counted_high"),
             state=Max("status"),
@@ -387,7 +387,7 @@ def _increment_head(key: Key) -> tuple[list[tuple], list[dict], float, int]:
         .values_list("day", "amount", "low", "high", "state")
     )
     combined = [
-        S._combined_point(day.isoformat(), amount, low, high, status)
+        S._combined_point(day.isoformat(), float(amount), float(low), float(high), status)
         for day, amount, low, high, status in days
     ]
     return revisions, combined, S._running(combined), claims
@@ -685,8 +685,9 @@ def on_migrated(sender, **kwargs) -> None:
         return
     from django.db import connection
 
-    if SeriesDay._meta.db_table not in connection.introspection.table_names():
-        return
+    tables = connection.introspection.table_names()
+    if any(model._meta.db_table not in tables for model in (SeriesDay, SeriesIncrement)):
+        return  # migrated back to before the state (or part of it) existed
     if built() is None:
         rebuild()
 

@@ -325,7 +325,7 @@ def test_series_read_after_each_change_equal_a_full_build(editor, monkeypatch, c
     summed = []
     increments = series._increments
     monkeypatch.setattr(series, "_increments", lambda qs: summed.append(1) or increments(qs))
-    monkeypatch.setattr(series_state, "increment_parts", lambda key: None)  # summed, not read
+    monkeypatch.setattr(series_state, "increment_parts", lambda key, known: None)  # summed
     rng = random.Random(12)
     claims = _random_claims(12, n=60)
     claimants = list({c.claimant for c in claims})

@@ -39,9 +39,12 @@ class Migration(migrations.Migration):
                 ("last_id", models.BigIntegerField()),
                 ("status", models.CharField(max_length=20)),
                 ("counted", models.PositiveIntegerField()),
-                ("counted_amount", models.FloatField(null=True)),
-                ("counted_low", models.FloatField(null=True)),
-                ("counted_high", models.FloatField(null=True)),
+                (
+                    "counted_amount",
+                    models.DecimalField(decimal_places=12, max_digits=38, null=True),
+                ),
+                ("counted_low", models.DecimalField(decimal_places=12, max_digits=38, null=True)),
+                ("counted_high", models.DecimalField(decimal_places=12, max_digits=38, null=True)),
                 ("repeats", models.JSONField(default=list)),
             ],
             options={
