@@ -23,10 +23,17 @@ paths (the admin's relation deletes, factories in tests). Writes that bypass sig
 SQL, queryset.update()) must run `manage.py rebuild_series_state`. `rebuild` recomputes
 everything; it runs after `migrate` when no state was built yet.
 
-The summed increments of a default series are not kept as rows: they are summed from the claims
-and cached (`increments`) under the series' increment revision (`SeriesTotal.revision`, drawn
-again by a flush whose changes touched an increment claim of the series:
-`SeriesChange.increment`), so a read after a change to its cumulative claims only reads no claim.
+The increments of a default series are kept per claimant and day (`SeriesIncrement`: what
+`series._increments_by_day` sums there, and the same over the claims that are not repeats of a
+counted event, with the repeats' ids), summed again by a flush for the (claimant, day)s a
+change touched (`SeriesChange.when`: the day an increment counts on) and for those of every
+claim that started or stopped being a repeat (`_refresh_increments`). A dense series (more
+increment claims than MAX_POINTS, on PostgreSQL) reads its increments from these rows
+(`increment_parts`), each claimant's line cached under its revision; a sparse one sums its
+claims, cached (`increments`) under the series' increment revision (`SeriesTotal.revision`,
+drawn again by a flush whose changes touched an increment claim of the series:
+`SeriesChange.increment`). Either way a read after a change to its cumulative claims only
+reads no claim.
 
 Series reads (`series.series_build`) use the state only for the default public series (approved
 claims, no filters, the state's freshness window, no claim dated after `as_of`); any other

@@ -477,7 +477,7 @@ def test_a_corroboration_moves_the_repeat_to_another_claimant_and_day(editor, mo
 
     monkeypatch.setattr(series, "MAX_POINTS", 1)
     monkeypatch.setattr(series, "_dense_increments", lambda: True)
-    claimants = [ClaimantFactory(name=f"C{i}") for i in range(3)]
+    claimants = [ClaimantFactory(name=f"C{i}") for i in range(4)]
 
     def increment(i: int, day: int, best: float, status: str = "approved") -> Claim:
         return ClaimFactory(
@@ -487,6 +487,7 @@ def test_a_corroboration_moves_the_repeat_to_another_claimant_and_day(editor, mo
 
     later, earlier = increment(1, 6, 500.0), increment(2, 3, 300.0)
     first = increment(0, 1, 100.0, status="pending")
+    increment(3, 10, 50.0)  # another event
     services.claim_relation_add(
         from_claim=later, to_claim=earlier, kind=ClaimRelation.Kind.CORROBORATES
     )
@@ -504,16 +505,26 @@ def test_a_corroboration_moves_the_repeat_to_another_claimant_and_day(editor, mo
         assert _snapshot() == kept
         return found["total"]
 
-    assert counted() == 300.0  # `earlier` reports it first: `later` repeats it
+    assert counted() == 350.0  # `earlier` reports it first: `later` repeats it
+    series_state.increment_parts(key).reduced("day")  # cached (the rebuild made new rows)
+    built = []
+    lines = series_state._increment_lines
+    monkeypatch.setattr(
+        series_state, "_increment_lines", lambda key, ids: built.extend(ids) or lines(key, ids)
+    )
     services.claim_approve(claim=first, reviewer=editor)
-    assert counted() == 100.0  # now `first` does: `earlier` (claimant 2, day 3) repeats it
+    series_state.increment_parts(key).reduced("day")
+    # The lines whose days changed are built again (the new repeat's among them), no other.
+    assert claimants[2].pk in built
+    assert claimants[3].pk not in built
+    assert counted() == 150.0  # now `first` does: `earlier` (claimant 2, day 3) repeats it
     repeats = SeriesIncrement.objects.filter(claimant_id=claimants[2].pk)
     assert list(repeats.values_list("repeats", flat=True)) == [[earlier.pk]]
     services.claim_update(claim=Claim.objects.get(pk=first.pk), editor=editor,
                           period_end=START + dt.timedelta(days=4))  # fmt: skip
-    assert counted() == 300.0  # `first` counts on day 4: `earlier` is the first report again
+    assert counted() == 350.0  # `first` counts on day 4: `earlier` is the first report again
     services.claim_reject(
         claim=Claim.objects.get(pk=first.pk), reviewer=editor, reason="Wrong figure or unit"
     )
-    assert counted() == 300.0
+    assert counted() == 350.0
     assert series_build(query, state=True) == _without_state(query)
