@@ -337,8 +337,8 @@ def increment_parts(key: Key, *, known: Facts | None = None) -> S.IncrementParts
             head = data_cache.cache.get(head_key)
     if head is None:
         head = _increment_head(key)
-        if head_key is not None:
-            _store({head_key: head})
+        if head_key is not None and head[3] > S.MAX_POINTS:
+            _store({head_key: head})  # a sparse series' head has no combined line: not kept
     revisions, combined, total, claims = head
     if claims <= S.MAX_POINTS:
         return None
