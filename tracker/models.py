@@ -1068,6 +1068,10 @@ class SeriesChange(models.Model):
     # summed increments are stale (`SeriesTotal.revision`). A database default, so that a
     # process from before the field records changes too.
     increment = models.BooleanField(default=False, db_default=False)
+    # The day an increment claim counts on (its period's end, else its claim date:
+    # `SeriesIncrement.day`); None for a cumulative claim, and from a process from before the
+    # field (its flush then sums the series' increments again whole).
+    when = models.DateField(null=True, db_default=None)
 
     def __str__(self) -> str:
         return f"{self.category}.{self.subtype} ({self.unit}) #{self.claimant_id} {self.day}"
@@ -1119,6 +1123,43 @@ class SeriesCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}.{self.subtype} ({self.unit}) {self.day} {self.measure}"
+
+
+class SeriesIncrement(models.Model):
+    """The increment claims a default public series sums for one claimant and day (the day an
+    increment counts on: its period's end, else its claim date), as `series._increments_by_day`
+    sums them: their figures, how many, the last claim's id and the status; and the same sums
+    over the claims that are not repeats of an event already counted (`series._repeats`), which
+    the combined line adds up per day, with the ids of the repeats (so a flush sees which claims
+    stopped or started being repeats). Maintained by `series_state.flush` for the (series,
+    claimant, day)s a change touched."""
+
+    category = models.CharField(max_length=30)
+    subtype = models.CharField(max_length=40)
+    unit = models.CharField(max_length=30, blank=True)
+    claimant_id = models.BigIntegerField(null=True)
+    day = models.DateField()
+    claims = models.PositiveIntegerField()
+    amount = models.FloatField()
+    last_id = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    counted = models.PositiveIntegerField()  # the claims that are not repeats
+    # Exact sums (`series.exact_sum`): the combined line adds them up per day in the database.
+    counted_amount = models.DecimalField(max_digits=38, decimal_places=12, null=True)
+    counted_low = models.DecimalField(max_digits=38, decimal_places=12, null=True)
+    counted_high = models.DecimalField(max_digits=38, decimal_places=12, null=True)
+    repeats = models.JSONField(default=list)  # ids of the repeats, ascending
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["category", "subtype", "unit", "claimant_id", "day"],
+                name="series_increment_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.subtype} ({self.unit}) #{self.claimant_id} {self.day}"
 
 
 def series_revision() -> int:

@@ -28,8 +28,8 @@ from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import Cast, Coalesce
 
 from tracker import asof, trust
 from tracker.models import Claim, Claimant, ClaimRelation
@@ -576,15 +576,33 @@ def _running(combined: list[dict]) -> float:
     return total
 
 
+def _increment_claims(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The claims of `qs` the increments sum: increment claims, less vague amounts ("millions
+    of shells" is no count of an event: it adds nothing)."""
+    return qs.filter(measure="increment").exclude(qualifier="vague")
+
+
+def _when():
+    """The day an increment counts on: its period's end, else its claim date."""
+    return Coalesce("period_end", "claim_date")
+
+
+def _dense_increments() -> bool:
+    """Whether a series with more increment claims than MAX_POINTS sums them per claimant and
+    day (`_increments_by_day`): on PostgreSQL (a test may ask it elsewhere)."""
+    return connection.vendor == "postgresql"
+
+
 def _increments(qs: QuerySet[Claim]) -> dict:
-    when = Coalesce("period_end", "claim_date")
+    """The summed increments of the series' claims `qs`: one point per claim, or one per
+    claimant and day when there are more claims than MAX_POINTS (`_dense_increments`)."""
+    when = _when()
     value = _increment_value()
-    # A vague amount ("millions of shells") is no count of an event: it adds nothing.
-    qs = qs.filter(measure="increment").exclude(qualifier="vague")
-    if connection.vendor == "postgresql":
-        dense = _increments_by_day(qs, when, value)
-        if dense is not None:
-            return dense
+    qs = _increment_claims(qs)
+    if _dense_increments():
+        found = _increments_by_day(qs, when, value)
+        if found is not None:
+            return found
     rows = (
         qs.annotate(when=when, value=value)
         .annotate(
@@ -632,31 +650,92 @@ def _increments(qs: QuerySet[Claim]) -> dict:
     return {"claimants": list(lines.values()), "combined": combined, "total": total}
 
 
+# Sums of increments are exact (decimal, then rounded to a float once), so that they do not
+# depend on the order the database adds the figures in: the state (tracker.series_state) adds a
+# day's sums per claimant first, the claims add them all at once, and a day's sum must be the
+# same. Figures are read to 15 significant digits (PostgreSQL's float8 to numeric).
+EXACT = DecimalField(max_digits=38, decimal_places=12)
+
+
+def exact_sum(expression, **kwargs) -> Sum:
+    """SUM of `expression` in decimal (`EXACT`)."""
+    return Sum(Cast(expression, EXACT), **kwargs)
+
+
+def increment_sums(qs: QuerySet[Claim], repeats: set[int] | None = None) -> QuerySet:
+    """Per claimant and day (`_when`) of the increment claims `qs` (`_increment_claims`): (day,
+    claimant id, sum of figures, claims, last claim's id, status (Max: "pending" > "approved",
+    pending if any claim is)); with `repeats`, also the claims that are not among them and their
+    sums of figures, lows and highs (a figure standing in for a missing bound), the combined
+    line's parts. tracker.series_state keeps these rows (`SeriesIncrement`)."""
+    value = _increment_value()
+    columns = {
+        "amount": exact_sum(value), "n": Count("id"), "last": Max("id"), "state": Max("status")
+    }  # fmt: skip
+    if repeats is not None:
+        counted = ~Q(pk__in=repeats) if repeats else None
+        columns |= {
+            "counted": Count("id", filter=counted),
+            "counted_amount": exact_sum(value, filter=counted),
+            "counted_low": exact_sum(Coalesce("norm_low", value), filter=counted),
+            "counted_high": exact_sum(Coalesce("norm_high", value), filter=counted),
+        }
+    return (
+        qs.annotate(when=_when())
+        .order_by()
+        .values("when", "claimant_id")
+        .annotate(**columns)
+        .order_by("when", "claimant_id")
+        .values_list("when", "claimant_id", *columns)
+    )
+
+
 def _increments_by_day(qs: QuerySet[Claim], when, value) -> dict | None:
     """A dense series on PostgreSQL (more claims than MAX_POINTS; None otherwise): SUM per
     claimant and day in the database, and per day over the claims that are not repeats of a
     counted event (`_repeats`); the same totals as `_increments`, one point per claimant and
     day (`bucket_points` claims, the last claim's id, pending if any of them is). The claims
     are counted from the sums per claimant and day (no COUNT query of their own)."""
-    qs = qs.annotate(when=when, value=value).order_by()
-    rows = list(
-        qs.values("claimant_id", "when")
-        .annotate(amount=Sum("value"), n=Count("id"), last=Max("id"), state=Max("status"))
-        .order_by("when", "claimant_id")
-        .values_list("when", "claimant_id", "amount", "n", "last", "state")
-    )
+    rows = list(increment_sums(qs))
     claims = sum(row[3] for row in rows)
     if claims <= MAX_POINTS:
         return None
+    qs = qs.annotate(when=when, value=value).order_by()
+    repeats = _repeats(qs)
+    counted = qs.exclude(pk__in=repeats) if repeats else qs
+    days = (
+        counted.values("when")
+        .annotate(
+            amount=exact_sum(value),
+            low=exact_sum(Coalesce("norm_low", value)),
+            high=exact_sum(Coalesce("norm_high", value)),
+            state=Max("status"),
+        )
+        .order_by("when")
+        .values_list("when", "amount", "low", "high", "state")
+    )
+    return increments_of_days(rows, list(days), claims)
+
+
+def increments_of_days(rows: list[tuple], days: list[tuple], claims: int) -> dict:
+    """`_increments_by_day`'s output from its sums: `rows` per claimant and day (day, claimant
+    id, sum, claims, last claim's id, status), in (day, claimant id) order; `days` per day over
+    the claims counted in the combined line (day, sum, sum of lows, sum of highs, status), in
+    day order; `claims` in all. tracker.series_state gives the same sums from its rows."""
     names = _claimant_names({row[1] for row in rows})
     lines: dict[int | None, dict] = {}
     running: dict[int | None, float] = {}
+    iso: dict = {}
     for when_date, key, amount, n, last, status in rows:
         line = lines.get(key) or lines.setdefault(key, _increment_line(key, names))
+        amount = float(amount)  # an exact sum (`exact_sum`), rounded once
         running[key] = running.get(key, 0.0) + amount
+        day = iso.get(when_date)
+        if day is None:
+            day = iso[when_date] = when_date.isoformat()
         line["points"].append(
             {
-                "date": when_date.isoformat(),
+                "date": day,
                 "value": amount,
                 "low": None,
                 "high": None,
@@ -666,21 +745,8 @@ def _increments_by_day(qs: QuerySet[Claim], when, value) -> dict | None:
                 "bucket_points": n,
             }
         )
-    repeats = _repeats(qs)
-    counted = qs.exclude(pk__in=repeats) if repeats else qs
-    days = (
-        counted.values("when")
-        .annotate(
-            amount=Sum("value"),
-            low=Sum(Coalesce("norm_low", value)),
-            high=Sum(Coalesce("norm_high", value)),
-            state=Max("status"),
-        )
-        .order_by("when")
-        .values_list("when", "amount", "low", "high", "state")
-    )
     combined = [
-        _combined_point(when_date.isoformat(), amount, low, high, status)
+        _combined_point(when_date.isoformat(), float(amount), float(low), float(high), status)
         for when_date, amount, low, high, status in days
     ]
     total = _running(combined)
@@ -771,13 +837,19 @@ def _no_increments() -> dict:
 
 def _state_increments(qs: QuerySet[Claim], key: tuple, known=None) -> dict:
     """`_increments`, with no query at all when the state counts no increment claim (`known`:
-    the series' `series_state.facts`, read already)."""
+    the series' `series_state.facts`, read already); a dense series (`_increments_by_day`)
+    from the state's sums per claimant and day (`series_state.increment_sums`) instead of the
+    claims."""
     from tracker import series_state
 
     if not series_state.has_increments(key, known=known):
         return _no_increments()
     if known is None:
         return _increments(qs)
+    if _dense_increments():
+        parts = series_state.increment_parts(key, known=known)
+        if parts is not None:
+            return parts.summed()
     return series_state.increments(key, lambda: _increments(qs), known=known).summed()
 
 
@@ -906,10 +978,15 @@ def _week(day: str) -> str:
     return (date - dt.timedelta(days=date.weekday())).isoformat()
 
 
+@functools.lru_cache(maxsize=8192)
+def _quarter(day: str) -> str:
+    return f"{day[:4]}Q{(int(day[5:7]) - 1) // 3}"
+
+
 BUCKETS = {
     "week": _week,
     "month": lambda day: day[:7],
-    "quarter": lambda day: f"{day[:4]}Q{(int(day[5:7]) - 1) // 3}",
+    "quarter": _quarter,
     "year": lambda day: day[:4],
 }
 
@@ -1002,8 +1079,17 @@ class LineBuckets:
     def reduced(self, bucket: str) -> list[dict]:
         found = self.points.get(bucket)
         if found is None:
-            found = self.points[bucket] = reduced(self.daily(), bucket, _step)
+            found = self.points[bucket] = reduced(self.daily(), bucket, self.merge)
         return found
+
+    merge = staticmethod(_step)  # how a bucket's points merge
+
+
+class IncrementLineBuckets(LineBuckets):
+    """A claimant's line of summed increments (one point per day: `increments_of_days`) as
+    `aggregate` needs it: its points sum per bucket."""
+
+    merge = staticmethod(_summed)
 
 
 @dataclass
@@ -1054,6 +1140,43 @@ class IncrementBuckets:
                 reduced(combined, bucket, _summed),
             )
         return found
+
+    def summed(self) -> dict:
+        """What `_increments` gives, for `aggregate` to fill in (`_buckets`)."""
+        return {"claimants": [], "combined": [], "total": self.total, "_buckets": self}
+
+
+@dataclass
+class IncrementParts:
+    """The summed increments of a dense series (`increments_of_days`) in parts, with the same
+    interface as `IncrementBuckets`: each claimant's line (`IncrementLineBuckets`; tracker.
+    series_state caches them per claimant and revision, so that after an approval of an
+    increment claim only its claimant's line is built again) and the combined line."""
+
+    parts: list[LineBuckets]  # the claimants' lines, in their order
+    combined: list[dict]  # the combined line's daily points, running totals filled
+    total: float
+    claims: int
+    _combined: dict = field(default_factory=dict)  # bucket -> the combined line reduced
+
+    @property
+    def lines(self) -> list[dict]:
+        return [part.line for part in self.parts]
+
+    @functools.cached_property
+    def counts(self) -> dict[str, int]:
+        counts = {"day": len(self.combined)}
+        counts |= {name: _count(self.combined, key) for name, key in BUCKETS.items()}
+        for part in self.parts:
+            for name in counts:
+                counts[name] += part.counts[name]
+        return counts
+
+    def reduced(self, bucket: str) -> tuple[list[list[dict]], list[dict]]:
+        combined = self._combined.get(bucket)
+        if combined is None:
+            combined = self._combined[bucket] = reduced(self.combined, bucket, _summed)
+        return [part.reduced(bucket) for part in self.parts], combined
 
     def summed(self) -> dict:
         """What `_increments` gives, for `aggregate` to fill in (`_buckets`)."""

@@ -23,10 +23,17 @@ paths (the admin's relation deletes, factories in tests). Writes that bypass sig
 SQL, queryset.update()) must run `manage.py rebuild_series_state`. `rebuild` recomputes
 everything; it runs after `migrate` when no state was built yet.
 
-The summed increments of a default series are not kept as rows: they are summed from the claims
-and cached (`increments`) under the series' increment revision (`SeriesTotal.revision`, drawn
-again by a flush whose changes touched an increment claim of the series:
-`SeriesChange.increment`), so a read after a change to its cumulative claims only reads no claim.
+The increments of a default series are kept per claimant and day (`SeriesIncrement`: what
+`series._increments_by_day` sums there, and the same over the claims that are not repeats of a
+counted event, with the repeats' ids), summed again by a flush for the (claimant, day)s a
+change touched (`SeriesChange.when`: the day an increment counts on) and for those of every
+claim that started or stopped being a repeat (`_refresh_increments`). A dense series (more
+increment claims than MAX_POINTS, on PostgreSQL) reads its increments from these rows
+(`increment_parts`), each claimant's line cached under its revision; a sparse one sums its
+claims, cached (`increments`) under the series' increment revision (`SeriesTotal.revision`,
+drawn again by a flush whose changes touched an increment claim of the series:
+`SeriesChange.increment`). Either way a read after a change to its cumulative claims only
+reads no claim.
 
 Series reads (`series.series_build`) use the state only for the default public series (approved
 claims, no filters, the state's freshness window, no claim dated after `as_of`); any other
@@ -45,7 +52,7 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, Max, Min, Q, Subquery, Sum, Value
 
 from tracker import cache as data_cache
 from tracker import series as S
@@ -57,6 +64,7 @@ from tracker.models import (
     SeriesCount,
     SeriesDay,
     SeriesEstimate,
+    SeriesIncrement,
     SeriesLine,
     SeriesTotal,
     series_revision,
@@ -66,9 +74,10 @@ _local = threading.local()
 APPROVED = Claim.Status.APPROVED.value
 
 # (category, subtype, unit) of a series, and a (series, claimant id, day) that a change touched
-# (with whether it touched an increment claim there: `SeriesChange.increment`).
+# (with whether it touched an increment claim there: `SeriesChange.increment`, and the day that
+# claim counts on: `SeriesChange.when`).
 Key = tuple[str, str, str]
-KeyDay = tuple[str, str, str, int | None, dt.date, bool]
+KeyDay = tuple[str, str, str, int | None, dt.date, bool, dt.date | None]
 
 _ESTIMATE_COLUMNS = (
     "claim_id",
@@ -218,6 +227,8 @@ def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
         SeriesTotal.objects.filter(**_of(key), measure="increment").update(
             revision=series_revision()
         )
+        touched = {(k[3], k[6]) for k in key_days if k[:3] == key and k[5]}
+        _refresh_increments(key, None if any(when is None for _, when in touched) else touched)
     for category, subtype, unit, claimant_id, day in sorted(
         {k[:5] for k in key_days}, key=lambda k: (k[:3], k[3] is None, k[3] or 0, k[4])
     ):
@@ -236,6 +247,171 @@ def _refresh_estimates(key_days: Iterable[KeyDay]) -> dict[Key, dt.date]:
     for key, claimant_id in lines:
         _revise(key, claimant_id)
     return since
+
+
+def _increment_claims(key: Key):
+    """The claims the summed increments of the default public series `key` count."""
+    return S._increment_claims(_measures(key))
+
+
+def _refresh_increments(key: Key, touched: set[tuple[int | None, dt.date]] | None) -> None:
+    """Sum the increments of these (claimant, day)s of the series again (`SeriesIncrement`;
+    None: every one), and of every (claimant, day) holding a claim that started or stopped
+    being a repeat of a counted event (`series._repeats`). A `corroborates` relation joins
+    claims of any claimants and days, and one claim approved, edited or rejected can move the
+    first report of its whole group: so the repeats are found again over the whole series and
+    compared with those stored. A claim that left the series was touched by its own change."""
+    qs = _increment_claims(key)
+    repeats = S._repeats(qs)
+    stored = SeriesIncrement.objects.filter(**_of(key))
+    if touched is not None:
+        was: set[int] = set()
+        for ids in stored.exclude(repeats=[]).values_list("repeats", flat=True):
+            was.update(ids)
+        flipped = repeats ^ was
+        if flipped:
+            touched = touched | set(
+                qs.filter(pk__in=flipped)
+                .annotate(when=S._when())
+                .values_list("claimant_id", "when")
+                .distinct()
+            )
+        if not touched:
+            return
+        which, gone = Q(pk__in=[]), Q(pk__in=[])
+        for claimant_id, day in touched:
+            who = (
+                Q(claimant_id=claimant_id)
+                if claimant_id is not None
+                else Q(claimant_id__isnull=True)
+            )
+            # `series._when()`: the period's end, else the claim date.
+            which |= who & (Q(period_end=day) | Q(period_end__isnull=True, claim_date=day))
+            gone |= who & Q(day=day)
+        qs, stored = qs.filter(which), stored.filter(gone)
+    stored.delete()
+    per_day: dict[tuple, list[int]] = {}
+    if repeats:
+        for pk, claimant_id, day in (
+            qs.filter(pk__in=repeats)
+            .annotate(when=S._when())
+            .values_list("pk", "claimant_id", "when")
+        ):
+            per_day.setdefault((claimant_id, day), []).append(pk)
+    SeriesIncrement.objects.bulk_create(
+        [
+            SeriesIncrement(
+                **_of(key), day=day, claimant_id=who, amount=amount, claims=n, last_id=last,
+                status=status, counted=counted, counted_amount=counted_amount,
+                counted_low=counted_low, counted_high=counted_high,
+                repeats=sorted(per_day.get((who, day), ())),
+            )
+            for day, who, amount, n, last, status, counted, counted_amount, counted_low,
+            counted_high in S.increment_sums(qs, repeats)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+
+
+_INCREMENT_COLUMNS = ("day", "claimant_id", "amount", "claims", "last_id", "status")
+
+
+def increment_parts(key: Key, *, known: Facts | None = None) -> S.IncrementParts | None:
+    """`series._increments_by_day` of the default public series `key` from its rows
+    (`SeriesIncrement`), without reading a claim; None when the series sums its claims one by
+    one (no more than MAX_POINTS). Each claimant's line is cached under its revision (how many
+    rows it has and the newest row's id: a refreshed row is a new row) and the global data
+    version (claimant names), so after a change only the lines of the claimants it touched are
+    read and built again; the combined line is summed per day by the database. The lines'
+    revisions and the combined line are cached under the revision of the series' increments
+    (`known`, the series' `facts`): a read after a change that touched no increment claim of the
+    series asks the database nothing for them."""
+    version = data_cache.versions(())
+    revision = None if known is None else known.revisions.get((key[2], "increment"))
+    head_key = None
+    if version is not None and revision is not None:
+        head_key = "series-increments-head:" + data_cache.cache_key(version, key, sorted(revision))
+    head = None
+    if head_key is not None:
+        with contextlib.suppress(Exception):
+            head = data_cache.cache.get(head_key)
+    if head is None:
+        head = _increment_head(key)
+        if head_key is not None and head[3] > S.MAX_POINTS:
+            _store({head_key: head})  # a sparse series' head has no combined line: not kept
+    revisions, combined, total, claims = head
+    if claims <= S.MAX_POINTS:
+        return None
+    keys = {
+        who: "series-increment-line:" + data_cache.cache_key(version, key, who, n, last)
+        for who, n, last, _ in revisions
+    }
+    found: dict = {}
+    if version is not None:
+        with contextlib.suppress(Exception):
+            found = data_cache.cache.get_many(list(keys.values()))
+    missing = [who for who, k in keys.items() if k not in found]
+    if missing:
+        for line in _increment_lines(key, missing):
+            base = S.IncrementLineBuckets.of(line)
+            who = line["claimant_id"]
+            found[keys[who]] = StateIncrementLine(
+                line=base.line, first=base.first, counts=base.counts, points=base.points,
+                key=key, cache_key=keys[who], stored=version is None,
+            )  # fmt: skip
+    return S.IncrementParts(
+        parts=[found[keys[who]] for who, *_ in revisions],
+        combined=combined,
+        total=total,
+        claims=claims,
+    )
+
+
+def _increment_head(key: Key) -> tuple[list[tuple], list[dict], float, int]:
+    """(each claimant's line revision (claimant id, rows, newest row's id, claims), in the lines'
+    order; the combined line; its total; the claims) of the series' increments."""
+    rows = SeriesIncrement.objects.filter(**_of(key))
+    revisions = list(
+        rows.order_by()
+        .values("claimant_id")
+        .annotate(n=Count("id"), last=Max("id"), claims=Sum("claims"), first=Min("day"))
+        .order_by("first", "claimant_id")  # the lines' order in `increments_of_days`
+        .values_list("claimant_id", "n", "last", "claims")
+    )
+    claims = sum(row[3] for row in revisions)
+    if claims <= S.MAX_POINTS:
+        return revisions, [], 0.0, claims
+    days = (
+        rows.filter(counted__gt=0)
+        .values("day")
+        .annotate(
+            amount=Sum("counted_amount"),  # decimal: exact (`series.exact_sum`)
+            low=Sum("counted_low"),
+            high=Sum("counted_high"),
+            state=Max("status"),
+        )
+        .order_by("day")
+        .values_list("day", "amount", "low", "high", "state")
+    )
+    combined = [
+        S._combined_point(day.isoformat(), float(amount), float(low), float(high), status)
+        for day, amount, low, high, status in days
+    ]
+    return revisions, combined, S._running(combined), claims
+
+
+def _increment_lines(key: Key, claimant_ids) -> list[dict]:
+    """The increment lines of these claimants in the series (`series.increments_of_days`)."""
+    ids = [pk for pk in claimant_ids if pk is not None]
+    who = Q(claimant_id__in=ids)
+    if None in claimant_ids:
+        who |= Q(claimant_id__isnull=True)
+    rows = list(
+        SeriesIncrement.objects.filter(who, **_of(key))
+        .order_by("day", "claimant_id")
+        .values_list(*_INCREMENT_COLUMNS)
+    )
+    return S.increments_of_days(rows, [], 0)["claimants"]
 
 
 def _revise(key: Key, claimant_id: int | None) -> None:
@@ -294,8 +470,10 @@ def mark(key_days: Iterable[KeyDay]) -> None:
         return
     SeriesChange.objects.bulk_create(
         [
-            SeriesChange(category=c, subtype=s, unit=u, claimant_id=who, day=day, increment=inc)
-            for c, s, u, who, day, inc in key_days
+            SeriesChange(
+                category=c, subtype=s, unit=u, claimant_id=who, day=day, increment=inc, when=when
+            )
+            for c, s, u, who, day, inc, when in key_days
         ]
     )
     _local.marked = True
@@ -314,7 +492,7 @@ def flush() -> None:
             return  # never built: series are computed from the claims until `rebuild`
         changes = list(
             SeriesChange.objects.values_list("pk", "category", "subtype", "unit", "claimant_id",
-                                             "day", "increment")
+                                             "day", "increment", "when")
         )  # fmt: skip
         if not changes:
             return
@@ -365,7 +543,10 @@ def built() -> int | None:
 def rebuild() -> dict:
     """Recompute the whole state from the claims (the same functions as every read); returns
     {"series", "estimates", "days"} counted."""
-    for model in (SeriesChange, SeriesEstimate, SeriesLine, SeriesDay, SeriesCount, SeriesTotal):
+    for model in (
+        SeriesChange, SeriesEstimate, SeriesLine, SeriesDay, SeriesCount, SeriesTotal,
+        SeriesIncrement,
+    ):  # fmt: skip
         model.objects.all().delete()
     approved = Claim.objects.filter(status=Claim.Status.APPROVED)
     keys = sorted(set(approved.values_list("category", "subtype", "norm_unit").distinct()))
@@ -414,6 +595,8 @@ def rebuild() -> dict:
             )
         )
         _sweep(key, None)
+        if totals.get("increment"):
+            _refresh_increments(key, None)
     window = _window()
     SeriesDay.objects.create(category="", subtype="", unit="", day=dt.date.min, window=window)
     return {
@@ -426,8 +609,10 @@ def rebuild() -> dict:
 # --- What a change touches -------------------------------------------------------------------
 
 
-def _key_day(category, subtype, unit, claimant_id, day, measure) -> KeyDay:
-    return (category, subtype, unit or "", claimant_id, day, measure == "increment")
+def _key_day(category, subtype, unit, claimant_id, day, measure, period_end) -> KeyDay:
+    increment = measure == "increment"
+    when = (period_end or day) if increment else None  # `series._when()`
+    return (category, subtype, unit or "", claimant_id, day, increment, when)
 
 
 def _superseded_by(claim_id: int) -> list[KeyDay]:
@@ -442,9 +627,12 @@ def _superseded_by(claim_id: int) -> list[KeyDay]:
     ]
 
 
-_FIELDS = ("category", "subtype", "norm_unit", "claimant_id", "claim_date", "status", "measure")
-# A claim's (series, claimant, day) and its measure (`_key_day`).
-_KEY_FIELDS = (*_FIELDS[:5], "measure")
+_FIELDS = (
+    "category", "subtype", "norm_unit", "claimant_id", "claim_date", "status", "measure",
+    "period_end",
+)  # fmt: skip
+# A claim's (series, claimant, day), its measure and its period's end (`_key_day`).
+_KEY_FIELDS = (*_FIELDS[:5], "measure", "period_end")
 
 
 def on_claim_saving(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
@@ -464,9 +652,9 @@ def on_claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None
     touched = []
     was = before is not None and before[5] == approved
     if was:
-        touched.append(_key_day(*before[:5], before[6]))
+        touched.append(_key_day(*before[:5], *before[6:]))
     if instance.status == approved:
-        touched.append(_key_day(*after[:5], after[6]))
+        touched.append(_key_day(*after[:5], *after[6:]))
     if was != (instance.status == approved):
         touched += _superseded_by(instance.pk)  # its supersessions start or stop counting
     mark(touched)
@@ -504,8 +692,9 @@ def on_migrated(sender, **kwargs) -> None:
         return
     from django.db import connection
 
-    if SeriesDay._meta.db_table not in connection.introspection.table_names():
-        return
+    tables = connection.introspection.table_names()
+    if any(model._meta.db_table not in tables for model in (SeriesDay, SeriesIncrement)):
+        return  # migrated back to before the state (or part of it) existed
     if built() is None:
         rebuild()
 
@@ -758,6 +947,22 @@ class StateIncrements(_Stored, S.IncrementBuckets):
         state = dict(self.__dict__)
         state.pop("build", None)  # a closure over this request's queryset
         return state
+
+
+@dataclasses.dataclass
+class StateIncrementLine(_Stored, S.IncrementLineBuckets):
+    """A claimant's line of summed increments of the state, cached under its revision
+    (`increment_parts`), like `StateLine`."""
+
+    key: Key = ("", "", "")
+    cache_key: str = ""
+    stored: bool = True  # False: built by this request, not in the cache yet
+
+    def daily(self) -> list[dict]:
+        found = self.points.get("day")
+        if found is None:
+            found = _increment_lines(self.key, [self.line["claimant_id"]])[0]["points"]
+        return found
 
 
 def _store(entries: dict) -> None:

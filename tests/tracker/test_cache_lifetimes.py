@@ -28,3 +28,28 @@ def test_what_a_process_keeps_lives_as_long_as_its_cache_allows(caches, local):
         assert aliases._max_age() == (aliases.LOCAL_SECONDS if local else aliases.SHARED_SECONDS)
         expected = registries.LOCAL_SECONDS if local else registries.SHARED_SECONDS
         assert registries._max_age() == expected
+
+
+def test_memo_keys_tell_apart_what_repr_tells_apart():
+    """A memoised part is keyed by its parts' JSON when they are plain data (chart points): two
+    parts get one key only if they are equal, numbers of another type included; a part JSON
+    cannot write as it is (a date) is keyed by its repr, never by its ISO text."""
+    import datetime as dt
+
+    from tracker.cache import _memo_key
+
+    point = {"date": "2024-01-01", "value": 1.0, "low": None, "status": "approved"}
+    assert _memo_key(([point], "#123", 40)) == _memo_key(([dict(point)], "#123", 40))
+    others = [
+        ([{**point, "value": 1}], "#123", 40),
+        ([{**point, "value": 1.5}], "#123", 40),
+        ([{**point, "low": 0.0}], "#123", 40),
+        ([{**point, "status": "pending"}], "#123", 40),
+        ([point], "#123", 41),
+        ([point, point], "#123", 40),
+        ([{**point, "date": dt.date(2024, 1, 1)}], "#123", 40),
+    ]
+    keys = {_memo_key(parts) for parts in others} | {_memo_key(([point], "#123", 40))}
+    assert len(keys) == len(others) + 1
+    dated = ([{**point, "date": dt.date(2024, 1, 1)}], "#123", 40)
+    assert not _memo_key(dated).startswith("json:")
