@@ -20,7 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from plotly.subplots import make_subplots
 
 from tracker import trust, vocab
-from tracker.cache import memo
+from tracker.cache import memo, memo_many
 from tracker.untrusted import for_plot
 
 MAX_POINTS_PER_CHART = 3000
@@ -64,11 +64,21 @@ def built_traces(name: str, build, *parts) -> list[dict]:
     cached under `name` and `parts` (tracker.cache.memo): `parts` are everything the traces
     are built from (a line's points, its colour, the point budget), so an approval rebuilds
     only the lines whose points it changed. Plotly's validation is most of a chart's cost."""
-    return memo(
-        f"traces:{name}",
-        parts,
-        lambda: [t if isinstance(t, dict) else t.to_plotly_json() for t in build(*parts)],
-    )
+    return memo(f"traces:{name}", parts, lambda: _validated(build(*parts)))
+
+
+def built_traces_many(name: str, build, many: list[tuple]) -> list[dict]:
+    """`built_traces(name, build, *parts)` for each `parts` of `many`, their traces in that
+    order, with one cache read for them all (tracker.cache.memo_many)."""
+    return [
+        trace
+        for traces in memo_many(f"traces:{name}", many, lambda *parts: _validated(build(*parts)))
+        for trace in traces
+    ]
+
+
+def _validated(traces) -> list[dict]:
+    return [t if isinstance(t, dict) else t.to_plotly_json() for t in traces]
 
 
 def scatter(**props) -> dict:
@@ -438,12 +448,14 @@ def _totals_traces(series: dict, *, height: int, title: str | None) -> tuple[lis
 
     compared = series.get("compared")
     colour_of = _compared_colours(compared)
+    lines = []
     for i, line in enumerate(claimant_lines):
         colour = colour_of.get(line["claimant_id"], PALETTE[i % len(PALETTE)])
         name = esc(line.get("claimant_short") or line["claimant"])
         if compared:
             name += " (own figures)"
-        traces += built_traces("claimant", _claimant_traces, line, colour, name, budget, unit)
+        lines.append((line, colour, name, budget, unit))
+    traces += built_traces_many("claimant", _claimant_traces, lines)
 
     headline = thin(cumulative["headline"], budget)
     if headline:
@@ -474,11 +486,13 @@ def _totals_traces(series: dict, *, height: int, title: str | None) -> tuple[lis
             )
         )
 
+    lines = []
     for i, line in enumerate(increment_lines):
         colour = colour_of.get(
             line["claimant_id"], PALETTE[(i + len(cumulative["claimants"])) % len(PALETTE)]
         )
-        traces += built_traces("increments", _increment_traces, line, colour, budget, unit)
+        lines.append((line, colour, budget, unit))
+    traces += built_traces_many("increments", _increment_traces, lines)
     combined = thin(increments["combined"], budget)
     if combined:
         xs = [p["date"] for p in combined]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tracker import credibility, csvexport, dashboard, figures, maps, summaries, trust, vocab
-from tracker.cache import memo
+from tracker.cache import memo, memo_many
 from tracker.citation import citation_text
 from tracker.claimants import claimant_record
 from tracker.httpcache import cached_response, filter_categories
@@ -217,10 +217,10 @@ def totals(request):
             "estimates": estimates,
             # One part per claimant (each escaped by its own template): an approval renders
             # again the rows of its claimant only.
-            "estimates_parts": [
-                _rows_html("tracker/_totals_claimant_rows.html", line=line, csv_qs=csv_qs)
-                for line in estimates
-            ],
+            "estimates_parts": _rows_html_many(
+                "tracker/_totals_claimant_rows.html",
+                [{"line": line, "csv_qs": csv_qs} for line in estimates],
+            ),
             "events": events,
             "events_html": _rows_html("tracker/_totals_event_rows.html", events=events),
             "current": series["latest_headline"],
@@ -247,8 +247,16 @@ def _rows_html(template: str, **context) -> str:
     (tracker.cache.memo: the rows are a function of it), so an approval renders again only
     the rows it changed. `floatformat` and `{% url %}` on a few hundred rows are most of a
     table page's render."""
-    parts = (template, sorted(context.items()))
-    return memo("rows-html", parts, lambda: render_to_string(template, context))
+    return _rows_html_many(template, [context])[0]
+
+
+def _rows_html_many(template: str, contexts: list[dict]) -> list[str]:
+    """`_rows_html(template, **context)` for each context, with one cache read for them all."""
+    return memo_many(
+        "rows-html",
+        [(template, sorted(context.items())) for context in contexts],
+        lambda template, items: render_to_string(template, dict(items)),
+    )
 
 
 def _panels(scope: dashboard.Scope, category: str, specs) -> list[dict]:
