@@ -257,13 +257,10 @@ class WordStarts:
             )
         _, ats, admitted = last
         i, j = bisect_left(ats, lo), bisect_left(ats, hi)
-        if lo > 0 and _WORD.match(text, lo - 1, lo + 1) and _WORD.match(text, lo, hi):
-            # a word of the text running on from before `lo`: text[lo:hi]'s first word all
-            # the same, whose first letters are read from `lo`
-            found = {k: [lo] for k in self._patterns_for(_HEAD.match(text, lo, hi).group().lower())}
-        # The text's words are read whole: the last one of text[lo:hi] may run past `hi`, and
-        # its first letters then admit more patterns than its letters before `hi` do. A
-        # pattern tried there in vain finds nothing (`matches` tries it as the scan would).
+        # A word running on from before `lo` starts no match (each pattern opens with \b, which
+        # reads the letter before `lo`). The text's words are read whole: the last one of
+        # text[lo:hi] may run past `hi`, and its first letters then admit more patterns than
+        # its letters before `hi` do; a pattern tried there in vain finds nothing.
         for at, patterns in zip(ats[i:j], admitted[i:j], strict=True):
             for k in patterns:
                 if k in found:

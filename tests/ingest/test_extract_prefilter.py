@@ -80,6 +80,33 @@ def test_trying_patterns_only_at_their_word_starts_finds_the_same_matches():
                 assert [m.span() for m in found] == expected, (rx.pattern[:60], sent)
 
 
+def test_word_starts_read_once_per_text_find_the_same_matches_in_any_window():
+    """The word scans read a text's words once and keep them for its next windows: windows
+    that start or end inside a word (its start read from the window's start, its letters
+    past the window's end), a text scanned again after another, an equal text that is
+    another string, give the matches of the plain scan."""
+    from ingest.extract import dates, numbers
+
+    starts_of = assertions._WORD_STARTS
+    checks = [*(pattern[0] for pattern in PATTERNS), WEAPON]
+    scans = (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN)
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES[::6]]
+    texts += [texts[0], "".join(list(texts[0]))]  # again, and an equal copy
+    texts += ["North Korean troops were deployed; Pyongyang supplied shells and missiles said"]
+    for text in texts:
+        for lo in [*range(0, len(text), 89), 1, 2]:
+            for hi in (min(len(text), lo + 173), min(len(text), lo + 3), len(text)):
+                sentence = Sentence(text[lo:hi])
+                starts = starts_of.starts(text, lo, hi, sentence)
+                for k, rx in enumerate(checks):
+                    expected = [m.span() for m in rx.finditer(text, lo, hi)]
+                    found = starts_of.matches(k, rx, text, lo, hi, sentence, starts)
+                    assert [m.span() for m in found] == expected, (rx.pattern[:60], lo, hi)
+                for scan in scans:
+                    expected = [m.span() for m in scan.rx.finditer(text, lo, hi)]
+                    assert [m.span() for m in scan.finditer(text, lo, hi)] == expected
+
+
 def _scanned_whole(resolver, text, lo=0, hi=None):
     """The alias mentions as one scan of the whole table's pattern finds them."""
     hi = len(text) if hi is None else hi
