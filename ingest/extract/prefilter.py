@@ -50,14 +50,22 @@ _WORD = re.compile(r"\w+")
 _HEAD = re.compile(rf"\w{{1,{LENGTH}}}")  # a word's first letters
 
 _last_words: tuple[str, list[int], list[str]] = ("", [], [])
+# Longer texts (a paste past the extraction budget) are read a window at a time, as before.
+INDEX_MAX = 200_000
 
 
-def text_words(text: str) -> tuple[list[int], list[str]]:
+def text_words(text: str, lo: int = 0, hi: int | None = None) -> tuple[list[int], list[str]]:
     """Where each word (a run of \\w) of `text` starts, ascending, and the LENGTH characters
-    of the text from there (as written; past a short word's end too). The scans of one
-    article's sentences read them from one pass over the article: the last text's are kept
-    (the text itself is held, so `is` cannot mistake another string for it)."""
+    of the text from there (as written; past a short word's end too), for all of text[lo:hi]
+    at least. The scans of one article's sentences read them from one pass over the article:
+    the last text's are kept (the text itself is held, so `is` cannot mistake another string
+    for it). A text longer than INDEX_MAX is read from `lo` to `hi` only, and not kept; the
+    first start is then `lo` if a letter is there, which may be inside a word."""
     global _last_words
+    if len(text) > INDEX_MAX:
+        hi = len(text) if hi is None else hi
+        starts = [m.start() for m in _WORD.finditer(text, lo, hi)]
+        return starts, [text[at : at + LENGTH] for at in starts]
     last = _last_words  # one read: another thread may replace it
     if last[0] is not text:
         starts = [m.start() for m in _WORD.finditer(text)]
@@ -247,14 +255,12 @@ class WordStarts:
         last = self._last
         if last[0] is not text:
             # every word of the text once: the patterns its first letters admit
-            starts, keys = text_words(text)
+            starts, keys = text_words(text, lo, hi)
             memo, admit = self._by_key, self._admitted
             patterns = [memo[key] if key in memo else admit(key) for key in keys]
-            last = self._last = (
-                text,
-                list(compress(starts, patterns)),
-                [p for p in patterns if p],
-            )
+            last = (text, list(compress(starts, patterns)), [p for p in patterns if p])
+            if len(text) <= INDEX_MAX:
+                self._last = last
         _, ats, admitted = last
         i, j = bisect_left(ats, lo), bisect_left(ats, hi)
         # A word running on from before `lo` starts no match (each pattern opens with \b, which
@@ -354,17 +360,20 @@ class WordScan:
             return True
         return any(head[:k] in self.heads for k in range(1, len(head) + 1))
 
-    def _starts(self, text: str) -> list[int]:
-        """The word starts of `text` the gate admits whose first letters may begin a match."""
+    def _starts(self, text: str, lo: int, hi: int) -> list[int]:
+        """The word starts of `text` (of text[lo:hi] at least) the gate admits whose first
+        letters may begin a match. A start inside a word (see `text_words`) matches nothing:
+        the pattern requires no letter or digit before it."""
         last = self._last
         if last[0] is text:
             return last[1]
+        starts, keys = text_words(text, lo, hi)
         # each word's first letters (what follows it, past its end, only adds heads to try),
         # as written: the gate reads the first one's case
-        starts, keys = text_words(text)
         memo, admit = self._memo, self._admits
         found = list(compress(starts, [memo[key] if key in memo else admit(key) for key in keys]))
-        self._last = (text, found)
+        if len(text) <= INDEX_MAX:
+            self._last = (text, found)
         return found
 
     def _admits(self, key: str) -> bool:
@@ -382,7 +391,7 @@ class WordScan:
         # The gate's starts in text[lo:hi] are the text's word starts there (its lookbehind
         # reads before `lo` as the text's words do).
         match, found, end = self.rx.match, [], lo
-        for at in _between(self._starts(text), lo, hi):
+        for at in _between(self._starts(text, lo, hi), lo, hi):
             if at < end:
                 continue  # inside the previous match: the scan resumes after it
             m = match(text, at, hi)

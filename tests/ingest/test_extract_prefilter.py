@@ -80,12 +80,17 @@ def test_trying_patterns_only_at_their_word_starts_finds_the_same_matches():
                 assert [m.span() for m in found] == expected, (rx.pattern[:60], sent)
 
 
-def test_word_starts_read_once_per_text_find_the_same_matches_in_any_window():
+@pytest.mark.parametrize("index_max", [None, 1000])
+def test_word_starts_read_once_per_text_find_the_same_matches_in_any_window(index_max, monkeypatch):
     """The word scans read a text's words once and keep them for its next windows: windows
     that start or end inside a word (its start read from the window's start, its letters
     past the window's end), a text scanned again after another, an equal text that is
-    another string, give the matches of the plain scan."""
-    from ingest.extract import dates, numbers
+    another string, give the matches of the plain scan; so do texts too long to be read
+    whole (`index_max`: read a window at a time)."""
+    from ingest.extract import dates, numbers, prefilter
+
+    if index_max is not None:
+        monkeypatch.setattr(prefilter, "INDEX_MAX", index_max)
 
     starts_of = assertions._WORD_STARTS
     checks = [*(pattern[0] for pattern in PATTERNS), WEAPON]
