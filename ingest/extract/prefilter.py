@@ -52,6 +52,9 @@ _HEAD = re.compile(rf"\w{{1,{LENGTH}}}")  # a word's first letters
 _last_words: tuple[str, list[int], list[str]] = ("", [], [])
 # Longer texts (a paste past the extraction budget) are read a window at a time, as before.
 INDEX_MAX = 200_000
+# Shorter ones (a speaker's phrase resolved between two sentences' scans) are read but not
+# kept, so that the article's stay.
+KEEP_MIN = 1_000
 
 
 def text_words(text: str, lo: int = 0, hi: int | None = None) -> tuple[list[int], list[str]]:
@@ -59,8 +62,9 @@ def text_words(text: str, lo: int = 0, hi: int | None = None) -> tuple[list[int]
     of the text from there (as written; past a short word's end too), for all of text[lo:hi]
     at least. The scans of one article's sentences read them from one pass over the article:
     the last text's are kept (the text itself is held, so `is` cannot mistake another string
-    for it). A text longer than INDEX_MAX is read from `lo` to `hi` only, and not kept; the
-    first start is then `lo` if a letter is there, which may be inside a word."""
+    for it), unless shorter than KEEP_MIN. A text longer than INDEX_MAX is read from `lo` to
+    `hi` only, and not kept; the first start is then `lo` if a letter is there, which may be
+    inside a word."""
     global _last_words
     if len(text) > INDEX_MAX:
         hi = len(text) if hi is None else hi
@@ -69,7 +73,9 @@ def text_words(text: str, lo: int = 0, hi: int | None = None) -> tuple[list[int]
     last = _last_words  # one read: another thread may replace it
     if last[0] is not text:
         starts = [m.start() for m in _WORD.finditer(text)]
-        last = _last_words = (text, starts, [text[at : at + LENGTH] for at in starts])
+        last = (text, starts, [text[at : at + LENGTH] for at in starts])
+        if len(text) >= KEEP_MIN:
+            _last_words = last
     return last[1], last[2]
 
 

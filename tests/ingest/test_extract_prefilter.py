@@ -121,7 +121,14 @@ def _scanned_whole(resolver, text, lo=0, hi=None):
     ]
 
 
-def test_the_alias_automaton_finds_what_one_scan_of_the_whole_table_finds():
+@pytest.mark.parametrize("index_max", [None, 1000])
+def test_the_alias_automaton_finds_what_one_scan_of_the_whole_table_finds(index_max, monkeypatch):
+    """Whole texts and windows of them; the text's words read whole and kept, or (a text
+    longer than `index_max`) a window at a time; short texts read but not kept."""
+    from ingest.extract import prefilter
+
+    if index_max is not None:
+        monkeypatch.setattr(prefilter, "INDEX_MAX", index_max)
     # the defaults, and a table as editors keep it: lower-case aliases, a country before a
     # name, a digit first, an alias inside another, an acronym that is not a word
     tables = [
