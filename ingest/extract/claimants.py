@@ -12,8 +12,9 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
-from .prefilter import LENGTH, WordScan, unsafe, word_gate, word_heads
+from .prefilter import WordScan, text_words, unsafe, word_gate, word_heads
 
 SK_JCS = "South Korea Joint Chiefs of Staff"
 SK_NIS = "South Korea National Intelligence Service"
@@ -367,6 +368,7 @@ class ClaimantResolver:
                 self._by_prefix.setdefault(head, set()).add(k)
         self._word_starts = word_gate(self._by_prefix or ())  # the words an alias may start
         self._by_head: dict[str, re.Pattern | None] = {}  # a word's head -> its aliases' regex
+        self._by_key: dict[str, re.Pattern | None] = {}  # memo of _admit
         self._by_aliases: dict[tuple[int, ...], re.Pattern] = {}
 
     def _compiled(self, aliases: Iterable[int]) -> re.Pattern:
@@ -389,6 +391,23 @@ class ClaimantResolver:
             rx = self._by_aliases[key] = self._compiled(key)
         return rx
 
+    def _admit(self, key: str) -> re.Pattern | None:
+        """The pattern of the aliases that may start at a word whose text begins with `key`
+        (as written: the gate reads the first letter's case); None when none may."""
+        if len(self._by_key) >= _MAX_HEADS:
+            self._by_key.clear()
+        rx = None
+        if self._word_starts.match(key):
+            head = key.lower()
+            if head in self._by_head:
+                rx = self._by_head[head]
+            else:
+                if len(self._by_head) >= _MAX_HEADS:
+                    self._by_head.clear()
+                rx = self._by_head[head] = self._at_head(head)
+        self._by_key[key] = rx
+        return rx
+
     def mentions(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of every alias in text[lo:hi], as one scan of the
         whole table's pattern finds them (leftmost first, the table's order among those that
@@ -407,21 +426,19 @@ class ClaimantResolver:
                 (m.start(), m.end(), canonical[int(m.lastgroup[1:])])
                 for m in self._rx.finditer(text, lo, hi)
             ]
-        memo, found, end = self._by_head, [], lo
-        for word in self._word_starts.finditer(text, lo, hi):
-            at = word.start()
+        # The text's words (read once per article, `prefilter.text_words`) in text[lo:hi], each
+        # with the pattern of the aliases its first letters admit (what follows the word, past
+        # its end, only adds aliases to try). The gate's starts are the text's word starts (its
+        # lookbehind reads before `lo` as they do); a start inside a word, where a long text is
+        # read from `lo`, matches nothing (no letter before an alias).
+        starts, keys = text_words(text, lo, hi)
+        i, j = bisect_left(starts, lo), bisect_left(starts, hi)
+        memo, admit = self._by_key, self._admit
+        patterns = [memo[key] if key in memo else admit(key) for key in keys[i:j]]
+        found, end = [], lo
+        for at, rx in zip(compress(starts[i:j], patterns), filter(None, patterns), strict=True):
             if at < end:
                 continue  # inside the previous match: the scan resumes after it
-            # the word's first letters (what follows it, past its end, only adds aliases to try)
-            head = text[at : at + LENGTH].lower()
-            if head in memo:
-                rx = memo[head]
-            else:
-                if len(memo) >= _MAX_HEADS:
-                    memo.clear()
-                rx = memo[head] = self._at_head(head)
-            if rx is None:
-                continue
             m = rx.match(text, at, hi)
             if m is not None:
                 found.append((at, m.end(), canonical[int(m.lastgroup[1:])]))

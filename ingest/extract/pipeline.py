@@ -687,6 +687,8 @@ def _full_name(text: str, attr: Attribution, name: str | None, resolver) -> str 
     word = text[attr.start : attr.end].strip()
     if name != word or not re.fullmatch(r"[A-Z][a-z][\w'’-]+", word):
         return name
+    if word not in text[: attr.start]:
+        return name  # each branch below holds the word itself: no scan can match
     w = re.escape(word)
     best = None
     for m in re.finditer(

@@ -18,7 +18,9 @@ dates), and `word_heads` / `word_gate` index the claimant aliases by the words t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import compress
 
 try:  # Python 3.11+
     from re import _constants as C
@@ -45,6 +47,41 @@ def unsafe(sentence: str) -> bool:
 
 
 _WORD = re.compile(r"\w+")
+_HEAD = re.compile(rf"\w{{1,{LENGTH}}}")  # a word's first letters
+
+_last_words: tuple[str, list[int], list[str]] = ("", [], [])
+# Longer texts (a paste past the extraction budget) are read a window at a time, as before.
+INDEX_MAX = 200_000
+# Shorter ones (a speaker's phrase resolved between two sentences' scans) are read but not
+# kept, so that the article's stay.
+KEEP_MIN = 1_000
+
+
+def text_words(text: str, lo: int = 0, hi: int | None = None) -> tuple[list[int], list[str]]:
+    """Where each word (a run of \\w) of `text` starts, ascending, and the LENGTH characters
+    of the text from there (as written; past a short word's end too), for all of text[lo:hi]
+    at least. The scans of one article's sentences read them from one pass over the article:
+    the last text's are kept (the text itself is held, so `is` cannot mistake another string
+    for it), unless shorter than KEEP_MIN. A text longer than INDEX_MAX is read from `lo` to
+    `hi` only, and not kept; the first start is then `lo` if a letter is there, which may be
+    inside a word."""
+    global _last_words
+    if len(text) > INDEX_MAX:
+        hi = len(text) if hi is None else hi
+        starts = [m.start() for m in _WORD.finditer(text, lo, hi)]
+        return starts, [text[at : at + LENGTH] for at in starts]
+    last = _last_words  # one read: another thread may replace it
+    if last[0] is not text:
+        starts = [m.start() for m in _WORD.finditer(text)]
+        last = (text, starts, [text[at : at + LENGTH] for at in starts])
+        if len(text) >= KEEP_MIN:
+            _last_words = last
+    return last[1], last[2]
+
+
+def _between(starts: list[int], lo: int, hi: int) -> list[int]:
+    """The items of the ascending `starts` in [lo, hi)."""
+    return starts[bisect_left(starts, lo) : bisect_left(starts, hi)]
 
 
 class Sentence:
@@ -190,6 +227,9 @@ class WordStarts:
                 for prefix in prefilter.prefixes:
                     self._by_prefix.setdefault(prefix, set()).add(k)
         self._by_head: dict[str, tuple[int, ...]] = {}  # memo of _patterns_for
+        self._by_key: dict[str, tuple[int, ...]] = {}  # memo of _admitted
+        # the last text's word starts that some pattern may start, with those patterns
+        self._last: tuple[str, list[int], list[tuple[int, ...]]] = ("", [], [])
 
     def _patterns_for(self, head: str) -> tuple[int, ...]:
         """The patterns a word starting with `head` (its first LENGTH letters, lower case)
@@ -205,24 +245,40 @@ class WordStarts:
             self._by_head[head] = found
         return found
 
+    def _admitted(self, key: str) -> tuple[int, ...]:
+        """The patterns a word may start whose text begins with `key` (`text_words`)."""
+        if len(self._by_key) >= self._MAX_HEADS:
+            self._by_key.clear()
+        found = self._by_key[key] = self._patterns_for(_HEAD.match(key).group().lower())
+        return found
+
     def starts(self, text: str, lo: int, hi: int, sentence: Sentence) -> dict[int, list[int]]:
         """pattern index -> the word starts in text[lo:hi] where it may match (ascending);
         {} when the sentence is not `usable`."""
         if not sentence.usable:
             return {}
-        memo, found = self._by_head, {}
-        for word in _WORD.finditer(text, lo, hi):
-            head = word.group()[:LENGTH].lower()
-            patterns = memo.get(head)
-            if patterns is None:
-                patterns = self._patterns_for(head)
-            if patterns:
-                at = word.start()
-                for k in patterns:
-                    if k in found:
-                        found[k].append(at)
-                    else:
-                        found[k] = [at]
+        found: dict[int, list[int]] = {}
+        last = self._last
+        if last[0] is not text:
+            # every word of the text once: the patterns its first letters admit
+            starts, keys = text_words(text, lo, hi)
+            memo, admit = self._by_key, self._admitted
+            patterns = [memo[key] if key in memo else admit(key) for key in keys]
+            last = (text, list(compress(starts, patterns)), [p for p in patterns if p])
+            if len(text) <= INDEX_MAX:
+                self._last = last
+        _, ats, admitted = last
+        i, j = bisect_left(ats, lo), bisect_left(ats, hi)
+        # A word running on from before `lo` starts no match (each pattern opens with \b, which
+        # reads the letter before `lo`). The text's words are read whole: the last one of
+        # text[lo:hi] may run past `hi`, and its first letters then admit more patterns than
+        # its letters before `hi` do; a pattern tried there in vain finds nothing.
+        for at, patterns in zip(ats[i:j], admitted[i:j], strict=True):
+            for k in patterns:
+                if k in found:
+                    found[k].append(at)
+                else:
+                    found[k] = [at]
         return found
 
     def matches(
@@ -302,31 +358,50 @@ class WordScan:
         self.digits = digits
         self._gate = word_gate(self.heads or (), digits=digits)
         self._memo: dict[str, bool] = {}  # a word's head -> whether a match may start there
+        # the last text's word starts where a match may start
+        self._last: tuple[str, list[int]] = ("", [])
 
     def _may_start(self, head: str) -> bool:
         if self.digits and head[0].isdigit():
             return True
         return any(head[:k] in self.heads for k in range(1, len(head) + 1))
 
+    def _starts(self, text: str, lo: int, hi: int) -> list[int]:
+        """The word starts of `text` (of text[lo:hi] at least) the gate admits whose first
+        letters may begin a match. A start inside a word (see `text_words`) matches nothing:
+        the pattern requires no letter or digit before it."""
+        last = self._last
+        if last[0] is text:
+            return last[1]
+        starts, keys = text_words(text, lo, hi)
+        # each word's first letters (what follows it, past its end, only adds heads to try),
+        # as written: the gate reads the first one's case
+        memo, admit = self._memo, self._admits
+        found = list(compress(starts, [memo[key] if key in memo else admit(key) for key in keys]))
+        if len(text) <= INDEX_MAX:
+            self._last = (text, found)
+        return found
+
+    def _admits(self, key: str) -> bool:
+        """Whether the gate admits a word whose text begins with `key` and a match may start
+        there (remembered)."""
+        if len(self._memo) >= self._MAX_HEADS:
+            self._memo.clear()
+        may = self._memo[key] = self._gate.match(key) is not None and self._may_start(key.lower())
+        return may
+
     def finditer(self, text: str, lo: int = 0, hi: int | None = None) -> list[re.Match]:
         hi = len(text) if hi is None else hi
         if self.heads is None or unsafe(text[lo:hi]):
             return list(self.rx.finditer(text, lo, hi))
-        memo, match, found, end = self._memo, self.rx.match, [], lo
-        for word in self._gate.finditer(text, lo, hi):
-            at = word.start()
+        # The gate's starts in text[lo:hi] are the text's word starts there (its lookbehind
+        # reads before `lo` as the text's words do).
+        match, found, end = self.rx.match, [], lo
+        for at in _between(self._starts(text, lo, hi), lo, hi):
             if at < end:
                 continue  # inside the previous match: the scan resumes after it
-            # the word's first letters (what follows it, past its end, only adds heads to try)
-            head = text[at : at + LENGTH].lower()
-            may = memo.get(head)
-            if may is None:
-                if len(memo) >= self._MAX_HEADS:
-                    memo.clear()
-                may = memo[head] = self._may_start(head)
-            if may:
-                m = match(text, at, hi)
-                if m is not None:
-                    found.append(m)
-                    end = m.end()
+            m = match(text, at, hi)
+            if m is not None:
+                found.append(m)
+                end = m.end()
         return found

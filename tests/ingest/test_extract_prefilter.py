@@ -80,6 +80,38 @@ def test_trying_patterns_only_at_their_word_starts_finds_the_same_matches():
                 assert [m.span() for m in found] == expected, (rx.pattern[:60], sent)
 
 
+@pytest.mark.parametrize("index_max", [None, 1000])
+def test_word_starts_read_once_per_text_find_the_same_matches_in_any_window(index_max, monkeypatch):
+    """The word scans read a text's words once and keep them for its next windows: windows
+    that start or end inside a word (its start read from the window's start, its letters
+    past the window's end), a text scanned again after another, an equal text that is
+    another string, give the matches of the plain scan; so do texts too long to be read
+    whole (`index_max`: read a window at a time)."""
+    from ingest.extract import dates, numbers, prefilter
+
+    if index_max is not None:
+        monkeypatch.setattr(prefilter, "INDEX_MAX", index_max)
+
+    starts_of = assertions._WORD_STARTS
+    checks = [*(pattern[0] for pattern in PATTERNS), WEAPON]
+    scans = (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN)
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES[::6]]
+    texts += [texts[0], "".join(list(texts[0]))]  # again, and an equal copy
+    texts += ["North Korean troops were deployed; Pyongyang supplied shells and missiles said"]
+    for text in texts:
+        for lo in [*range(0, len(text), 89), 1, 2]:
+            for hi in (min(len(text), lo + 173), min(len(text), lo + 3), len(text)):
+                sentence = Sentence(text[lo:hi])
+                starts = starts_of.starts(text, lo, hi, sentence)
+                for k, rx in enumerate(checks):
+                    expected = [m.span() for m in rx.finditer(text, lo, hi)]
+                    found = starts_of.matches(k, rx, text, lo, hi, sentence, starts)
+                    assert [m.span() for m in found] == expected, (rx.pattern[:60], lo, hi)
+                for scan in scans:
+                    expected = [m.span() for m in scan.rx.finditer(text, lo, hi)]
+                    assert [m.span() for m in scan.finditer(text, lo, hi)] == expected
+
+
 def _scanned_whole(resolver, text, lo=0, hi=None):
     """The alias mentions as one scan of the whole table's pattern finds them."""
     hi = len(text) if hi is None else hi
@@ -89,7 +121,14 @@ def _scanned_whole(resolver, text, lo=0, hi=None):
     ]
 
 
-def test_the_alias_automaton_finds_what_one_scan_of_the_whole_table_finds():
+@pytest.mark.parametrize("index_max", [None, 1000])
+def test_the_alias_automaton_finds_what_one_scan_of_the_whole_table_finds(index_max, monkeypatch):
+    """Whole texts and windows of them; the text's words read whole and kept, or (a text
+    longer than `index_max`) a window at a time; short texts read but not kept."""
+    from ingest.extract import prefilter
+
+    if index_max is not None:
+        monkeypatch.setattr(prefilter, "INDEX_MAX", index_max)
     # the defaults, and a table as editors keep it: lower-case aliases, a country before a
     # name, a digit first, an alias inside another, an acronym that is not a word
     tables = [
