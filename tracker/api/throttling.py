@@ -82,9 +82,9 @@ COUNTED = "_tracker_throttle_counted"  # request attribute: this request was cou
 
 
 class CountedByCache:
-    """A view behind tracker.httpcache's cached_response(api=True): the wrapper reads the
-    caller's count with the data versions and counts a request it passes to the view (a miss)
-    itself, so the view does not count it again (that was one more round trip to the cache)."""
+    """A view behind tracker.httpcache's cached_response(api=True): the wrapper counts the
+    caller's request in the round trip that reads the data versions, so the view (on a miss)
+    does not count it again."""
 
     def check_throttles(self, request):
         if getattr(request._request, COUNTED, False):
