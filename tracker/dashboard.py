@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.template.loader import render_to_string
 
-from tracker import asof, history, trust, vocab
+from tracker import asof, figures, history, summaries, trust, vocab
 from tracker.cache import cached, queryset_key
 from tracker.disclosure import public_history_fields
 from tracker.filtering import ClaimFilterSet, canonical_query, category_of, filter_names
@@ -41,7 +41,7 @@ from tracker.models import (
     quote_excerpt,
 )
 from tracker.selectors import claims_visible_to, user_sees_unreviewed
-from tracker.series import SeriesQuery, cached_headline, cached_series
+from tracker.series import SeriesQuery, cached_drawing, cached_headline, cached_series
 
 TIMELINE_LIMIT = 1500  # points per chart: the browser stays fast whatever the table size
 WEAPONS_LIMIT = 1500
@@ -135,6 +135,12 @@ class Scope:
         """`series_build` for one series under this scope's filters and visibility."""
         query, base = self._query(category, subtype)
         return cached_series(query, base=base)
+
+    def drawing(self, category: str, subtype: str, draw):
+        """`draw(self.series(category, subtype))`, cached with the series
+        (`series.cached_drawing`)."""
+        query, base = self._query(category, subtype)
+        return cached_drawing(query, draw, base=base)
 
     def headline(self, category: str, subtype: str) -> dict:
         """`series_headline` (what a card draws) for one series, like `series`."""
@@ -347,6 +353,49 @@ def filters_caption(filters: dict, include_pending: bool, *, errors: bool = Fals
 # --- Overview -------------------------------------------------------------------------------
 
 # (category, subtype, title, what it counts[, the series shown beside it]).
+# The running totals page's tables show the latest rows (the CSV has every claim).
+TABLE_ROWS = 60
+TABLE_ROWS_PER_CLAIMANT = 5
+
+
+def totals_digest(series: dict) -> dict:
+    """What the running totals page shows of a series beside its chart: the latest headline
+    steps (each with its holder's short name when the series has its line), each claimant's
+    latest estimates, the latest summed events, the current headline and spread, the title and
+    the one-sentence summary. A small function of the series alone, cached with it
+    (`Scope.drawing`): a reader's first request after a change reads this, not the series."""
+    cumulative = series["cumulative"]
+    shorts = {line["claimant_id"]: line["claimant_short"] for line in cumulative["claimants"]}
+    return {
+        "headline": [
+            {**step, "short": shorts.get(step["claimant_id"], step["claimant"])}
+            for step in cumulative["headline"][-TABLE_ROWS:][::-1]
+        ],
+        "headline_more": max(0, len(cumulative["headline"]) - TABLE_ROWS),
+        "estimates": [
+            {
+                "claimant_id": line["claimant_id"],
+                "claimant": line["claimant"],
+                "latest": line["points"][-TABLE_ROWS_PER_CLAIMANT:][::-1],
+                "earlier": max(0, len(line["points"]) - TABLE_ROWS_PER_CLAIMANT),
+            }
+            for line in cumulative["claimants"]
+        ],
+        "events": series["increments"]["combined"][-TABLE_ROWS:][::-1],
+        "series": {k: series[k] for k in ("category", "subtype", "unit", "units")},
+        "summary": summaries.series_summary(series),
+        "current": series["latest_headline"],
+        "spread": spread_text(series["current_band"], series["freshness_days"]),
+        "freshness_days": series["freshness_days"],
+        "series_title": figures.series_title(series),
+    }
+
+
+# Drawings of a whole default series that a page reads (`Scope.drawing`), built again with
+# the series after a change (tracker.series_state.prime).
+SERIES_DRAWINGS = (figures.totals_drawn, totals_digest)
+
+
 CARD_SERIES = [
     ("casualties", "killed_or_wounded", "Casualties", "killed or wounded"),
     (

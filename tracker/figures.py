@@ -542,7 +542,10 @@ def _totals_traces(series: dict, *, height: int, title: str | None) -> tuple[lis
                     name=f"{esc(entry['claimant_short'])}: no figure in this series",
                 )
             )  # fmt: skip
-    if _any_pending(cumulative, increments):
+    # A series of approved claims only (its filters say so) has no pending point to look for.
+    if series.get("filters", {}).get("include_pending", True) and _any_pending(
+        cumulative, increments
+    ):
         traces.append(pending_key("Pending review (hollow marker)"))
 
     y_title = value_axis_title(

@@ -925,33 +925,33 @@ def cached_series(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) ->
     """`series_build`, cached until its category's public claims change (tracker.cache; and
     any unreviewed claim, when it includes pending ones): the one entry point
     that the dashboard and the API share. The key is the query and the visible claims' SQL."""
+    return _cached_like_series("series", query, base, lambda: series_build(query, base=base))
+
+
+def cached_headline(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
+    """`series_headline`, cached like `cached_series`."""
+    return _cached_like_series(
+        "series-headline", query, base, lambda: series_headline(query, base=base)
+    )
+
+
+def cached_drawing(query: SeriesQuery, draw, *, base: QuerySet[Claim] | None = None):
+    """`draw(series)` of `cached_series(query, base=base)` (a chart of the whole series, such
+    as `figures.totals_drawn`), cached like the series and under the same key: kept as long as
+    the series is, and built with it after a change (`series_state.prime`)."""
+    name = f"series-drawn:{draw.__module__}.{draw.__qualname__}"
+    return _cached_like_series(name, query, base, lambda: draw(cached_series(query, base=base)))
+
+
+def _cached_like_series(name: str, query: SeriesQuery, base, build):
+    """`build()` cached until the series' category's public claims change (and any unreviewed
+    claim when it includes pending ones), keyed by the query and the visible claims' SQL."""
     from tracker.cache import cached, queryset_key
 
     visible = "all" if base is None else queryset_key(base)
     # Today is part of the key: estimates go stale as days pass, with no change to the data.
     key = (query, visible, asof.today())
-    return cached(
-        "series",
-        key,
-        lambda: series_build(query, base=base),
-        categories={query.category},
-        unreviewed=query.include_pending,
-    )
-
-
-def cached_headline(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) -> dict:
-    """`series_headline`, cached like `cached_series`."""
-    from tracker.cache import cached, queryset_key
-
-    visible = "all" if base is None else queryset_key(base)
-    key = (query, visible, asof.today())
-    return cached(
-        "series-headline",
-        key,
-        lambda: series_headline(query, base=base),
-        categories={query.category},
-        unreviewed=query.include_pending,
-    )
+    return cached(name, key, build, categories={query.category}, unreviewed=query.include_pending)
 
 
 # --- Aggregation ----------------------------------------------------------------------------

@@ -25,8 +25,6 @@ from tracker.selectors import claimants_in_registry, claims_visible_to
 from tracker.series import HEADLINE_RULE, freshness_days
 
 PAGE_SIZE = 50
-TABLE_ROWS = 60
-TABLE_ROWS_PER_CLAIMANT = 5
 
 
 def _with_sources(qs):
@@ -177,43 +175,39 @@ def totals(request):
 
     def build():
         # Claimants named in the filters are compared: their own lines beside the headline
-        # of every claimant (the rule's headline, unchanged by the comparison).
-        series = scope.series_compared(category, subtype)
-        cumulative = series["cumulative"]
-        shorts = {line["claimant_id"]: line["claimant_short"] for line in cumulative["claimants"]}
-        if "compared" in series:  # the headline's holders may be claimants not compared
-            holders = {step["claimant_id"] for step in cumulative["headline"]} - set(shorts)
-            shorts.update((c.pk, c.label) for c in Claimant.objects.filter(pk__in=holders))
-        # The tables beside the chart show the latest rows; the CSV has every claim.
-        headline = [
-            {**step, "short": shorts.get(step["claimant_id"], step["claimant"])}
-            for step in cumulative["headline"][-TABLE_ROWS:][::-1]
-        ]
-        estimates = [
-            {
-                "claimant_id": line["claimant_id"],
-                "claimant": line["claimant"],
-                "latest": line["points"][-TABLE_ROWS_PER_CLAIMANT:][::-1],
-                "earlier": max(0, len(line["points"]) - TABLE_ROWS_PER_CLAIMANT),
-            }
-            for line in cumulative["claimants"]
-        ]
-        events = series["increments"]["combined"][-TABLE_ROWS:][::-1]
+        # of every claimant (the rule's headline, unchanged by the comparison). Without a
+        # comparison the chart and the tables are read as drawn with the series
+        # (`Scope.drawing`: built again with it after a change, not by this request).
+        if not scope.compared:
+            series, drawn = None, scope.drawing(category, subtype, dashboard.totals_digest)
+        else:
+            series = scope.series_compared(category, subtype)
+            drawn = dashboard.totals_digest(series)
+            # The headline's holders may be claimants not compared: their names from the registry.
+            lined = {line["claimant_id"] for line in series["cumulative"]["claimants"]}
+            holders = {step["claimant_id"] for step in drawn["headline"]} - lined
+            named = {c.pk: c.label for c in Claimant.objects.filter(pk__in=holders)}
+            for step in drawn["headline"]:
+                if step["claimant_id"] in holders:
+                    step["short"] = named.get(step["claimant_id"], step["claimant"])
         csv_qs = _series_qs(scope, category, subtype)
+        headline, estimates, events = drawn["headline"], drawn["estimates"], drawn["events"]
         return {
-            "compared": series.get("compared", []),
+            "compared": [] if series is None else series.get("compared", []),
             "chart": _chart(
                 "totals",
-                figures.totals_drawn(series),
+                scope.drawing(category, subtype, figures.totals_drawn)
+                if series is None
+                else figures.totals_drawn(series),
                 csv=_series_csv(scope, category, subtype),
-                summary=summaries.series_summary(series),
+                summary=drawn["summary"],
                 caption=scope.caption,
                 table="#totals-table",
             ),
-            "series": {k: series[k] for k in ("category", "subtype", "unit", "units")},
+            "series": drawn["series"],
             "headline": headline,
             "headline_html": _rows_html("tracker/_totals_headline_rows.html", headline=headline),
-            "headline_more": max(0, len(cumulative["headline"]) - TABLE_ROWS),
+            "headline_more": drawn["headline_more"],
             "estimates": estimates,
             # One part per claimant (each escaped by its own template): an approval renders
             # again the rows of its claimant only.
@@ -223,10 +217,10 @@ def totals(request):
             ),
             "events": events,
             "events_html": _rows_html("tracker/_totals_event_rows.html", events=events),
-            "current": series["latest_headline"],
-            "spread": dashboard.spread_text(series["current_band"], series["freshness_days"]),
-            "freshness_days": series["freshness_days"],
-            "series_title": figures.series_title(series),
+            "current": drawn["current"],
+            "spread": drawn["spread"],
+            "freshness_days": drawn["freshness_days"],
+            "series_title": drawn["series_title"],
         }
 
     return _page(

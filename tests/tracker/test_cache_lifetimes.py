@@ -32,9 +32,11 @@ def test_what_a_process_keeps_lives_as_long_as_its_cache_allows(caches, local):
 
 def test_memo_keys_tell_apart_what_repr_tells_apart():
     """A memoised part is keyed by its parts' JSON when they are plain data (chart points): two
-    parts get one key only if they are equal, numbers of another type included; a part JSON
-    cannot write as it is (a date) is keyed by its repr, never by its ISO text."""
+    parts get one key only if they are equal, numbers of another type included; a date is
+    written tagged, never as its ISO text (a date and its string get two keys, a date and a
+    datetime too); a part JSON cannot write (a Decimal) is keyed by its repr."""
     import datetime as dt
+    from decimal import Decimal
 
     from tracker.cache import _memo_key
 
@@ -48,8 +50,14 @@ def test_memo_keys_tell_apart_what_repr_tells_apart():
         ([point], "#123", 41),
         ([point, point], "#123", 40),
         ([{**point, "date": dt.date(2024, 1, 1)}], "#123", 40),
+        ([{**point, "date": dt.date(2024, 1, 2)}], "#123", 40),
+        ([{**point, "date": dt.datetime(2024, 1, 1)}], "#123", 40),
+        ([{**point, "date": dt.datetime(2024, 1, 1, tzinfo=dt.UTC)}], "#123", 40),
+        ([{**point, "value": Decimal("1.0")}], "#123", 40),
     ]
     keys = {_memo_key(parts) for parts in others} | {_memo_key(([point], "#123", 40))}
     assert len(keys) == len(others) + 1
     dated = ([{**point, "date": dt.date(2024, 1, 1)}], "#123", 40)
-    assert not _memo_key(dated).startswith("json:")
+    assert _memo_key(dated).startswith("json:")  # a timeline's rows: JSON, not repr
+    assert _memo_key(dated) == _memo_key(([{**point, "date": dt.date(2024, 1, 1)}], "#123", 40))
+    assert not _memo_key(([{**point, "value": Decimal("1.0")}], "#123", 40)).startswith("json:")

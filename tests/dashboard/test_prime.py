@@ -1,0 +1,192 @@
+"""An approval builds its series again for readers (tracker.series_state.prime): once the change
+commits, the series, the running totals page's chart and tables and (for the overview's series)
+the card headline are cached under the keys a reader's request uses, so the first reader after
+an approval builds no series; a pending claim primes nothing; a failure never fails the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import ClaimFactory, ClaimSourceFactory
+from tracker import figures, series, series_state, services, summaries, vocab
+from tracker.models import Claim
+
+TODAY = dt.date.today()
+CASUALTY_SERIES = "/api/v1/series/?category=casualties&subtype=killed_or_wounded"
+
+
+def _pending(demo, best: int, **fields) -> Claim:
+    claim = ClaimFactory(
+        category="casualties", subtype="killed_or_wounded", unit="troops", best=best,
+        claim_date=TODAY, claimant=demo.claimants["jcs"], status=Claim.Status.PENDING,
+        reliability="A", credibility=1, **fields,
+    )  # fmt: skip
+    ClaimSourceFactory(claim=claim, quote=f"{best:,} troops")
+    return claim
+
+
+def _primes(callbacks) -> list:
+    return [
+        c for c in callbacks if isinstance(c, functools.partial) and c.func is series_state.prime
+    ]
+
+
+@pytest.fixture
+def built(monkeypatch) -> list[str]:
+    """What a request builds of a series: each call of the functions that compute a series,
+    its running totals chart and its tables' summary, by name."""
+    calls: list[str] = []
+    for module, name in (
+        (series, "series_build"),
+        (series, "series_headline"),
+        (figures, "_totals_traces"),
+        (summaries, "series_summary"),
+    ):
+        original = getattr(module, name)
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+    return calls
+
+
+def test_the_first_reader_after_an_approval_builds_no_series(
+    demo, client, editor, django_capture_on_commit_callbacks, built
+):
+    client.get("/totals/")
+    client.get(CASUALTY_SERIES)
+    claim = _pending(demo, 7654)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    assert len(_primes(callbacks)) == 1
+    assert "series_build" in built  # built by the approval, after its commit
+    built.clear()
+    page = client.get("/totals/")
+    answer = client.get(CASUALTY_SERIES)
+    assert page.status_code == answer.status_code == 200
+    assert page["X-Tracker-Cache"] == answer["X-Tracker-Cache"] == "miss"  # new data: new bytes
+    assert built == []  # neither the series, nor its chart, nor its tables built again
+    assert "7,654" in page.content.decode()
+    assert json.loads(answer.content)["latest_headline"]["claim_id"] == claim.pk
+    # What the approval built is what a reader would have built from nothing.
+    primed = page.content
+    cache.clear()
+    assert client.get("/totals/").content == primed
+    assert "series_build" in built
+
+
+def test_the_overview_card_of_an_approved_series_is_built_with_it(
+    demo, client, editor, django_capture_on_commit_callbacks, built
+):
+    client.get("/")
+    claim = _pending(demo, 7655)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    built.clear()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "series_headline" not in built and "series_build" not in built
+    assert "7,655" in response.content.decode()
+
+
+@pytest.fixture
+def settled(demo, editor, django_capture_on_commit_callbacks):
+    """The demo's claims (written by factories, not services) brought into the series state by
+    one approval, so that what a test's change primes is what that change touched."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_approve(claim=_pending(demo, 7600), reviewer=editor, grade_confirmed=True)
+
+
+def test_a_pending_claim_primes_nothing(
+    demo, settled, editor, django_capture_on_commit_callbacks, built
+):
+    built.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        claim = services.claim_create(
+            category="casualties", subtype="killed_or_wounded", unit="troops", best=7656,
+            qualifier="approximately", measure="cumulative", claim_date=TODAY,
+            claimant=demo.claimants["jcs"], credibility=2, created_by=editor,
+        )  # fmt: skip
+    assert claim.status == Claim.Status.PENDING
+    assert _primes(callbacks) == []
+    assert built == []
+
+
+def test_priming_can_be_turned_off(
+    demo, editor, settings, django_capture_on_commit_callbacks, built
+):
+    settings.SERIES_PRIME_ON_COMMIT = False
+    claim = _pending(demo, 7657)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    assert _primes(callbacks) == []
+    assert built == []
+
+
+def test_a_failed_priming_never_fails_the_change(
+    demo, client, editor, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("series build failed")
+
+    claim = _pending(demo, 7658)
+    with monkeypatch.context() as patch:
+        patch.setattr(series, "series_build", broken)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
+    assert "not primed" in caplog.text
+    # Nothing half-built was kept: the reader builds the series with the approval in it.
+    assert "7,658" in client.get("/totals/").content.decode()
+
+
+def _approve_all(claims, editor, capture) -> list:
+    with capture(execute=False) as callbacks:
+        services.claims_approve(
+            claims=Claim.objects.filter(pk__in=[c.pk for c in claims]), reviewer=editor
+        )
+    return _primes(callbacks)
+
+
+def test_a_bulk_change_primes_each_series_it_touched_once(
+    demo, settled, editor, django_capture_on_commit_callbacks
+):
+    claims = [_pending(demo, 7000 + n) for n in range(3)]
+    claims.append(
+        ClaimFactory(
+            category="arms_transfer", subtype="artillery_shells", unit="shells", best=12345,
+            claim_date=TODAY, claimant=demo.claimants["jcs"], status=Claim.Status.PENDING,
+            reliability="A", credibility=1,
+        )
+    )  # fmt: skip
+    (primed,) = _approve_all(claims, editor, django_capture_on_commit_callbacks)
+    assert primed.args[0] == [
+        ("arms_transfer", "artillery_shells"),
+        ("casualties", "killed_or_wounded"),
+    ]
+
+
+def test_a_change_of_many_series_primes_a_few_and_leaves_the_rest_to_readers(
+    demo, settled, editor, django_capture_on_commit_callbacks
+):
+    subtypes = sorted(vocab.SUBTYPES["arms_transfer"])[: series_state.PRIME_MAX_SERIES + 2]
+    claims = [
+        ClaimFactory(
+            category="arms_transfer", subtype=subtype, unit="pieces", best=10 + n,
+            claim_date=TODAY, claimant=demo.claimants["jcs"], status=Claim.Status.PENDING,
+            reliability="A", credibility=1,
+        )
+        for n, subtype in enumerate(subtypes)
+    ]  # fmt: skip
+    (primed,) = _approve_all(claims, editor, django_capture_on_commit_callbacks)
+    assert (
+        primed.args[0] == [("arms_transfer", s) for s in subtypes][: series_state.PRIME_MAX_SERIES]
+    )
