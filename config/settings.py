@@ -218,6 +218,9 @@ for _name, _entry in (
         CELERY_BEAT_SCHEDULE[_name] = _entry
 DASHBOARD_WARM_DEBOUNCE_SECONDS = env_int("DASHBOARD_WARM_DEBOUNCE_SECONDS", 5)
 DASHBOARD_WARM_ON_CHANGE = env_bool("DASHBOARD_WARM_ON_CHANGE", default=True)
+# After a change commits, the saving process builds the default series it touched again for
+# readers (tracker.series_state.prime): the first reader after an approval builds no series.
+SERIES_PRIME_ON_COMMIT = env_bool("SERIES_PRIME_ON_COMMIT", default=True)
 # Series: an estimate older than this many days leaves the current band and holds the headline
 # only while nothing fresher exists (tracker.series; overridable per series).
 SERIES_FRESHNESS_DAYS = env_int("SERIES_FRESHNESS_DAYS", 180)

@@ -35,6 +35,11 @@ drawn again by a flush whose changes touched an increment claim of the series:
 `SeriesChange.increment`). Either way a read after a change to its cumulative claims only
 reads no claim.
 
+Once a service's change commits, the series its flush brought up to date are built again for
+readers (`prime`: the series, what the running totals page draws of it, a card's headline,
+under the keys a reader's request uses), so the first reader after an approval builds none; the
+editor's request pays for it (`SERIES_PRIME_ON_COMMIT`; at most PRIME_MAX_SERIES a commit).
+
 Series reads (`series.series_build`) use the state only for the default public series (approved
 claims, no filters, the state's freshness window, no claim dated after `as_of`); any other
 query computes from the claims as before. tests/api/test_series_state.py checks that the state
@@ -514,7 +519,7 @@ def _flush_and_prime() -> None:
     """`flush`, then build the flushed series again for readers once the change commits
     (`prime`)."""
     keys = flush()
-    if keys and getattr(settings, "SERIES_PRIME_ON_COMMIT", True):
+    if keys and settings.SERIES_PRIME_ON_COMMIT:
         pairs = sorted({key[:2] for key in keys})[:PRIME_MAX_SERIES]
         transaction.on_commit(functools.partial(prime, pairs), robust=True)
 
