@@ -142,6 +142,15 @@ class Scope:
         query, base = self._query(category, subtype)
         return cached_drawing(query, draw, base=base)
 
+    def timeline(self) -> tuple[list[dict], bool]:
+        """`timeline_points` of this scope's claims, cached like a page part; the public
+        scope's are built again with a change (`public_scope`, tracker.series_state.prime)."""
+        return self.cached(
+            "timeline-points",
+            lambda: timeline_points(self.claims),
+            categories=self.categories,
+        )
+
     def headline(self, category: str, subtype: str) -> dict:
         """`series_headline` (what a card draws) for one series, like `series`."""
         query, base = self._query(category, subtype)
@@ -222,6 +231,16 @@ def scope_for(request) -> Scope:
         caption=filters_caption(filters, include_pending, errors=bool(filterset.form.errors)),
         visible=visible,
     )
+
+
+def public_scope() -> Scope:
+    """The scope of an anonymous visitor's page with no filter (what most readers get)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    return scope_for(request)
 
 
 def series_picked(scope: Scope) -> tuple[str, str]:

@@ -528,13 +528,14 @@ def prime(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Build and cache the default public series of these (category, subtype)s — what the
     series pages, the series API and (for the overview's series) the cards read, and what the
     running totals page draws of it (`series.cached_series`, `dashboard.SERIES_DRAWINGS` by
-    `series.cached_drawing`, `series.cached_headline`: the same keys as a reader's request) —
-    so that the first reader after a change finds them built. Called after the commit of a
-    service that changed them (`flushed`, `batch`), after the data versions were bumped: the
-    editor's request pays for the series once, not the first reader after it. Best effort: with
-    no cache nothing is kept, so nothing is built; a failure is logged, never raised (the change
-    is committed). Returns the pairs built."""
-    from tracker.dashboard import CARD_SERIES, SERIES_DRAWINGS
+    `series.cached_drawing`, `series.cached_headline`), and the public scope's latest claims for
+    the timeline (`dashboard.Scope.timeline`: every category's) — under the keys a reader's
+    request uses, so that the first reader after a change finds them built. Called after the
+    commit of a service that changed them (`flushed`, `batch`), after the data versions were
+    bumped: the editor's request pays for them once, not the first reader after it. Best
+    effort: with no cache nothing is kept, so nothing is built; a failure is logged, never
+    raised (the change is committed). Returns the pairs built."""
+    from tracker.dashboard import CARD_SERIES, SERIES_DRAWINGS, public_scope
 
     if data_cache.versions(()) is None:
         return []
@@ -552,6 +553,10 @@ def prime(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
             log.warning("series %s/%s not primed", category, subtype, exc_info=True)
             continue
         built_.append((category, subtype))
+    try:
+        public_scope().timeline()  # every category's latest claims (/timeline/)
+    except Exception:  # noqa: BLE001
+        log.warning("timeline not primed", exc_info=True)
     return built_
 
 

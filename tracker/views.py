@@ -126,7 +126,7 @@ def timeline(request):
     scope = dashboard.scope_for(request)
 
     def build():
-        rows, truncated = dashboard.timeline_points(scope.claims)
+        rows, truncated = scope.timeline()
         caption = scope.caption
         if truncated:
             caption += f" — the latest {dashboard.TIMELINE_LIMIT:,} claims; narrow the dates"

@@ -1,7 +1,8 @@
 """An approval builds its series again for readers (tracker.series_state.prime): once the change
-commits, the series, the running totals page's chart and tables and (for the overview's series)
-the card headline are cached under the keys a reader's request uses, so the first reader after
-an approval builds no series; a pending claim primes nothing; a failure never fails the change."""
+commits, the series, the running totals page's chart and tables, (for the overview's series)
+the card headline and the timeline's latest claims are cached under the keys a reader's request
+uses, so the first reader after an approval builds no series and reads no claim for the
+timeline; a pending claim primes nothing; a failure never fails the change."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import ClaimFactory, ClaimSourceFactory
-from tracker import figures, series, series_state, services, summaries, vocab
+from tracker import dashboard, figures, series, series_state, services, summaries, vocab
 from tracker.models import Claim
 
 TODAY = dt.date.today()
@@ -80,6 +81,28 @@ def test_the_first_reader_after_an_approval_builds_no_series(
     cache.clear()
     assert client.get("/totals/").content == primed
     assert "series_build" in built
+
+
+def test_the_timeline_after_an_approval_reads_no_claim(
+    demo, client, editor, django_capture_on_commit_callbacks, monkeypatch
+):
+    client.get("/timeline/")
+    claim = _pending(demo, 7659)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    read = []
+    original = dashboard.timeline_points
+    monkeypatch.setattr(
+        dashboard, "timeline_points", lambda *a, **k: read.append(1) or original(*a, **k)
+    )
+    response = client.get("/timeline/")
+    assert response.status_code == 200
+    assert read == []  # the approval read the latest claims for it
+    assert "7,659" in response.content.decode()
+    primed = response.content
+    cache.clear()
+    assert client.get("/timeline/").content == primed
+    assert read == [1]
 
 
 def test_the_overview_card_of_an_approved_series_is_built_with_it(
