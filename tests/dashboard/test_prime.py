@@ -39,14 +39,15 @@ def _primes(callbacks) -> list:
 
 @pytest.fixture
 def built(monkeypatch) -> list[str]:
-    """What a request builds of a series: each call of the functions that compute a series,
-    its running totals chart and its tables' summary, by name."""
+    """What a request builds: each call of the functions that compute a series, its running
+    totals chart and its tables' summary, and that read the timeline's claims, by name."""
     calls: list[str] = []
     for module, name in (
         (series, "series_build"),
         (series, "series_headline"),
         (figures, "_totals_traces"),
         (summaries, "series_summary"),
+        (dashboard, "timeline_points"),
     ):
         original = getattr(module, name)
 
@@ -58,14 +59,20 @@ def built(monkeypatch) -> list[str]:
     return calls
 
 
+def _approved(demo, editor, capture, best: int) -> tuple[Claim, list]:
+    """A pending claim of `best` troops approved, its on-commit callbacks run; and them."""
+    claim = _pending(demo, best)
+    with capture(execute=True) as callbacks:
+        services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    return claim, callbacks
+
+
 def test_the_first_reader_after_an_approval_builds_no_series(
     demo, client, editor, django_capture_on_commit_callbacks, built
 ):
     client.get("/totals/")
     client.get(CASUALTY_SERIES)
-    claim = _pending(demo, 7654)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    claim, callbacks = _approved(demo, editor, django_capture_on_commit_callbacks, 7654)
     assert len(_primes(callbacks)) == 1
     assert "series_build" in built  # built by the approval, after its commit
     built.clear()
@@ -84,34 +91,27 @@ def test_the_first_reader_after_an_approval_builds_no_series(
 
 
 def test_the_timeline_after_an_approval_reads_no_claim(
-    demo, client, editor, django_capture_on_commit_callbacks, monkeypatch
+    demo, client, editor, django_capture_on_commit_callbacks, built
 ):
     client.get("/timeline/")
-    claim = _pending(demo, 7659)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
-    read = []
-    original = dashboard.timeline_points
-    monkeypatch.setattr(
-        dashboard, "timeline_points", lambda *a, **k: read.append(1) or original(*a, **k)
-    )
+    _approved(demo, editor, django_capture_on_commit_callbacks, 7659)
+    assert "timeline_points" in built  # read by the approval, after its commit
+    built.clear()
     response = client.get("/timeline/")
     assert response.status_code == 200
-    assert read == []  # the approval read the latest claims for it
+    assert built == []
     assert "7,659" in response.content.decode()
     primed = response.content
     cache.clear()
     assert client.get("/timeline/").content == primed
-    assert read == [1]
+    assert built == ["timeline_points"]
 
 
 def test_the_overview_card_of_an_approved_series_is_built_with_it(
     demo, client, editor, django_capture_on_commit_callbacks, built
 ):
     client.get("/")
-    claim = _pending(demo, 7655)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    _approved(demo, editor, django_capture_on_commit_callbacks, 7655)
     built.clear()
     response = client.get("/")
     assert response.status_code == 200
@@ -123,8 +123,7 @@ def test_the_overview_card_of_an_approved_series_is_built_with_it(
 def settled(demo, editor, django_capture_on_commit_callbacks):
     """The demo's claims (written by factories, not services) brought into the series state by
     one approval, so that what a test's change primes is what that change touched."""
-    with django_capture_on_commit_callbacks(execute=True):
-        services.claim_approve(claim=_pending(demo, 7600), reviewer=editor, grade_confirmed=True)
+    _approved(demo, editor, django_capture_on_commit_callbacks, 7600)
 
 
 def test_a_pending_claim_primes_nothing(
@@ -146,9 +145,7 @@ def test_priming_can_be_turned_off(
     demo, editor, settings, django_capture_on_commit_callbacks, built
 ):
     settings.SERIES_PRIME_ON_COMMIT = False
-    claim = _pending(demo, 7657)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    _, callbacks = _approved(demo, editor, django_capture_on_commit_callbacks, 7657)
     assert _primes(callbacks) == []
     assert built == []
 
