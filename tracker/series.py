@@ -935,12 +935,19 @@ def cached_headline(query: SeriesQuery, *, base: QuerySet[Claim] | None = None) 
     )
 
 
-def cached_drawing(query: SeriesQuery, draw, *, base: QuerySet[Claim] | None = None):
+def cached_drawing(
+    query: SeriesQuery, draw, *, base: QuerySet[Claim] | None = None, series: dict | None = None
+):
     """`draw(series)` of `cached_series(query, base=base)` (a chart of the whole series, such
     as `figures.totals_drawn`), cached like the series and under the same key: kept as long as
-    the series is, and built with it after a change (`series_state.prime`)."""
+    the series is, and built with it after a change (`series_state.prime`, which passes the
+    `series` it has just built)."""
     name = f"series-drawn:{draw.__module__}.{draw.__qualname__}"
-    return _cached_like_series(name, query, base, lambda: draw(cached_series(query, base=base)))
+
+    def build():
+        return draw(series if series is not None else cached_series(query, base=base))
+
+    return _cached_like_series(name, query, base, build)
 
 
 def _cached_like_series(name: str, query: SeriesQuery, base, build):

@@ -37,8 +37,9 @@ reads no claim.
 
 Once a service's change commits, the series its flush brought up to date are built again for
 readers (`prime`: the series, what the running totals page draws of it, a card's headline,
-under the keys a reader's request uses), so the first reader after an approval builds none; the
-editor's request pays for it (`SERIES_PRIME_ON_COMMIT`; at most PRIME_MAX_SERIES a commit).
+the timeline's claims, under the keys a reader's request uses), so the first reader after an
+approval builds none; the editor's request pays for it once its response has gone out
+(`SERIES_PRIME_ON_COMMIT`; at most PRIME_MAX_SERIES a commit).
 
 Series reads (`series.series_build`) use the state only for the default public series (approved
 claims, no filters, the state's freshness window, no claim dated after `as_of`); any other
@@ -536,7 +537,28 @@ def _flush_and_prime() -> None:
     keys = flush()
     if keys and settings.SERIES_PRIME_ON_COMMIT:
         pairs = sorted({key[:2] for key in keys})[:PRIME_MAX_SERIES]
-        transaction.on_commit(functools.partial(prime, pairs), robust=True)
+        transaction.on_commit(functools.partial(_prime_after_response, pairs), robust=True)
+
+
+def _prime_after_response(pairs: list[tuple[str, str]]) -> None:
+    """`prime(pairs)` now, or, inside a web request, once its response has gone out (Django's
+    `request_finished`, sent when the server closes the response): the editor does not wait
+    for it, and the worker builds the series before it takes its next request."""
+    deferred = getattr(_local, "deferred", None)
+    if deferred is None:
+        prime(pairs)
+    else:
+        deferred.update(pairs)
+
+
+def _request_started(**kwargs) -> None:
+    _local.deferred = set()
+
+
+def _request_finished(**kwargs) -> None:
+    deferred, _local.deferred = getattr(_local, "deferred", None), None
+    if deferred:
+        prime(sorted(deferred)[:PRIME_MAX_SERIES])
 
 
 def prime(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -559,9 +581,9 @@ def prime(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     for category, subtype in pairs:
         query = S.SeriesQuery(category=category, subtype=subtype)
         try:
-            S.cached_series(query)
+            series = S.cached_series(query)
             for draw in SERIES_DRAWINGS:  # the running totals page's chart and tables
-                S.cached_drawing(query, draw)
+                S.cached_drawing(query, draw, series=series)
             if (category, subtype) in cards:
                 S.cached_headline(query)
         except Exception:  # noqa: BLE001
@@ -779,6 +801,7 @@ def on_migrated(sender, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    from django.core.signals import request_finished, request_started
     from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
     pre_save.connect(on_claim_saving, sender=Claim, dispatch_uid="series-state-claim-saving")
@@ -789,6 +812,8 @@ def connect_signals() -> None:
             on_relation_changed, sender=ClaimRelation, dispatch_uid=f"series-state-rel-{signal}"
         )
     post_migrate.connect(on_migrated, dispatch_uid="series-state-migrated")
+    request_started.connect(_request_started, dispatch_uid="series-state-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="series-state-request-finished")
 
 
 # --- Reading ---------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from tests.factories import ClaimFactory, ClaimSourceFactory
 from tracker import dashboard, figures, series, series_state, services, summaries, vocab
@@ -33,7 +35,9 @@ def _pending(demo, best: int, **fields) -> Claim:
 
 def _primes(callbacks) -> list:
     return [
-        c for c in callbacks if isinstance(c, functools.partial) and c.func is series_state.prime
+        c
+        for c in callbacks
+        if isinstance(c, functools.partial) and c.func is series_state._prime_after_response
     ]
 
 
@@ -88,6 +92,33 @@ def test_the_first_reader_after_an_approval_builds_no_series(
     cache.clear()
     assert client.get("/totals/").content == primed
     assert "series_build" in built
+
+
+@pytest.fixture
+def in_a_request():
+    """Django's request signals sent around the test's body, as a server sends them around a
+    request (without closing the test's database connection, as Django's test client)."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    request_started.send(sender=None, environ={})
+    try:
+        yield lambda: request_finished.send(sender=None)
+    finally:
+        for signal in signals:
+            signal.connect(close_old_connections)
+
+
+def test_inside_a_request_the_series_is_built_once_the_response_has_gone(
+    demo, editor, django_capture_on_commit_callbacks, built, in_a_request
+):
+    _approved(demo, editor, django_capture_on_commit_callbacks, 7653)
+    assert built == []  # committed, the editor's response not sent yet: nothing built
+    in_a_request()  # the server closes the response
+    assert "series_build" in built and "timeline_points" in built
+    built.clear()
+    in_a_request()  # a later request's end builds nothing again
+    assert built == []
 
 
 def test_the_timeline_after_an_approval_reads_no_claim(
