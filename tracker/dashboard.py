@@ -371,7 +371,6 @@ def filters_caption(filters: dict, include_pending: bool, *, errors: bool = Fals
 
 # --- Overview -------------------------------------------------------------------------------
 
-# (category, subtype, title, what it counts[, the series shown beside it]).
 # The running totals page's tables show the latest rows (the CSV has every claim).
 TABLE_ROWS = 60
 TABLE_ROWS_PER_CLAIMANT = 5
@@ -414,7 +413,7 @@ def totals_digest(series: dict) -> dict:
 # the series after a change (tracker.series_state.prime).
 SERIES_DRAWINGS = (figures.totals_drawn, totals_digest)
 
-
+# (category, subtype, title, what it counts[, the series shown beside it]).
 CARD_SERIES = [
     ("casualties", "killed_or_wounded", "Casualties", "killed or wounded"),
     (
