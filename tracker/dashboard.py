@@ -426,6 +426,11 @@ CARD_SERIES = [
     ("arms_transfer", "artillery_shells", "Arms transfers", "artillery shells supplied"),
     ("border_activity", "balloons", "Border activity", "balloons sent south"),
 ]
+# The (category, subtype)s whose headline the overview's cards read (each card's series and
+# the series shown beside it).
+CARD_HEADLINES = {
+    (spec[0], subtype) for spec in CARD_SERIES for subtype in (spec[1], *(e[0] for e in spec[4:]))
+}
 QUOTE_CHARS = 140
 
 

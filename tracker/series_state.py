@@ -572,11 +572,10 @@ def prime(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     bumped: the editor's request pays for them once, not the first reader after it. Best
     effort: with no cache nothing is kept, so nothing is built; a failure is logged, never
     raised (the change is committed). Returns the pairs built."""
-    from tracker.dashboard import CARD_SERIES, SERIES_DRAWINGS, public_scope
+    from tracker.dashboard import CARD_HEADLINES, SERIES_DRAWINGS, public_scope
 
     if data_cache.versions(()) is None:
         return []
-    cards = {(spec[0], subtype) for spec in CARD_SERIES for subtype in _card_subtypes(spec)}
     built_ = []
     for category, subtype in pairs:
         query = S.SeriesQuery(category=category, subtype=subtype)
@@ -584,7 +583,7 @@ def prime(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
             series = S.cached_series(query)
             for draw in SERIES_DRAWINGS:  # the running totals page's chart and tables
                 S.cached_drawing(query, draw, series=series)
-            if (category, subtype) in cards:
+            if (category, subtype) in CARD_HEADLINES:
                 S.cached_headline(query)
         except Exception:  # noqa: BLE001
             log.warning("series %s/%s not primed", category, subtype, exc_info=True)
@@ -595,11 +594,6 @@ def prime(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     except Exception:  # noqa: BLE001
         log.warning("timeline not primed", exc_info=True)
     return built_
-
-
-def _card_subtypes(spec: tuple) -> list[str]:
-    """The subtypes an overview card (`dashboard.CARD_SERIES`) reads the headline of."""
-    return [spec[1], *(extra[0] for extra in spec[4:])]
 
 
 def flushed(func):
