@@ -62,6 +62,7 @@ def _timed(module, name: str, spent: collections.Counter, calls: collections.Cou
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="articles")
+    parser.add_argument("--pages", default="light", help="page weight: light or typical")
     args = parser.parse_args()
     if not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")):
         raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL, as for bench/ingest.py")
@@ -73,9 +74,10 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from bench.ingest import Site, cleanup, page
+    from bench.ingest import PAGES, Site, cleanup
     from ingest import tasks
 
+    page = PAGES[args.pages]
     pages = {f"/steps/{n}": page(n, "steps") for n in range(args.n + 1)}
     site = Site(pages)
     urls = [site.url(p) for p in pages]
@@ -102,7 +104,10 @@ def main() -> None:
     finally:
         cleanup(urls)
     n, floor = args.n, spent["main_text"] / args.n
-    print(f"N = {n} bench pages through fetch_article in one process; ms of CPU per article.")
+    print(
+        f"N = {n} {args.pages} bench pages through fetch_article in one process; "
+        "ms of CPU per article."
+    )
     print(f"{'step':<28} {'ms/article':>11} {'× main_text':>12} {'calls/article':>14}")
     print(f"{'fetch_article (all)':<28} {1000 * total / n:>11.1f} {total / n / floor:>12.1f}")
     for name, seconds in spent.most_common():
