@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import NOUN_CLASSES, WEAPON, weapon_system
-from .prefilter import Prefilter, Sentence, WordStarts
+from .prefilter import Prefilter, Sentence, WordScan, WordStarts
 from .text import clause_span, trim
 
 
@@ -918,11 +918,15 @@ def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
     return out
 
 
+# tried only at the words each may start (its matches are the pattern's, in the same order)
+_GIVES_SCANS = [(rx, WordScan(rx)) for rx in (_RUSSIA_GIVES, _NK_RECEIVES)]
+
+
 def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
     """What Russia gives North Korea in return (technology, payment, other)."""
     out = []
-    for rx in (_RUSSIA_GIVES, _NK_RECEIVES):
-        for m in rx.finditer(text, lo, hi):
+    for rx, scan in _GIVES_SCANS:
+        for m in scan.finditer(text, lo, hi):
             if not _factual(text, lo, m.start(), "modal+intent"):
                 continue
             if re.search(r"\b(?:train\w*|working)$", m.group(0), re.I) and not re.search(

@@ -29,6 +29,7 @@ from .dates import claim_date, find_dates, period_start
 from .lexicon import NORTH_KOREA
 from .measure import measure_with_reason, troop_subtype
 from .numbers import find_quantities
+from .prefilter import may_hold, needles
 from .text import Sentence, clause_span, split_sentences, trim
 
 _OF_WHICH = re.compile(r"\bof\s+(?:which|them|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -594,13 +595,17 @@ def _has_number(m: Mention) -> bool:
 
 def _about_north_korea(text: str, sentences: list[Sentence], i: int) -> bool:
     """North Korea named in the sentence or in one of the three before it."""
-    lo = sentences[max(0, i - 3)].start
-    return NORTH_KOREA.search(text, lo, sentences[i].end) is not None
+    lo, hi = sentences[max(0, i - 3)].start, sentences[i].end
+    return may_hold(text, lo, hi, _NK_NEEDLES) and NORTH_KOREA.search(text, lo, hi) is not None
+
+
+_NK_NEEDLES = needles(NORTH_KOREA)  # a window without any of them holds no match
 
 
 _RUSSIA_OR_WAR = re.compile(
     r"\b(?:Russia|Russian|Russians|Moscow|Kremlin|Putin|Kursk|Ukraine|Ukrainian|Kyiv|Kiev)"
 )
+_RUSSIA_NEEDLES = needles(_RUSSIA_OR_WAR)
 
 
 # What North Korea does with weapons at home: tests, parades, handovers to its own units
@@ -614,8 +619,10 @@ _LAUNCH_OR_SHOW = re.compile(
 
 def _about_russia(text: str, sentences: list[Sentence], i: int) -> bool:
     """Russia or the war named in the sentence or one of the three before it."""
-    lo = sentences[max(0, i - 3)].start
-    return _RUSSIA_OR_WAR.search(text, lo, sentences[i].end) is not None
+    lo, hi = sentences[max(0, i - 3)].start, sentences[i].end
+    return (
+        may_hold(text, lo, hi, _RUSSIA_NEEDLES) and _RUSSIA_OR_WAR.search(text, lo, hi) is not None
+    )
 
 
 def _is_heading(text: str, sentences: list[Sentence], i: int) -> bool:

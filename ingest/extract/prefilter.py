@@ -131,10 +131,15 @@ class Prefilter:
 
 
 def _opens_at_boundary(pattern) -> bool:
-    """Whether the pattern's first step that is not a lookaround is \\b."""
+    """Whether the pattern's first step that is not a lookaround is \\b (in each alternative,
+    when it opens with alternatives or a group)."""
     for op, av in pattern:
         if op in (C.ASSERT, C.ASSERT_NOT):
             continue
+        if op is C.BRANCH:
+            return all(_opens_at_boundary(alt) for alt in av[1])
+        if op is C.SUBPATTERN:
+            return _opens_at_boundary(av[-1])
         return op is C.AT and av is C.AT_BOUNDARY
     return False
 
@@ -405,3 +410,57 @@ class WordScan:
                 found.append(m)
                 end = m.end()
         return found
+
+
+def needles(rx: re.Pattern) -> tuple[str, ...] | None:
+    """Strings one of which every match of `rx` holds, as written (a pattern without
+    IGNORECASE); None when they cannot be read. A window of a text that holds none of them
+    holds no match: `rx.search(text, lo, hi)` is then None (`may_hold`)."""
+    if rx.flags & re.IGNORECASE:
+        return None
+    found = _required(parser.parse(rx.pattern, rx.flags))
+    if not found:
+        return None
+    # a needle holding another is found wherever that one is: keep the shorter
+    kept = [n for n in found if not any(o != n and o in n for o in found)]
+    return tuple(sorted(kept))
+
+
+def _required(pattern) -> set[str] | None:
+    """A set of strings one of which every match of the parsed `pattern` consumes; None when
+    none can be read. Of the sequence's parts that each give one, the set whose shortest
+    string is longest."""
+    options: list[set[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            options.append({"".join(run)})
+            run.clear()
+
+    for op, av in pattern:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        part = None
+        if op is C.SUBPATTERN:
+            _group, add_flags, _del_flags, inner = av
+            part = None if add_flags & re.IGNORECASE else _required(inner)
+        elif op is C.BRANCH:
+            parts = [_required(alt) for alt in av[1]]
+            part = None if any(p is None for p in parts) else set().union(*parts)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            part = _required(av[2])
+        # anything else (a class, a lookaround, \b, an optional part) gives nothing
+        if part:
+            options.append(part)
+    flush()
+    if not options:
+        return None
+    return max(options, key=lambda strings: (min(map(len, strings)), -len(strings)))
+
+
+def may_hold(text: str, lo: int, hi: int, strings: tuple[str, ...] | None) -> bool:
+    """Whether text[lo:hi] holds one of `strings` (True when they are None)."""
+    return strings is None or any(text.find(s, lo, hi) >= 0 for s in strings)

@@ -12,7 +12,7 @@ import pytest
 from ingest.extract import assertions, claimants
 from ingest.extract.claimants import ClaimantResolver
 from ingest.extract.lexicon import WEAPON
-from ingest.extract.prefilter import FOLDS_TO_ASCII, Prefilter, Sentence
+from ingest.extract.prefilter import FOLDS_TO_ASCII, Prefilter, Sentence, may_hold, needles
 from ingest.extract.text import split_sentences
 
 HERE = Path(__file__).parent
@@ -95,6 +95,7 @@ def test_word_starts_read_once_per_text_find_the_same_matches_in_any_window(inde
     starts_of = assertions._WORD_STARTS
     checks = [*(pattern[0] for pattern in PATTERNS), WEAPON]
     scans = (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN)
+    scans += tuple(scan for _, scan in assertions._GIVES_SCANS)
     texts = [p.read_text(encoding="utf-8") for p in ARTICLES[::6]]
     texts += [texts[0], "".join(list(texts[0]))]  # again, and an equal copy
     texts += ["North Korean troops were deployed; Pyongyang supplied shells and missiles said"]
@@ -174,7 +175,9 @@ def test_scanning_only_the_words_a_number_verb_or_date_may_start_finds_the_same(
         "In the low thousands, several hundred, tens of thousands said; \u017fix hundred (long s).",
         "Since 5th of March 2024, from mid-2023, on Dec. 3, last Monday, x-2024 and 12 May.",
     ]
-    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN):
+    texts.append("Russia has reportedly given Pyongyang help; North Korea got it from Moscow.")
+    gives = tuple(scan for _, scan in assertions._GIVES_SCANS)
+    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN, *gives):
         assert scan.heads is not None
         for text in texts:
             assert [m.span() for m in scan.finditer(text)] == [
@@ -212,3 +215,39 @@ def test_a_sentences_segment_breaks_found_once_give_the_scans_answer_at_every_en
         for end in range(lo, hi + 1):
             expected = _segment_start_scanned(text, lo, end)
             assert claimants._segment_start(text, lo, end, breaks) == expected, (lo, end)
+
+
+def test_a_pattern_opening_with_alternatives_each_at_a_word_is_tried_at_word_starts():
+    rx = re.compile(r"(?<!the\s)\b(?:heavy|high)\s+losses\b|\blosses\s+were\s+heavy\b")
+    assert Prefilter(rx).at_word_start
+    assert not Prefilter(re.compile(r"\bheavy\s+losses|losses\s+were")).at_word_start
+
+
+def test_the_strings_every_match_holds():
+    assert needles(re.compile(r"a+b|c(?:de|fg)")) == ("a", "de", "fg")
+    assert needles(re.compile(r"\b(?:Russia|Russian|Moscow)\b")) == ("Moscow", "Russia")
+    assert needles(re.compile(r"North\s+Korea(?:ns?)?|Kim\s+Jong[- ]Un")) == ("Jong", "North")
+    assert needles(re.compile(r"north", re.IGNORECASE)) is None
+    assert needles(re.compile(r"\w+\s+said")) == ("said",)
+    assert needles(re.compile(r"\d+|troops")) is None  # a match may hold no literal
+    assert needles(re.compile(r"(?:ab)?c?")) is None
+
+
+def test_a_window_without_the_strings_holds_no_match():
+    """`_about_north_korea` and `_about_russia` skip the search in such a window."""
+    from ingest.extract import pipeline
+    from ingest.extract.lexicon import NORTH_KOREA
+
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES]
+    texts.append("the North. Korea; N. Korea, N.Korea KN-23 Kim Jong-Un Russians Kiev\u2019s")
+    checks = [
+        (NORTH_KOREA, pipeline._NK_NEEDLES),
+        (pipeline._RUSSIA_OR_WAR, pipeline._RUSSIA_NEEDLES),
+    ]
+    for rx, strings in checks:
+        assert strings
+        for text in texts:
+            for lo in range(0, len(text), 37):
+                for hi in (lo + 5, lo + 40, lo + 400, len(text)):
+                    if not may_hold(text, lo, hi, strings):
+                        assert rx.search(text, lo, hi) is None, (rx.pattern[:40], lo, hi)
