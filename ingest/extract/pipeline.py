@@ -29,7 +29,7 @@ from .dates import claim_date, find_dates, period_start
 from .lexicon import NORTH_KOREA
 from .measure import measure_with_reason, troop_subtype
 from .numbers import find_quantities
-from .prefilter import may_hold, needles
+from .prefilter import WordScan, may_hold, needle_finder
 from .text import Sentence, clause_span, split_sentences, trim
 
 _OF_WHICH = re.compile(r"\bof\s+(?:which|them|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -202,6 +202,7 @@ _RELAY_CUE = re.compile(
     r"(?:relaying|relayed)\s+(?:a\s+|the\s+)?(?:briefing|report|assessment)\s+(?:by|from|of))\s+",
     re.IGNORECASE,
 )
+_RELAY_CUE_SCAN = WordScan(_RELAY_CUE)  # tried only at the words a cue may start
 # who relays rather than asserts: members of parliament
 _RELAYER = re.compile(
     r"\bRep\.|\b(?:lawmakers?|legislators?|MPs?|parliamentarians?|assembly\s?m[ae]n|"
@@ -318,7 +319,7 @@ def _credit_relayed(text: str, out: list[Mention], alias_mentions, dominant: str
     """
     relays = []  # (position, source)
     relayers: set[str] = set()
-    for cue in _RELAY_CUE.finditer(text):
+    for cue in _RELAY_CUE_SCAN.finditer(text):
         near = [
             (is_country_level(n), s, n)
             for s, _, n in alias_mentions
@@ -599,13 +600,13 @@ def _about_north_korea(text: str, sentences: list[Sentence], i: int) -> bool:
     return may_hold(text, lo, hi, _NK_NEEDLES) and NORTH_KOREA.search(text, lo, hi) is not None
 
 
-_NK_NEEDLES = needles(NORTH_KOREA)  # a window without any of them holds no match
+_NK_NEEDLES = needle_finder(NORTH_KOREA)  # a window without any of them holds no match
 
 
 _RUSSIA_OR_WAR = re.compile(
     r"\b(?:Russia|Russian|Russians|Moscow|Kremlin|Putin|Kursk|Ukraine|Ukrainian|Kyiv|Kiev)"
 )
-_RUSSIA_NEEDLES = needles(_RUSSIA_OR_WAR)
+_RUSSIA_NEEDLES = needle_finder(_RUSSIA_OR_WAR)
 
 
 # What North Korea does with weapons at home: tests, parades, handovers to its own units

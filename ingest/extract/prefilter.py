@@ -461,6 +461,13 @@ def _required(pattern) -> set[str] | None:
     return max(options, key=lambda strings: (min(map(len, strings)), -len(strings)))
 
 
-def may_hold(text: str, lo: int, hi: int, strings: tuple[str, ...] | None) -> bool:
-    """Whether text[lo:hi] holds one of `strings` (True when they are None)."""
-    return strings is None or any(text.find(s, lo, hi) >= 0 for s in strings)
+def needle_finder(rx: re.Pattern) -> re.Pattern | None:
+    """A pattern that finds `needles(rx)` (as written), which `re` skips through to their
+    first letters; None when they cannot be read."""
+    strings = needles(rx)
+    return None if strings is None else re.compile("|".join(map(re.escape, strings)))
+
+
+def may_hold(text: str, lo: int, hi: int, finder: re.Pattern | None) -> bool:
+    """Whether text[lo:hi] holds one of the strings `finder` finds (True when it is None)."""
+    return finder is None or finder.search(text, lo, hi) is not None

@@ -9,10 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract import assertions, claimants
+from ingest.extract import assertions, claimants, pipeline
 from ingest.extract.claimants import ClaimantResolver
 from ingest.extract.lexicon import WEAPON
-from ingest.extract.prefilter import FOLDS_TO_ASCII, Prefilter, Sentence, may_hold, needles
+from ingest.extract.prefilter import (
+    FOLDS_TO_ASCII,
+    Prefilter,
+    Sentence,
+    may_hold,
+    needle_finder,
+    needles,
+)
 from ingest.extract.text import split_sentences
 
 HERE = Path(__file__).parent
@@ -95,7 +102,7 @@ def test_word_starts_read_once_per_text_find_the_same_matches_in_any_window(inde
     starts_of = assertions._WORD_STARTS
     checks = [*(pattern[0] for pattern in PATTERNS), WEAPON]
     scans = (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN)
-    scans += tuple(scan for _, scan in assertions._GIVES_SCANS)
+    scans += (*(scan for _, scan in assertions._GIVES_SCANS), pipeline._RELAY_CUE_SCAN)
     texts = [p.read_text(encoding="utf-8") for p in ARTICLES[::6]]
     texts += [texts[0], "".join(list(texts[0]))]  # again, and an equal copy
     texts += ["North Korean troops were deployed; Pyongyang supplied shells and missiles said"]
@@ -176,8 +183,10 @@ def test_scanning_only_the_words_a_number_verb_or_date_may_start_finds_the_same(
         "Since 5th of March 2024, from mid-2023, on Dec. 3, last Monday, x-2024 and 12 May.",
     ]
     texts.append("Russia has reportedly given Pyongyang help; North Korea got it from Moscow.")
+    texts.append("A lawmaker said, citing the NIS, after a closed-door briefing by the agency.")
     gives = tuple(scan for _, scan in assertions._GIVES_SCANS)
-    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN, *gives):
+    relay = pipeline._RELAY_CUE_SCAN
+    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN, *gives, relay):
         assert scan.heads is not None
         for text in texts:
             assert [m.span() for m in scan.finditer(text)] == [
@@ -231,11 +240,12 @@ def test_the_strings_every_match_holds():
     assert needles(re.compile(r"\w+\s+said")) == ("said",)
     assert needles(re.compile(r"\d+|troops")) is None  # a match may hold no literal
     assert needles(re.compile(r"(?:ab)?c?")) is None
+    assert needle_finder(re.compile(r"\bKyiv|Kiev\.")).pattern == r"Kiev\.|Kyiv"
 
 
 def test_a_window_without_the_strings_holds_no_match():
     """`_about_north_korea` and `_about_russia` skip the search in such a window."""
-    from ingest.extract import pipeline
+
     from ingest.extract.lexicon import NORTH_KOREA
 
     texts = [p.read_text(encoding="utf-8") for p in ARTICLES]
@@ -245,7 +255,7 @@ def test_a_window_without_the_strings_holds_no_match():
         (pipeline._RUSSIA_OR_WAR, pipeline._RUSSIA_NEEDLES),
     ]
     for rx, strings in checks:
-        assert strings
+        assert strings is not None
         for text in texts:
             for lo in range(0, len(text), 37):
                 for hi in (lo + 5, lo + 40, lo + 400, len(text)):
