@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import NOUN_CLASSES, WEAPON, weapon_system
-from .prefilter import Prefilter, Sentence, WordScan, WordStarts
+from .prefilter import Prefilter, Sentence, WordScan, WordStarts, needles
 from .text import clause_span, trim
 
 
@@ -774,7 +774,7 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
     sentence = Sentence(text[lo:hi])
     starts = _WORD_STARTS.starts(text, lo, hi, sentence)
     weapons = _WORD_STARTS.matches(_WEAPON_AT, WEAPON, text, lo, hi, sentence, starts)
-    out = _arms(text, lo, hi, weapons)
+    out = _arms(text, lo, hi, weapons, sentence)
     out += _russia_gives(text, lo, hi)
     for k, (rx, cat, subtype, unit, rule, guard_words) in enumerate(_PATTERNS):
         if k not in starts and k in _AT_WORD_STARTS and sentence.usable:
@@ -849,9 +849,12 @@ _CONTAINERS_OF = re.compile(
 _CLAUSE_END = re.compile(r"[;]|\.\s")
 
 
-def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
+_COMES_FROM_NK_NEEDLES = needles(_COMES_FROM_NK)  # its matches hold one of these
+
+
+def _arms(text: str, lo: int, hi: int, weapons, sentence: Sentence) -> list[Assertion]:
     """Weapon types North Korea supplies: 'supplying 240mm rocket launchers', 'using North
-    Korean-made missiles'. `weapons`: the matches of WEAPON in text[lo:hi]."""
+    Korean-made missiles'. `weapons`: the matches of WEAPON in text[lo:hi], the sentence."""
     out = []
     for w in weapons:
         noun_class = w.lastgroup
@@ -898,7 +901,10 @@ def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
                 )
                 and _FROM_NK_AFTER.search(text[w.end() : hi])
             )
-            or _COMES_FROM_NK.match(text[w.end() : hi])
+            or (
+                sentence.holds(w.end() - lo, _COMES_FROM_NK_NEEDLES)
+                and _COMES_FROM_NK.match(text[w.end() : hi])
+            )
         ):
             if _factual(text, lo, w.start(), "modal"):
                 rule = "assert:arms-from-north-korea"

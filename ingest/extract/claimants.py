@@ -733,7 +733,10 @@ def _speaker_before(
     """The noun phrase right before a reporting verb, if it looks like a speaker; `breaks` as
     in `_segment_start`."""
     # Only a text that ends with a comma (and spaces) may end with an aside: no scan otherwise.
-    if text[lo:verb].rstrip().endswith(","):
+    last = verb  # where text[lo:verb].rstrip() ends, read back from the verb
+    while last > lo and text[last - 1].isspace():
+        last -= 1
+    if last > lo and text[last - 1] == ",":
         aside = re.search(r"[^,\s],[^,.;:“”\"]{2,90},\s*$", text[lo:verb])
         if aside:  # "The agency, in an assessment released Friday, put ...": skip the aside
             found = _speaker_before(text, lo, lo + aside.start() + 1, breaks)

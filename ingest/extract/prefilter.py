@@ -88,12 +88,30 @@ class Sentence:
     """A sentence as the prefilters read it: its lower() and the starts (1 to LENGTH
     characters) of its words. `usable` is False when lower() would mislead (see `unsafe`)."""
 
-    __slots__ = ("_heads", "lowered", "usable")
+    __slots__ = ("_heads", "_lowered", "_text", "usable")
 
     def __init__(self, sentence: str) -> None:
         self.usable = not unsafe(sentence)
-        self.lowered = sentence.lower()
+        self._text = sentence
+        self._lowered: str | None = None
         self._heads: set[str] | None = None
+
+    @property
+    def lowered(self) -> str:
+        """lower() of the sentence (on first use: WordStarts answers most sentences without
+        it). Where `usable`, as long as the sentence, each character lower() of its own
+        (tests/ingest/test_relevance.py checks this of every character)."""
+        if self._lowered is None:
+            self._lowered = self._text.lower()
+        return self._lowered
+
+    def holds(self, at: int, strings: tuple[str, ...] | None) -> bool:
+        """Whether the sentence from `at` (an offset into it) may hold a match of the pattern
+        of `needles` `strings` (IGNORECASE: lower case, looked for in `lowered`)."""
+        if strings is None or not self.usable:
+            return True
+        lowered = self.lowered
+        return any(lowered.find(s, at) >= 0 for s in strings)
 
     @property
     def heads(self) -> set[str]:
@@ -413,14 +431,19 @@ class WordScan:
 
 
 def needles(rx: re.Pattern) -> tuple[str, ...] | None:
-    """Strings one of which every match of `rx` holds, as written (a pattern without
-    IGNORECASE); None when they cannot be read. A window of a text that holds none of them
-    holds no match: `rx.search(text, lo, hi)` is then None (`may_hold`)."""
-    if rx.flags & re.IGNORECASE:
-        return None
+    """Strings one of which every match of `rx` holds, as written; None when they cannot be
+    read. A window of a text that holds none of them holds no match: `rx.search(text, lo,
+    hi)` is then None (`may_hold`). For a pattern with IGNORECASE, they are in lower case
+    (ASCII), to be looked for in the lower() of a text that is not `unsafe` (`Sentence.holds`):
+    there a letter matches an ASCII letter under IGNORECASE only where lower() makes it that
+    letter, and other ASCII characters only themselves."""
     found = _required(parser.parse(rx.pattern, rx.flags))
     if not found:
         return None
+    if rx.flags & re.IGNORECASE:
+        found = {n.lower() for n in found}
+        if not all(n.isascii() for n in found):
+            return None
     # a needle holding another is found wherever that one is: keep the shorter
     kept = [n for n in found if not any(o != n and o in n for o in found)]
     return tuple(sorted(kept))

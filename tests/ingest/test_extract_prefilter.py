@@ -236,10 +236,12 @@ def test_the_strings_every_match_holds():
     assert needles(re.compile(r"a+b|c(?:de|fg)")) == ("a", "de", "fg")
     assert needles(re.compile(r"\b(?:Russia|Russian|Moscow)\b")) == ("Moscow", "Russia")
     assert needles(re.compile(r"North\s+Korea(?:ns?)?|Kim\s+Jong[- ]Un")) == ("Jong", "North")
-    assert needles(re.compile(r"north", re.IGNORECASE)) is None
+    assert needles(re.compile(r"NORTH", re.IGNORECASE)) == ("north",)
     assert needles(re.compile(r"\w+\s+said")) == ("said",)
     assert needles(re.compile(r"\d+|troops")) is None  # a match may hold no literal
     assert needles(re.compile(r"(?:ab)?c?")) is None
+    assert needles(re.compile(r"North\s+Korea|PYONGYANG", re.I)) == ("north", "pyongyang")
+    assert needles(re.compile(r"\u0130stanbul", re.I)) is None  # not ASCII in lower case
     assert needle_finder(re.compile(r"\bKyiv|Kiev\.")).pattern == r"Kiev\.|Kyiv"
 
 
@@ -261,3 +263,21 @@ def test_a_window_without_the_strings_holds_no_match():
                 for hi in (lo + 5, lo + 40, lo + 400, len(text)):
                     if not may_hold(text, lo, hi, strings):
                         assert rx.search(text, lo, hi) is None, (rx.pattern[:40], lo, hi)
+
+
+def test_a_sentence_without_the_strings_after_a_weapon_holds_no_origin():
+    """`_arms` skips "comes from North Korea" after a weapon where the rest of the sentence
+    holds none of its strings (in lower case)."""
+    strings = assertions._COMES_FROM_NK_NEEDLES
+    rx = assertions._COMES_FROM_NK
+    assert strings is not None
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES]
+    texts.append("Shells that COME FROM NORTH korea; rockets originating from PYONGYANG.")
+    texts.append("Shells \u017fent from North Korea, rockets came from Pyongyang.")
+    for text in texts:
+        for sent in split_sentences(text):
+            lo, hi = sent.start, sent.end
+            sentence = Sentence(text[lo:hi])
+            for at in range(0, hi - lo, 3):
+                if not sentence.holds(at, strings):
+                    assert rx.match(text[lo + at : hi]) is None, (lo + at, hi)
