@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
-from .prefilter import WordScan, text_words, unsafe, word_gate, word_heads
+from .prefilter import WordScan, memo_map, text_words, unsafe, word_gate, word_heads
 
 SK_JCS = "South Korea Joint Chiefs of Staff"
 SK_NIS = "South Korea National Intelligence Service"
@@ -434,7 +434,7 @@ class ClaimantResolver:
         starts, keys = text_words(text, lo, hi)
         i, j = bisect_left(starts, lo), bisect_left(starts, hi)
         memo, admit = self._by_key, self._admit
-        patterns = [memo[key] if key in memo else admit(key) for key in keys[i:j]]
+        patterns = memo_map(memo, keys[i:j], admit)
         found, end = [], lo
         for at, rx in zip(compress(starts[i:j], patterns), filter(None, patterns), strict=True):
             if at < end:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from itertools import compress
+from itertools import compress, repeat
 
 try:  # Python 3.11+
     from re import _constants as C
@@ -77,6 +77,19 @@ def text_words(text: str, lo: int = 0, hi: int | None = None) -> tuple[list[int]
         if len(text) >= KEEP_MIN:
             _last_words = last
     return last[1], last[2]
+
+
+_MISSING = object()
+
+
+def memo_map(memo: dict, keys: list[str], admit) -> list:
+    """`[memo[key] if key in memo else admit(key) for key in keys]`, the look-ups in C (a
+    memo's values depend on their key alone, so a memo that `admit` clears on the way gives
+    the same list)."""
+    found = list(map(memo.get, keys, repeat(_MISSING)))
+    if _MISSING in found:  # a value equals only itself, as object() does
+        found = [admit(key) if f is _MISSING else f for key, f in zip(keys, found, strict=True)]
+    return found
 
 
 def _between(starts: list[int], lo: int, hi: int) -> list[int]:
@@ -286,8 +299,8 @@ class WordStarts:
             # every word of the text once: the patterns its first letters admit
             starts, keys = text_words(text, lo, hi)
             memo, admit = self._by_key, self._admitted
-            patterns = [memo[key] if key in memo else admit(key) for key in keys]
-            last = (text, list(compress(starts, patterns)), [p for p in patterns if p])
+            patterns = memo_map(memo, keys, admit)
+            last = (text, list(compress(starts, patterns)), list(filter(None, patterns)))
             if len(text) <= INDEX_MAX:
                 self._last = last
         _, ats, admitted = last
@@ -400,7 +413,7 @@ class WordScan:
         # each word's first letters (what follows it, past its end, only adds heads to try),
         # as written: the gate reads the first one's case
         memo, admit = self._memo, self._admits
-        found = list(compress(starts, [memo[key] if key in memo else admit(key) for key in keys]))
+        found = list(compress(starts, memo_map(memo, keys, admit)))
         if len(text) <= INDEX_MAX:
             self._last = (text, found)
         return found

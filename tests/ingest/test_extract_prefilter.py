@@ -281,3 +281,19 @@ def test_a_sentence_without_the_strings_after_a_weapon_holds_no_origin():
             for at in range(0, hi - lo, 3):
                 if not sentence.holds(at, strings):
                     assert rx.match(text[lo + at : hi]) is None, (lo + at, hi)
+
+
+def test_the_memo_look_ups_give_what_one_look_up_at_a_time_gives():
+    from ingest.extract.prefilter import memo_map
+
+    memo = {"a": None, "b": (), "c": 0}
+
+    def admit(key):
+        if len(memo) >= 4:
+            memo.clear()  # a full memo starts again on the way
+        memo[key] = value = key.upper() if key != "n" else None
+        return value
+
+    keys = ["a", "x", "b", "n", "c", "y", "x", "z"]
+    assert memo_map(memo, keys, admit) == [None, "X", (), None, 0, "Y", "X", "Z"]
+    assert memo_map({}, [], admit) == []
