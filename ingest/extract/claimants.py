@@ -370,6 +370,8 @@ class ClaimantResolver:
         self._by_head: dict[str, re.Pattern | None] = {}  # a word's head -> its aliases' regex
         self._by_key: dict[str, re.Pattern | None] = {}  # memo of _admit
         self._by_aliases: dict[tuple[int, ...], re.Pattern] = {}
+        # resolve's answers: a function of the phrase, the country and this table alone
+        self._resolved: dict[tuple[str, str | None], str | None] = {}
 
     def _compiled(self, aliases: Iterable[int]) -> re.Pattern:
         """The pattern that finds the given aliases (indexes into the sorted table), which
@@ -446,7 +448,18 @@ class ClaimantResolver:
         return found
 
     def resolve(self, phrase: str, default_country: str | None = None) -> str | None:
-        """Canonical name for a speaker phrase; the phrase itself (tidied) when unknown."""
+        """Canonical name for a speaker phrase; the phrase itself (tidied) when unknown
+        (remembered: a speaker's phrase recurs through an article and across articles)."""
+        key = (phrase, default_country)
+        resolved = self._resolved
+        if key in resolved:
+            return resolved[key]
+        if len(resolved) >= _MAX_HEADS:
+            resolved.clear()
+        name = resolved[key] = self._resolve(phrase, default_country)
+        return name
+
+    def _resolve(self, phrase: str, default_country: str | None) -> str | None:
         phrase = _tidy(phrase)
         if not phrase:
             return None
