@@ -59,6 +59,7 @@ _SUPPLY = re.compile(
     r"giv(?:e|es|ing|en)|gave|hand(?:ed|ing)\s+over|produc(?:e|es|ing|ed)\s+and\s+provid\w+)\b",
     re.IGNORECASE,
 )
+_SUPPLY_SCAN = WordScan(_SUPPLY)  # tried only at the words a supply verb may start
 # "the largest supplier of weapons and ammunition to Russia", "importing ballistic missiles
 # from North Korea", "the missile … was made in North Korea"
 _SUPPLIER_OF = re.compile(
@@ -867,7 +868,7 @@ def _arms(text: str, lo: int, hi: int, weapons, sentence: Sentence) -> list[Asse
         made = _NK_MADE.search(text, max(lo, w.start() - 40), w.start())
         verbs = [
             v
-            for v in _SUPPLY.finditer(text, window_lo, w.start())
+            for v in _SUPPLY_SCAN.finditer(text, window_lo, w.start())
             if not _CLAUSE_END.search(text[v.end() : w.start()])
         ]
         rule = None

@@ -255,6 +255,31 @@ _TRAILING_ADVERBS = re.compile(
     r"last\s+\w+|this\s+\w+|in\s+a\s+statement))+$",
     re.IGNORECASE,
 )
+# The last words a match of _TRAILING_ADVERBS (which ends the text) may end with.
+_TRAILING_LAST = frozenset(
+    "also previously earlier later then again has have had separately publicly recently "
+    "repeatedly first further reportedly would will statement".split()
+)
+_TRAILING_BEFORE_ANY = frozenset("on last this".split())  # "on Monday", "last week"
+
+
+def _may_trail(phrase: str) -> bool:
+    """False when `_TRAILING_ADVERBS` cannot match in `phrase` (a text without trailing
+    whitespace): each match ends the text with \\s and a word of `_TRAILING_LAST`, or with
+    "on", "last" or "this", \\s and a word (str.split's whitespace is \\s; a word that is not
+    ASCII may fold to a letter under IGNORECASE as lower() does not, and is let through)."""
+    words = phrase.rsplit(None, 2)
+    if not words:
+        return False
+    last = words[-1]
+    if not last.isascii() or last.lower() in _TRAILING_LAST:
+        return True
+    if len(words) < 2:
+        return False
+    before = words[-2]
+    return not before.isascii() or before.lower() in _TRAILING_BEFORE_ANY
+
+
 _RELATIVE_WORDS = frozenset("what which who whom whose where when why how".split())
 _PRONOUNS_AND_JOINERS = frozenset("he she they it we i you and but or who which that this".split())
 # Where a speaker phrase can start: punctuation, or after "said"/"that" in a chain of reports.
@@ -760,7 +785,9 @@ def _speaker_before(
         end -= 1  # "Kim Min-ho, a deputy minister, said": a name, then its title
     seg_start = _segment_start(text, lo, end, breaks)
     seg = text[seg_start:end]
-    trimmed = _TRAILING_ADVERBS.sub("", seg.rstrip())
+    trimmed = seg.rstrip()
+    if _may_trail(trimmed):
+        trimmed = _TRAILING_ADVERBS.sub("", trimmed)
     lead = len(seg) - len(seg.lstrip())
     s, e = seg_start + lead, seg_start + len(trimmed)
     phrase = _PAREN_ACRONYM.sub("", text[s:e])
