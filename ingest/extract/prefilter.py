@@ -7,7 +7,9 @@ collects the few strings (its first letters, up to `LENGTH`) that every match mu
 with; `may_match(lowered)` asks whether one of them occurs in the sentence, which `str.__contains__`
 answers many times faster. The test is only ever a necessary condition: where it says no, the
 pattern has no match; where it says yes (or the pattern's start cannot be read), the pattern
-runs as before. Results are therefore the same with and without it.
+runs as before. Results are therefore the same with and without it. A pattern whose start
+cannot be read is skipped in a sentence that holds none of the strings every match of it
+holds (`needles`), if it has such strings.
 
 The same reading serves single patterns scanned over whole sentences or articles: `WordScan`
 tries a pattern only at the word starts its first letters admit (numbers, reporting verbs,
@@ -101,11 +103,11 @@ class Sentence:
     """A sentence as the prefilters read it: its lower() and the starts (1 to LENGTH
     characters) of its words. `usable` is False when lower() would mislead (see `unsafe`)."""
 
-    __slots__ = ("_heads", "_lowered", "_text", "usable")
+    __slots__ = ("_heads", "_lowered", "text", "usable")
 
     def __init__(self, sentence: str) -> None:
         self.usable = not unsafe(sentence)
-        self._text = sentence
+        self.text = sentence
         self._lowered: str | None = None
         self._heads: set[str] | None = None
 
@@ -115,7 +117,7 @@ class Sentence:
         it). Where `usable`, as long as the sentence, each character lower() of its own
         (tests/ingest/test_relevance.py checks this of every character)."""
         if self._lowered is None:
-            self._lowered = self._text.lower()
+            self._lowered = self.text.lower()
         return self._lowered
 
     def holds(self, at: int, strings: tuple[str, ...] | None) -> bool:
@@ -151,10 +153,19 @@ class Prefilter:
         if self.at_word_start:
             # the word part of each prefix ("re-" -> "re"): what a word of the sentence starts with
             self.prefixes = frozenset(_WORD.match(p).group(0) for p in self.prefixes)
+        # A pattern whose start cannot be read: the strings every match holds, if any
+        self.needles = needles(rx) if self.prefixes is None else None
+        self.ignorecase = bool(rx.flags & re.IGNORECASE)
 
     def may_match(self, sentence: Sentence) -> bool:
         """Whether `rx` may match in `sentence` (False only when it cannot)."""
-        if self.prefixes is None or not sentence.usable:
+        if self.prefixes is None:
+            if self.needles is None:
+                return True
+            if not self.ignorecase:  # as written
+                return any(n in sentence.text for n in self.needles)
+            return sentence.holds(0, self.needles)
+        if not sentence.usable:
             return True
         if self.at_word_start:
             return not sentence.heads.isdisjoint(self.prefixes)

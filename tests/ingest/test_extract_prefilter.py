@@ -52,9 +52,21 @@ def test_a_letter_that_folds_unlike_lower_turns_the_filter_off():
 
 
 def test_a_pattern_whose_start_cannot_be_read_always_runs():
-    prefilter = Prefilter(re.compile(r"\d+\s+troops"))
-    assert prefilter.prefixes is None
+    prefilter = Prefilter(re.compile(r"\d+\s+\w+"))
+    assert prefilter.prefixes is None and prefilter.needles is None
     assert prefilter.may_match(Sentence("No figures here."))
+
+
+def test_a_pattern_whose_start_cannot_be_read_is_skipped_without_its_strings():
+    prefilter = Prefilter(re.compile(r"\d+\s+(?:troops|soldiers)"))
+    assert prefilter.prefixes is None
+    assert not prefilter.may_match(Sentence("No figures here."))
+    assert prefilter.may_match(Sentence("About 300 soldiers."))
+    assert not prefilter.may_match(Sentence("About 300 SOLDIERS."))  # as written
+    folded = Prefilter(re.compile(r"\d+\s+(?:troops|soldiers)", re.IGNORECASE))
+    assert folded.may_match(Sentence("About 300 SOLDIERS."))
+    assert not folded.may_match(Sentence("About 300 units."))
+    assert folded.may_match(Sentence("About 300 \u017foldiers."))  # long s: read as is
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
