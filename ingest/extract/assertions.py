@@ -59,7 +59,7 @@ _SUPPLY = re.compile(
     r"giv(?:e|es|ing|en)|gave|hand(?:ed|ing)\s+over|produc(?:e|es|ing|ed)\s+and\s+provid\w+)\b",
     re.IGNORECASE,
 )
-_SUPPLY_SCAN = WordScan(_SUPPLY)  # tried only at the words a supply verb may start
+_SUPPLY_SCAN = WordScan(_SUPPLY, windows=True)  # tried only where a supply verb may start
 # "the largest supplier of weapons and ammunition to Russia", "importing ballistic missiles
 # from North Korea", "the missile … was made in North Korea"
 _SUPPLIER_OF = re.compile(

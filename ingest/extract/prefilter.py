@@ -398,9 +398,17 @@ class WordScan:
     _MAX_HEADS = 50_000
 
     def __init__(
-        self, rx: re.Pattern, *, heads: frozenset[str] | None = None, digits: bool = False
+        self,
+        rx: re.Pattern,
+        *,
+        heads: frozenset[str] | None = None,
+        digits: bool = False,
+        windows: bool = False,
     ) -> None:
         self.rx = rx
+        # `windows`: scanned over a few short windows of a text, not sentence by sentence over
+        # all of it: only the window's words are read (the same starts, found again per window)
+        self.windows = windows
         self.heads = heads if heads is not None else word_heads(rx.pattern, rx.flags)
         self.digits = digits
         self._gate = word_gate(self.heads or (), digits=digits)
@@ -421,6 +429,9 @@ class WordScan:
         if last[0] is text:
             return last[1]
         starts, keys = text_words(text, lo, hi)
+        if self.windows:
+            i, j = bisect_left(starts, lo), bisect_left(starts, hi)
+            return list(compress(starts[i:j], memo_map(self._memo, keys[i:j], self._admits)))
         # each word's first letters (what follows it, past its end, only adds heads to try),
         # as written: the gate reads the first one's case
         memo, admit = self._memo, self._admits
