@@ -160,8 +160,6 @@ def extract_mentions(
             speaker = _Speaker(carried.claimant, carried.date, "paragraph")
         else:
             speaker = _Speaker(dominant, published, "article" if dominant else "none")
-        near_nk = _about_north_korea(text, sentences, i)
-        near_russia = _about_russia(text, sentences, i)
         if para_kind[0] != sent.paragraph:
             para_kind = (sent.paragraph, None)
         found, last = _sentence_mentions(
@@ -175,6 +173,9 @@ def extract_mentions(
         )
         if last is not None:
             para_kind = (sent.paragraph, last)
+        if found:  # where the North and the war are named: read for a sentence's mentions only
+            near_nk = _about_north_korea(text, sentences, i)
+            near_russia = _about_russia(text, sentences, i)
         for m in found:
             # Border stories name the North once and then say "balloons"; elsewhere the North
             # must be close by, or the figure may be Russia's or Ukraine's.
