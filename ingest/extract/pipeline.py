@@ -131,6 +131,7 @@ def extract_mentions(
         ]
     nk_in_article = NORTH_KOREA.search(text) is not None
     out: list[Mention] = []
+    model = learned.current()  # the learned stage's model, looked for once per article
     para_kind: tuple[int, Kind | None] = (-1, None)  # what the paragraph counts so far
     carried: _Speaker | None = None
     recent: list[str] = []  # claimants named so far, latest first
@@ -170,6 +171,7 @@ def extract_mentions(
             _is_heading(text, sentences, i),
             para_kind[1],
             _paragraph_start(sentences, i),
+            model,
         )
         if last is not None:
             para_kind = (sent.paragraph, last)
@@ -416,6 +418,7 @@ def _sentence_mentions(
     heading: bool,
     para_kind: Kind | None = None,
     para_lo: int | None = None,
+    model: learned.Model | None = None,
 ) -> tuple[list[Mention], Kind | None]:
     found: list[Mention] = []
     quantities = find_quantities(text, sent.start, sent.end)
@@ -536,17 +539,21 @@ def _sentence_mentions(
                 _score(0.6, speaker.basis),
             )
         )
-    found.extend(_learned_mentions(text, sent, found, speaker, heading))
+    found.extend(_learned_mentions(text, sent, found, speaker, heading, model))
     found.sort(key=lambda m: m.quote_start)
     return found, prev_kind
 
 
 def _learned_mentions(
-    text: str, sent: Sentence, found: list[Mention], speaker: _Speaker, heading: bool
+    text: str,
+    sent: Sentence,
+    found: list[Mention],
+    speaker: _Speaker,
+    heading: bool,
+    model: learned.Model | None,
 ) -> list[Mention]:
     """The learned sentence stage: a claim without a number of a category the rules did not
-    find in this sentence, when the model says the sentence states one."""
-    model = learned.current()
+    find in this sentence, when the model (`learned.current()`) says the sentence states one."""
     if model is None and not learned.is_collecting():
         return []
     sentence = text[sent.start : sent.end]
