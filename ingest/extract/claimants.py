@@ -699,7 +699,7 @@ def find_attributions(
     breaks = None  # the sentence's segment breaks, found once for all its verbs
     for m in _VERB_SCAN.finditer(text, lo, hi):
         if breaks is None:
-            breaks = [(b.start(), b.end()) for b in _SEGMENT_BREAK.finditer(text, lo, hi)]
+            breaks = list(map(re.Match.span, _SEGMENT_BREAK.finditer(text, lo, hi)))
         np = _speaker_before(text, lo, m.start(), breaks)
         if np:
             name = resolver.resolve(text[np[0] : np[1]], default_country)
