@@ -4,7 +4,10 @@ border? A scored check whose reasons are stored so an editor can see why."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+
+from ingest.extract.prefilter import unsafe
 
 THRESHOLD = 0.6
 
@@ -72,20 +75,42 @@ def _compile(terms: list[str]) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(terms) + r")\b", re.IGNORECASE)
 
 
-_RULES = [(name, weight, _compile(terms)) for name, weight, terms in [_NORTH_KOREA, *_TOPICS]]
-_RULES.append((_MILITARY[0], _MILITARY[1], _compile(_MILITARY[2])))
+def _compile_lowered(terms: list[str]) -> re.Pattern:
+    """`_compile(terms)` for a text already lower(), as a case-sensitive pattern that `re`
+    can skip through: each term's opening \\b is said, after its first letter, as "no word
+    character before that letter" (the same test, since the letter is one), so that every
+    alternative opens with a literal letter and `re` jumps from one such letter to the next
+    instead of trying the pattern at every character."""
+    alternatives = []
+    for term in terms:
+        term = term.removeprefix(r"\b")
+        assert re.match(r"[a-z]", term), term  # a letter first: \b before it is (?<!\w)
+        alternatives.append(term[0] + r"(?<!\w.)" + term[1:])
+    return re.compile(r"(?:" + "|".join(alternatives) + r")\b")
+
+
+_ALL = [_NORTH_KOREA, *_TOPICS, _MILITARY]
+_RULES = [(name, weight, _compile(terms)) for name, weight, terms in _ALL]
+# The same rules for the lower() of a text without the characters lower() does not fold as
+# re.IGNORECASE does (prefilter.unsafe): the terms are lower-case ASCII, and for every other
+# character c, lower() is one character that is a word character when c is one and is an
+# ASCII letter only when c matches that letter under IGNORECASE
+# (tests/ingest/test_relevance.py checks this of every character), so the matches are the
+# same, at the same places, and each one's text is the lower() of the original's.
+_LOWERED_RULES = [(name, weight, _compile_lowered(terms)) for name, weight, terms in _ALL]
 
 
 def relevance_check(*, title: str, text: str) -> Relevance:
     """Score = sum of the weights of the rules that fire (capped at 1); relevant when North
     Korea is mentioned together with Russia/Ukraine/Kursk or the inter-Korean border."""
     haystack = f"{title}\n{text}"
+    rules = _RULES
+    if not unsafe(haystack):
+        haystack, rules = haystack.lower(), _LOWERED_RULES
     reasons, fired = [], set()
-    for name, weight, pattern in _RULES:
-        hits: dict[str, int] = {}
-        for match in pattern.finditer(haystack):
-            term = match.group(0).lower()
-            hits[term] = hits.get(term, 0) + 1
+    for name, weight, pattern in rules:
+        # each term's count, in the order of its first match
+        hits = Counter(map(str.lower, pattern.findall(haystack)))
         if hits:
             fired.add(name)
             top = sorted(hits.items(), key=lambda kv: -kv[1])[:5]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import NOUN_CLASSES, WEAPON, weapon_system
-from .prefilter import Prefilter, Sentence, WordStarts
+from .prefilter import Prefilter, Sentence, WordScan, WordStarts, needles
 from .text import clause_span, trim
 
 
@@ -59,6 +59,7 @@ _SUPPLY = re.compile(
     r"giv(?:e|es|ing|en)|gave|hand(?:ed|ing)\s+over|produc(?:e|es|ing|ed)\s+and\s+provid\w+)\b",
     re.IGNORECASE,
 )
+_SUPPLY_SCAN = WordScan(_SUPPLY, windows=True)  # tried only where a supply verb may start
 # "the largest supplier of weapons and ammunition to Russia", "importing ballistic missiles
 # from North Korea", "the missile … was made in North Korea"
 _SUPPLIER_OF = re.compile(
@@ -774,7 +775,7 @@ def find_assertions(text: str, lo: int, hi: int) -> list[Assertion]:
     sentence = Sentence(text[lo:hi])
     starts = _WORD_STARTS.starts(text, lo, hi, sentence)
     weapons = _WORD_STARTS.matches(_WEAPON_AT, WEAPON, text, lo, hi, sentence, starts)
-    out = _arms(text, lo, hi, weapons)
+    out = _arms(text, lo, hi, weapons, sentence)
     out += _russia_gives(text, lo, hi)
     for k, (rx, cat, subtype, unit, rule, guard_words) in enumerate(_PATTERNS):
         if k not in starts and k in _AT_WORD_STARTS and sentence.usable:
@@ -849,9 +850,12 @@ _CONTAINERS_OF = re.compile(
 _CLAUSE_END = re.compile(r"[;]|\.\s")
 
 
-def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
+_COMES_FROM_NK_NEEDLES = needles(_COMES_FROM_NK)  # its matches hold one of these
+
+
+def _arms(text: str, lo: int, hi: int, weapons, sentence: Sentence) -> list[Assertion]:
     """Weapon types North Korea supplies: 'supplying 240mm rocket launchers', 'using North
-    Korean-made missiles'. `weapons`: the matches of WEAPON in text[lo:hi]."""
+    Korean-made missiles'. `weapons`: the matches of WEAPON in text[lo:hi], the sentence."""
     out = []
     for w in weapons:
         noun_class = w.lastgroup
@@ -864,7 +868,7 @@ def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
         made = _NK_MADE.search(text, max(lo, w.start() - 40), w.start())
         verbs = [
             v
-            for v in _SUPPLY.finditer(text, window_lo, w.start())
+            for v in _SUPPLY_SCAN.finditer(text, window_lo, w.start())
             if not _CLAUSE_END.search(text[v.end() : w.start()])
         ]
         rule = None
@@ -898,7 +902,10 @@ def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
                 )
                 and _FROM_NK_AFTER.search(text[w.end() : hi])
             )
-            or _COMES_FROM_NK.match(text[w.end() : hi])
+            or (
+                sentence.holds(w.end() - lo, _COMES_FROM_NK_NEEDLES)
+                and _COMES_FROM_NK.match(text[w.end() : hi])
+            )
         ):
             if _factual(text, lo, w.start(), "modal"):
                 rule = "assert:arms-from-north-korea"
@@ -918,11 +925,15 @@ def _arms(text: str, lo: int, hi: int, weapons) -> list[Assertion]:
     return out
 
 
+# tried only at the words each may start (its matches are the pattern's, in the same order)
+_GIVES_SCANS = [(rx, WordScan(rx)) for rx in (_RUSSIA_GIVES, _NK_RECEIVES)]
+
+
 def _russia_gives(text: str, lo: int, hi: int) -> list[Assertion]:
     """What Russia gives North Korea in return (technology, payment, other)."""
     out = []
-    for rx in (_RUSSIA_GIVES, _NK_RECEIVES):
-        for m in rx.finditer(text, lo, hi):
+    for rx, scan in _GIVES_SCANS:
+        for m in scan.finditer(text, lo, hi):
             if not _factual(text, lo, m.start(), "modal+intent"):
                 continue
             if re.search(r"\b(?:train\w*|working)$", m.group(0), re.I) and not re.search(

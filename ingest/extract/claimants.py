@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
-from .prefilter import WordScan, text_words, unsafe, word_gate, word_heads
+from .prefilter import WordScan, memo_map, text_words, unsafe, word_gate, word_heads
 
 SK_JCS = "South Korea Joint Chiefs of Staff"
 SK_NIS = "South Korea National Intelligence Service"
@@ -255,6 +255,31 @@ _TRAILING_ADVERBS = re.compile(
     r"last\s+\w+|this\s+\w+|in\s+a\s+statement))+$",
     re.IGNORECASE,
 )
+# The last words a match of _TRAILING_ADVERBS (which ends the text) may end with.
+_TRAILING_LAST = frozenset(
+    "also previously earlier later then again has have had separately publicly recently "
+    "repeatedly first further reportedly would will statement".split()
+)
+_TRAILING_BEFORE_ANY = frozenset("on last this".split())  # "on Monday", "last week"
+
+
+def _may_trail(phrase: str) -> bool:
+    """False when `_TRAILING_ADVERBS` cannot match in `phrase` (a text without trailing
+    whitespace): each match ends the text with \\s and a word of `_TRAILING_LAST`, or with
+    "on", "last" or "this", \\s and a word (str.split's whitespace is \\s; a word that is not
+    ASCII may fold to a letter under IGNORECASE as lower() does not, and is let through)."""
+    words = phrase.rsplit(None, 2)
+    if not words:
+        return False
+    last = words[-1]
+    if not last.isascii() or last.lower() in _TRAILING_LAST:
+        return True
+    if len(words) < 2:
+        return False
+    before = words[-2]
+    return not before.isascii() or before.lower() in _TRAILING_BEFORE_ANY
+
+
 _RELATIVE_WORDS = frozenset("what which who whom whose where when why how".split())
 _PRONOUNS_AND_JOINERS = frozenset("he she they it we i you and but or who which that this".split())
 # Where a speaker phrase can start: punctuation, or after "said"/"that" in a chain of reports.
@@ -370,6 +395,8 @@ class ClaimantResolver:
         self._by_head: dict[str, re.Pattern | None] = {}  # a word's head -> its aliases' regex
         self._by_key: dict[str, re.Pattern | None] = {}  # memo of _admit
         self._by_aliases: dict[tuple[int, ...], re.Pattern] = {}
+        # resolve's answers: a function of the phrase, the country and this table alone
+        self._resolved: dict[tuple[str, str | None], str | None] = {}
 
     def _compiled(self, aliases: Iterable[int]) -> re.Pattern:
         """The pattern that finds the given aliases (indexes into the sorted table), which
@@ -434,7 +461,7 @@ class ClaimantResolver:
         starts, keys = text_words(text, lo, hi)
         i, j = bisect_left(starts, lo), bisect_left(starts, hi)
         memo, admit = self._by_key, self._admit
-        patterns = [memo[key] if key in memo else admit(key) for key in keys[i:j]]
+        patterns = memo_map(memo, keys[i:j], admit)
         found, end = [], lo
         for at, rx in zip(compress(starts[i:j], patterns), filter(None, patterns), strict=True):
             if at < end:
@@ -446,7 +473,18 @@ class ClaimantResolver:
         return found
 
     def resolve(self, phrase: str, default_country: str | None = None) -> str | None:
-        """Canonical name for a speaker phrase; the phrase itself (tidied) when unknown."""
+        """Canonical name for a speaker phrase; the phrase itself (tidied) when unknown
+        (remembered: a speaker's phrase recurs through an article and across articles)."""
+        key = (phrase, default_country)
+        resolved = self._resolved
+        if key in resolved:
+            return resolved[key]
+        if len(resolved) >= _MAX_HEADS:
+            resolved.clear()
+        name = resolved[key] = self._resolve(phrase, default_country)
+        return name
+
+    def _resolve(self, phrase: str, default_country: str | None) -> str | None:
         phrase = _tidy(phrase)
         if not phrase:
             return None
@@ -661,7 +699,7 @@ def find_attributions(
     breaks = None  # the sentence's segment breaks, found once for all its verbs
     for m in _VERB_SCAN.finditer(text, lo, hi):
         if breaks is None:
-            breaks = [(b.start(), b.end()) for b in _SEGMENT_BREAK.finditer(text, lo, hi)]
+            breaks = list(map(re.Match.span, _SEGMENT_BREAK.finditer(text, lo, hi)))
         np = _speaker_before(text, lo, m.start(), breaks)
         if np:
             name = resolver.resolve(text[np[0] : np[1]], default_country)
@@ -733,7 +771,10 @@ def _speaker_before(
     """The noun phrase right before a reporting verb, if it looks like a speaker; `breaks` as
     in `_segment_start`."""
     # Only a text that ends with a comma (and spaces) may end with an aside: no scan otherwise.
-    if text[lo:verb].rstrip().endswith(","):
+    last = verb  # where text[lo:verb].rstrip() ends, read back from the verb
+    while last > lo and text[last - 1].isspace():
+        last -= 1
+    if last > lo and text[last - 1] == ",":
         aside = re.search(r"[^,\s],[^,.;:“”\"]{2,90},\s*$", text[lo:verb])
         if aside:  # "The agency, in an assessment released Friday, put ...": skip the aside
             found = _speaker_before(text, lo, lo + aside.start() + 1, breaks)
@@ -744,7 +785,9 @@ def _speaker_before(
         end -= 1  # "Kim Min-ho, a deputy minister, said": a name, then its title
     seg_start = _segment_start(text, lo, end, breaks)
     seg = text[seg_start:end]
-    trimmed = _TRAILING_ADVERBS.sub("", seg.rstrip())
+    trimmed = seg.rstrip()
+    if _may_trail(trimmed):
+        trimmed = _TRAILING_ADVERBS.sub("", trimmed)
     lead = len(seg) - len(seg.lstrip())
     s, e = seg_start + lead, seg_start + len(trimmed)
     phrase = _PAREN_ACRONYM.sub("", text[s:e])

@@ -29,6 +29,7 @@ from .dates import claim_date, find_dates, period_start
 from .lexicon import NORTH_KOREA
 from .measure import measure_with_reason, troop_subtype
 from .numbers import find_quantities
+from .prefilter import WordScan, may_hold, needle_finder
 from .text import Sentence, clause_span, split_sentences, trim
 
 _OF_WHICH = re.compile(r"\bof\s+(?:which|them|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -130,6 +131,7 @@ def extract_mentions(
         ]
     nk_in_article = NORTH_KOREA.search(text) is not None
     out: list[Mention] = []
+    model = learned.current()  # the learned stage's model, looked for once per article
     para_kind: tuple[int, Kind | None] = (-1, None)  # what the paragraph counts so far
     carried: _Speaker | None = None
     recent: list[str] = []  # claimants named so far, latest first
@@ -159,8 +161,6 @@ def extract_mentions(
             speaker = _Speaker(carried.claimant, carried.date, "paragraph")
         else:
             speaker = _Speaker(dominant, published, "article" if dominant else "none")
-        near_nk = _about_north_korea(text, sentences, i)
-        near_russia = _about_russia(text, sentences, i)
         if para_kind[0] != sent.paragraph:
             para_kind = (sent.paragraph, None)
         found, last = _sentence_mentions(
@@ -171,9 +171,13 @@ def extract_mentions(
             _is_heading(text, sentences, i),
             para_kind[1],
             _paragraph_start(sentences, i),
+            model,
         )
         if last is not None:
             para_kind = (sent.paragraph, last)
+        if found:  # where the North and the war are named: read for a sentence's mentions only
+            near_nk = _about_north_korea(text, sentences, i)
+            near_russia = _about_russia(text, sentences, i)
         for m in found:
             # Border stories name the North once and then say "balloons"; elsewhere the North
             # must be close by, or the figure may be Russia's or Ukraine's.
@@ -201,6 +205,7 @@ _RELAY_CUE = re.compile(
     r"(?:relaying|relayed)\s+(?:a\s+|the\s+)?(?:briefing|report|assessment)\s+(?:by|from|of))\s+",
     re.IGNORECASE,
 )
+_RELAY_CUE_SCAN = WordScan(_RELAY_CUE)  # tried only at the words a cue may start
 # who relays rather than asserts: members of parliament
 _RELAYER = re.compile(
     r"\bRep\.|\b(?:lawmakers?|legislators?|MPs?|parliamentarians?|assembly\s?m[ae]n|"
@@ -317,7 +322,7 @@ def _credit_relayed(text: str, out: list[Mention], alias_mentions, dominant: str
     """
     relays = []  # (position, source)
     relayers: set[str] = set()
-    for cue in _RELAY_CUE.finditer(text):
+    for cue in _RELAY_CUE_SCAN.finditer(text):
         near = [
             (is_country_level(n), s, n)
             for s, _, n in alias_mentions
@@ -413,6 +418,7 @@ def _sentence_mentions(
     heading: bool,
     para_kind: Kind | None = None,
     para_lo: int | None = None,
+    model: learned.Model | None = None,
 ) -> tuple[list[Mention], Kind | None]:
     found: list[Mention] = []
     quantities = find_quantities(text, sent.start, sent.end)
@@ -533,17 +539,21 @@ def _sentence_mentions(
                 _score(0.6, speaker.basis),
             )
         )
-    found.extend(_learned_mentions(text, sent, found, speaker, heading))
+    found.extend(_learned_mentions(text, sent, found, speaker, heading, model))
     found.sort(key=lambda m: m.quote_start)
     return found, prev_kind
 
 
 def _learned_mentions(
-    text: str, sent: Sentence, found: list[Mention], speaker: _Speaker, heading: bool
+    text: str,
+    sent: Sentence,
+    found: list[Mention],
+    speaker: _Speaker,
+    heading: bool,
+    model: learned.Model | None,
 ) -> list[Mention]:
     """The learned sentence stage: a claim without a number of a category the rules did not
-    find in this sentence, when the model says the sentence states one."""
-    model = learned.current()
+    find in this sentence, when the model (`learned.current()`) says the sentence states one."""
     if model is None and not learned.is_collecting():
         return []
     sentence = text[sent.start : sent.end]
@@ -594,13 +604,17 @@ def _has_number(m: Mention) -> bool:
 
 def _about_north_korea(text: str, sentences: list[Sentence], i: int) -> bool:
     """North Korea named in the sentence or in one of the three before it."""
-    lo = sentences[max(0, i - 3)].start
-    return NORTH_KOREA.search(text, lo, sentences[i].end) is not None
+    lo, hi = sentences[max(0, i - 3)].start, sentences[i].end
+    return may_hold(text, lo, hi, _NK_NEEDLES) and NORTH_KOREA.search(text, lo, hi) is not None
+
+
+_NK_NEEDLES = needle_finder(NORTH_KOREA)  # a window without any of them holds no match
 
 
 _RUSSIA_OR_WAR = re.compile(
     r"\b(?:Russia|Russian|Russians|Moscow|Kremlin|Putin|Kursk|Ukraine|Ukrainian|Kyiv|Kiev)"
 )
+_RUSSIA_NEEDLES = needle_finder(_RUSSIA_OR_WAR)
 
 
 # What North Korea does with weapons at home: tests, parades, handovers to its own units
@@ -614,8 +628,10 @@ _LAUNCH_OR_SHOW = re.compile(
 
 def _about_russia(text: str, sentences: list[Sentence], i: int) -> bool:
     """Russia or the war named in the sentence or one of the three before it."""
-    lo = sentences[max(0, i - 3)].start
-    return _RUSSIA_OR_WAR.search(text, lo, sentences[i].end) is not None
+    lo, hi = sentences[max(0, i - 3)].start, sentences[i].end
+    return (
+        may_hold(text, lo, hi, _RUSSIA_NEEDLES) and _RUSSIA_OR_WAR.search(text, lo, hi) is not None
+    )
 
 
 def _is_heading(text: str, sentences: list[Sentence], i: int) -> bool:

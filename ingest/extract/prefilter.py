@@ -7,7 +7,9 @@ collects the few strings (its first letters, up to `LENGTH`) that every match mu
 with; `may_match(lowered)` asks whether one of them occurs in the sentence, which `str.__contains__`
 answers many times faster. The test is only ever a necessary condition: where it says no, the
 pattern has no match; where it says yes (or the pattern's start cannot be read), the pattern
-runs as before. Results are therefore the same with and without it.
+runs as before. Results are therefore the same with and without it. A pattern whose start
+cannot be read is skipped in a sentence that holds none of the strings every match of it
+holds (`needles`), if it has such strings.
 
 The same reading serves single patterns scanned over whole sentences or articles: `WordScan`
 tries a pattern only at the word starts its first letters admit (numbers, reporting verbs,
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from itertools import compress
+from itertools import compress, repeat
 
 try:  # Python 3.11+
     from re import _constants as C
@@ -47,6 +49,7 @@ def unsafe(sentence: str) -> bool:
 
 
 _WORD = re.compile(r"\w+")
+_START = re.Match.start  # mapped over matches: each one's start, the calls made in C
 _HEAD = re.compile(rf"\w{{1,{LENGTH}}}")  # a word's first letters
 
 _last_words: tuple[str, list[int], list[str]] = ("", [], [])
@@ -68,15 +71,28 @@ def text_words(text: str, lo: int = 0, hi: int | None = None) -> tuple[list[int]
     global _last_words
     if len(text) > INDEX_MAX:
         hi = len(text) if hi is None else hi
-        starts = [m.start() for m in _WORD.finditer(text, lo, hi)]
+        starts = list(map(_START, _WORD.finditer(text, lo, hi)))
         return starts, [text[at : at + LENGTH] for at in starts]
     last = _last_words  # one read: another thread may replace it
     if last[0] is not text:
-        starts = [m.start() for m in _WORD.finditer(text)]
+        starts = list(map(_START, _WORD.finditer(text)))
         last = (text, starts, [text[at : at + LENGTH] for at in starts])
         if len(text) >= KEEP_MIN:
             _last_words = last
     return last[1], last[2]
+
+
+_MISSING = object()
+
+
+def memo_map(memo: dict, keys: list[str], admit) -> list:
+    """`[memo[key] if key in memo else admit(key) for key in keys]`, the look-ups in C (a
+    memo's values depend on their key alone, so a memo that `admit` clears on the way gives
+    the same list)."""
+    found = list(map(memo.get, keys, repeat(_MISSING)))
+    if _MISSING in found:  # a value equals only itself, as object() does
+        found = [admit(key) if f is _MISSING else f for key, f in zip(keys, found, strict=True)]
+    return found
 
 
 def _between(starts: list[int], lo: int, hi: int) -> list[int]:
@@ -88,12 +104,30 @@ class Sentence:
     """A sentence as the prefilters read it: its lower() and the starts (1 to LENGTH
     characters) of its words. `usable` is False when lower() would mislead (see `unsafe`)."""
 
-    __slots__ = ("_heads", "lowered", "usable")
+    __slots__ = ("_heads", "_lowered", "text", "usable")
 
     def __init__(self, sentence: str) -> None:
         self.usable = not unsafe(sentence)
-        self.lowered = sentence.lower()
+        self.text = sentence
+        self._lowered: str | None = None
         self._heads: set[str] | None = None
+
+    @property
+    def lowered(self) -> str:
+        """lower() of the sentence (on first use: WordStarts answers most sentences without
+        it). Where `usable`, as long as the sentence, each character lower() of its own
+        (tests/ingest/test_relevance.py checks this of every character)."""
+        if self._lowered is None:
+            self._lowered = self.text.lower()
+        return self._lowered
+
+    def holds(self, at: int, strings: tuple[str, ...] | None) -> bool:
+        """Whether the sentence from `at` (an offset into it) may hold a match of the pattern
+        of `needles` `strings` (IGNORECASE: lower case, looked for in `lowered`)."""
+        if strings is None or not self.usable:
+            return True
+        lowered = self.lowered
+        return any(lowered.find(s, at) >= 0 for s in strings)
 
     @property
     def heads(self) -> set[str]:
@@ -120,10 +154,19 @@ class Prefilter:
         if self.at_word_start:
             # the word part of each prefix ("re-" -> "re"): what a word of the sentence starts with
             self.prefixes = frozenset(_WORD.match(p).group(0) for p in self.prefixes)
+        # A pattern whose start cannot be read: the strings every match holds, if any
+        self.needles = needles(rx) if self.prefixes is None else None
+        self.ignorecase = bool(rx.flags & re.IGNORECASE)
 
     def may_match(self, sentence: Sentence) -> bool:
         """Whether `rx` may match in `sentence` (False only when it cannot)."""
-        if self.prefixes is None or not sentence.usable:
+        if self.prefixes is None:
+            if self.needles is None:
+                return True
+            if not self.ignorecase:  # as written
+                return any(n in sentence.text for n in self.needles)
+            return sentence.holds(0, self.needles)
+        if not sentence.usable:
             return True
         if self.at_word_start:
             return not sentence.heads.isdisjoint(self.prefixes)
@@ -131,10 +174,15 @@ class Prefilter:
 
 
 def _opens_at_boundary(pattern) -> bool:
-    """Whether the pattern's first step that is not a lookaround is \\b."""
+    """Whether the pattern's first step that is not a lookaround is \\b (in each alternative,
+    when it opens with alternatives or a group)."""
     for op, av in pattern:
         if op in (C.ASSERT, C.ASSERT_NOT):
             continue
+        if op is C.BRANCH:
+            return all(_opens_at_boundary(alt) for alt in av[1])
+        if op is C.SUBPATTERN:
+            return _opens_at_boundary(av[-1])
         return op is C.AT and av is C.AT_BOUNDARY
     return False
 
@@ -263,8 +311,8 @@ class WordStarts:
             # every word of the text once: the patterns its first letters admit
             starts, keys = text_words(text, lo, hi)
             memo, admit = self._by_key, self._admitted
-            patterns = [memo[key] if key in memo else admit(key) for key in keys]
-            last = (text, list(compress(starts, patterns)), [p for p in patterns if p])
+            patterns = memo_map(memo, keys, admit)
+            last = (text, list(compress(starts, patterns)), list(filter(None, patterns)))
             if len(text) <= INDEX_MAX:
                 self._last = last
         _, ats, admitted = last
@@ -351,9 +399,17 @@ class WordScan:
     _MAX_HEADS = 50_000
 
     def __init__(
-        self, rx: re.Pattern, *, heads: frozenset[str] | None = None, digits: bool = False
+        self,
+        rx: re.Pattern,
+        *,
+        heads: frozenset[str] | None = None,
+        digits: bool = False,
+        windows: bool = False,
     ) -> None:
         self.rx = rx
+        # `windows`: scanned over a few short windows of a text, not sentence by sentence over
+        # all of it: only the window's words are read (the same starts, found again per window)
+        self.windows = windows
         self.heads = heads if heads is not None else word_heads(rx.pattern, rx.flags)
         self.digits = digits
         self._gate = word_gate(self.heads or (), digits=digits)
@@ -374,10 +430,13 @@ class WordScan:
         if last[0] is text:
             return last[1]
         starts, keys = text_words(text, lo, hi)
+        if self.windows:
+            i, j = bisect_left(starts, lo), bisect_left(starts, hi)
+            return list(compress(starts[i:j], memo_map(self._memo, keys[i:j], self._admits)))
         # each word's first letters (what follows it, past its end, only adds heads to try),
         # as written: the gate reads the first one's case
         memo, admit = self._memo, self._admits
-        found = list(compress(starts, [memo[key] if key in memo else admit(key) for key in keys]))
+        found = list(compress(starts, memo_map(memo, keys, admit)))
         if len(text) <= INDEX_MAX:
             self._last = (text, found)
         return found
@@ -405,3 +464,69 @@ class WordScan:
                 found.append(m)
                 end = m.end()
         return found
+
+
+def needles(rx: re.Pattern) -> tuple[str, ...] | None:
+    """Strings one of which every match of `rx` holds, as written; None when they cannot be
+    read. A window of a text that holds none of them holds no match: `rx.search(text, lo,
+    hi)` is then None (`may_hold`). For a pattern with IGNORECASE, they are in lower case
+    (ASCII), to be looked for in the lower() of a text that is not `unsafe` (`Sentence.holds`):
+    there a letter matches an ASCII letter under IGNORECASE only where lower() makes it that
+    letter, and other ASCII characters only themselves."""
+    found = _required(parser.parse(rx.pattern, rx.flags))
+    if not found:
+        return None
+    if rx.flags & re.IGNORECASE:
+        found = {n.lower() for n in found}
+        if not all(n.isascii() for n in found):
+            return None
+    # a needle holding another is found wherever that one is: keep the shorter
+    kept = [n for n in found if not any(o != n and o in n for o in found)]
+    return tuple(sorted(kept))
+
+
+def _required(pattern) -> set[str] | None:
+    """A set of strings one of which every match of the parsed `pattern` consumes; None when
+    none can be read. Of the sequence's parts that each give one, the set whose shortest
+    string is longest."""
+    options: list[set[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            options.append({"".join(run)})
+            run.clear()
+
+    for op, av in pattern:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        part = None
+        if op is C.SUBPATTERN:
+            _group, add_flags, _del_flags, inner = av
+            part = None if add_flags & re.IGNORECASE else _required(inner)
+        elif op is C.BRANCH:
+            parts = [_required(alt) for alt in av[1]]
+            part = None if any(p is None for p in parts) else set().union(*parts)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            part = _required(av[2])
+        # anything else (a class, a lookaround, \b, an optional part) gives nothing
+        if part:
+            options.append(part)
+    flush()
+    if not options:
+        return None
+    return max(options, key=lambda strings: (min(map(len, strings)), -len(strings)))
+
+
+def needle_finder(rx: re.Pattern) -> re.Pattern | None:
+    """A pattern that finds `needles(rx)` (as written), which `re` skips through to their
+    first letters; None when they cannot be read."""
+    strings = needles(rx)
+    return None if strings is None else re.compile("|".join(map(re.escape, strings)))
+
+
+def may_hold(text: str, lo: int, hi: int, finder: re.Pattern | None) -> bool:
+    """Whether text[lo:hi] holds one of the strings `finder` finds (True when it is None)."""
+    return finder is None or finder.search(text, lo, hi) is not None

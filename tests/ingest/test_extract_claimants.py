@@ -52,3 +52,22 @@ def test_injected_aliases_override_and_extend_the_defaults():
 def test_coordinated_speakers():
     found = claimant("Kyiv and Washington say Russia is using North Korean-made missiles.")
     assert found == ["Ukraine government and US government"]
+
+
+def test_a_resolver_answers_a_phrase_again_as_a_fresh_one_does():
+    phrases = [
+        ("the National Intelligence Service", None),
+        ("military officials", "South Korea"),
+        ("military officials", None),
+        ("Kyiv and Washington", None),
+        ("US and Ukrainian officials", None),
+        ("the spy agency", "South Korea"),
+        ("", None),
+    ]
+    aliases = {"the spy agency": "National Intelligence Service"}
+    used = ClaimantResolver(aliases)
+    first = [used.resolve(p, c) for p, c in phrases]
+    again = [used.resolve(p, c) for p, c in reversed(phrases)][::-1]
+    fresh = [ClaimantResolver(aliases).resolve(p, c) for p, c in phrases]
+    assert first == again == fresh
+    assert fresh[1] != fresh[2]  # the country is part of the question

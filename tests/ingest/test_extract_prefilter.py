@@ -9,10 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract import assertions, claimants
+from ingest.extract import assertions, claimants, pipeline
 from ingest.extract.claimants import ClaimantResolver
 from ingest.extract.lexicon import WEAPON
-from ingest.extract.prefilter import FOLDS_TO_ASCII, Prefilter, Sentence
+from ingest.extract.prefilter import (
+    FOLDS_TO_ASCII,
+    Prefilter,
+    Sentence,
+    may_hold,
+    needle_finder,
+    needles,
+)
 from ingest.extract.text import split_sentences
 
 HERE = Path(__file__).parent
@@ -45,9 +52,21 @@ def test_a_letter_that_folds_unlike_lower_turns_the_filter_off():
 
 
 def test_a_pattern_whose_start_cannot_be_read_always_runs():
-    prefilter = Prefilter(re.compile(r"\d+\s+troops"))
-    assert prefilter.prefixes is None
+    prefilter = Prefilter(re.compile(r"\d+\s+\w+"))
+    assert prefilter.prefixes is None and prefilter.needles is None
     assert prefilter.may_match(Sentence("No figures here."))
+
+
+def test_a_pattern_whose_start_cannot_be_read_is_skipped_without_its_strings():
+    prefilter = Prefilter(re.compile(r"\d+\s+(?:troops|soldiers)"))
+    assert prefilter.prefixes is None
+    assert not prefilter.may_match(Sentence("No figures here."))
+    assert prefilter.may_match(Sentence("About 300 soldiers."))
+    assert not prefilter.may_match(Sentence("About 300 SOLDIERS."))  # as written
+    folded = Prefilter(re.compile(r"\d+\s+(?:troops|soldiers)", re.IGNORECASE))
+    assert folded.may_match(Sentence("About 300 SOLDIERS."))
+    assert not folded.may_match(Sentence("About 300 units."))
+    assert folded.may_match(Sentence("About 300 \u017foldiers."))  # long s: read as is
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
@@ -95,6 +114,8 @@ def test_word_starts_read_once_per_text_find_the_same_matches_in_any_window(inde
     starts_of = assertions._WORD_STARTS
     checks = [*(pattern[0] for pattern in PATTERNS), WEAPON]
     scans = (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN)
+    scans += (*(scan for _, scan in assertions._GIVES_SCANS), pipeline._RELAY_CUE_SCAN)
+    scans += (assertions._SUPPLY_SCAN,)
     texts = [p.read_text(encoding="utf-8") for p in ARTICLES[::6]]
     texts += [texts[0], "".join(list(texts[0]))]  # again, and an equal copy
     texts += ["North Korean troops were deployed; Pyongyang supplied shells and missiles said"]
@@ -174,7 +195,12 @@ def test_scanning_only_the_words_a_number_verb_or_date_may_start_finds_the_same(
         "In the low thousands, several hundred, tens of thousands said; \u017fix hundred (long s).",
         "Since 5th of March 2024, from mid-2023, on Dec. 3, last Monday, x-2024 and 12 May.",
     ]
-    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN):
+    texts.append("Russia has reportedly given Pyongyang help; North Korea got it from Moscow.")
+    texts.append("A lawmaker said, citing the NIS, after a closed-door briefing by the agency.")
+    texts.append("It supplied, ships and handed over shells; it produces and provides rockets.")
+    gives = tuple(scan for _, scan in assertions._GIVES_SCANS)
+    more = (pipeline._RELAY_CUE_SCAN, assertions._SUPPLY_SCAN)
+    for scan in (numbers._ATOM_SCAN, claimants._VERB_SCAN, dates._DATE_SCAN, *gives, *more):
         assert scan.heads is not None
         for text in texts:
             assert [m.span() for m in scan.finditer(text)] == [
@@ -212,3 +238,114 @@ def test_a_sentences_segment_breaks_found_once_give_the_scans_answer_at_every_en
         for end in range(lo, hi + 1):
             expected = _segment_start_scanned(text, lo, end)
             assert claimants._segment_start(text, lo, end, breaks) == expected, (lo, end)
+
+
+def test_a_pattern_opening_with_alternatives_each_at_a_word_is_tried_at_word_starts():
+    rx = re.compile(r"(?<!the\s)\b(?:heavy|high)\s+losses\b|\blosses\s+were\s+heavy\b")
+    assert Prefilter(rx).at_word_start
+    assert not Prefilter(re.compile(r"\bheavy\s+losses|losses\s+were")).at_word_start
+
+
+def test_the_strings_every_match_holds():
+    assert needles(re.compile(r"a+b|c(?:de|fg)")) == ("a", "de", "fg")
+    assert needles(re.compile(r"\b(?:Russia|Russian|Moscow)\b")) == ("Moscow", "Russia")
+    assert needles(re.compile(r"North\s+Korea(?:ns?)?|Kim\s+Jong[- ]Un")) == ("Jong", "North")
+    assert needles(re.compile(r"NORTH", re.IGNORECASE)) == ("north",)
+    assert needles(re.compile(r"\w+\s+said")) == ("said",)
+    assert needles(re.compile(r"\d+|troops")) is None  # a match may hold no literal
+    assert needles(re.compile(r"(?:ab)?c?")) is None
+    assert needles(re.compile(r"North\s+Korea|PYONGYANG", re.I)) == ("north", "pyongyang")
+    assert needles(re.compile(r"\u0130stanbul", re.I)) is None  # not ASCII in lower case
+    assert needle_finder(re.compile(r"\bKyiv|Kiev\.")).pattern == r"Kiev\.|Kyiv"
+
+
+def test_a_window_without_the_strings_holds_no_match():
+    """`_about_north_korea` and `_about_russia` skip the search in such a window."""
+
+    from ingest.extract.lexicon import NORTH_KOREA
+
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES]
+    texts.append("the North. Korea; N. Korea, N.Korea KN-23 Kim Jong-Un Russians Kiev\u2019s")
+    checks = [
+        (NORTH_KOREA, pipeline._NK_NEEDLES),
+        (pipeline._RUSSIA_OR_WAR, pipeline._RUSSIA_NEEDLES),
+    ]
+    for rx, strings in checks:
+        assert strings is not None
+        for text in texts:
+            for lo in range(0, len(text), 37):
+                for hi in (lo + 5, lo + 40, lo + 400, len(text)):
+                    if not may_hold(text, lo, hi, strings):
+                        assert rx.search(text, lo, hi) is None, (rx.pattern[:40], lo, hi)
+
+
+def test_a_sentence_without_the_strings_after_a_weapon_holds_no_origin():
+    """`_arms` skips "comes from North Korea" after a weapon where the rest of the sentence
+    holds none of its strings (in lower case)."""
+    strings = assertions._COMES_FROM_NK_NEEDLES
+    rx = assertions._COMES_FROM_NK
+    assert strings is not None
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES]
+    texts.append("Shells that COME FROM NORTH korea; rockets originating from PYONGYANG.")
+    texts.append("Shells \u017fent from North Korea, rockets came from Pyongyang.")
+    for text in texts:
+        for sent in split_sentences(text):
+            lo, hi = sent.start, sent.end
+            sentence = Sentence(text[lo:hi])
+            for at in range(0, hi - lo, 3):
+                if not sentence.holds(at, strings):
+                    assert rx.match(text[lo + at : hi]) is None, (lo + at, hi)
+
+
+def test_the_memo_look_ups_give_what_one_look_up_at_a_time_gives():
+    from ingest.extract.prefilter import memo_map
+
+    memo = {"a": None, "b": (), "c": 0}
+
+    def admit(key):
+        if len(memo) >= 4:
+            memo.clear()  # a full memo starts again on the way
+        memo[key] = value = key.upper() if key != "n" else None
+        return value
+
+    keys = ["a", "x", "b", "n", "c", "y", "x", "z"]
+    assert memo_map(memo, keys, admit) == [None, "X", (), None, 0, "Y", "X", "Z"]
+    assert memo_map({}, [], admit) == []
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "The ministry also",
+        "the agency, on Monday",
+        "Kim ON\u00a0Monday",
+        "  also",
+        "officials had earlier",
+        "the JCS in a statement",
+        "the NIS last   week",
+        "He al\u017fo",  # long s: "also" under IGNORECASE
+        "the \u212aremlin on Sunday",
+        "The ministry",
+        "on",
+        "",
+    ],
+)
+def test_a_phrase_without_a_trailing_adverbs_last_words_has_no_match(phrase):
+    assert claimants._may_trail(phrase) or claimants._TRAILING_ADVERBS.search(phrase) is None
+    if claimants._TRAILING_ADVERBS.search(phrase):
+        assert claimants._may_trail(phrase)
+
+
+def test_no_phrase_before_a_verb_that_trailing_adverbs_match_is_skipped():
+    """`_speaker_before` trims trailing adverbs only from a phrase `_may_trail` lets through:
+    every phrase of the test articles that the pattern matches is one."""
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        for sent in split_sentences(text):
+            lo, hi = sent.start, sent.end
+            for m in re.finditer(r"\w\b", text[lo:hi]):
+                end = lo + m.end()
+                for width in (12, 40, 90):
+                    phrase = text[max(lo, end - width) : end].rstrip()
+                    if claimants._TRAILING_ADVERBS.search(phrase):
+                        assert claimants._may_trail(phrase), phrase
