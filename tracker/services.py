@@ -516,15 +516,17 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
     restates no stored claim (ingest.proposals: asked in this transaction, under the
     claimant's lock), each with its source and weapon systems, as claim_propose would one by
     one, in set-based writes: the claims, their sources, the history rows of each and the
-    weapon links in one insert each. Returns, per candidate, its new claim, or None where the
+    weapon links in one insert each (tracker.rows.rows_insert: bulk_create's rows, its SQL
+    written once). Returns, per candidate, its new claim, or None where the
     claim model refuses it (a ValidationError, which claim_propose's callers skip).
 
-    bulk_create sends no signals: their work is done here. A new pending claim moves no public
+    Bulk inserts send no signals: their work is done here. A new pending claim moves no public
     headline, series, change-log entry or public cache version (tracker.headlines,
     series_state, changes, cache); what remains is simple-history's creation rows
     (History.created_rows_insert) and the editors' data version, bumped once."""
     from tracker.cache import data_changed
     from tracker.models import History, Place
+    from tracker.rows import rows_insert
 
     built: list[tuple[Claim, list[dict], list[WeaponSystem]] | None] = []
     for candidate in candidates:
@@ -567,9 +569,9 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
     claims = [claim for claim, _, _ in made]
     for claim in claims:
         claim.derive_fields()  # as Claim.save does
-    Claim.objects.bulk_create(claims)
+    rows_insert(claims)
     sources = [ClaimSource(claim=claim, **source) for claim, found, _ in made for source in found]
-    ClaimSource.objects.bulk_create(sources)
+    rows_insert(sources)
     History.created_rows_insert(claims)
     History.created_rows_insert(sources)
     field = Claim._meta.get_field("weapon_systems")
@@ -580,7 +582,7 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
         for claim, _, systems in made
         for system in systems
     ]  # fmt: skip
-    through.objects.bulk_create(links)
+    rows_insert(links)
     History.created_rows_insert(links)
     if made:
         data_changed()  # what the signals of a pending claim, source or weapon link do
