@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import AutoField
+from django.db.models.signals import post_save, pre_save
 
 
 def rows_insert(instances: list) -> list:
@@ -79,3 +80,41 @@ def _insert_sql(model, count: int) -> str:
         f"VALUES {', '.join([row] * count)} "
         f"RETURNING {', '.join(name(column.target.column) for column, _ in returning)}"
     )
+
+
+def row_update(instance, update_fields: list[str]) -> None:
+    """`instance.save(update_fields=update_fields)`, with its UPDATE built once per model and
+    fields (the ORM compiled it on every save): the same signals (pre_save, then post_save,
+    with the fields as a frozenset), the same values (each field's `pre_save`, so auto_now
+    fields are set, then `get_db_prep_save`) and the same DatabaseError when no row was
+    updated. For values, not expressions (F(), functions): those go through save()."""
+    model = type(instance)
+    fields, sql = _update_sql(model, tuple(update_fields))
+    names = frozenset(update_fields)
+    using = connection.alias
+    pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=names)
+    values = [f.pre_save(instance, False) for f in fields]
+    if any(hasattr(value, "resolve_expression") for value in values):
+        raise TypeError("row_update writes values: save() writes expressions")
+    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    params.append(model._meta.pk.get_db_prep_value(instance.pk, connection))
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount == 0:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+    instance._state.db = using
+    instance._state.adding = False
+    post_save.send(
+        sender=model, instance=instance, created=False, update_fields=names, raw=False, using=using
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _update_sql(model, names: tuple[str, ...]) -> tuple[list, str]:
+    name = connection.ops.quote_name
+    fields = [model._meta.get_field(n) for n in names]
+    if any(f.primary_key or not f.concrete or f.generated for f in fields):
+        raise ValueError(f"row_update cannot write {', '.join(names)}")
+    assignments = ", ".join(f"{name(f.column)} = %s" for f in fields)
+    pk = name(model._meta.pk.column)
+    return fields, f"UPDATE {name(model._meta.db_table)} SET {assignments} WHERE {pk} = %s"
