@@ -770,18 +770,22 @@ def claim_credibility_refresh(*, claim: Claim) -> list[int]:
 def claims_credibility_refresh(*, claims: list[Claim]) -> list[int]:
     """claim_credibility_refresh of each of `claims`, each of another series (an article's new
     claims: claims_create_pending), their facts read in one query: no claim's refresh reads
-    or writes another's series, so this is the same as refreshing them one after another."""
+    or writes another's series, so this is the same as refreshing them one after another.
+    The grades that changed are written together (_credibility_write)."""
     if not claims:
         return []
     window = credibility.merge_window_days()
     # Everything within two windows: each claim to recompute is judged on its own window.
-    changed = []
+    grades: dict[int, int] = {}
     for claim, facts in zip(claims, credibility.series_facts(claims, days=2 * window), strict=True):
-        changed += _credibility_refresh(claim, facts, window)
-    return changed
+        grades.update(_credibility_refresh(claim, facts, window))
+    _credibility_write(grades)
+    return list(grades)
 
 
-def _credibility_refresh(claim: Claim, facts: list, window: int) -> list[int]:
+def _credibility_refresh(claim: Claim, facts: list, window: int) -> dict[int, int]:
+    """The new grades ({claim id: credibility}) of the claims of `claim`'s series whose
+    suggested grade changed."""
     targets = sorted(
         (
             f
@@ -796,11 +800,59 @@ def _credibility_refresh(claim: Claim, facts: list, window: int) -> list[int]:
     days = timedelta(days=window)
     grades = {f.pk: credibility.assess(f, voices, claim=claim, window=days).grade for f in targets}
     current = {f.pk: f.credibility for f in facts}  # read with the facts: no second query
-    changed = []
-    for pk, grade in grades.items():
-        if current.get(pk) != grade:
-            target = Claim.objects.get(pk=pk)
-            target.credibility = grade
-            target.save(update_fields=["credibility", "confidence", "updated_at"])
-            changed.append(pk)
-    return changed
+    return {pk: grade for pk, grade in grades.items() if current.get(pk) != grade}
+
+
+@transaction.atomic(savepoint=False)
+def _credibility_write(grades: dict[int, int]) -> None:
+    """Store each claim's new credibility as `claim.save(update_fields=["credibility",
+    "confidence", "updated_at"])` would, claim by claim. For the claims still pending (those
+    the refresh grades), in three statements: their status and reliability read, one UPDATE,
+    their history rows copied; what their save's signals would do besides is bump the editors'
+    data version (a pending claim moves no headline, series or change-log entry:
+    tracker.headlines, series_state, changes). A claim no longer pending is saved by itself,
+    with every signal, as before."""
+    if not grades:
+        return
+    from tracker import trust
+    from tracker.cache import data_changed
+    from tracker.models import History
+
+    rows = Claim.objects.filter(pk__in=grades).values_list("pk", "status", "reliability")
+    pending = {
+        pk: reliability for pk, status, reliability in rows if status == Claim.Status.PENDING
+    }
+    for pk in grades.keys() - pending.keys():  # changed meanwhile (or gone: get() raises)
+        target = Claim.objects.get(pk=pk)
+        target.credibility = grades[pk]
+        target.save(update_fields=["credibility", "confidence", "updated_at"])
+    if not pending:
+        return
+    ids = sorted(pending)
+    field = Claim._meta.get_field("updated_at")
+    params = [pk_or_value for pk in ids for pk_or_value in (pk, grades[pk])]
+    params += [
+        value for pk in ids for value in (pk, trust.confidence_for(pending[pk], int(grades[pk])))
+    ]
+    params += [field.get_db_prep_save(timezone.now(), connection), *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_credibility_update_sql(len(ids)), params)
+    History.created_rows_insert([Claim(pk=pk) for pk in ids], kind="~")
+    data_changed()  # what the signals of a pending claim's save do
+
+
+@functools.lru_cache(maxsize=64)
+def _credibility_update_sql(count: int) -> str:
+    """UPDATE of `count` claims' credibility, confidence (CASE on the id, each) and
+    updated_at."""
+    name = connection.ops.quote_name
+    pk = name(Claim._meta.pk.column)
+    column = {f: name(Claim._meta.get_field(f).column) for f in ("credibility", "confidence")}
+    when = " ".join(["WHEN %s THEN %s"] * count)
+    return (
+        f"UPDATE {name(Claim._meta.db_table)} SET "
+        f"{column['credibility']} = CASE {pk} {when} END, "
+        f"{column['confidence']} = CASE {pk} {when} END, "
+        f"{name(Claim._meta.get_field('updated_at').column)} = %s "
+        f"WHERE {pk} IN ({', '.join(['%s'] * count)})"
+    )
