@@ -803,7 +803,6 @@ def _credibility_refresh(claim: Claim, facts: list, window: int) -> dict[int, in
     return {pk: grade for pk, grade in grades.items() if current.get(pk) != grade}
 
 
-@transaction.atomic(savepoint=False)
 def _credibility_write(grades: dict[int, int]) -> None:
     """Store each claim's new credibility as `claim.save(update_fields=["credibility",
     "confidence", "updated_at"])` would, claim by claim. For the claims still pending (those
@@ -814,6 +813,11 @@ def _credibility_write(grades: dict[int, int]) -> None:
     with every signal, as before."""
     if not grades:
         return
+    with transaction.atomic(savepoint=False):  # all of them, or none
+        _credibility_write_all(grades)
+
+
+def _credibility_write_all(grades: dict[int, int]) -> None:
     from tracker import trust
     from tracker.cache import data_changed
     from tracker.models import History
@@ -822,7 +826,7 @@ def _credibility_write(grades: dict[int, int]) -> None:
     pending = {
         pk: reliability for pk, status, reliability in rows if status == Claim.Status.PENDING
     }
-    for pk in grades.keys() - pending.keys():  # changed meanwhile (or gone: get() raises)
+    for pk in sorted(grades.keys() - pending.keys()):  # changed meanwhile (gone: get() raises)
         target = Claim.objects.get(pk=pk)
         target.credibility = grades[pk]
         target.save(update_fields=["credibility", "confidence", "updated_at"])
