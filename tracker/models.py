@@ -85,14 +85,16 @@ class History(HistoricalRecords):
 
     @staticmethod
     def created_rows_insert(instances: list, *, kind: str = "+") -> int:
-        """Write the creation rows ('+') of `instances`, which bulk_create just inserted (it
-        sends no post_save), as simple-history's post_save writes them: each row has its
-        object's stored fields, a date (the instance's `_history_date`, else now), a user
-        (`_history_user`, else the request's) and a change reason. The rows are copied from
-        the table (INSERT … SELECT), one insert per date, user and reason, not built in Python;
-        the validity trigger (tracker.validity) sets `valid_until` on each row, as on any
-        insert. `kind='-'`: their deletion rows instead, written before they are deleted (a
-        link table's rows, which send no delete signals). Returns how many rows were written."""
+        """Write the creation rows ('+') of `instances`, which were just inserted in bulk
+        (bulk_create, tracker.rows.rows_insert: no post_save), as simple-history's post_save
+        writes them: each row has its object's stored fields, a date (the instance's
+        `_history_date`, else now), a user (`_history_user`, else the request's) and a change
+        reason. The rows are copied from the table (INSERT … SELECT), one insert per date, user
+        and reason, not built in Python; the validity trigger (tracker.validity) sets
+        `valid_until` on each row, as on any insert. `kind='-'`: their deletion rows instead,
+        written before they are deleted (a link table's rows, which send no delete signals);
+        `kind='~'`: their change rows, after an UPDATE of their rows
+        (tracker.services._credibility_write). Returns how many rows were written."""
         if not instances or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
             return 0
         from django.db import connection
