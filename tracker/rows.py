@@ -90,6 +90,9 @@ def row_update(instance, update_fields: list[str]) -> None:
     updated. For values, not expressions (F(), functions): those go through save()."""
     model = type(instance)
     fields, sql = _update_sql(model, tuple(update_fields))
+    if sql is None:  # a field's placeholder depends on its value
+        instance.save(update_fields=update_fields)
+        return
     names = frozenset(update_fields)
     using = connection.alias
     pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=names)
@@ -110,11 +113,13 @@ def row_update(instance, update_fields: list[str]) -> None:
 
 
 @functools.lru_cache(maxsize=64)
-def _update_sql(model, names: tuple[str, ...]) -> tuple[list, str]:
+def _update_sql(model, names: tuple[str, ...]) -> tuple[list, str | None]:
     name = connection.ops.quote_name
     fields = [model._meta.get_field(n) for n in names]
     if any(f.primary_key or not f.concrete or f.generated for f in fields):
         raise ValueError(f"row_update cannot write {', '.join(names)}")
+    if any(hasattr(f, "get_placeholder") for f in fields):
+        return fields, None
     assignments = ", ".join(f"{name(f.column)} = %s" for f in fields)
     pk = name(model._meta.pk.column)
     return fields, f"UPDATE {name(model._meta.db_table)} SET {assignments} WHERE {pk} = %s"
