@@ -7,6 +7,7 @@ from django.conf import settings
 from ingest.extract.budget import Budget
 from ingest.proposals import article_propose_claims
 from tracker.models import Article
+from tracker.rows import row_update
 
 
 def extraction_budget() -> Budget:
@@ -27,5 +28,5 @@ def article_extract_claims(*, article: Article) -> int:
     if budget.exceeded:
         article.status = Article.Status.TOO_LONG
         article.error = budget.summary()[:2000]
-        article.save(update_fields=["status", "error", "updated_at"])
+        row_update(article, ["status", "error", "updated_at"])  # article.save(update_fields=…)
     return changed

@@ -23,6 +23,7 @@ from ingest.relevance import relevance_check
 from ingest.textfile import parse_text_file
 from tracker.changes import shown_as_read
 from tracker.models import Article, Claim, ClaimSource, Outlet
+from tracker.rows import row_update
 
 Status = Article.Status
 DONE = (Status.PROCESSED, Status.IRRELEVANT, Status.TOO_LONG)
@@ -312,7 +313,7 @@ def article_process(*, article: Article) -> ProcessResult:
             locked.status = Status.PROCESSED if verdict.relevant else Status.IRRELEVANT
             # The same text under another URL is refused by the unique content hash, which
             # rolls the block back (no query to look for it first: duplicates are rare).
-            locked.save(update_fields=_PROCESSED_FIELDS)
+            row_update(locked, _PROCESSED_FIELDS)  # locked.save(update_fields=…)
             # Bounded: past its budget the article is marked too long (status too_long).
             n_claims = claims.article_extract_claims(article=locked) if verdict.relevant else 0
     except IntegrityError:

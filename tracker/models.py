@@ -7,6 +7,7 @@ Invariants live here, as database constraints and in `clean()`; writes go throug
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django.conf import settings
@@ -84,23 +85,23 @@ class History(HistoricalRecords):
 
     @staticmethod
     def created_rows_insert(instances: list, *, kind: str = "+") -> int:
-        """Write the creation rows ('+') of `instances`, which bulk_create just inserted (it
-        sends no post_save), as simple-history's post_save writes them: each row has its
-        object's stored fields, a date (the instance's `_history_date`, else now), a user
-        (`_history_user`, else the request's) and a change reason. The rows are copied from
-        the table (INSERT … SELECT), one insert per date, user and reason, not built in Python;
-        the validity trigger (tracker.validity) sets `valid_until` on each row, as on any
-        insert. `kind='-'`: their deletion rows instead, written before they are deleted (a
-        link table's rows, which send no delete signals). Returns how many rows were written."""
+        """Write the creation rows ('+') of `instances`, which were just inserted in bulk
+        (bulk_create, tracker.rows.rows_insert: no post_save), as simple-history's post_save
+        writes them: each row has its object's stored fields, a date (the instance's
+        `_history_date`, else now), a user (`_history_user`, else the request's) and a change
+        reason. The rows are copied from the table (INSERT … SELECT), one insert per date, user
+        and reason, not built in Python; the validity trigger (tracker.validity) sets
+        `valid_until` on each row, as on any insert. `kind='-'`: their deletion rows instead,
+        written before they are deleted (a link table's rows, which send no delete signals);
+        `kind='~'`: their change rows, after an UPDATE of their rows
+        (tracker.services._credibility_write). Returns how many rows were written."""
         if not instances or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
             return 0
-        from django.apps import apps
         from django.db import connection
         from django.utils import timezone
 
         model = type(instances[0])
         records = _HISTORY_OF[model]
-        history = apps.get_model(model._meta.app_label, f"Historical{model.__name__}")
         now = timezone.now()
         groups: dict[tuple, list] = {}
         for instance in instances:
@@ -113,17 +114,7 @@ class History(HistoricalRecords):
                 records.get_change_reason_for_object(instance, kind, None),
             )
             groups.setdefault(key, []).append(instance.pk)
-        fields = records.fields_included(model)
-        quote = connection.ops.quote_name
-        into = [quote(history._meta.get_field(f.name).column) for f in fields]
-        into += [quote(history._meta.get_field(name).column) for name in _HISTORY_COLUMNS]
-        pk = quote(model._meta.pk.column)
-        head = (
-            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(into)}) "
-            f"SELECT {', '.join(quote(f.column) for f in fields)}, %s, %s, %s, %s "
-            f"FROM {quote(model._meta.db_table)} WHERE {pk} IN "
-        )
-        date_field = history._meta.get_field("history_date")
+        head, pk, date_field = _created_rows_sql(model)
         written = 0
         with connection.cursor() as cursor:
             for (date, user, reason), pks in groups.items():
@@ -136,6 +127,29 @@ class History(HistoricalRecords):
 
 
 _HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
+
+
+@functools.cache
+def _created_rows_sql(model) -> tuple[str, str, models.Field]:
+    """History.created_rows_insert's statement up to its list of ids, the quoted primary key
+    column and the history's date field: the same for every call, built once per model."""
+    from django.apps import apps
+    from django.db import connection
+
+    history = apps.get_model(model._meta.app_label, f"Historical{model.__name__}")
+    fields = _HISTORY_OF[model].fields_included(model)
+    quote = connection.ops.quote_name
+    into = [quote(history._meta.get_field(f.name).column) for f in fields]
+    into += [quote(history._meta.get_field(name).column) for name in _HISTORY_COLUMNS]
+    pk = quote(model._meta.pk.column)
+    head = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(into)}) "
+        f"SELECT {', '.join(quote(f.column) for f in fields)}, %s, %s, %s, %s "
+        f"FROM {quote(model._meta.db_table)} WHERE {pk} IN "
+    )
+    return head, pk, history._meta.get_field("history_date")
+
+
 _HISTORY_OF: dict[type, History] = {}  # model -> its History (History.created_rows_insert)
 
 

@@ -516,15 +516,17 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
     restates no stored claim (ingest.proposals: asked in this transaction, under the
     claimant's lock), each with its source and weapon systems, as claim_propose would one by
     one, in set-based writes: the claims, their sources, the history rows of each and the
-    weapon links in one insert each. Returns, per candidate, its new claim, or None where the
+    weapon links in one insert each (tracker.rows.rows_insert: bulk_create's rows, its SQL
+    written once). Returns, per candidate, its new claim, or None where the
     claim model refuses it (a ValidationError, which claim_propose's callers skip).
 
-    bulk_create sends no signals: their work is done here. A new pending claim moves no public
+    Bulk inserts send no signals: their work is done here. A new pending claim moves no public
     headline, series, change-log entry or public cache version (tracker.headlines,
     series_state, changes, cache); what remains is simple-history's creation rows
     (History.created_rows_insert) and the editors' data version, bumped once."""
     from tracker.cache import data_changed
     from tracker.models import History, Place
+    from tracker.rows import rows_insert
 
     built: list[tuple[Claim, list[dict], list[WeaponSystem]] | None] = []
     for candidate in candidates:
@@ -567,9 +569,9 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
     claims = [claim for claim, _, _ in made]
     for claim in claims:
         claim.derive_fields()  # as Claim.save does
-    Claim.objects.bulk_create(claims)
+    rows_insert(claims)
     sources = [ClaimSource(claim=claim, **source) for claim, found, _ in made for source in found]
-    ClaimSource.objects.bulk_create(sources)
+    rows_insert(sources)
     History.created_rows_insert(claims)
     History.created_rows_insert(sources)
     field = Claim._meta.get_field("weapon_systems")
@@ -580,7 +582,7 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
         for claim, _, systems in made
         for system in systems
     ]  # fmt: skip
-    through.objects.bulk_create(links)
+    rows_insert(links)
     History.created_rows_insert(links)
     if made:
         data_changed()  # what the signals of a pending claim, source or weapon link do
@@ -768,18 +770,22 @@ def claim_credibility_refresh(*, claim: Claim) -> list[int]:
 def claims_credibility_refresh(*, claims: list[Claim]) -> list[int]:
     """claim_credibility_refresh of each of `claims`, each of another series (an article's new
     claims: claims_create_pending), their facts read in one query: no claim's refresh reads
-    or writes another's series, so this is the same as refreshing them one after another."""
+    or writes another's series, so this is the same as refreshing them one after another.
+    The grades that changed are written together (_credibility_write)."""
     if not claims:
         return []
     window = credibility.merge_window_days()
     # Everything within two windows: each claim to recompute is judged on its own window.
-    changed = []
+    grades: dict[int, int] = {}
     for claim, facts in zip(claims, credibility.series_facts(claims, days=2 * window), strict=True):
-        changed += _credibility_refresh(claim, facts, window)
-    return changed
+        grades.update(_credibility_refresh(claim, facts, window))
+    _credibility_write(grades)
+    return list(grades)
 
 
-def _credibility_refresh(claim: Claim, facts: list, window: int) -> list[int]:
+def _credibility_refresh(claim: Claim, facts: list, window: int) -> dict[int, int]:
+    """The new grades ({claim id: credibility}) of the claims of `claim`'s series whose
+    suggested grade changed."""
     targets = sorted(
         (
             f
@@ -794,11 +800,63 @@ def _credibility_refresh(claim: Claim, facts: list, window: int) -> list[int]:
     days = timedelta(days=window)
     grades = {f.pk: credibility.assess(f, voices, claim=claim, window=days).grade for f in targets}
     current = {f.pk: f.credibility for f in facts}  # read with the facts: no second query
-    changed = []
-    for pk, grade in grades.items():
-        if current.get(pk) != grade:
-            target = Claim.objects.get(pk=pk)
-            target.credibility = grade
-            target.save(update_fields=["credibility", "confidence", "updated_at"])
-            changed.append(pk)
-    return changed
+    return {pk: grade for pk, grade in grades.items() if current.get(pk) != grade}
+
+
+def _credibility_write(grades: dict[int, int]) -> None:
+    """Store each claim's new credibility as `claim.save(update_fields=["credibility",
+    "confidence", "updated_at"])` would, claim by claim. For the claims still pending (those
+    the refresh grades), in three statements: their status and reliability read, one UPDATE,
+    their history rows copied; what their save's signals would do besides is bump the editors'
+    data version (a pending claim moves no headline, series or change-log entry:
+    tracker.headlines, series_state, changes). A claim no longer pending is saved by itself,
+    with every signal, as before."""
+    if not grades:
+        return
+    with transaction.atomic(savepoint=False):  # all of them, or none
+        _credibility_write_all(grades)
+
+
+def _credibility_write_all(grades: dict[int, int]) -> None:
+    from tracker import trust
+    from tracker.cache import data_changed
+    from tracker.models import History
+
+    rows = Claim.objects.filter(pk__in=grades).values_list("pk", "status", "reliability")
+    pending = {
+        pk: reliability for pk, status, reliability in rows if status == Claim.Status.PENDING
+    }
+    for pk in sorted(grades.keys() - pending.keys()):  # changed meanwhile (gone: get() raises)
+        target = Claim.objects.get(pk=pk)
+        target.credibility = grades[pk]
+        target.save(update_fields=["credibility", "confidence", "updated_at"])
+    if not pending:
+        return
+    ids = sorted(pending)
+    field = Claim._meta.get_field("updated_at")
+    params = [pk_or_value for pk in ids for pk_or_value in (pk, grades[pk])]
+    params += [
+        value for pk in ids for value in (pk, trust.confidence_for(pending[pk], int(grades[pk])))
+    ]
+    params += [field.get_db_prep_save(timezone.now(), connection), *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_credibility_update_sql(len(ids)), params)
+    History.created_rows_insert([Claim(pk=pk) for pk in ids], kind="~")
+    data_changed()  # what the signals of a pending claim's save do
+
+
+@functools.lru_cache(maxsize=64)
+def _credibility_update_sql(count: int) -> str:
+    """UPDATE of `count` claims' credibility, confidence (CASE on the id, each) and
+    updated_at."""
+    name = connection.ops.quote_name
+    pk = name(Claim._meta.pk.column)
+    column = {f: name(Claim._meta.get_field(f).column) for f in ("credibility", "confidence")}
+    when = " ".join(["WHEN %s THEN %s"] * count)
+    return (
+        f"UPDATE {name(Claim._meta.db_table)} SET "
+        f"{column['credibility']} = CASE {pk} {when} END, "
+        f"{column['confidence']} = CASE {pk} {when} END, "
+        f"{name(Claim._meta.get_field('updated_at').column)} = %s "
+        f"WHERE {pk} IN ({', '.join(['%s'] * count)})"
+    )

@@ -284,3 +284,59 @@ def test_claims_of_two_series_refreshed_together_are_graded_as_one_by_one(who):
     one_by_one += services.claim_credibility_refresh(claim=arms[1])
     assert changed == one_by_one and len(changed) == 4
     assert graded == {c.pk: Claim.objects.get(pk=c.pk).credibility for c in casualties + arms}
+
+
+def test_regrades_keep_their_history_and_cost_the_same_queries_however_many(
+    who, django_capture_on_commit_callbacks
+):
+    # Pending claims regraded by one refresh each get the history row a save writes (the new
+    # grade and the confidence that follows), the editors' data version moves, and writing
+    # them is three statements (their rows read, one update, their history), not a few per
+    # claim: the facts' read and those three, for one claim regraded or four.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.cache import versions
+
+    earlier = [extracted(who[name], best=1100) for name in ("jcs", "ukmod", "isw")]
+    newcomer = extracted(who["nis"], days=1, best=1100)
+    before = versions([], unreviewed=True)[-1]
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        changed = services.claim_credibility_refresh(claim=newcomer)
+    assert set(changed) == {c.pk for c in (*earlier, newcomer)}
+    assert len(queries) == 4
+    assert versions([], unreviewed=True)[-1] != before
+    for claim in (*earlier, newcomer):
+        claim.refresh_from_db()
+        last = claim.history.order_by("-history_id").first()
+        assert (last.history_type, last.credibility, last.confidence) == (
+            "~",
+            claim.credibility,
+            claim.confidence,
+        )
+        assert claim.credibility < 6 and claim.history.count() == 2
+
+    alone = extracted(who["kcna"], days=40, best=5)
+    lone_voice = extracted(who["jcs"], days=41, best=5)
+    with CaptureQueriesContext(connection) as queries:
+        changed = services.claim_credibility_refresh(claim=lone_voice)
+    assert changed and len(queries) == 4
+    assert {alone.pk, lone_voice.pk} >= set(changed)
+
+
+def test_a_claim_approved_since_its_facts_were_read_is_saved_as_before(who, editor):
+    # The refresh grades pending claims; one approved between its read and its write is still
+    # written as it always was, by its own save (whose signals log a public claim's change).
+    from tracker.models import PublicChange
+
+    claim = extracted(who["jcs"], best=1100)
+    services.claim_approve(claim=claim, reviewer=editor, grade_confirmed=True)
+    logged = PublicChange.objects.filter(claim_id=claim.pk).count()
+    services._credibility_write({claim.pk: 2})
+    claim.refresh_from_db()
+    assert (claim.credibility, claim.status) == (2, "approved")
+    assert claim.history.order_by("-history_id").first().credibility == 2
+    assert PublicChange.objects.filter(claim_id=claim.pk).count() == logged + 1
