@@ -337,6 +337,10 @@ def main() -> None:
     if not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")):
         raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL: the bench runs workers")
     os.environ["INGEST_ALLOW_PRIVATE_NETWORKS"] = "1"  # the pages are on 127.0.0.1
+    # Workers run as deployed (docker-compose.yml: DEBUG 0): DEBUG on keeps every query's SQL
+    # and time, CPU the deployed worker does not spend. BENCH_DEBUG=1 measures that.
+    os.environ["DEBUG"] = os.environ.get("BENCH_DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     import django
 
     django.setup()
