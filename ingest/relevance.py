@@ -84,7 +84,8 @@ def _compile_lowered(terms: list[str]) -> re.Pattern:
     alternatives = []
     for term in terms:
         term = term.removeprefix(r"\b")
-        assert re.match(r"[a-z]", term), term  # a letter first: \b before it is (?<!\w)
+        if not re.match(r"[a-z]", term):  # a letter first: \b before it is (?<!\w)
+            raise ValueError(f"a relevance term must open with a lower-case letter: {term!r}")
         alternatives.append(term[0] + r"(?<!\w.)" + term[1:])
     return re.compile(r"(?:" + "|".join(alternatives) + r")\b")
 

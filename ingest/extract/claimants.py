@@ -344,7 +344,7 @@ class Attribution:
     rule: str
 
 
-_MAX_HEADS = 50_000  # words' first letters remembered per resolver; past it the memo starts again
+_MAX_HEADS = 50_000  # entries of each memo of a resolver (first letters, phrases); past it, anew
 
 
 class ClaimantResolver:
