@@ -9,6 +9,12 @@ server's side of each request.
 
 Use a database and a Redis db of the bench's own: it deletes the articles and claims it
 created. Steps nest (a step's time includes the steps it calls), so they do not add up.
+
+`--density N` first stores N claims (15% pending, their grade a suggestion) in each series the
+bench's articles propose to, over the 120 days around their date and 40 claimants: what each
+article's merge lookup and credibility refresh read in a series as dense as a million claims
+make them (bench/api.py's data: about 2,000 in 120 days). Without it the series hold only the
+bench's own claims (up to N articles' worth).
 """
 
 from __future__ import annotations
@@ -63,6 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="articles")
     parser.add_argument("--pages", default="light", help="page weight: light or typical")
+    parser.add_argument(
+        "--density", type=int, default=0, help="claims stored first in each series (see above)"
+    )
     args = parser.parse_args()
     if not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")):
         raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL, as for bench/ingest.py")
@@ -80,6 +89,7 @@ def main() -> None:
 
     from bench.ingest import PAGES, Site, cleanup
     from ingest import tasks
+    from tracker.models import Claim
 
     page = PAGES[args.pages]
     pages = {f"/steps/{n}": page(n, "steps") for n in range(args.n + 1)}
@@ -96,8 +106,11 @@ def main() -> None:
         queries += 1
         return execute(sql, params, many, context)
 
+    seeded: list[int] = []
     try:
         tasks.fetch_article.apply(args=(urls[0],))  # the first article reads the registries
+        if args.density:
+            seeded = seed_series(urls[0], args.density)
         spent.clear()
         calls.clear()
         started = time.process_time()
@@ -107,6 +120,7 @@ def main() -> None:
         total = time.process_time() - started
     finally:
         cleanup(urls)
+        Claim.objects.filter(pk__in=seeded).delete()
     n, floor = args.n, spent["main_text"] / args.n
     print(
         f"N = {n} {args.pages} bench pages through fetch_article in one process; "
@@ -120,6 +134,50 @@ def main() -> None:
             f"{calls[name] / n:>14.1f}"
         )
     print(f"queries per article: {queries / n:.1f}")
+    if args.density:
+        print(
+            f"each series held {args.density:,} claims more, in the 120 days around the articles'"
+        )
+
+
+def seed_series(url: str, density: int) -> list[int]:
+    """Store `density` claims in each series of the claims proposed from `url`'s article,
+    around their date (see the module's doc); their ids."""
+    import datetime as dt
+    import random
+
+    from tracker import trust
+    from tracker.models import Claim, Claimant
+
+    rng = random.Random(density)
+    claimants = list(Claimant.objects.order_by("pk")[:40])
+    made = []
+    for model in Claim.objects.filter(sources__article__url=url):
+        for _ in range(density):
+            best = float(rng.randrange(10, 20000))
+            who = rng.choice(claimants)
+            credibility = rng.randrange(1, 7)
+            made.append(
+                Claim(
+                    category=model.category,
+                    subtype=model.subtype,
+                    unit=model.unit,
+                    norm_unit=model.norm_unit,
+                    measure=model.measure,
+                    best=best,
+                    norm_best=best,
+                    qualifier="approximately",
+                    claim_date=model.claim_date + dt.timedelta(days=rng.randrange(-60, 61)),
+                    claimant=who,
+                    reliability=who.reliability,
+                    credibility=credibility,
+                    credibility_suggested=True,
+                    confidence=trust.confidence_for(who.reliability, credibility),
+                    status=rng.choices(["approved", "pending"], [85, 15])[0],
+                    origin=Claim.Origin.EXTRACTED,
+                )
+            )
+    return [claim.pk for claim in Claim.objects.bulk_create(made, batch_size=2000)]
 
 
 if __name__ == "__main__":
