@@ -314,10 +314,14 @@ def assess(
     *,
     claim: Claim,
     window: timedelta | None = None,
+    grade_only: bool = False,
 ) -> Assessment:
     """The rule on loaded facts for a claim of `claim`'s series: `others` are the claims around
     it (any order; `me` and rows outside the window are skipped), or `Voices` of them.
-    `window`: the merge window (merge_window_days), when the caller read it once for many."""
+    `window`: the merge window (merge_window_days), when the caller read it once for many.
+    `grade_only`: for a caller that reads the grade alone (the refresh): stop comparing once a
+    voice agrees and another contradicts, which makes it 3 whatever follows; the claims named
+    behind it may then be fewer."""
     measure = claim.measure
     numberless = numberless_can_agree(claim.category, claim.subtype)
     window = timedelta(days=merge_window_days()) if window is None else window
@@ -332,7 +336,10 @@ def assess(
     # A voice is settled once it has agreed and contradicted (or agreed, where nothing can
     # contradict): its later claims change neither, as only its first of each counts.
     can_contradict = measure == "cumulative" and mine is not None
+    own_outlets = sum(1 for kind, _ in me.voice if kind == "outlet")
     for voice in voices.groups:
+        if grade_only and contradicting and (agreeing or own_outlets > 1):
+            break  # agreed and contradicted: 3, as below
         if not my_voice.isdisjoint(voice):
             continue  # not independent
         for at, other, day, theirs in voices.around(voice, my_day, window_days):
@@ -364,7 +371,6 @@ def assess(
     agreeing = {v: o for v, (_, o) in sorted(agreeing.items(), key=lambda kv: kv[1][0])}
     contradicting = {v: o for v, (_, o) in sorted(contradicting.items(), key=lambda kv: kv[1][0])}
     # A claim the article asserts itself, printed by several outlets: each further outlet agrees.
-    own_outlets = sum(1 for kind, _ in me.voice if kind == "outlet")
     n_agree = len(agreeing) + max(0, own_outlets - 1)
     n_contra = len(contradicting)
     official_abroad = any(

@@ -798,7 +798,10 @@ def _credibility_refresh(claim: Claim, facts: list, window: int) -> dict[int, in
     )[: credibility.MAX_REFRESH]
     voices = credibility.Voices(facts)  # grouped once for every target
     days = timedelta(days=window)
-    grades = {f.pk: credibility.assess(f, voices, claim=claim, window=days).grade for f in targets}
+    grades = {
+        f.pk: credibility.assess(f, voices, claim=claim, window=days, grade_only=True).grade
+        for f in targets
+    }
     current = {f.pk: f.credibility for f in facts}  # read with the facts: no second query
     return {pk: grade for pk, grade in grades.items() if current.get(pk) != grade}
 

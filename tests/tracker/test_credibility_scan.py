@@ -1,5 +1,6 @@
 """`credibility.assess` reads a voice's claims only within the window of the claim it judges
-and stops on a voice once nothing more of it can count. These tests hold it to the plain rule:
+and stops on a voice once nothing more of it can count (and, for the refresh, which reads the
+grade alone, stops once the grade is decided). These tests hold it to the plain rule:
 every claim of every voice compared, on random windows of claims (dates, figures, bounds, vague
 figures, claims without a number, claimants and outlets, grades A–F), in date order and not."""
 
@@ -148,6 +149,9 @@ def test_assess_finds_what_comparing_every_claim_finds(seed):
                 assert found == expected
             else:
                 assert (found.grade, found.agreeing, found.contradicting) == expected
+            # What the refresh asks: the grade alone, decided sooner where it can be.
+            quick = assess(me, voices, claim=claim, window=window, grade_only=True)
+            assert (quick.grade, quick.reason) == (found.grade, found.reason)
 
 
 def test_a_window_of_claims_is_read_by_date_not_whole():
