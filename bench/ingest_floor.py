@@ -25,6 +25,7 @@ articles and claims it created.
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import sys
 import time
@@ -66,21 +67,16 @@ def eager_parts(weight: str, n: int) -> dict[str, float]:
     from django.db import connection
 
     from bench.ingest import PAGES, Site, cleanup
+    from bench.ingest_steps import _timed
     from ingest import services, tasks
 
     pages = {f"/floor-{weight}/{i}": PAGES[weight](i, f"floor-{weight}") for i in range(n + 1)}
     site = Site(pages)
     urls = [site.url(p) for p in pages]
     cleanup(urls)
-    spent = {"fetch": 0.0, "statements": 0.0}
-    fetch = services.fetch
-
-    def timed_fetch(*args, **kwargs):
-        started = time.thread_time()
-        try:
-            return fetch(*args, **kwargs)
-        finally:
-            spent["fetch"] += time.thread_time() - started
+    spent, calls = collections.Counter(), collections.Counter()
+    # The GET on this thread's clock: the page server is another thread of this process.
+    fetch = _timed(services, "fetch", spent, calls, clock=time.thread_time)
 
     def timed_statement(execute, sql, params, many, context):
         started = time.thread_time()
@@ -89,10 +85,9 @@ def eager_parts(weight: str, n: int) -> dict[str, float]:
         finally:
             spent["statements"] += time.thread_time() - started
 
-    services.fetch = timed_fetch
     try:
         tasks.fetch_article.apply(args=(urls[0],))  # the first article reads the registries
-        spent.update(fetch=0.0, statements=0.0)
+        spent.clear()
         started = time.thread_time()
         with connection.execute_wrapper(timed_statement):
             for url in urls[1:]:

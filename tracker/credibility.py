@@ -42,6 +42,7 @@ import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -278,10 +279,9 @@ class Voices:
     not graded E), grouped by voice in their order: assessing many claims of one window
     (`claim_credibility_refresh`) skips a voice shared with the claim at once, not claim by
     claim. When the claims come in date order (as `claim_facts` and `series_facts` read them),
-    each group also keeps its claims' days, so that `assess` reads only the claims of a group
-    within the window of the claim it judges (two bisections) instead of every claim of the
-    group: a refresh judges up to MAX_REFRESH claims against a window that holds thousands at
-    a million claims."""
+    `assess` reads only the claims of a group within the window of the claim it judges (two
+    bisections) instead of every claim of the group: a refresh judges up to MAX_REFRESH claims
+    against a window that holds thousands at a million claims."""
 
     def __init__(self, facts: list[ClaimFacts]) -> None:
         # voice -> (position, claim, its day as an ordinal, its figure widened or None)
@@ -291,21 +291,21 @@ class Voices:
             if not other.vague and other.voice and other.reliability != "E":
                 figure = None if other.figure is None else widened(other.figure)
                 self.groups.setdefault(other.voice, []).append((at, other, days[at], figure))
-        # voice -> its claims' days, in order; None when `facts` are not in date order
-        self.days: dict[frozenset, list[int]] | None = (
-            {voice: [member[2] for member in members] for voice, members in self.groups.items()}
-            if all(a <= b for a, b in zip(days, days[1:], strict=False))
-            else None
-        )
+        # In date order (as claim_facts and series_facts read them), a group's claims within a
+        # window are a run of it, found by bisecting on their day.
+        self.in_date_order = all(a <= b for a, b in zip(days, days[1:], strict=False))
 
     def around(self, voice: frozenset, day: int, window: int) -> list[tuple]:
         """The members of `voice`'s group (as in `groups`) whose day lies within `window` days
         of `day`, in their order; all of them when the facts were not in date order."""
         members = self.groups[voice]
-        if self.days is None:
+        if not self.in_date_order:
             return members
-        days = self.days[voice]
-        return members[bisect_left(days, day - window) : bisect_right(days, day + window)]
+        first = bisect_left(members, day - window, key=_day)
+        return members[first : bisect_right(members, day + window, lo=first, key=_day)]
+
+
+_day = itemgetter(2)  # a member's day (Voices.groups)
 
 
 def assess(

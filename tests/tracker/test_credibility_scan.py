@@ -138,7 +138,7 @@ def test_assess_finds_what_comparing_every_claim_finds(seed):
     window = timedelta(days=rng.choice([7, 30]))
     shuffled = rng.sample(facts, len(facts))
     in_order, out_of_order = Voices(facts), Voices(shuffled)
-    assert in_order.days is not None and (len(facts) < 3 or out_of_order.days is None)
+    assert in_order.in_date_order and (len(facts) < 3 or not out_of_order.in_date_order)
     # Out of date order every claim is read, in the order given: the same grade, and the first
     # claim of each voice is the first in that order.
     for others, voices in ((facts, in_order), (shuffled, out_of_order)):
