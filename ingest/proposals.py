@@ -333,14 +333,26 @@ def paragraph_around(text: str, start: int | None, end: int | None) -> str:
 def place_proposal(*, candidate: dict, text: str, gazetteer: Gazetteer) -> dict:
     """The place a candidate's own sentence names, else its paragraph's, with the precision its
     kind gives ({} when neither names one). Countries are left out: nearly every article names
-    North Korea and Russia, which says nothing of where a claim happened."""
+    North Korea and Russia, which says nothing of where a claim happened; so are capitals that
+    stand for their governments ("Pyongyang has sent", `Gazetteer.matches`). An arms transfer
+    also gets the place it was shipped from (`Gazetteer.shipped_from`: "from Rajin"), first
+    from its sentence, then its paragraph; it counts at its destination, so its place is then
+    another one, or none."""
     paragraph = paragraph_around(text, candidate.get("quote_start"), candidate.get("quote_end"))
-    for passage in (candidate.get("quote") or "", paragraph):
-        # A dateline says where the story was filed, not where the claim happened.
-        place = gazetteer.resolve(_DATELINE.sub("", passage, count=1), countries=False)
+    # A dateline says where the story was filed, not where the claim happened.
+    passages = [_DATELINE.sub("", p, count=1) for p in (candidate.get("quote") or "", paragraph)]
+    proposal: dict = {}
+    origin = None
+    if candidate.get("category") == "arms_transfer":
+        origin = next(filter(None, map(gazetteer.shipped_from, passages)), None)
+        if origin is not None:
+            proposal["origin_place"] = origin
+    for passage in passages:
+        place = gazetteer.resolve(passage, countries=False, besides=origin, prose=True)
         if place is not None:
-            return {"place": place, "location_precision": precision_for(place)}
-    return {}
+            proposal.update(place=place, location_precision=precision_for(place))
+            break
+    return proposal
 
 
 def troop_kind(candidate: dict) -> dict:

@@ -6,6 +6,10 @@ ignoring case, accents, apostrophes and punctuation ("Sudža", "SUDZHA", "Namp'o
 Tumangang" all match). When a text names several places the longest name wins ("Kursk Khalino"
 over "Kursk"); a country is chosen only when nothing finer is named, since almost every text
 names North Korea and Russia. Ties go to the finer place, then the earlier mention.
+
+The extractor reads sentences, not names: there `resolve(…, prose=True)` leaves out a capital
+that stands for its government ("Pyongyang has sent"), and `Gazetteer.shipped_from` finds where
+a shipment left from ("from Rajin").
 """
 
 from __future__ import annotations
@@ -106,8 +110,12 @@ class Gazetteer:
         (tracker.registries): what the pipeline resolves each article's places with."""
         return _current.get()
 
-    def matches(self, text: str) -> list[Match]:
-        """Every place named in `text`, longest names first where two overlap."""
+    def matches(self, text: str, *, prose: bool = False) -> list[Match]:
+        """Every place named in `text`, longest names first where two overlap. `prose`: the
+        text is running prose, where a seat of government (`GOVERNMENT_SEATS`) names a place
+        only after a word that places something there ("in Seoul", "struck Kyiv"); otherwise
+        it stands for its government ("Pyongyang has sent", "Seoul said", "support from
+        Moscow")."""
         words = normalise(text).split()
         found = []
         for i in range(len(words)):
@@ -117,13 +125,27 @@ class Gazetteer:
                     chars = sum(len(w) for w in words[i : i + n])
                     found.append(Match(place=place, start=i, words=n, chars=chars))
                     break
+        if prose:
+            found = [
+                m for m in found if m.place.slug not in GOVERNMENT_SEATS or _located(words, m.start)
+            ]
         return found
 
-    def resolve(self, text: str, *, countries: bool = True) -> Place | None:
+    def resolve(
+        self,
+        text: str,
+        *,
+        countries: bool = True,
+        besides: Place | None = None,
+        prose: bool = False,
+    ) -> Place | None:
         """The place `text` names (see the module docstring), or None. `countries=False`
-        never answers with a country."""
+        never answers with a country; `besides`: any place but that one; `prose`: as
+        `matches` reads prose."""
         candidates = [
-            m for m in self.matches(text) if countries or m.place.kind != Place.Kind.COUNTRY
+            m
+            for m in self.matches(text, prose=prose)
+            if (countries or m.place.kind != Place.Kind.COUNTRY) and m.place != besides
         ]
         if not candidates:
             return None
@@ -138,6 +160,79 @@ class Gazetteer:
             ),
         )
         return best.place
+
+    def shipped_from(self, text: str) -> Place | None:
+        """The place a shipment in the prose `text` left from, or None: the first place, not a
+        country, that one of `ORIGIN_CUES` leads to within `ORIGIN_REACH` words ("from Rajin",
+        "left the port of Najin", "loaded at Rajin"), unless a word of `ARRIVAL_CUES` comes
+        between ("from Rajin to Vostochny": Vostochny is where it went). Countries are never
+        origins: nearly every shipment in these texts is from North Korea; nor is a seat of
+        government read as its government ("from Pyongyang")."""
+        words = normalise(text).split()
+        for match in self.matches(text, prose=True):
+            if match.place.kind != Place.Kind.COUNTRY and _leaves_from(words, match.start):
+                return match.place
+        return None
+
+
+# Capitals whose names the press uses for their governments: in prose, a place only where a
+# word of LOCATIVE_CUES leads to them, past a few words of LOCATIVE_FILLER ("in central Kyiv").
+GOVERNMENT_SEATS = frozenset({"pyongyang", "moscow", "seoul", "kyiv"})
+LOCATIVE_CUES = frozenset(
+    {"in", "at", "near", "outside", "around", "over", "into", "across", "toward",
+     "towards", "struck", "strike", "strikes", "hit", "hitting", "attacked", "attacking",
+     "targeted", "targeting", "shelled", "bombed", "landed", "visited", "visiting"}
+)  # fmt: skip
+LOCATIVE_FILLER = frozenset(
+    {"the", "central", "downtown", "northern", "southern", "eastern", "western", "capital",
+     "greater", "suburban"}
+)  # fmt: skip
+
+
+# Words that place something only after certain others: a strike "on" ("an attack on Kyiv",
+# not "sanctions on Pyongyang"), people or parts "of" a city ("residents of Seoul", not "the
+# support of Moscow"), a journey "to" ("his visit to Pyongyang", not "shells sent to Moscow").
+LOCATIVE_AFTER = {
+    "on": frozenset({"attack", "attacks", "strike", "strikes", "assault", "raid", "raids", "fire"}),
+    "of": frozenset(
+        {"residents", "outskirts", "streets", "centre", "center", "suburbs", "skies", "city"}
+    ),
+    "to": frozenset({"visit", "visits", "trip", "trips", "flew", "travelled", "traveled"}),
+}
+
+
+def _located(words: list[str], start: int) -> bool:
+    """Does a locative word lead to the place named from words[start]?"""
+    at = start - 1
+    while at >= 0 and words[at] in LOCATIVE_FILLER:
+        at -= 1
+    if at < 0:
+        return False
+    if words[at] in LOCATIVE_AFTER:
+        return at >= 1 and words[at - 1] in LOCATIVE_AFTER[words[at]]
+    return words[at] in LOCATIVE_CUES
+
+
+# A shipment's start: a word before a place, a few words back at most ("from the northeastern
+# port of Rajin").
+ORIGIN_CUES = frozenset({"from", "left", "leaving", "departed", "departing", "out"})
+# "at" and "in" end a shipment ("arrived at Dunai") unless loading comes first ("loaded at").
+ARRIVAL_CUES = frozenset(
+    {"to", "into", "toward", "towards", "for", "reached", "reaching", "arrived", "arriving",
+     "unloaded", "at", "in"}
+)  # fmt: skip
+ORIGIN_REACH = 5
+
+
+def _leaves_from(words: list[str], start: int) -> bool:
+    """Does a cue of a shipment's start lead to the place named from words[start]?"""
+    for at in range(start - 1, max(start - 1 - ORIGIN_REACH, -1), -1):
+        word = words[at]
+        if word in ORIGIN_CUES:
+            return word != "out" or words[at + 1 : at + 2] == ["of"]
+        if word in ARRIVAL_CUES:
+            return word in ("at", "in") and at > 0 and words[at - 1] in ("loaded", "loading")
+    return False
 
 
 _current: RegistryCopy[Gazetteer] = RegistryCopy("places", Gazetteer.load)

@@ -147,7 +147,8 @@ def _claim_built(
 ) -> tuple[Claim, list[dict]]:
     """A new claim validated but not saved, and its sources as ClaimSource fields (article,
     quote, quote_start, quote_end; found in the article, the same quote once). ValidationError
-    as claim_create gives it. `place_checked`: the caller checks the place exists."""
+    as claim_create gives it. `place_checked`: the caller checks the places (the claim's and
+    the one shipped from) exist."""
     unknown = set(fields) - CLAIM_FIELDS
     if unknown:
         raise TypeError(f"unknown claim fields: {', '.join(sorted(unknown))}")
@@ -161,7 +162,7 @@ def _claim_built(
     # clean() states the same rules as the CHECK constraints, with field messages; the database
     # still enforces them, so skip Django's one-query-per-constraint re-validation.
     exclude = ["claimant"] if claimant_checked else []
-    exclude += ["place"] if place_checked else []
+    exclude += ["place", "origin_place"] if place_checked else []
     claim.full_clean(exclude=exclude or None, validate_constraints=False)
     _require_figures_confirmed(claim, sources, confirm_figures)
     checked, seen = [], set()
@@ -561,10 +562,10 @@ def claims_create_pending(*, article: Article, candidates: list[dict]) -> list[C
         wanted = weapons.resolve_all(claim.weapon_system) if systems is None else systems
         built.append((claim, sources, list({s.pk: s for s in wanted}.values())))
     # The places named exist (full_clean's check, one query for all, not one per claim).
-    named = {b[0].place_id for b in built if b is not None} - {None}
+    named = {p for b in built if b is not None for p in _place_ids(b[0])} - {None}
     if named:
         gone = named - _ids_found(Place, named)
-        built = [None if b is None or b[0].place_id in gone else b for b in built]
+        built = [None if b is None or gone.intersection(_place_ids(b[0])) else b for b in built]
     made = [b for b in built if b is not None]
     claims = [claim for claim, _, _ in made]
     for claim in claims:
@@ -602,6 +603,11 @@ def claimants_lock(*, claimants: Iterable[Claimant | None]) -> None:
     for claimant in pending:
         if claimant.pk in locked:  # a claimant deleted meanwhile stays unlocked, as it would
             _mark_locked(claimant)
+
+
+def _place_ids(claim: Claim) -> tuple[int | None, int | None]:
+    """The places a claim names: where it happened and where a shipment left from."""
+    return claim.place_id, claim.origin_place_id
 
 
 def _ids_found(model, ids: Iterable[int], *, lock: bool = False) -> set[int]:

@@ -66,3 +66,45 @@ def test_a_dateline_or_the_two_countries_are_not_a_place():
         "Russia, the Joint Chiefs of Staff said on Monday."
     )
     assert claim.place is None
+
+
+def test_an_arms_shipment_gets_where_it_left_from_and_counts_where_it_went():
+    # Rajin follows "from": the origin; Dunai is the other place of the sentence: the place.
+    claims = _propose(
+        "North Korea has shipped about 2,000 containers of munitions from Rajin to the port of "
+        "Dunai since August, the National Intelligence Service said on Monday."
+    )
+    [shipment] = [c for c in claims if c.category == "arms_transfer"]
+    assert shipment.origin_place.slug == "rajin"
+    assert shipment.place.slug == "dunai" and shipment.location_precision == "exact"
+
+
+def test_a_shipment_naming_only_where_it_left_from_has_no_place():
+    # "from Rajin" and nothing else: counted at its destination, which no one named.
+    claims = _propose(
+        "North Korea has shipped about 2,000 containers of munitions from Rajin since August, "
+        "the National Intelligence Service said on Monday."
+    )
+    [shipment] = [c for c in claims if c.category == "arms_transfer"]
+    assert shipment.origin_place.slug == "rajin"
+    assert shipment.place is None and shipment.location_precision == ""
+
+
+def test_the_origin_may_come_from_the_paragraph_and_never_for_other_claims():
+    claims = _propose(
+        "Freighters left Rajin every week. North Korea has shipped about 2,000 containers of "
+        "munitions to Vostochny, the National Intelligence Service said. About 300 North "
+        "Korean soldiers have been killed, the Joint Chiefs of Staff said."
+    )
+    [shipment] = [c for c in claims if c.category == "arms_transfer"]
+    assert (shipment.origin_place.slug, shipment.place.slug) == ("rajin", "vostochny-port")
+    others = [c for c in claims if c.category != "arms_transfer"]
+    assert others and all(c.origin_place is None for c in others)
+
+
+def test_a_capital_standing_for_its_government_is_not_proposed_as_the_place():
+    [claim] = _propose(
+        "Pyongyang has sent about 1,500 soldiers to Russia, the National Intelligence Service "
+        "said on Monday."
+    )
+    assert claim.place is None

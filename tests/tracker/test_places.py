@@ -168,3 +168,67 @@ def test_a_place_rolled_back_is_not_kept(db):
         assert resolve("drills at the test range").slug == "test-range"  # seen inside
         raise RuntimeError("roll back")
     assert resolve("drills at the test range") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("2,000 containers shipped from Rajin to Dunai", "rajin"),
+        ("freighters left Namp'o with shells for Vostochny", "nampo"),
+        ("shells loaded at the Najin port were unloaded at Dunai", "rajin"),
+        ("munitions moved out of Rajin by sea", "rajin"),
+        ("cargo from the northeastern port of Rajin reached Vostochny", "rajin"),
+        ("shipped to Russia from Rajin", "rajin"),
+        # Where a shipment went, or passed, is not where it left from.
+        ("2,000 containers shipped from North Korea to Dunai", None),
+        ("containers arrived at Dunai from the sea", None),
+        ("a ship docked at Vostochny", None),
+        ("cargo crossed at Khasan-Tumangang", None),
+        ("shells sent from North Korea to Russia", None),  # countries are never origins
+        ("shells moved out by rail from the depot to Rajin", None),
+        ("shells stored in Rajin were left behind", None),
+    ],
+)
+def test_shipped_from_is_the_place_a_start_cue_leads_to(places, text, origin):
+    found = Gazetteer.load().shipped_from(text)
+    assert (found.slug if found else None) == origin
+
+
+def test_resolve_besides_leaves_one_place_out(places):
+    gazetteer = Gazetteer.load()
+    rajin = Place.objects.get(slug="rajin")
+    text = "shells shipped from Rajin to Vostochny"
+    assert gazetteer.resolve(text, besides=rajin).slug == "vostochny-port"
+    assert gazetteer.resolve("shells shipped from Rajin", besides=rajin, countries=False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        # A capital standing for its government is no place in prose...
+        ("Pyongyang has shipped more than 10,000 containers", None),
+        ("Seoul says North Korea has deployed more troops", None),
+        ("securing critical support from Moscow", None),
+        ("sanctions on Pyongyang were tightened", None),
+        ("Pyongyang sent troops to the Kursk region", "kursk-oblast"),
+        # ... and a place where something is put there.
+        ("balloons landed in Seoul", "seoul"),
+        ("a missile struck Kyiv overnight", "kyiv"),
+        ("an attack on Kyiv killed four", "kyiv"),
+        ("drones were seen over central Kyiv", "kyiv"),
+        ("Putin visited Pyongyang in June", "pyongyang"),
+        ("residents of Seoul received an alert", "seoul"),
+        ("during his visits to Pyongyang", "pyongyang"),
+        ("shells were sent to Moscow", None),
+        ("with the support of Moscow", None),
+        ("troops trained near Vladivostok", "vladivostok"),  # not a capital: any mention
+    ],
+)
+def test_in_prose_a_capital_is_a_place_only_where_something_is_put_there(places, text, slug):
+    found = Gazetteer.load().resolve(text, countries=False, prose=True)
+    assert (found.slug if found else None) == slug
+
+
+def test_outside_prose_a_capitals_name_is_its_place(places):
+    # An editor's location field, the 0015 migration's input: a name, not a sentence.
+    assert resolve("Pyongyang").slug == "pyongyang" and resolve("Seoul").slug == "seoul"
