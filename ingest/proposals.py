@@ -315,9 +315,10 @@ def mention_candidate(
     return troop_kind(candidate)
 
 
-# "SEOUL --", "KYIV, Dec 24 (Reuters) -", "SEOUL (Yonhap) —" at the start of a paragraph.
+# "SEOUL --", "KYIV, Dec 24 (Reuters) -", "SEOUL (Yonhap) —", "SEOUL, South Korea, Nov 20,
+# (AP):" at the start of a paragraph.
 _DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z .'-]*[A-Z](?:,[^\n(]{0,20})?\s*(?:\([^)\n]{0,40}\))?\s*(?:--|—|–|-)"
+    r"^\s*[A-Z][A-Z .'-]*[A-Z](?:,[^\n(]{0,30})?\s*(?:\([^)\n]{0,40}\))?\s*(?:--|—|–|-|:)"
 )
 
 

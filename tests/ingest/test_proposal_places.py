@@ -108,3 +108,11 @@ def test_a_capital_standing_for_its_government_is_not_proposed_as_the_place():
         "said on Monday."
     )
     assert claim.place is None
+
+
+def test_a_news_agency_dateline_with_a_colon_is_not_a_place():
+    [claim] = _propose(
+        "VLADIVOSTOK, Russia, Nov 20, (AP): About 1,100 North Korean soldiers have been killed "
+        "or wounded fighting for Russia, the Joint Chiefs of Staff said on Monday."
+    )
+    assert claim.place is None
