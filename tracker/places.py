@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import filterfalse
 from pathlib import Path
 
 from django.db import transaction
@@ -36,8 +37,10 @@ _WORD = re.compile(r"\w+")
 def normalise(text: str) -> str:
     """A name as the resolver compares it: lower case, no accents, no apostrophes, words
     separated by single spaces (hyphens and dashes are spaces)."""
-    text = _APOSTROPHES.sub("", unicodedata.normalize("NFKD", text or ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text or ""
+    if not text.isascii():  # ASCII has no accents to take off
+        text = "".join(filterfalse(unicodedata.combining, unicodedata.normalize("NFKD", text)))
+    text = _APOSTROPHES.sub("", text).casefold()
     return " ".join(_WORD.findall(text.replace("_", " ")))
 
 
@@ -99,6 +102,8 @@ class Gazetteer:
                 # The first place to claim a name keeps it (the data's test forbids clashes).
                 self.by_name.setdefault(tuple(name.split()), place)
         self.longest = max((len(key) for key in self.by_name), default=0)
+        self.first_words = frozenset(key[0] for key in self.by_name)
+        self._kept: dict[tuple[str, bool], tuple[list[str], list[Match]]] = {}
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -116,9 +121,26 @@ class Gazetteer:
         only after a word that places something there ("in Seoul", "struck Kyiv"); otherwise
         it stands for its government ("Pyongyang has sent", "Seoul said", "support from
         Moscow")."""
+        return list(self._read(text, prose=prose)[1])  # a copy: the kept one is shared
+
+    def _read(self, text: str, *, prose: bool) -> tuple[list[str], list[Match]]:
+        """The normalised words of `text` and the places they name (`matches`). The last few
+        texts' are kept: the extractor reads one paragraph for each of its claims."""
+        key = (text, prose)
+        kept = self._kept.get(key)
+        if kept is None:
+            if len(self._kept) >= 8:
+                self._kept.clear()
+            kept = self._kept[key] = self._read_anew(text, prose=prose)
+        return kept
+
+    def _read_anew(self, text: str, *, prose: bool) -> tuple[list[str], list[Match]]:
         words = normalise(text).split()
         found = []
+        first_words = self.first_words
         for i in range(len(words)):
+            if words[i] not in first_words:  # most words begin no name
+                continue
             for n in range(min(self.longest, len(words) - i), 0, -1):
                 place = self.by_name.get(tuple(words[i : i + n]))
                 if place is not None:
@@ -129,7 +151,7 @@ class Gazetteer:
             found = [
                 m for m in found if m.place.slug not in GOVERNMENT_SEATS or _located(words, m.start)
             ]
-        return found
+        return words, found
 
     def resolve(
         self,
@@ -168,8 +190,8 @@ class Gazetteer:
         between ("from Rajin to Vostochny": Vostochny is where it went). Countries are never
         origins: nearly every shipment in these texts is from North Korea; nor is a seat of
         government read as its government ("from Pyongyang")."""
-        words = normalise(text).split()
-        for match in self.matches(text, prose=True):
+        words, found = self._read(text, prose=True)
+        for match in found:
             if match.place.kind != Place.Kind.COUNTRY and _leaves_from(words, match.start):
                 return match.place
         return None
