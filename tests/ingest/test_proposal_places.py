@@ -52,6 +52,25 @@ def test_the_sentence_wins_over_the_paragraph():
     assert arms[0].location_precision == "exact"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A dateline, and the two countries.
+        "SEOUL -- About 1,100 North Korean soldiers have been killed or wounded fighting for "
+        "Russia, the Joint Chiefs of Staff said on Monday.",
+        # A news agency's dateline, with a colon.
+        "VLADIVOSTOK, Russia, Nov 20, (AP): About 1,100 North Korean soldiers have been killed "
+        "or wounded fighting for Russia, the Joint Chiefs of Staff said on Monday.",
+        # A capital standing for its government.
+        "Pyongyang has sent about 1,500 soldiers to Russia, the National Intelligence Service "
+        "said on Monday.",
+    ],
+)
+def test_no_place_is_proposed_from_a_dateline_a_country_or_a_government(text):
+    [claim] = _propose(text)
+    assert claim.place is None
+
+
 def test_a_place_in_another_paragraph_is_not_proposed():
     [claim] = _propose(
         "Officials met in Pyongyang last week.\n\nAbout 300 North Korean soldiers have been "
@@ -60,34 +79,24 @@ def test_a_place_in_another_paragraph_is_not_proposed():
     assert claim.place is None and claim.location_precision == ""
 
 
-def test_a_dateline_or_the_two_countries_are_not_a_place():
-    [claim] = _propose(
-        "SEOUL -- About 1,100 North Korean soldiers have been killed or wounded fighting for "
-        "Russia, the Joint Chiefs of Staff said on Monday."
-    )
-    assert claim.place is None
-
-
-def test_an_arms_shipment_gets_where_it_left_from_and_counts_where_it_went():
-    # Rajin follows "from": the origin; Dunai is the other place of the sentence: the place.
+@pytest.mark.parametrize(
+    ("route", "place", "precision"),
+    [
+        # Rajin follows "from": the origin; Dunai is the other place of the sentence.
+        ("from Rajin to the port of Dunai", "dunai", "exact"),
+        # "from Rajin" and nothing else: counted at its destination, which no one named.
+        ("from Rajin", None, ""),
+    ],
+)
+def test_an_arms_shipment_gets_where_it_left_from_and_counts_where_it_went(route, place, precision):
     claims = _propose(
-        "North Korea has shipped about 2,000 containers of munitions from Rajin to the port of "
-        "Dunai since August, the National Intelligence Service said on Monday."
-    )
-    [shipment] = [c for c in claims if c.category == "arms_transfer"]
-    assert shipment.origin_place.slug == "rajin"
-    assert shipment.place.slug == "dunai" and shipment.location_precision == "exact"
-
-
-def test_a_shipment_naming_only_where_it_left_from_has_no_place():
-    # "from Rajin" and nothing else: counted at its destination, which no one named.
-    claims = _propose(
-        "North Korea has shipped about 2,000 containers of munitions from Rajin since August, "
+        f"North Korea has shipped about 2,000 containers of munitions {route} since August, "
         "the National Intelligence Service said on Monday."
     )
     [shipment] = [c for c in claims if c.category == "arms_transfer"]
     assert shipment.origin_place.slug == "rajin"
-    assert shipment.place is None and shipment.location_precision == ""
+    assert (shipment.place.slug if shipment.place else None) == place
+    assert shipment.location_precision == precision
 
 
 def test_the_origin_may_come_from_the_paragraph_and_never_for_other_claims():
@@ -100,19 +109,3 @@ def test_the_origin_may_come_from_the_paragraph_and_never_for_other_claims():
     assert (shipment.origin_place.slug, shipment.place.slug) == ("rajin", "vostochny-port")
     others = [c for c in claims if c.category != "arms_transfer"]
     assert others and all(c.origin_place is None for c in others)
-
-
-def test_a_capital_standing_for_its_government_is_not_proposed_as_the_place():
-    [claim] = _propose(
-        "Pyongyang has sent about 1,500 soldiers to Russia, the National Intelligence Service "
-        "said on Monday."
-    )
-    assert claim.place is None
-
-
-def test_a_news_agency_dateline_with_a_colon_is_not_a_place():
-    [claim] = _propose(
-        "VLADIVOSTOK, Russia, Nov 20, (AP): About 1,100 North Korean soldiers have been killed "
-        "or wounded fighting for Russia, the Joint Chiefs of Staff said on Monday."
-    )
-    assert claim.place is None
