@@ -323,12 +323,15 @@ _DATELINE = re.compile(
 
 
 def paragraph_around(text: str, start: int | None, end: int | None) -> str:
-    """The paragraph (between blank lines) holding text[start:end]; '' without offsets."""
+    """The paragraph holding text[start:end] (the lines it spans); '' without offsets. A
+    stored text keeps a paragraph on one line: main text from HTML puts one block per line
+    with no blank line between, and pasted articles and files one paragraph per line, with or
+    without blank lines; so a blank line alone would make most articles one paragraph."""
     if start is None or end is None or not text:
         return ""
-    first = text.rfind("\n\n", 0, start)
-    last = text.find("\n\n", end)
-    return text[first + 2 if first >= 0 else 0 : last if last >= 0 else len(text)]
+    first = text.rfind("\n", 0, start)
+    last = text.find("\n", end)
+    return text[first + 1 : last if last >= 0 else len(text)]
 
 
 def place_proposal(*, candidate: dict, text: str, gazetteer: Gazetteer) -> dict:

@@ -71,10 +71,12 @@ def test_no_place_is_proposed_from_a_dateline_a_country_or_a_government(text):
     assert claim.place is None
 
 
-def test_a_place_in_another_paragraph_is_not_proposed():
+# A blank line between paragraphs, or none: main text from HTML puts each on its own line.
+@pytest.mark.parametrize("between", ["\n\n", "\n"])
+def test_a_place_in_another_paragraph_is_not_proposed(between):
     [claim] = _propose(
-        "Officials met in Pyongyang last week.\n\nAbout 300 North Korean soldiers have been "
-        "killed, the National Intelligence Service said on Monday."
+        f"Troops trained near Vladivostok last year.{between}About 300 North Korean soldiers "
+        "have been killed, the National Intelligence Service said on Monday."
     )
     assert claim.place is None and claim.location_precision == ""
 
