@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tracker.models import PRECISION_OF_KIND, Place
 from tracker.places import Gazetteer, gazetteer_entries, names_of, normalise, places_load, resolve
@@ -232,3 +236,46 @@ def test_in_prose_a_capital_is_a_place_only_where_something_is_put_there(places,
 def test_outside_prose_a_capitals_name_is_its_place(places):
     # An editor's location field, the 0015 migration's input: a name, not a sentence.
     assert resolve("Pyongyang").slug == "pyongyang" and resolve("Seoul").slug == "seoul"
+
+
+def _normalise_every_char(text: str) -> str:
+    """normalise as first written: accents taken off every text, ASCII or not."""
+    text = re.sub(r"['’ʼ‘`´]", "", unicodedata.normalize("NFKD", text or ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"\w+", text.replace("_", " ")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300) | st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_normalise_gives_what_it_gave_before_its_ascii_shortcut(text):
+    assert normalise(text) == _normalise_every_char(text)
+
+
+PROSE_WORDS = st.sampled_from(
+    "Pyongyang Moscow Seoul Kyiv Kiev Rajin Najin Dunai Vostochny Kursk Sudža North Korea Russia "
+    "from to in at on of out left loaded arrived struck attack residents visit the port said "
+    "has sent shells 1,000 . , — ' ’ Khasan-Tumangang".split()
+)
+
+
+# The places loaded once serve every example: reading writes nothing.
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.lists(PROSE_WORDS, max_size=60).map(" ".join) | st.text(max_size=400))
+def test_reading_prose_never_raises_and_keeps_to_its_rules(places, text):
+    gazetteer = Gazetteer.load()
+    named = {m.place for m in gazetteer.matches(text)}
+    in_prose = gazetteer.resolve(text, countries=False, prose=True)
+    assert in_prose is None or (in_prose in named and in_prose.kind != Place.Kind.COUNTRY)
+    origin = gazetteer.shipped_from(text)
+    assert origin is None or (origin in named and origin.kind != Place.Kind.COUNTRY)
+    # A capital only where something is put there ("loaded in Pyongyang"), not "from Pyongyang".
+    assert origin is None or origin in {m.place for m in gazetteer.matches(text, prose=True)}
+    assert gazetteer.resolve(text, besides=origin, prose=True) != origin or origin is None
+
+
+def test_a_capital_is_an_origin_only_where_something_is_put_there(places):
+    gazetteer = Gazetteer.load()
+    assert gazetteer.shipped_from("shells sent from Pyongyang to Vostochny") is None
+    assert gazetteer.shipped_from("shells loaded in Pyongyang").slug == "pyongyang"
