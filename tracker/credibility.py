@@ -336,9 +336,10 @@ def assess(
     # A voice is settled once it has agreed and contradicted (or agreed, where nothing can
     # contradict): its later claims change neither, as only its first of each counts.
     can_contradict = measure == "cumulative" and mine is not None
-    own_outlets = sum(1 for kind, _ in me.voice if kind == "outlet")
+    # A claim the article asserts itself, printed by several outlets: each further outlet agrees.
+    own_agree = max(0, sum(1 for kind, _ in me.voice if kind == "outlet") - 1)
     for voice in voices.groups:
-        if grade_only and contradicting and (agreeing or own_outlets > 1):
+        if grade_only and contradicting and (agreeing or own_agree):
             break  # agreed and contradicted: 3, as below
         if not my_voice.isdisjoint(voice):
             continue  # not independent
@@ -370,8 +371,7 @@ def assess(
     # In the order of `others` (the first claim of each voice), as one pass over it finds them.
     agreeing = {v: o for v, (_, o) in sorted(agreeing.items(), key=lambda kv: kv[1][0])}
     contradicting = {v: o for v, (_, o) in sorted(contradicting.items(), key=lambda kv: kv[1][0])}
-    # A claim the article asserts itself, printed by several outlets: each further outlet agrees.
-    n_agree = len(agreeing) + max(0, own_outlets - 1)
+    n_agree = len(agreeing) + own_agree
     n_contra = len(contradicting)
     official_abroad = any(
         o.official and o.reliability in ("A", "B", "C") and o.country and me.country
